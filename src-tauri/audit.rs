@@ -1,0 +1,199 @@
+//! Pure review logic: how each method is protected, the summary line, filters and selection helpers.
+
+use crate::model::{Authorizer, Method, Protection};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A method as the review screen and `gatehouse audit` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodView {
+    #[serde(flatten)]
+    pub method: Method,
+    pub protection: Protection,
+    pub authorizer_name: Option<String>,
+    pub is_options: bool,
+}
+
+/// The counts of the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub total: usize,
+    pub protected: usize,
+    /// Methods with no authorization at all, OPTIONS included.
+    pub open: usize,
+    /// Of the open methods, how many are OPTIONS (CORS preflight, open on purpose).
+    pub open_options: usize,
+}
+
+impl Summary {
+    /// Open methods that are not CORS preflights: what `audit --fail-on-open` fails on.
+    pub fn open_except_options(&self) -> usize {
+        self.open - self.open_options
+    }
+
+    /// "2 of 4 methods protected · 2 open (1 OPTIONS)".
+    pub fn line(&self) -> String {
+        let noun = if self.total == 1 { "method" } else { "methods" };
+        let mut s = format!(
+            "{} of {} {noun} protected · {} open",
+            self.protected, self.total, self.open
+        );
+        if self.open_options > 0 {
+            s.push_str(&format!(" ({} OPTIONS)", self.open_options));
+        }
+        s
+    }
+}
+
+/// Which methods the review shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Show {
+    #[default]
+    All,
+    Open,
+    Protected,
+}
+
+impl std::str::FromStr for Show {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "all" => Ok(Show::All),
+            "open" => Ok(Show::Open),
+            "protected" => Ok(Show::Protected),
+            other => Err(format!("'{other}' is not one of all, open, protected")),
+        }
+    }
+}
+
+/// How one method is protected, naming its authorizer when it has one.
+pub fn protection(method: &Method, authorizers: &HashMap<&str, &Authorizer>) -> Protection {
+    let name = || {
+        method
+            .authorizer_id
+            .as_deref()
+            .map(|id| {
+                authorizers
+                    .get(id)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| format!("unknown authorizer {id}"))
+            })
+            .unwrap_or_else(|| "no authorizer".to_string())
+    };
+    match method.authorization_type.as_str() {
+        "" | "NONE" => Protection::Open,
+        "AWS_IAM" => Protection::Iam,
+        "CUSTOM" => Protection::Lambda {
+            authorizer: name(),
+        },
+        "COGNITO_USER_POOLS" => Protection::Cognito {
+            authorizer: name(),
+            scopes: method.scopes.clone(),
+        },
+        other => Protection::Other {
+            authorization_type: other.to_string(),
+        },
+    }
+}
+
+/// Every method with its protection, sorted by path then by the usual order of verbs.
+pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView> {
+    let by_id: HashMap<&str, &Authorizer> = authorizers.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut views: Vec<MethodView> = methods
+        .iter()
+        .map(|m| {
+            let protection = protection(m, &by_id);
+            let authorizer_name = match &protection {
+                Protection::Lambda { authorizer } | Protection::Cognito { authorizer, .. } => {
+                    Some(authorizer.clone())
+                }
+                _ => None,
+            };
+            MethodView {
+                is_options: m.is_options(),
+                method: m.clone(),
+                protection,
+                authorizer_name,
+            }
+        })
+        .collect();
+    views.sort_by(|a, b| {
+        (a.method.path.as_str(), verb_rank(&a.method.verb), a.method.verb.as_str()).cmp(&(
+            b.method.path.as_str(),
+            verb_rank(&b.method.verb),
+            b.method.verb.as_str(),
+        ))
+    });
+    views
+}
+
+/// Standard verbs first in their usual order; anything else (PURCHASE, ANY, ...) after, by name.
+fn verb_rank(verb: &str) -> u8 {
+    match verb {
+        "ANY" => 0,
+        "GET" => 1,
+        "HEAD" => 2,
+        "POST" => 3,
+        "PUT" => 4,
+        "PATCH" => 5,
+        "DELETE" => 6,
+        "OPTIONS" => 8,
+        _ => 7,
+    }
+}
+
+pub fn summarize<'a>(methods: impl IntoIterator<Item = &'a Method>) -> Summary {
+    let mut s = Summary::default();
+    for m in methods {
+        s.total += 1;
+        if m.is_open() {
+            s.open += 1;
+            if m.is_options() {
+                s.open_options += 1;
+            }
+        } else {
+            s.protected += 1;
+        }
+    }
+    s
+}
+
+/// The methods shown for a choice of all/open/protected and a text the path must contain.
+pub fn filter<'a>(views: &'a [MethodView], show: Show, path_text: &str) -> Vec<&'a MethodView> {
+    let needle = path_text.trim().to_lowercase();
+    views
+        .iter()
+        .filter(|v| match show {
+            Show::All => true,
+            Show::Open => v.method.is_open(),
+            Show::Protected => !v.method.is_open(),
+        })
+        .filter(|v| needle.is_empty() || v.method.path.to_lowercase().contains(&needle))
+        .collect()
+}
+
+/// "Select all open methods except OPTIONS".
+pub fn open_except_options(methods: &[Method]) -> Vec<&Method> {
+    methods
+        .iter()
+        .filter(|m| m.is_open() && !m.is_options())
+        .collect()
+}
+
+/// A path and everything under it: `/pets` takes `/pets` and `/pets/{id}`, not `/petshop`.
+pub fn under_path<'a>(methods: &'a [Method], path: &str) -> Vec<&'a Method> {
+    let base = path.trim_end_matches('/');
+    methods
+        .iter()
+        .filter(|m| {
+            base.is_empty()
+                || m.path == base
+                || m.path
+                    .strip_prefix(base)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .collect()
+}

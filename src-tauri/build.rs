@@ -1,0 +1,18 @@
+// Declares the app's own commands so that capabilities/ can grant them one by one.
+const COMMANDS: &[&str] = &[
+    "list_profiles",
+    "list_regions",
+    "default_region",
+    "caller_identity",
+    "list_apis",
+    "review_api",
+    "list_pools",
+    "list_clients",
+    "forget_session",
+];
+
+fn main() {
+    let attrs = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attrs).expect("tauri-build failed");
+}

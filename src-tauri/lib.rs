@@ -1,0 +1,19 @@
+//! Gatehouse: protect API Gateway REST API methods with a Cognito User Pool authorizer.
+
+pub mod audit;
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod error;
+pub mod model;
+pub mod profiles;
+
+/// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.
+pub fn run() -> i32 {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() > 1 {
+        return cli::main(args);
+    }
+    commands::open_window()
+}

@@ -1,0 +1,131 @@
+//! Profiles: those of the AWS config/credentials files (read by aws-config), the environment's
+//! credentials, and those Gatehouse keeps in the operating system's keychain.
+
+use crate::aws::session::Source;
+use crate::error::{Error, Result};
+use crate::model::{ProfileInfo, ProfileSource};
+use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_types::os_shim_internal::{Env, Fs};
+
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// A profile as the page and the command line name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProfileRef {
+    File(String),
+    Keychain(String),
+    Env,
+}
+
+impl ProfileRef {
+    /// Parses "file:NAME", "keychain:NAME" or "env".
+    pub fn parse(id: &str) -> Result<ProfileRef> {
+        if id == "env" {
+            return Ok(ProfileRef::Env);
+        }
+        match id.split_once(':') {
+            Some(("file", name)) if !name.is_empty() => Ok(ProfileRef::File(name.to_string())),
+            Some(("keychain", name)) if !name.is_empty() => {
+                Ok(ProfileRef::Keychain(name.to_string()))
+            }
+            _ => Err(Error::invalid("profile", format!("Unknown profile '{id}'"))),
+        }
+    }
+
+    pub fn id(&self) -> String {
+        match self {
+            ProfileRef::File(n) => format!("file:{n}"),
+            ProfileRef::Keychain(n) => format!("keychain:{n}"),
+            ProfileRef::Env => "env".to_string(),
+        }
+    }
+}
+
+fn env_nonempty(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Whether the environment names credentials of its own.
+pub fn environment_has_credentials() -> bool {
+    env_nonempty("AWS_ACCESS_KEY_ID").is_some() || env_nonempty("AWS_PROFILE").is_some()
+}
+
+fn env_region() -> Option<String> {
+    env_nonempty("AWS_REGION").or_else(|| env_nonempty("AWS_DEFAULT_REGION"))
+}
+
+/// The profiles of the config and credentials files, with their regions, as aws-config reads them.
+pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+        .await
+        .map_err(|e| Error::Io(format!("Could not read the AWS config files: {e}")))?;
+    let mut names: Vec<&str> = set.profiles().collect();
+    names.sort_by_key(|n| (*n != "default", n.to_string()));
+    Ok(names
+        .into_iter()
+        .map(|name| ProfileInfo {
+            id: ProfileRef::File(name.to_string()).id(),
+            name: name.to_string(),
+            source: ProfileSource::File,
+            region: set
+                .get_profile(name)
+                .and_then(|p| p.get("region"))
+                .map(str::to_string),
+        })
+        .collect())
+}
+
+/// The environment's credentials, when there are any, as a picker entry.
+pub async fn env_profile() -> Option<ProfileInfo> {
+    if !environment_has_credentials() {
+        return None;
+    }
+    let mut region = env_region();
+    if region.is_none() {
+        if let Some(name) = env_nonempty("AWS_PROFILE") {
+            region = file_profiles()
+                .await
+                .ok()
+                .and_then(|ps| ps.into_iter().find(|p| p.name == name))
+                .and_then(|p| p.region);
+        }
+    }
+    let name = match env_nonempty("AWS_PROFILE") {
+        Some(p) => format!("environment credentials (AWS_PROFILE={p})"),
+        None => "environment credentials".to_string(),
+    };
+    Some(ProfileInfo {
+        id: ProfileRef::Env.id(),
+        name,
+        source: ProfileSource::Env,
+        region,
+    })
+}
+
+/// The region a profile starts in: its own, else AWS_REGION, else us-east-1.
+pub fn default_region(profile_region: Option<&str>) -> String {
+    profile_region
+        .map(str::to_string)
+        .or_else(env_region)
+        .unwrap_or_else(|| DEFAULT_REGION.to_string())
+}
+
+/// The session source for a non-keychain profile.
+pub fn plain_source(profile: &ProfileRef) -> Option<Source> {
+    match profile {
+        ProfileRef::File(name) => Some(Source::FileProfile(name.clone())),
+        ProfileRef::Env => Some(Source::Environment),
+        ProfileRef::Keychain(_) => None,
+    }
+}
+
+/// `AKIA…WXYZ`: enough to recognise a key, not enough to use it.
+pub fn mask_key_id(key_id: &str) -> String {
+    let chars: Vec<char> = key_id.chars().collect();
+    if chars.len() <= 8 {
+        return "…".repeat(1);
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}

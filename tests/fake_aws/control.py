@@ -1,0 +1,120 @@
+"""The sandbox's own control endpoints (not AWS; for tests and benchmarks).
+
+  GET  /_sandbox/health       -> {"ok": true}
+  GET  /_sandbox/stats        -> {"calls": {svc: {op: n}}, "throttled": {...},
+                                  "failures": {...}, "totals": {...}, "since": t}
+  POST /_sandbox/reset-stats  -> {"ok": true, "previous": <stats before reset>}
+  GET  /_sandbox/config       -> current config
+  POST /_sandbox/config       {"throttle": {"rate": 10, "burst": 40} | null,
+                               "failure_rate": 0.1, "seed": 42, ...} -> config
+  POST /_sandbox/latency      {"ms": 50} -> config
+  POST /_sandbox/bulk-api     {"region", "name", "resources", "methods_per_resource"}
+                              -> {"id", "name", "region", "root_id", "resources", "methods"}
+  POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
+
+Bulk endpoints also take "account" (default 123456789012, moto's account for
+any access key that STS did not issue). They write into moto's backends
+directly, holding the same lock as AWS requests.
+"""
+
+import json
+from http import HTTPStatus
+
+from moto.apigateway.models import apigateway_backends
+from moto.cognitoidp.models import cognitoidp_backends
+from moto.core import DEFAULT_ACCOUNT_ID
+
+BULK_VERBS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+
+def _reply(start_response, status, payload):
+    body = json.dumps(payload, indent=None).encode()
+    start_response(
+        f"{status} {HTTPStatus(status).phrase}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def _read_json(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    if not raw.strip():
+        return {}
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("request body must be a JSON object")
+    return data
+
+
+def bulk_api(req):
+    """Create an API whose N resources (/r0001 ...) are children of / and each
+    carry M methods (GET, POST, PUT, ...), all NONE with a MOCK integration."""
+    region = req.get("region") or "us-east-1"
+    name = req.get("name") or "BulkApi"
+    count = int(req.get("resources", 0))
+    per = int(req.get("methods_per_resource", 1))
+    if count < 0 or not 0 <= per <= len(BULK_VERBS):
+        raise ValueError(f"resources >= 0 and 0 <= methods_per_resource <= "
+                         f"{len(BULK_VERBS)} required")
+    backend = apigateway_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    api = backend.create_rest_api(name, req.get("description") or "")
+    width = max(4, len(str(count)))
+    for i in range(1, count + 1):
+        resource = backend.create_resource(api.id, api.root_resource_id,
+                                           f"r{i:0{width}d}")
+        for verb in BULK_VERBS[:per]:
+            resource.add_method(verb, "NONE", api_key_required=False)
+            resource.add_integration(
+                verb, "MOCK", uri=None,
+                request_templates={"application/json": '{"statusCode": 200}'})
+    return {"id": api.id, "name": name, "region": region,
+            "root_id": api.root_resource_id, "resources": count,
+            "methods": count * per}
+
+
+def bulk_pools(req):
+    """Create `count` user pools named PREFIX-0001 ... in one region."""
+    region = req.get("region") or "us-east-1"
+    count = int(req.get("count", 0))
+    prefix = req.get("prefix") or "BulkPool"
+    if count < 0:
+        raise ValueError("count must be >= 0")
+    backend = cognitoidp_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    pools = []
+    for i in range(1, count + 1):
+        pool = backend.create_user_pool(f"{prefix}-{i:04d}", {})
+        pools.append({"id": pool.id, "name": pool.name})
+    return {"region": region, "pools": pools}
+
+
+def handle(state, environ, start_response):
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "").rstrip("/")
+    try:
+        req = _read_json(environ) if method == "POST" else {}
+        if path == "/_sandbox/health":
+            return _reply(start_response, 200, {"ok": True})
+        if path == "/_sandbox/stats" and method == "GET":
+            return _reply(start_response, 200, state.stats())
+        if path == "/_sandbox/reset-stats" and method == "POST":
+            previous = state.stats()
+            state.reset_stats()
+            return _reply(start_response, 200, {"ok": True, "previous": previous})
+        if path == "/_sandbox/config" and method == "GET":
+            return _reply(start_response, 200, state.config())
+        if path == "/_sandbox/config" and method == "POST":
+            return _reply(start_response, 200, state.configure(req))
+        if path == "/_sandbox/latency" and method == "POST":
+            return _reply(start_response, 200,
+                          state.configure({"latency_ms": req.get("ms", 0)}))
+        if path == "/_sandbox/bulk-api" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, bulk_api(req))
+        if path == "/_sandbox/bulk-pools" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, bulk_pools(req))
+    except (ValueError, TypeError, AttributeError) as exc:
+        return _reply(start_response, 400, {"message": str(exc)})
+    return _reply(start_response, 404,
+                  {"message": f"no sandbox endpoint {method} {path}"})

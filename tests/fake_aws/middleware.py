@@ -1,0 +1,226 @@
+"""WSGI middleware in front of moto: call counting, throttling, injected
+failures, latency, and the /_sandbox/* control endpoints (see control.py).
+
+Every AWS request is passed to moto while holding one lock (`backend_lock`):
+moto's in-memory backends are not thread-safe, and the control endpoints
+write into the same backends. Injected latency is spent outside the lock.
+"""
+
+import io
+import json
+import random
+import threading
+import time
+from http import HTTPStatus
+
+import control
+import ops
+
+DEFAULT_RATE, DEFAULT_BURST = 10.0, 40.0  # API Gateway control-plane quota
+DEFAULT_DEPLOYMENT_INTERVAL = 5.0  # CreateDeployment: 1 per 5 s
+
+
+def aws_error(start_response, status, code, message, headers=()):
+    """Answer like an AWS JSON service: x-amzn-ErrorType header plus
+    {"message", "__type"} body (what the AWS SDKs read the code from)."""
+    body = json.dumps({"message": message, "__type": code}).encode()
+    start_response(
+        f"{status} {HTTPStatus(status).phrase}",
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-ErrorType", code),
+            ("x-amzn-RequestId", f"sandbox-{time.monotonic_ns()}"),
+            *headers,
+        ],
+    )
+    return [body]
+
+
+class TokenBucket:
+    """`rate` tokens per second, holding at most `burst`; starts full."""
+
+    def __init__(self, rate, burst):
+        self.rate, self.burst = float(rate), float(burst)
+        self.tokens, self.stamp = self.burst, time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class SandboxState:
+    """Runtime configuration and counters; every method is thread-safe."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.backend_lock = threading.RLock()
+        self.throttle = None  # dict(rate, burst, deployment_interval) or None
+        self.bucket = None
+        self.last_deployment = None
+        self.failure_rate = 0.0
+        self.failure_operations = ["UpdateMethod"]
+        self.seed = None
+        self.rng = random.Random()
+        self.latency_ms = 0.0
+        self.reset_stats()
+
+    # ---- configuration -------------------------------------------------
+    def configure(self, cfg):
+        """Apply a partial config dict (keys as in GET /_sandbox/config).
+        Raises ValueError on bad input, before changing anything."""
+        cfg = dict(cfg)
+        throttle = cfg.get("throttle", self.throttle)
+        if throttle is not None:
+            throttle = {
+                "rate": float(throttle.get("rate", DEFAULT_RATE)),
+                "burst": float(throttle.get("burst", DEFAULT_BURST)),
+                "deployment_interval": float(throttle.get(
+                    "deployment_interval", DEFAULT_DEPLOYMENT_INTERVAL)),
+            }
+            if throttle["rate"] <= 0 or throttle["burst"] < 1:
+                raise ValueError("throttle needs rate > 0 and burst >= 1")
+        rate = float(cfg.get("failure_rate", self.failure_rate) or 0.0)
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("failure_rate must be within [0, 1]")
+        failure_ops = list(cfg.get("failure_operations", self.failure_operations))
+        latency = float(cfg.get("latency_ms", self.latency_ms) or 0.0)
+        if latency < 0:
+            raise ValueError("latency_ms must be >= 0")
+        with self.lock:
+            if "throttle" in cfg:  # (re)start with a full bucket
+                self.throttle = throttle
+                self.bucket = throttle and TokenBucket(
+                    throttle["rate"], throttle["burst"])
+                self.last_deployment = None
+            self.failure_rate = rate
+            self.failure_operations = failure_ops
+            self.latency_ms = latency
+            if "seed" in cfg:
+                self.seed = cfg["seed"]
+                self.rng = random.Random(self.seed)
+        return self.config()
+
+    def config(self):
+        with self.lock:
+            return {
+                "throttle": dict(self.throttle) if self.throttle else None,
+                "failure_rate": self.failure_rate,
+                "failure_operations": list(self.failure_operations),
+                "seed": self.seed,
+                "latency_ms": self.latency_ms,
+            }
+
+    # ---- counters --------------------------------------------------------
+    def reset_stats(self):
+        with self.lock:
+            old = getattr(self, "_stats", None)
+            self._stats = {"calls": {}, "throttled": {}, "failures": {},
+                           "since": time.time()}
+        return old
+
+    def count(self, kind, service, op):
+        with self.lock:
+            per_service = self._stats[kind].setdefault(service, {})
+            per_service[op] = per_service.get(op, 0) + 1
+
+    def stats(self):
+        with self.lock:
+            snap = json.loads(json.dumps(self._stats))
+        snap["totals"] = {
+            kind: sum(sum(v.values()) for v in snap[kind].values())
+            for kind in ("calls", "throttled", "failures")
+        }
+        return snap
+
+    # ---- decisions -------------------------------------------------------
+    def admit(self, op):
+        """False when an API Gateway call must be throttled (429)."""
+        with self.lock:
+            if self.bucket is None:
+                return True
+            if not self.bucket.take():
+                return False
+            if op == "CreateDeployment":
+                now = time.monotonic()
+                interval = self.throttle["deployment_interval"]
+                if self.last_deployment is not None and (
+                        now - self.last_deployment < interval):
+                    return False
+                self.last_deployment = now
+            return True
+
+    def injected_failure(self, op):
+        """None, or (status, code, message) for a call that must fail."""
+        with self.lock:
+            if self.failure_rate <= 0 or op not in self.failure_operations:
+                return None
+            if self.rng.random() >= self.failure_rate:
+                return None
+            if self.rng.random() < 0.5:
+                return 500, "InternalFailure", (
+                    "Internal server error (failure injected by the sandbox)")
+            return 503, "ServiceUnavailableException", (
+                "Service unavailable (failure injected by the sandbox)")
+
+
+class SandboxMiddleware:
+    def __init__(self, app, state=None):
+        self.app = app
+        self.state = state or SandboxState()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/_sandbox/"):
+            return control.handle(self.state, environ, start_response)
+
+        # Read the body once and put it back for moto (query-protocol
+        # services carry the operation name in the form body).
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        service, op = ops.identify(environ, body)
+        state = self.state
+        state.count("calls", service, op)
+
+        if state.latency_ms:
+            time.sleep(state.latency_ms / 1000.0)
+
+        if service == "apigateway":
+            if not state.admit(op):
+                state.count("throttled", service, op)
+                return aws_error(start_response, 429, "TooManyRequestsException",
+                                 "Too Many Requests")
+            failure = state.injected_failure(op)
+            if failure:  # answered before moto sees it: nothing is applied
+                state.count("failures", service, op)
+                return aws_error(start_response, *failure)
+
+        return self._call_moto(environ, start_response, service)
+
+    def _call_moto(self, environ, start_response, service):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: captured.setdefault("early", []).append(data)
+
+        with self.state.backend_lock:
+            result = self.app(environ, capture)
+            try:
+                chunks = captured.get("early", []) + list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        payload = b"".join(chunks)
+        headers = captured["headers"]
+        if service == "apigateway" and payload.startswith(b"{"):
+            # moto labels many API Gateway answers text/html; AWS says JSON.
+            headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+            headers.append(("Content-Type", "application/json"))
+        start_response(captured["status"], headers)
+        return [payload]

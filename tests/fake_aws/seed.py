@@ -1,0 +1,183 @@
+"""Seed the sandbox with Gatehouse's SecurePets scenario, or build bulk APIs.
+
+    python seed.py --endpoint URL
+        SecurePets + PetsAdmin APIs (us-east-1), PetsPool + AdminPool user
+        pools (eu-west-1), nothing in us-west-2. Prints a JSON summary.
+    python seed.py bulk --endpoint URL --region R --name NAME \
+                        --resources N --methods-per-resource M
+        One API with N resources /r0001.. under /, M methods each (GET, POST,
+        PUT, ...), all NONE + MOCK; built server-side. Prints {"id", ...}.
+    python seed.py bulk-pools --endpoint URL --region R --count N [--prefix P]
+        N user pools named P-0001..; built server-side.
+
+The same operations are importable: seed_scenario(), bulk_api(), bulk_pools().
+Run the scenario once on a fresh server (it does not look for earlier data).
+"""
+
+import argparse
+import json
+import sys
+import urllib.request
+
+import boto3
+
+API_REGION = "us-east-1"
+POOL_REGION = "eu-west-1"
+DUMMY_CREDENTIALS = {"aws_access_key_id": "testing",
+                     "aws_secret_access_key": "testing",
+                     "aws_session_token": "testing"}
+LEGACY_LAMBDA = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                 "arn:aws:lambda:us-east-1:123456789012:function:legacy-token-auth"
+                 "/invocations")
+TOKEN_SOURCE = "method.request.header.Authorization"
+
+
+def client(service, endpoint, region):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                        **DUMMY_CREDENTIALS)
+
+
+def _control(endpoint, path, payload):
+    req = urllib.request.Request(
+        endpoint.rstrip("/") + path, data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=600) as resp:
+        return json.load(resp)
+
+
+def bulk_api(endpoint, region, name, resources, methods_per_resource):
+    """Server-side bulk build (POST /_sandbox/bulk-api); returns its answer."""
+    return _control(endpoint, "/_sandbox/bulk-api", {
+        "region": region, "name": name, "resources": resources,
+        "methods_per_resource": methods_per_resource})
+
+
+def bulk_pools(endpoint, region, count, prefix="BulkPool"):
+    """Server-side bulk user pools (POST /_sandbox/bulk-pools)."""
+    return _control(endpoint, "/_sandbox/bulk-pools",
+                    {"region": region, "count": count, "prefix": prefix})
+
+
+def _method(apigw, api_id, resource_id, verb, auth="NONE", **extra):
+    """PutMethod + MOCK integration (CreateDeployment needs integrations)."""
+    apigw.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=verb,
+                     authorizationType=auth, **extra)
+    apigw.put_integration(restApiId=api_id, resourceId=resource_id,
+                          httpMethod=verb, type="MOCK",
+                          requestTemplates={"application/json": '{"statusCode": 200}'})
+
+
+def _pools(endpoint):
+    idp = client("cognito-idp", endpoint, POOL_REGION)
+    pets = idp.create_user_pool(PoolName="PetsPool")["UserPool"]
+    clients = {}
+    for name in ("web", "mobile"):
+        made = idp.create_user_pool_client(
+            UserPoolId=pets["Id"], ClientName=name,
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+        clients[name] = made["UserPoolClient"]["ClientId"]
+    admin = idp.create_user_pool(PoolName="AdminPool")["UserPool"]
+    # The scopes the PetsAdmin /profile method asks for.
+    idp.create_resource_server(
+        UserPoolId=admin["Id"], Identifier="pets", Name="pets",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "read pets"},
+                {"ScopeName": "admin", "ScopeDescription": "administer pets"}])
+    return {
+        "region": POOL_REGION,
+        "PetsPool": {"id": pets["Id"], "arn": pets["Arn"], "clients": clients},
+        "AdminPool": {"id": admin["Id"], "arn": admin["Arn"]},
+    }
+
+
+def _secure_pets(apigw):
+    api = apigw.create_rest_api(name="SecurePets",
+                                description="Gatehouse seed scenario")
+    api_id, root = api["id"], api["rootResourceId"]
+    pets = apigw.create_resource(restApiId=api_id, parentId=root, pathPart="pets")
+    purchase = apigw.create_resource(restApiId=api_id, parentId=root,
+                                     pathPart="purchase")
+    for verb in ("GET", "PURCHASE", "OPTIONS"):
+        _method(apigw, api_id, pets["id"], verb)
+    _method(apigw, api_id, purchase["id"], "POST")
+    apigw.create_deployment(restApiId=api_id, stageName="prod",
+                            description="seed")
+    return {"id": api_id, "root": root,
+            "resources": {"/pets": pets["id"], "/purchase": purchase["id"]},
+            "stage": "prod"}
+
+
+def _pets_admin(apigw, admin_pool_arn):
+    api = apigw.create_rest_api(name="PetsAdmin",
+                                description="every protection badge")
+    api_id, root = api["id"], api["rootResourceId"]
+    res = {}
+    for part in ("reports", "legacy", "profile"):
+        res["/" + part] = apigw.create_resource(
+            restApiId=api_id, parentId=root, pathPart=part)["id"]
+    legacy = apigw.create_authorizer(
+        restApiId=api_id, name="LegacyTokenAuth", type="TOKEN",
+        authorizerUri=LEGACY_LAMBDA, identitySource=TOKEN_SOURCE,
+        authorizerResultTtlInSeconds=300)
+    admin = apigw.create_authorizer(
+        restApiId=api_id, name="AdminPool", type="COGNITO_USER_POOLS",
+        providerARNs=[admin_pool_arn], identitySource=TOKEN_SOURCE,
+        authorizerResultTtlInSeconds=300)
+    _method(apigw, api_id, res["/reports"], "GET", "AWS_IAM")
+    _method(apigw, api_id, res["/legacy"], "GET", "CUSTOM",
+            authorizerId=legacy["id"])
+    _method(apigw, api_id, res["/profile"], "GET", "COGNITO_USER_POOLS",
+            authorizerId=admin["id"],
+            authorizationScopes=["pets/read", "pets/admin"],
+            apiKeyRequired=True)
+    _method(apigw, api_id, res["/profile"], "OPTIONS")
+    apigw.create_deployment(restApiId=api_id, stageName="prod",
+                            description="seed")
+    return {"id": api_id, "root": root, "resources": res, "stage": "prod",
+            "authorizers": {"LegacyTokenAuth": legacy["id"],
+                            "AdminPool": admin["id"]}}
+
+
+def seed_scenario(endpoint):
+    """Create the whole scenario; returns the summary dict."""
+    pools = _pools(endpoint)
+    apigw = client("apigateway", endpoint, API_REGION)
+    return {
+        "endpoint": endpoint,
+        "api_region": API_REGION,
+        "apis": {"SecurePets": _secure_pets(apigw),
+                 "PetsAdmin": _pets_admin(apigw, pools["AdminPool"]["arn"])},
+        "pools": pools,
+        "empty_region": "us-west-2",
+    }
+
+
+def main(argv):
+    command = argv[0] if argv and not argv[0].startswith("-") else "scenario"
+    if command != "scenario":
+        argv = argv[1:]
+    parser = argparse.ArgumentParser(prog=f"seed.py {command}")
+    parser.add_argument("--endpoint", required=True)
+    if command == "bulk":
+        parser.add_argument("--region", default=API_REGION)
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--resources", type=int, required=True)
+        parser.add_argument("--methods-per-resource", type=int, default=1)
+        args = parser.parse_args(argv)
+        out = bulk_api(args.endpoint, args.region, args.name, args.resources,
+                       args.methods_per_resource)
+    elif command == "bulk-pools":
+        parser.add_argument("--region", default=POOL_REGION)
+        parser.add_argument("--count", type=int, required=True)
+        parser.add_argument("--prefix", default="BulkPool")
+        args = parser.parse_args(argv)
+        out = bulk_pools(args.endpoint, args.region, args.count, args.prefix)
+    elif command == "scenario":
+        args = parser.parse_args(argv)
+        out = seed_scenario(args.endpoint)
+    else:
+        parser.error(f"unknown command {command!r} (bulk, bulk-pools)")
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,101 @@
+"""Local AWS sandbox for Gatehouse: moto 5.2.5 (all services) behind our
+middleware. Usage:
+
+    python server.py --port PORT [--host 127.0.0.1] [--throttle RATE,BURST]
+                     [--failure-rate P] [--seed N] [--latency-ms MS] [--verbose]
+
+Prints `READY http://HOST:PORT` on stdout once it accepts connections.
+`--port 0` picks a free port (the READY line tells which).
+"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+# Our modules sit beside this file; make them importable however we're run.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server  # noqa: E402
+
+import patches  # noqa: E402
+from middleware import SandboxMiddleware, SandboxState  # noqa: E402
+
+
+class QuietHandler(MotoRequestHandler):
+    """Drops the per-request access log line (errors are still logged)."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--throttle", metavar="RATE,BURST",
+                        help="enable API Gateway throttling, e.g. 10,40")
+    parser.add_argument("--failure-rate", type=float, default=0.0, metavar="P",
+                        help="probability that an UpdateMethod call fails")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed for the failure-injection RNG")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="delay added to every AWS request")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="stop when stdin closes (the test process that started us has ended)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log every request (werkzeug access log)")
+    return parser.parse_args(argv)
+
+
+def build_app(state=None):
+    """The full WSGI app: moto behind our middleware (patches applied)."""
+    patches.apply()
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    return SandboxMiddleware(moto_app, state or SandboxState())
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("refusing to listen anywhere but loopback")
+
+    state = SandboxState()
+    config = {"failure_rate": args.failure_rate, "latency_ms": args.latency_ms}
+    if args.seed is not None:
+        config["seed"] = args.seed
+    if args.throttle:
+        rate, _, burst = args.throttle.partition(",")
+        config["throttle"] = {"rate": float(rate), "burst": float(burst or 40)}
+    state.configure(config)
+
+    server = make_server(args.host, args.port, build_app(state), threaded=True,
+                         request_handler=MotoRequestHandler if args.verbose
+                         else QuietHandler)
+    os.environ.setdefault("MOTO_PORT", str(server.server_port))
+    # Let SIGTERM end serve_forever() cleanly (SIGINT already does).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.exit_on_stdin_eof:
+        # A test harness holds our stdin open; when it dies, so do we (no stray servers).
+        def watch_stdin():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    print(f"READY http://{args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

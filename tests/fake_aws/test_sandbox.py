@@ -1,0 +1,417 @@
+"""Self-check of the sandbox: `python test_sandbox.py` (plain asserts).
+
+Starts server.py on a free loopback port as a subprocess, seeds it, and checks
+the behaviour Gatehouse relies on. Ends with the line "N passed, M failed".
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import seed  # noqa: E402
+
+NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
+URL = None
+SUMMARY = None
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+# ---------------------------------------------------------------- helpers
+
+def start_server(*flags):
+    proc = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "server.py"), "--port", "0", *flags],
+        stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()  # blocks until READY (or exit)
+    assert line.startswith("READY http://127.0.0.1:"), f"bad start: {line!r}"
+    return proc, line.split()[1]
+
+
+def control(path, payload=None):
+    data = None if payload is None else json.dumps(payload).encode()
+    req = urllib.request.Request(URL + path, data=data, method="POST" if data else "GET")
+    with urllib.request.urlopen(req) as resp:
+        return json.load(resp)
+
+
+def agw(region="us-east-1", retry=True):
+    """An API Gateway client; retry=False surfaces 429/5xx instead of retrying."""
+    return boto3.client("apigateway", endpoint_url=URL, region_name=region,
+                        config=None if retry else NO_RETRY, **seed.DUMMY_CREDENTIALS)
+
+
+def error_of(call, *args, **kwargs):
+    """Run a boto3 call that must fail; return (status, code, message)."""
+    try:
+        call(*args, **kwargs)
+    except botocore.exceptions.ClientError as exc:
+        err = exc.response["Error"]
+        return (exc.response["ResponseMetadata"]["HTTPStatusCode"],
+                err.get("Code"), err.get("Message"))
+    raise AssertionError(f"{call.__name__} should have failed")
+
+
+def pets_ids():
+    api = SUMMARY["apis"]["SecurePets"]
+    return api["id"], api["resources"]["/pets"]
+
+
+def patch(client, api_id, rid, verb, *ops):
+    return client.update_method(restApiId=api_id, resourceId=rid, httpMethod=verb,
+                                patchOperations=[dict(zip(("op", "path", "value"), o))
+                                                 for o in ops])
+
+
+def new_cognito_authorizer(client, api_id, name="PetsPool", regex="^[a-z0-9]+$"):
+    kwargs = {"identityValidationExpression": regex} if regex else {}
+    return client.create_authorizer(
+        restApiId=api_id, name=name, type="COGNITO_USER_POOLS",
+        providerARNs=[SUMMARY["pools"]["PetsPool"]["arn"]],
+        identitySource="method.request.header.Authorization",
+        authorizerResultTtlInSeconds=120, **kwargs)
+
+
+# ---------------------------------------------------------------- tests
+
+@test
+def seed_scenario_matches_brief():
+    east = agw()
+    apis = {a["name"]: a for a in east.get_rest_apis(limit=500)["items"]}
+    assert {"SecurePets", "PetsAdmin"} <= set(apis), apis.keys()
+    res = east.get_resources(restApiId=apis["SecurePets"]["id"], embed=["methods"],
+                             limit=500)["items"]
+    by_path = {r["path"]: r for r in res}
+    assert set(by_path["/pets"]["resourceMethods"]) == {"GET", "PURCHASE", "OPTIONS"}
+    assert set(by_path["/purchase"]["resourceMethods"]) == {"POST"}
+    for r in res:
+        for m in r.get("resourceMethods", {}).values():
+            assert m["authorizationType"] == "NONE" and m["methodIntegration"]["type"] == "MOCK"
+    assert [s["stageName"] for s in east.get_stages(restApiId=apis["SecurePets"]["id"])["item"]] == ["prod"]
+
+    admin_id = apis["PetsAdmin"]["id"]
+    auths = {a["name"]: a for a in east.get_authorizers(restApiId=admin_id)["items"]}
+    assert auths["LegacyTokenAuth"]["type"] == "TOKEN"
+    assert auths["AdminPool"]["providerARNs"] == [SUMMARY["pools"]["AdminPool"]["arn"]]
+    res = {r["path"]: r for r in east.get_resources(restApiId=admin_id, embed=["methods"])["items"]}
+    assert res["/reports"]["resourceMethods"]["GET"]["authorizationType"] == "AWS_IAM"
+    legacy = res["/legacy"]["resourceMethods"]["GET"]
+    assert (legacy["authorizationType"], legacy["authorizerId"]) == ("CUSTOM", auths["LegacyTokenAuth"]["id"])
+    profile = res["/profile"]["resourceMethods"]["GET"]
+    assert profile["authorizationType"] == "COGNITO_USER_POOLS"
+    assert profile["authorizerId"] == auths["AdminPool"]["id"]
+    assert profile["authorizationScopes"] == ["pets/read", "pets/admin"]
+    assert profile["apiKeyRequired"] is True
+    assert res["/profile"]["resourceMethods"]["OPTIONS"]["authorizationType"] == "NONE"
+
+    idp = seed.client("cognito-idp", URL, "eu-west-1")
+    pools = {p["Name"]: p for p in idp.list_user_pools(MaxResults=60)["UserPools"]}
+    assert {"PetsPool", "AdminPool"} <= set(pools)
+    clients = idp.list_user_pool_clients(UserPoolId=pools["PetsPool"]["Id"], MaxResults=60)
+    assert sorted(c["ClientName"] for c in clients["UserPoolClients"]) == ["mobile", "web"]
+    assert agw("us-west-2").get_rest_apis()["items"] == []
+    ident = seed.client("sts", URL, "us-east-1").get_caller_identity()
+    assert ident["Account"] == "123456789012"
+
+
+@test
+def authorizer_fields_round_trip():
+    east = agw()
+    api_id, _ = pets_ids()
+    made = new_cognito_authorizer(east, api_id, name="RoundTrip", regex="^abc$")
+    assert made["identityValidationExpression"] == "^abc$"
+    got = east.get_authorizer(restApiId=api_id, authorizerId=made["id"])
+    listed = {a["id"]: a for a in east.get_authorizers(restApiId=api_id)["items"]}[made["id"]]
+    for view in (got, listed):
+        assert view["identityValidationExpression"] == "^abc$"
+        assert view["authorizerResultTtlInSeconds"] == 120
+        assert view["identitySource"] == "method.request.header.Authorization"
+        assert view["providerARNs"] == [SUMMARY["pools"]["PetsPool"]["arn"]]
+    admin_arn = SUMMARY["pools"]["AdminPool"]["arn"]
+    upd = east.update_authorizer(restApiId=api_id, authorizerId=made["id"], patchOperations=[
+        {"op": "replace", "path": "/identityValidationExpression", "value": "^xyz$"},
+        {"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "0"},
+        {"op": "add", "path": "/providerARNs", "value": admin_arn}])
+    assert upd["identityValidationExpression"] == "^xyz$"
+    assert upd["authorizerResultTtlInSeconds"] == 0
+    assert upd["providerARNs"] == [SUMMARY["pools"]["PetsPool"]["arn"], admin_arn]
+    got = east.get_authorizer(restApiId=api_id, authorizerId=made["id"])
+    assert got["identityValidationExpression"] == "^xyz$" and got["authorizerResultTtlInSeconds"] == 0
+    east.delete_authorizer(restApiId=api_id, authorizerId=made["id"])
+
+
+@test
+def update_method_validation():
+    east = agw()
+    api_id, pets = pets_ids()
+    token = east.create_authorizer(restApiId=api_id, name="Tok", type="TOKEN",
+                                   authorizerUri=seed.LEGACY_LAMBDA,
+                                   identitySource="method.request.header.Authorization")
+    cog = new_cognito_authorizer(east, api_id, name="Cog")
+    bad = [
+        [("replace", "/authorizationType", "COGNITO_USER_POOLS")],  # no authorizer
+        [("replace", "/authorizationType", "COGNITO_USER_POOLS"), ("replace", "/authorizerId", "nope")],
+        [("replace", "/authorizationType", "COGNITO_USER_POOLS"), ("replace", "/authorizerId", token["id"])],
+        [("replace", "/authorizationType", "CUSTOM"), ("replace", "/authorizerId", cog["id"])],
+        [("replace", "/authorizationType", "SOMETHING")],
+        [("replace", "/apiKeyRequired", "maybe")],
+        [("replace", "/nonsense", "x")],
+        [("add", "/authorizationType", "NONE")],
+    ]
+    for ops in bad:
+        status, code, msg = error_of(patch, east, api_id, pets, "GET", *ops)
+        assert (status, code) == (400, "BadRequestException") and msg, (ops, status, code, msg)
+        assert ops is not bad[0] or msg.startswith("Invalid authorizer ID specified"), msg
+    method = east.get_method(restApiId=api_id, resourceId=pets, httpMethod="GET")
+    assert method["authorizationType"] == "NONE" and "authorizerId" not in method  # nothing applied
+    for args in (("nope", pets, "GET"), (api_id, "nope", "GET"), (api_id, pets, "DELETE")):
+        status, code, _ = error_of(patch, east, *args, ("replace", "/apiKeyRequired", "true"))
+        assert (status, code) == (404, "NotFoundException"), args
+    # the raw wire format of an error
+    req = urllib.request.Request(
+        f"{URL}/restapis/{api_id}/resources/{pets}/methods/GET", method="PATCH",
+        data=json.dumps({"patchOperations": [{"op": "replace", "path": "/authorizationType",
+                                              "value": "CUSTOM"}]}).encode(),
+        headers={"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/"
+                                  "apigateway/aws4_request, SignedHeaders=host, Signature=0",
+                 "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(req)
+        raise AssertionError("expected HTTP 400")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 400 and exc.headers["x-amzn-ErrorType"] == "BadRequestException"
+        body = json.load(exc)
+        assert body["__type"] == "BadRequestException" and body["message"]
+    east.delete_authorizer(restApiId=api_id, authorizerId=token["id"])
+    east.delete_authorizer(restApiId=api_id, authorizerId=cog["id"])
+
+
+@test
+def update_method_semantics():
+    east = agw()
+    api_id, pets = pets_ids()
+    cog = new_cognito_authorizer(east, api_id, name="Sem")
+    out = patch(east, api_id, pets, "PURCHASE",
+                ("replace", "/authorizationType", "COGNITO_USER_POOLS"),
+                ("replace", "/authorizerId", cog["id"]),
+                ("add", "/authorizationScopes", "pets/read"),
+                ("add", "/authorizationScopes", "pets/write"),
+                ("replace", "/apiKeyRequired", "true"))
+    assert out["authorizationType"] == "COGNITO_USER_POOLS" and out["authorizerId"] == cog["id"]
+    assert out["authorizationScopes"] == ["pets/read", "pets/write"] and out["apiKeyRequired"] is True
+    got = east.get_method(restApiId=api_id, resourceId=pets, httpMethod="PURCHASE")
+    assert got["authorizerId"] == cog["id"] and got["methodIntegration"]["type"] == "MOCK"
+    embedded = {r["path"]: r for r in east.get_resources(restApiId=api_id, embed=["methods"])["items"]}
+    assert embedded["/pets"]["resourceMethods"]["PURCHASE"]["authorizationScopes"] == ["pets/read", "pets/write"]
+    plain = {r["path"]: r for r in east.get_resources(restApiId=api_id)["items"]}
+    assert plain["/pets"]["resourceMethods"]["PURCHASE"] == {}  # no embed: verbs only
+    out = patch(east, api_id, pets, "PURCHASE", ("remove", "/authorizationScopes", "pets/read"))
+    assert out["authorizationScopes"] == ["pets/write"]
+    out = patch(east, api_id, pets, "PURCHASE", ("replace", "/authorizationScopes", "pets/admin"))
+    assert out["authorizationScopes"] == ["pets/admin"]
+    out = patch(east, api_id, pets, "PURCHASE", ("remove", "/authorizationScopes"))
+    assert "authorizationScopes" not in out
+    out = patch(east, api_id, pets, "PURCHASE", ("add", "/authorizationScopes", "pets/read"),
+                ("replace", "/authorizationType", "NONE"), ("replace", "/apiKeyRequired", "false"))
+    assert out["authorizationType"] == "NONE" and out["apiKeyRequired"] is False
+    assert "authorizerId" not in out and "authorizationScopes" not in out
+    assert patch(east, api_id, pets, "PURCHASE", ("replace", "/authorizationType", "AWS_IAM"))[
+        "authorizationType"] == "AWS_IAM"
+    patch(east, api_id, pets, "PURCHASE", ("replace", "/authorizationType", "NONE"))
+    east.delete_authorizer(restApiId=api_id, authorizerId=cog["id"])
+
+
+@test
+def awscli_update_method():
+    aws = os.path.join(os.path.dirname(sys.executable), "aws")
+    assert os.path.exists(aws), "awscli missing from the venv"
+    api_id, pets = pets_ids()
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null")
+    out = subprocess.run([aws, "--endpoint-url", URL, "apigateway", "update-method",
+                          "--rest-api-id", api_id, "--resource-id", pets, "--http-method", "OPTIONS",
+                          "--patch-operations", "op=replace,path=/apiKeyRequired,value=true"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["apiKeyRequired"] is True
+    patch(agw(), api_id, pets, "OPTIONS", ("replace", "/apiKeyRequired", "false"))
+
+
+@test
+def put_method_conflict():
+    api_id, pets = pets_ids()
+    status, code, msg = error_of(agw().put_method, restApiId=api_id, resourceId=pets,
+                                 httpMethod="GET", authorizationType="NONE")
+    assert (status, code, msg) == (409, "ConflictException", "Method already exists for this resource")
+
+
+@test
+def delete_authorizer_refused_while_used():
+    east = agw()
+    api_id, pets = pets_ids()
+    cog = new_cognito_authorizer(east, api_id, name="InUse")
+    patch(east, api_id, pets, "GET", ("replace", "/authorizationType", "COGNITO_USER_POOLS"),
+          ("replace", "/authorizerId", cog["id"]))
+    status, code, msg = error_of(east.delete_authorizer, restApiId=api_id, authorizerId=cog["id"])
+    assert (status, code) == (409, "ConflictException") and "GET//pets" in msg, msg
+    assert east.get_authorizer(restApiId=api_id, authorizerId=cog["id"])["name"] == "InUse"
+    patch(east, api_id, pets, "GET", ("replace", "/authorizationType", "NONE"))
+    east.delete_authorizer(restApiId=api_id, authorizerId=cog["id"])
+    status, code, _ = error_of(east.delete_authorizer, restApiId=api_id, authorizerId=cog["id"])
+    assert (status, code) == (404, "NotFoundException")
+
+
+@test
+def throttling_429_then_recovers():
+    api_id, _ = pets_ids()
+    east = agw(retry=False)
+    control("/_sandbox/reset-stats", {})
+    control("/_sandbox/config", {"throttle": {"rate": 5, "burst": 10}})
+    try:
+        codes = []
+        for _ in range(25):
+            try:
+                east.get_rest_apis()
+                codes.append(200)
+            except botocore.exceptions.ClientError as exc:
+                assert exc.response["Error"]["Code"] == "TooManyRequestsException"
+                codes.append(exc.response["ResponseMetadata"]["HTTPStatusCode"])
+        assert codes[:10] == [200] * 10 and 429 in codes, codes
+        seed.client("sts", URL, "us-east-1").get_caller_identity()  # other services: never
+        stats = control("/_sandbox/stats")
+        assert stats["throttled"]["apigateway"]["GetRestApis"] == codes.count(429)
+        time.sleep(1.0)  # 5 tokens back
+        east.get_rest_apis()
+        control("/_sandbox/config", {"throttle": {"rate": 100, "burst": 100}})
+        east.create_deployment(restApiId=api_id, stageName="prod")
+        status, code, _ = error_of(east.create_deployment, restApiId=api_id, stageName="prod")
+        assert (status, code) == (429, "TooManyRequestsException")
+    finally:
+        control("/_sandbox/config", {"throttle": None})
+    east.get_rest_apis()
+
+
+@test
+def injected_failures_do_not_apply():
+    api_id, pets = pets_ids()
+    east = agw(retry=False)
+    control("/_sandbox/config", {"failure_rate": 1.0, "seed": 42})
+    try:
+        status, code, _ = error_of(patch, east, api_id, pets, "GET",
+                                   ("replace", "/authorizationType", "AWS_IAM"))
+        assert (status, code) in ((500, "InternalFailure"), (503, "ServiceUnavailableException"))
+        assert east.get_method(restApiId=api_id, resourceId=pets, httpMethod="GET")[
+            "authorizationType"] == "NONE"
+
+        def run():
+            outcome = []
+            for _ in range(30):
+                try:
+                    patch(east, api_id, pets, "GET", ("replace", "/apiKeyRequired", "false"))
+                    outcome.append("ok")
+                except botocore.exceptions.ClientError as exc:
+                    outcome.append(exc.response["Error"]["Code"])
+            return outcome
+        control("/_sandbox/config", {"failure_rate": 0.5, "seed": 7})
+        first = run()
+        control("/_sandbox/config", {"failure_rate": 0.5, "seed": 7})
+        assert run() == first, "same seed, same failures"
+        assert "ok" in first and len(set(first)) > 1, first
+    finally:
+        control("/_sandbox/config", {"failure_rate": 0})
+
+
+@test
+def stats_count_operations():
+    api_id, pets = pets_ids()
+    east, idp = agw(), seed.client("cognito-idp", URL, "eu-west-1")
+    control("/_sandbox/reset-stats", {})
+    east.get_resources(restApiId=api_id, embed=["methods"])
+    east.get_resources(restApiId=api_id)
+    east.get_authorizers(restApiId=api_id)
+    for _ in range(3):
+        patch(east, api_id, pets, "GET", ("replace", "/apiKeyRequired", "false"))
+    idp.list_user_pools(MaxResults=10)
+    seed.client("sts", URL, "us-east-1").get_caller_identity()
+    stats = control("/_sandbox/stats")
+    assert stats["calls"] == {
+        "apigateway": {"GetResources": 2, "GetAuthorizers": 1, "UpdateMethod": 3},
+        "cognito-idp": {"ListUserPools": 1}, "sts": {"GetCallerIdentity": 1}}, stats
+    assert stats["totals"] == {"calls": 8, "throttled": 0, "failures": 0}
+
+
+@test
+def pagination_resources_and_pools():
+    big = seed.bulk_api(URL, "us-east-1", "Paged600", 600, 2)
+    assert big["methods"] == 1200
+    east = agw()
+    first = east.get_resources(restApiId=big["id"], limit=500, embed=["methods"])
+    assert len(first["items"]) == 500 and first.get("position")
+    second = east.get_resources(restApiId=big["id"], limit=500, embed=["methods"],
+                                position=first["position"])
+    assert len(second["items"]) == 101 and "position" not in second  # 600 + root
+    paths = {r["path"] for r in first["items"] + second["items"]}
+    assert len(paths) == 601 and "/r0600" in paths
+    assert all(set(r["resourceMethods"]) == {"GET", "POST"}
+               for r in first["items"] + second["items"] if r["path"] != "/")
+    pages = list(east.get_paginator("get_resources").paginate(
+        restApiId=big["id"], PaginationConfig={"PageSize": 500}))
+    assert [len(p["items"]) for p in pages] == [500, 101]
+    assert error_of(east.get_resources, restApiId=big["id"], limit=501)[:2] == (400, "BadRequestException")
+    names = [a["name"] for p in east.get_paginator("get_rest_apis").paginate(
+        PaginationConfig={"PageSize": 1}) for a in p["items"]]
+    assert {"SecurePets", "PetsAdmin", "Paged600"} <= set(names) and len(names) == len(set(names))
+    admin_id = SUMMARY["apis"]["PetsAdmin"]["id"]
+    one = east.get_authorizers(restApiId=admin_id, limit=1)
+    assert len(one["items"]) == 1 and one.get("position")
+
+    made = seed.bulk_pools(URL, "ap-southeast-2", 65, "Many")
+    assert len(made["pools"]) == 65
+    idp = seed.client("cognito-idp", URL, "ap-southeast-2")
+    page1 = idp.list_user_pools(MaxResults=60)
+    page2 = idp.list_user_pools(MaxResults=60, NextToken=page1["NextToken"])
+    assert len(page1["UserPools"]) == 60 and len(page2["UserPools"]) == 5
+    assert "NextToken" not in page2
+    status, code, _ = error_of(idp.list_user_pools, MaxResults=61)
+    assert (status, code) == (400, "InvalidParameterException")
+
+
+def main():
+    global URL, SUMMARY
+    proc, URL = start_server()
+    passed = failed = 0
+    try:
+        SUMMARY = seed.seed_scenario(URL)
+        for fn in TESTS:
+            started = time.monotonic()
+            try:
+                fn()
+                passed += 1
+                print(f"ok   {fn.__name__} ({time.monotonic() - started:.2f}s)", flush=True)
+            except Exception:
+                failed += 1
+                print(f"FAIL {fn.__name__}", flush=True)
+                traceback.print_exc(file=sys.stdout)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+// Gatehouse's page: the top bar (profile, region, identity), the APIs list, and the views.
+// Every answer is checked against the generation it was asked for, so a slow answer for the
+// previous profile or region never lands on the screen of the new one.
+
+import * as api from "./api.js";
+import { $, el, busy, setStatus } from "./dom.js";
+import { ReviewTable } from "./review.js";
+import { PoolsView } from "./pools.js";
+
+const OTHER_REGION = "__other__";
+
+class App {
+  constructor() {
+    this.gen = 0;          // bumps on every profile/region switch
+    this.apiGen = 0;       // bumps on every API selection
+    this.profiles = [];
+    this.regions = [];
+    this.apis = [];
+    this.apiId = null;
+    this.openCounts = new Map();
+    this.review = new ReviewTable((sel) => this.onSelection(sel));
+    this.pools = new PoolsView(this);
+  }
+
+  ctx() {
+    return { profile: $("profile").value, region: $("region").value };
+  }
+
+  async start() {
+    this.applyTheme(localStorage.getItem("theme") || "auto");
+    this.wire();
+    try {
+      this.regions = await api.listRegions();
+      this.profiles = await api.listProfiles();
+    } catch (e) {
+      this.showError(e, () => this.start());
+      return;
+    }
+    this.fillRegions(this.regions);
+    this.pools.fillRegions(this.regions);
+    const select = $("profile");
+    const sourceLabel = { file: "AWS files", keychain: "keychain", env: "environment" };
+    select.replaceChildren(...this.profiles.map((p) =>
+      el("option", { value: p.id, "data-source": p.source }, `${p.name} — ${sourceLabel[p.source] ?? p.source}`)));
+    if (this.profiles.length === 0) {
+      select.append(el("option", { value: "" }, "No AWS profiles found"));
+      this.showError({ kind: "no-credentials", message: "No AWS profiles were found in ~/.aws/config, ~/.aws/credentials or the environment.",
+        hint: "Run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or add a profile, then retry." }, () => location.reload());
+      return;
+    }
+    const last = localStorage.getItem("profile");
+    if (last && this.profiles.some((p) => p.id === last)) select.value = last;
+    await this.profileChanged();
+  }
+
+  wire() {
+    $("profile").addEventListener("change", () => this.profileChanged());
+    $("region").addEventListener("change", () => {
+      if ($("region").value === OTHER_REGION) {
+        $("region-other").hidden = false;
+        $("region-other").focus();
+        return;
+      }
+      $("region-other").hidden = true;
+      this.reloadAll();
+    });
+    $("region-other").addEventListener("keydown", (e) => {
+      if (e.key === "Enter") this.useOtherRegion($("region-other").value.trim());
+      if (e.key === "Escape") { $("region-other").hidden = true; $("region").value = this.lastRegion; }
+    });
+    $("refresh").addEventListener("click", async () => {
+      await api.forgetSession(this.ctx().profile).catch(() => {});
+      this.reloadAll();
+    });
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "F5") { e.preventDefault(); $("refresh").click(); }
+    });
+    $("theme").addEventListener("click", () => {
+      const next = { auto: "light", light: "dark", dark: "auto" }[document.documentElement.dataset.theme || "auto"];
+      this.applyTheme(next);
+    });
+    $("error-dismiss").addEventListener("click", () => this.hideError());
+    $("api-filter").addEventListener("input", () => this.renderApis());
+    $("path-filter").addEventListener("input", () => this.review.setFilter(null, $("path-filter").value));
+    for (const radio of document.querySelectorAll('input[name="show"]')) {
+      radio.addEventListener("change", () => this.review.setFilter(radio.value, null));
+    }
+    $("select-open").addEventListener("click", () => this.review.selectOpenExceptOptions());
+    $("select-none").addEventListener("click", () => this.review.setSelection([]));
+    const tabs = [...document.querySelectorAll('[role="tab"]')];
+    tabs.forEach((tab, i) => {
+      tab.addEventListener("click", () => this.showTab(tab.id));
+      tab.addEventListener("keydown", (e) => {
+        const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        const next = tabs[(i + step + tabs.length) % tabs.length];
+        next.focus();
+        this.showTab(next.id);
+      });
+    });
+  }
+
+  applyTheme(theme) {
+    if (theme === "auto") delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    localStorage.setItem("theme", theme);
+    $("theme").textContent = { auto: "◐ System theme", light: "☀ Light theme", dark: "☾ Dark theme" }[theme];
+  }
+
+  showTab(id) {
+    for (const tab of document.querySelectorAll('[role="tab"]')) {
+      const on = tab.id === id;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+      $(tab.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (id === "tab-pools") this.pools.ensureLoaded();
+  }
+
+  fillRegions(regions, extra) {
+    const all = extra && !regions.includes(extra) ? [...regions, extra] : regions;
+    $("region").replaceChildren(
+      ...all.map((r) => el("option", { value: r }, r)),
+      el("option", { value: OTHER_REGION }, "Other region…"));
+  }
+
+  useOtherRegion(region) {
+    if (!/^[a-z]{2,}(-[a-z0-9]+)+-\d+$/.test(region)) {
+      this.showError({ kind: "invalid", message: `'${region}' is not a region name (for example eu-south-2).` });
+      return;
+    }
+    this.fillRegions(this.regions, region);
+    $("region").value = region;
+    $("region-other").hidden = true;
+    this.reloadAll();
+  }
+
+  async profileChanged() {
+    const profile = $("profile").value;
+    localStorage.setItem("profile", profile);
+    const gen = ++this.gen;
+    let region;
+    try {
+      region = await api.defaultRegion(profile);
+    } catch (e) {
+      region = "us-east-1";
+    }
+    if (gen !== this.gen) return;
+    this.fillRegions(this.regions, region);
+    $("region").value = region;
+    this.reloadAll();
+  }
+
+  /** Everything shown belongs to one profile and region: clear it all and load it again. */
+  reloadAll() {
+    const gen = ++this.gen;
+    const ctx = this.ctx();
+    this.lastRegion = ctx.region;
+    this.hideError();
+    this.apis = [];
+    this.apiId = null;
+    this.openCounts.clear();
+    this.renderApis();
+    this.clearReview();
+    this.pools.reset(ctx.region);
+    $("identity").textContent = "Checking identity…";
+    $("identity").removeAttribute("title");
+
+    api.callerIdentity(ctx).then((id) => {
+      if (gen !== this.gen) return;
+      $("identity").replaceChildren("Account ", el("strong", {}, id.account), " · ", id.arn);
+      $("identity").title = id.arn;
+    }).catch((e) => {
+      if (gen !== this.gen) return;
+      $("identity").textContent = "Identity unknown";
+    });
+
+    const done = busy("apis-progress", `Loading REST APIs in ${ctx.region}…`);
+    api.listApis(ctx).then((apis) => {
+      if (gen !== this.gen) return;
+      this.apis = apis;
+      this.renderApis();
+      setStatus(`${apis.length} REST API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
+    }).catch((e) => {
+      if (gen !== this.gen) return;
+      this.showError(e, () => this.reloadAll());
+    }).finally(() => { if (gen === this.gen) done(); else $("apis-progress").hidden = true; });
+
+    if (!$("view-pools").hidden) this.pools.ensureLoaded();
+  }
+
+  renderApis() {
+    const needle = $("api-filter").value.trim().toLowerCase();
+    const shown = this.apis.filter((a) => !needle || a.name.toLowerCase().includes(needle));
+    const list = $("api-list");
+    list.replaceChildren(...shown.map((a) => {
+      const open = this.openCounts.get(a.id);
+      const item = el("li", {
+        class: "api-item", role: "option", tabindex: "0", "data-testid": "api-item",
+        "data-api-name": a.name, "data-api-id": a.id, "aria-selected": String(a.id === this.apiId),
+        title: a.description || a.name,
+      },
+      el("span", {}, a.name, el("br"), el("span", { class: "api-id" }, a.id)),
+      open === undefined ? null : el("span", { class: "open-count", title: "Open methods other than OPTIONS" }, open === 0 ? "all protected" : `${open} open`));
+      item.addEventListener("click", () => this.selectApi(a.id));
+      item.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.selectApi(a.id); }
+        if (e.key === "ArrowDown") { e.preventDefault(); item.nextElementSibling?.focus(); }
+        if (e.key === "ArrowUp") { e.preventDefault(); item.previousElementSibling?.focus(); }
+      });
+      return item;
+    }));
+    $("apis-count").textContent = this.apis.length ? `${shown.length} of ${this.apis.length}` : "";
+    $("apis-empty").hidden = this.apis.length > 0 || !$("apis-progress").hidden;
+  }
+
+  clearReview() {
+    this.apiGen++;
+    this.review.clear();
+    $("review").hidden = true;
+    $("review-placeholder").hidden = false;
+  }
+
+  async selectApi(apiId) {
+    const gen = this.gen;
+    const apiGen = ++this.apiGen;
+    this.apiId = apiId;
+    for (const item of document.querySelectorAll('[data-testid="api-item"]')) {
+      item.setAttribute("aria-selected", String(item.dataset.apiId === apiId));
+    }
+    this.showTab("tab-review");
+    const apiInfo = this.apis.find((a) => a.id === apiId);
+    $("review-placeholder").hidden = true;
+    $("review").hidden = false;
+    $("review-title").textContent = apiInfo ? apiInfo.name : apiId;
+    $("review-summary").textContent = "Loading methods…";
+    this.review.clear();
+    await this.loadReview(gen, apiGen, apiId, false);
+  }
+
+  async loadReview(gen, apiGen, apiId, keepSelection) {
+    const done = busy("review-progress", "Loading methods…");
+    try {
+      const started = performance.now();
+      const review = await api.reviewApi(this.ctx(), apiId);
+      if (gen !== this.gen || apiGen !== this.apiGen) return;
+      const arrived = performance.now();
+      this.lastReview = review;
+      this.review.render(review.methods, keepSelection);
+      $("review-summary").textContent = review.summaryLine;
+      this.openCounts.set(apiId, review.summary.open - review.summary.openOptions);
+      this.renderApis();
+      window.__gatehouseTimings = { fetchMs: arrived - started, renderMs: performance.now() - arrived };
+    } catch (e) {
+      if (gen !== this.gen || apiGen !== this.apiGen) return;
+      $("review-summary").textContent = "Could not load the methods.";
+      this.showError(e, () => this.loadReview(gen, this.apiGen, apiId, keepSelection));
+    } finally {
+      done();
+    }
+  }
+
+  onSelection(selected) {
+    $("selection-count").textContent = selected.size ? `${selected.size} selected` : "";
+  }
+
+  showError(e, retry) {
+    const titles = {
+      aws: "AWS refused the request", "no-credentials": "No credentials", unreachable: "AWS is unreachable",
+      expired: "Session expired", invalid: "Check your input", "not-found": "Not found", keychain: "Keychain unavailable",
+    };
+    $("error-title").textContent = titles[e.kind] ?? "Something went wrong";
+    $("error-message").textContent = e.message ?? String(e);
+    $("error-hint").textContent = e.hint ?? "";
+    $("error").dataset.kind = e.kind ?? "internal";
+    $("error-retry").hidden = !retry;
+    $("error-retry").onclick = retry ? () => { this.hideError(); retry(); } : null;
+    $("error").hidden = false;
+  }
+
+  hideError() {
+    $("error").hidden = true;
+  }
+}
+
+const app = new App();
+window.addEventListener("DOMContentLoaded", () => app.start());

@@ -1,0 +1,88 @@
+// The User pools view: the pools of a region chosen here (it may differ from the API's region),
+// each with its app clients, loaded when the pool is opened.
+
+import * as api from "./api.js";
+import { $, el, busy } from "./dom.js";
+
+export class PoolsView {
+  constructor(app) {
+    this.app = app;
+    this.region = null;
+    this.loadedFor = null;
+    $("pool-region").addEventListener("change", () => {
+      this.region = $("pool-region").value;
+      this.load();
+    });
+  }
+
+  fillRegions(regions) {
+    $("pool-region").replaceChildren(...regions.map((r) => el("option", { value: r }, r)));
+  }
+
+  /** A new profile or region: forget what was shown, follow the top bar's region. */
+  reset(region) {
+    this.region = region;
+    this.loadedFor = null;
+    const select = $("pool-region");
+    if (![...select.options].some((o) => o.value === region)) select.append(el("option", { value: region }, region));
+    select.value = region;
+    $("pool-list").replaceChildren();
+    $("pools-count").textContent = "";
+    $("pools-empty").hidden = true;
+  }
+
+  /** Loads the pools unless they are already on screen for this context and region. */
+  async ensureLoaded() {
+    if (this.loadedFor === this.key()) return;
+    await this.load();
+  }
+
+  key() {
+    return `${this.app.gen}|${this.region}`;
+  }
+
+  async load() {
+    const key = this.key();
+    const ctx = this.app.ctx();
+    const region = this.region;
+    $("pool-list").replaceChildren();
+    $("pools-empty").hidden = true;
+    $("pools-count").textContent = "";
+    const done = busy("pools-progress", `Loading user pools in ${region}…`);
+    try {
+      const pools = await api.listPools(ctx, region);
+      if (key !== this.key()) return;
+      this.loadedFor = key;
+      $("pools-count").textContent = `${pools.length} user pool${pools.length === 1 ? "" : "s"} in ${region}`;
+      $("pools-empty").hidden = pools.length > 0;
+      $("pool-list").replaceChildren(...pools.map((p) => this.poolItem(p, ctx, region, key)));
+    } catch (e) {
+      if (key === this.key()) this.app.showError(e, () => this.load());
+    } finally {
+      done();
+    }
+  }
+
+  poolItem(pool, ctx, region, key) {
+    const clients = el("ul", { "aria-label": `App clients of ${pool.name}` }, el("li", { class: "muted" }, "Loading app clients…"));
+    const details = el("details", { class: "pool-item", "data-testid": "pool-item", "data-pool-id": pool.id },
+      el("summary", {}, el("strong", {}, pool.name), el("span", { class: "pool-id" }, pool.id)),
+      clients);
+    let loaded = false;
+    details.addEventListener("toggle", async () => {
+      if (!details.open || loaded) return;
+      loaded = true;
+      try {
+        const list = await api.listClients(ctx, region, pool.id);
+        if (key !== this.key()) return;
+        clients.replaceChildren(...(list.length
+          ? list.map((c) => el("li", { "data-testid": "pool-client", "data-client-id": c.id }, `${c.name} `, el("code", {}, c.id)))
+          : [el("li", { class: "muted" }, "No app clients.")]));
+      } catch (e) {
+        loaded = false;
+        clients.replaceChildren(el("li", { class: "muted" }, e.message));
+      }
+    });
+    return details;
+  }
+}
