@@ -86,9 +86,7 @@ pub fn protection(method: &Method, authorizers: &HashMap<&str, &Authorizer>) -> 
     match method.authorization_type.as_str() {
         "" | "NONE" => Protection::Open,
         "AWS_IAM" => Protection::Iam,
-        "CUSTOM" => Protection::Lambda {
-            authorizer: name(),
-        },
+        "CUSTOM" => Protection::Lambda { authorizer: name() },
         "COGNITO_USER_POOLS" => Protection::Cognito {
             authorizer: name(),
             scopes: method.scopes.clone(),
@@ -101,7 +99,8 @@ pub fn protection(method: &Method, authorizers: &HashMap<&str, &Authorizer>) -> 
 
 /// Every method with its protection, sorted by path then by the usual order of verbs.
 pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView> {
-    let by_id: HashMap<&str, &Authorizer> = authorizers.iter().map(|a| (a.id.as_str(), a)).collect();
+    let by_id: HashMap<&str, &Authorizer> =
+        authorizers.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut views: Vec<MethodView> = methods
         .iter()
         .map(|m| {
@@ -121,11 +120,16 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
         })
         .collect();
     views.sort_by(|a, b| {
-        (a.method.path.as_str(), verb_rank(&a.method.verb), a.method.verb.as_str()).cmp(&(
-            b.method.path.as_str(),
-            verb_rank(&b.method.verb),
-            b.method.verb.as_str(),
-        ))
+        (
+            a.method.path.as_str(),
+            verb_rank(&a.method.verb),
+            a.method.verb.as_str(),
+        )
+            .cmp(&(
+                b.method.path.as_str(),
+                verb_rank(&b.method.verb),
+                b.method.verb.as_str(),
+            ))
     });
     views
 }

@@ -77,7 +77,10 @@ pub fn main(args: Vec<String>) -> i32 {
             return status;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("gatehouse: {e}");
@@ -111,7 +114,18 @@ async fn dispatch(command: Command) -> Result<i32> {
             fail_on_open,
             show,
             path,
-        } => audit_cmd(&core, &common, api.as_deref(), json, fail_on_open, show, &path).await,
+        } => {
+            audit_cmd(
+                &core,
+                &common,
+                api.as_deref(),
+                json,
+                fail_on_open,
+                show,
+                &path,
+            )
+            .await
+        }
     }
 }
 
@@ -127,7 +141,10 @@ async fn context(core: &Core, common: &Common) -> Result<Ctx> {
         None => core.default_region(&profile.id()).await?,
     };
     if !is_region_name(&region) {
-        return Err(Error::invalid("region", format!("'{region}' is not a region name")));
+        return Err(Error::invalid(
+            "region",
+            format!("'{region}' is not a region name"),
+        ));
     }
     Ok(Ctx {
         profile: profile.id(),
@@ -152,7 +169,10 @@ async fn pools(core: &Core, common: &Common, json: bool) -> Result<i32> {
                        "clients": clients.iter().map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>()})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({"region": ctx.region, "pools": pools}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"region": ctx.region, "pools": pools}))?
+        );
     } else if out.is_empty() {
         println!("No user pools in {}.", ctx.region);
     } else {
@@ -199,7 +219,10 @@ async fn audit_cmd(
                 json!({"id": api.id, "name": api.name, "methods": methods, "summary": r.summary})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({"region": ctx.region, "apis": apis}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"region": ctx.region, "apis": apis}))?
+        );
     } else {
         print_audit_table(&ctx, &reports, show, path);
     }
@@ -255,8 +278,16 @@ fn print_audit_table(
     for (api, r) in reports {
         println!("{} ({})  {}", api.name, api.id, r.summary.line());
         let rows = audit::filter(&r.methods, show, path);
-        let width = rows.iter().map(|v| v.method.path.len()).max().unwrap_or(4).max(4);
-        println!("  {:<width$}  {:<8}  {:<3}  PROTECTION", "PATH", "VERB", "KEY");
+        let width = rows
+            .iter()
+            .map(|v| v.method.path.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        println!(
+            "  {:<width$}  {:<8}  {:<3}  PROTECTION",
+            "PATH", "VERB", "KEY"
+        );
         for v in rows {
             let mut protection = badge(&v.protection);
             if v.is_options && v.method.is_open() {

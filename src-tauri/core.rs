@@ -5,7 +5,9 @@ use crate::audit::{self, MethodView, Summary};
 use crate::aws::session::{Session, Source};
 use crate::aws::{cognito, gateway, identity};
 use crate::error::{Error, Result};
-use crate::model::{is_region_name, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool};
+use crate::model::{
+    is_region_name, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool,
+};
 use crate::profiles::{self, ProfileRef};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -84,9 +86,8 @@ impl Core {
     }
 
     fn source(&self, profile: &ProfileRef) -> Result<Source> {
-        profiles::plain_source(profile).ok_or_else(|| {
-            Error::NotFound(format!("Profile '{}' is not known", profile.id()))
-        })
+        profiles::plain_source(profile)
+            .ok_or_else(|| Error::NotFound(format!("Profile '{}' is not known", profile.id())))
     }
 
     /// Forgets the cached clients of a profile, so the next call loads its credentials afresh.
@@ -122,27 +123,17 @@ impl Core {
                 format!(
                     "{} APIs are named '{name_or_id}' ({}); name one by its id",
                     many.len(),
-                    many.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         }
     }
 
-    /// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together.
     pub async fn review(&self, ctx: &Ctx, api_id: &str) -> Result<ApiReview> {
-        let session = self.session(ctx).await?;
-        let (methods, authorizers) = tokio::try_join!(
-            gateway::list_methods(&session, api_id),
-            gateway::list_authorizers(&session, api_id)
-        )?;
-        let summary = audit::summarize(&methods);
-        Ok(ApiReview {
-            api_id: api_id.to_string(),
-            summary_line: summary.line(),
-            summary,
-            methods: audit::review(&methods, &authorizers),
-            authorizers,
-        })
+        review(&*self.session(ctx).await?, api_id).await
     }
 
     pub async fn pools(&self, ctx: &Ctx, pool_region: &str) -> Result<Vec<UserPool>> {
@@ -150,7 +141,12 @@ impl Core {
         cognito::list_pools(&*self.session(ctx).await?, pool_region).await
     }
 
-    pub async fn clients(&self, ctx: &Ctx, pool_region: &str, pool_id: &str) -> Result<Vec<AppClient>> {
+    pub async fn clients(
+        &self,
+        ctx: &Ctx,
+        pool_region: &str,
+        pool_id: &str,
+    ) -> Result<Vec<AppClient>> {
         check_region(pool_region)?;
         cognito::list_clients(&*self.session(ctx).await?, pool_region, pool_id).await
     }
@@ -159,6 +155,22 @@ impl Core {
         check_region(pool_region)?;
         cognito::pool_arn(&*self.session(ctx).await?, pool_region, pool_id).await
     }
+}
+
+/// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together.
+pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
+    let (methods, authorizers) = tokio::try_join!(
+        gateway::list_methods(session, api_id),
+        gateway::list_authorizers(session, api_id)
+    )?;
+    let summary = audit::summarize(&methods);
+    Ok(ApiReview {
+        api_id: api_id.to_string(),
+        summary_line: summary.line(),
+        summary,
+        methods: audit::review(&methods, &authorizers),
+        authorizers,
+    })
 }
 
 fn check_region(region: &str) -> Result<()> {

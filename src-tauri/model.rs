@@ -57,14 +57,25 @@ pub struct Authorizer {
 
 /// How a method is protected, in the user's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Protection {
     Open,
     Iam,
-    Lambda { authorizer: String },
-    Cognito { authorizer: String, scopes: Vec<String> },
+    Lambda {
+        authorizer: String,
+    },
+    Cognito {
+        authorizer: String,
+        scopes: Vec<String>,
+    },
     /// An authorization type this version of Gatehouse does not know; shown as AWS names it.
-    Other { authorization_type: String },
+    Other {
+        authorization_type: String,
+    },
 }
 
 /// A Cognito user pool.
@@ -153,7 +164,9 @@ pub fn is_region_name(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
         && parts.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
         && parts
             .last()

@@ -56,9 +56,10 @@ fn env_region() -> Option<String> {
 
 /// The profiles of the config and credentials files, with their regions, as aws-config reads them.
 pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
-    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
-        .await
-        .map_err(|e| Error::Io(format!("Could not read the AWS config files: {e}")))?;
+    let set =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await
+            .map_err(|e| Error::Io(format!("Could not read the AWS config files: {e}")))?;
     let mut names: Vec<&str> = set.profiles().collect();
     names.sort_by_key(|n| (*n != "default", n.to_string()));
     Ok(names
@@ -123,7 +124,7 @@ pub fn plain_source(profile: &ProfileRef) -> Option<Source> {
 pub fn mask_key_id(key_id: &str) -> String {
     let chars: Vec<char> = key_id.chars().collect();
     if chars.len() <= 8 {
-        return "…".repeat(1);
+        return "…".to_string();
     }
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();

@@ -39,9 +39,9 @@ class App {
     this.fillRegions(this.regions);
     this.pools.fillRegions(this.regions);
     const select = $("profile");
-    const sourceLabel = { file: "AWS files", keychain: "keychain", env: "environment" };
+    const sourceLabel = { file: " (AWS files)", keychain: " (keychain)", env: "" };
     select.replaceChildren(...this.profiles.map((p) =>
-      el("option", { value: p.id, "data-source": p.source }, `${p.name} — ${sourceLabel[p.source] ?? p.source}`)));
+      el("option", { value: p.id, "data-source": p.source }, `${p.name}${sourceLabel[p.source] ?? ""}`)));
     if (this.profiles.length === 0) {
       select.append(el("option", { value: "" }, "No AWS profiles found"));
       this.showError({ kind: "no-credentials", message: "No AWS profiles were found in ~/.aws/config, ~/.aws/credentials or the environment.",
@@ -104,7 +104,10 @@ class App {
     if (theme === "auto") delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
     localStorage.setItem("theme", theme);
-    $("theme").textContent = { auto: "◐ System theme", light: "☀ Light theme", dark: "☾ Dark theme" }[theme];
+    const label = { auto: "system", light: "light", dark: "dark" }[theme];
+    $("theme").textContent = { auto: "◐", light: "☀", dark: "☾" }[theme];
+    $("theme").setAttribute("aria-label", `Theme: ${label}`);
+    $("theme").title = `Theme: ${label} (click for light, dark, system)`;
   }
 
   showTab(id) {
@@ -158,6 +161,7 @@ class App {
     this.lastRegion = ctx.region;
     this.hideError();
     this.apis = [];
+    this.apisLoaded = false;
     this.apiId = null;
     this.openCounts.clear();
     this.renderApis();
@@ -179,6 +183,7 @@ class App {
     api.listApis(ctx).then((apis) => {
       if (gen !== this.gen) return;
       this.apis = apis;
+      this.apisLoaded = true;
       this.renderApis();
       setStatus(`${apis.length} REST API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
     }).catch((e) => {
@@ -211,7 +216,7 @@ class App {
       return item;
     }));
     $("apis-count").textContent = this.apis.length ? `${shown.length} of ${this.apis.length}` : "";
-    $("apis-empty").hidden = this.apis.length > 0 || !$("apis-progress").hidden;
+    $("apis-empty").hidden = !this.apisLoaded || this.apis.length > 0;
   }
 
   clearReview() {

@@ -22,11 +22,20 @@ pub async fn list_pools(session: &Session, region: &str) -> Result<Vec<UserPool>
             name: p.name().unwrap_or_default().to_string(),
         }));
     }
-    pools.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    pools.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     Ok(pools)
 }
 
-pub async fn list_clients(session: &Session, region: &str, pool_id: &str) -> Result<Vec<AppClient>> {
+pub async fn list_clients(
+    session: &Session,
+    region: &str,
+    pool_id: &str,
+) -> Result<Vec<AppClient>> {
     let client = session.cognito(region).await;
     let mut pages = client
         .list_user_pool_clients()

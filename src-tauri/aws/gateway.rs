@@ -23,7 +23,12 @@ pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
             description: a.description().map(str::to_string),
         }));
     }
-    apis.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    apis.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     Ok(apis)
 }
 
@@ -86,7 +91,10 @@ pub(crate) fn authorizer_from_sdk(a: &aws_sdk_apigateway::types::Authorizer) -> 
     Authorizer {
         id: a.id().unwrap_or_default().to_string(),
         name: a.name().unwrap_or_default().to_string(),
-        kind: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        kind: a
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
         provider_arns: a.provider_arns().to_vec(),
         identity_source: a.identity_source().map(str::to_string),
         identity_validation_expression: a.identity_validation_expression().map(str::to_string),

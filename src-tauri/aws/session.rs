@@ -33,7 +33,10 @@ pub struct StaticKeys {
 impl std::fmt::Debug for StaticKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaticKeys")
-            .field("access_key_id", &crate::profiles::mask_key_id(&self.access_key_id))
+            .field(
+                "access_key_id",
+                &crate::profiles::mask_key_id(&self.access_key_id),
+            )
             .field("endpoint_url", &self.endpoint_url)
             .field("role_arn", &self.role_arn)
             .finish_non_exhaustive()

@@ -1,0 +1,65 @@
+# Gatehouse. `make demo` and `make test` work on a fresh Debian 12 machine: they install what they
+# need (system packages with apt-get, through sudo when not root; tauri-driver with cargo; the
+# sandbox's Python packages in .venv).
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+BUILD_PKGS := libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
+              libssl-dev libdbus-1-dev pkg-config build-essential python3 python3-venv
+TEST_PKGS := xvfb webkit2gtk-driver imagemagick gnome-keyring libsecret-tools dbus-x11 dbus
+
+.PHONY: demo run test build check system-deps test-deps venv tauri-driver bench clean
+
+## demo: start the local AWS sandbox seeded with SecurePets and open Gatehouse on it
+demo: system-deps venv build
+	@tests/fake_aws/demo.sh target/debug/gatehouse
+
+## run: Gatehouse against your real AWS profiles
+run: system-deps build
+	target/debug/gatehouse
+
+## test: install what the tests need, then run every test (unit, sandbox, CLI, window)
+test: system-deps test-deps venv tauri-driver check
+	$(PY) tests/fake_aws/test_sandbox.py
+	tests/with-desktop.sh cargo test --all-targets --no-fail-fast -- --test-threads=2
+	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
+
+build:
+	cargo build
+
+check:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+system-deps:
+	@missing=$$(for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test-deps:
+	@missing=$$(for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing test packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: tests/fake_aws/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r tests/fake_aws/requirements.txt
+	touch $@
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
+
+clean:
+	cargo clean
+	rm -rf $(VENV)

@@ -1,0 +1,5 @@
+#![allow(dead_code)]
+pub mod sandbox;
+pub mod window;
+
+pub use sandbox::Sandbox;

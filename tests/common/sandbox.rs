@@ -1,0 +1,136 @@
+//! The local AWS sandbox (moto + our additions in tests/fake_aws), started per test on a free
+//! loopback port and stopped with the test.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn python() -> PathBuf {
+    let venv = repo_root().join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the sandbox's venv is missing at {}: run `make test` (or `make venv`) first",
+        venv.display()
+    );
+    venv
+}
+
+pub struct Sandbox {
+    pub url: String,
+    child: Child,
+    // Held open so that the server stops when this test process ends, however it ends.
+    _stdin: ChildStdin,
+}
+
+impl Sandbox {
+    pub fn start() -> Sandbox {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(extra: &[&str]) -> Sandbox {
+        let mut child = Command::new(python())
+            .arg(repo_root().join("tests/fake_aws/server.py"))
+            .args(["--port", "0", "--exit-on-stdin-eof"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the sandbox server");
+        let stdin = child.stdin.take().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("sandbox ended before READY")
+                .expect("read sandbox stdout");
+            if let Some(url) = line.strip_prefix("READY ") {
+                break url.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Sandbox {
+            url,
+            child,
+            _stdin: stdin,
+        }
+    }
+
+    /// Seeds SecurePets, PetsAdmin and the pools; returns seed.py's JSON summary.
+    pub fn seed(&self) -> Value {
+        let out = Command::new(python())
+            .arg(repo_root().join("tests/fake_aws/seed.py"))
+            .args(["--endpoint", &self.url])
+            .output()
+            .expect("run seed.py");
+        assert!(
+            out.status.success(),
+            "seed.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
+    }
+
+    pub fn control(&self, path: &str, body: Value) -> Value {
+        let mut resp = ureq::post(format!("{}{}", self.url, path))
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("sandbox control {path}: {e}"));
+        resp.body_mut().read_json().expect("control answer is JSON")
+    }
+
+    pub fn stats(&self) -> Value {
+        let mut resp = ureq::get(format!("{}/_sandbox/stats", self.url))
+            .call()
+            .expect("sandbox stats");
+        resp.body_mut().read_json().expect("stats JSON")
+    }
+
+    /// How many calls of one operation the sandbox has answered since the last reset.
+    pub fn calls(&self, service: &str, operation: &str) -> u64 {
+        self.stats()["calls"][service][operation]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    pub fn reset_stats(&self) {
+        self.control("/_sandbox/reset-stats", json!({}));
+    }
+
+    /// Builds an API of `resources` resources with `methods` methods each, all open; its id.
+    pub fn bulk_api(&self, region: &str, name: &str, resources: u32, methods: u32) -> String {
+        let v = self.control(
+            "/_sandbox/bulk-api",
+            json!({"region": region, "name": name, "resources": resources, "methods_per_resource": methods}),
+        );
+        v["id"].as_str().expect("bulk api id").to_string()
+    }
+
+    pub fn bulk_pools(&self, region: &str, count: u32, prefix: &str) {
+        self.control(
+            "/_sandbox/bulk-pools",
+            json!({"region": region, "count": count, "prefix": prefix}),
+        );
+    }
+
+    /// The environment that points any AWS client (the app, the CLI) at this sandbox.
+    pub fn aws_env(&self) -> Vec<(String, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL".into(), self.url.clone()),
+            ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+            ("AWS_REGION".into(), "us-east-1".into()),
+        ]
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

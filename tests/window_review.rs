@@ -1,0 +1,176 @@
+//! Window tests of the review screen: the real app, in a real window, against the local AWS.
+
+mod common;
+
+use common::window::{run, AppHome, Window};
+use common::Sandbox;
+
+fn app_env(sandbox_url: &str, home: &AppHome, region: &str) -> Vec<(String, String)> {
+    let mut env = home.env();
+    env.extend([
+        ("AWS_ENDPOINT_URL".to_string(), sandbox_url.to_string()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+        ("AWS_REGION".to_string(), region.to_string()),
+    ]);
+    env
+}
+
+const ROWS: &str = "[data-testid=method-row]";
+
+#[test]
+fn review_securepets_switch_regions_and_list_pools() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let home = AppHome::new();
+        // Start where there is nothing, so the test picks the API's region like a user would.
+        let w = Window::open(&app_env(&sandbox.url, &home, "us-west-2")).await;
+
+        w.wait_js("return document.querySelector('[data-testid=identity]').textContent.includes('123456789012')", 20).await;
+        let identity = w.text("[data-testid=identity]").await;
+        assert!(
+            identity.contains("arn:aws:"),
+            "identity shows the ARN: {identity}"
+        );
+        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+        assert_eq!(w.count_visible("[data-testid=api-item]").await, 0);
+
+        w.select("[data-testid=region-select]", "us-east-1").await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        assert_eq!(w.count_visible("[data-testid=api-item]").await, 2);
+        w.click("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        w.wait_js(
+            &format!("return document.querySelectorAll('{ROWS}').length === 4"),
+            20,
+        )
+        .await;
+
+        let rows: Vec<(String, String, String)> = serde_json::from_value(
+            w.js(&format!(
+                "return [...document.querySelectorAll('{ROWS}')].map(r => [r.dataset.path, r.dataset.verb, r.dataset.protection])"
+            ))
+            .await,
+        )
+        .unwrap();
+        let mut seen: Vec<(String, String)> = rows
+            .iter()
+            .map(|(p, v, _)| (p.clone(), v.clone()))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("/pets", "GET"),
+                ("/pets", "OPTIONS"),
+                ("/pets", "PURCHASE"),
+                ("/purchase", "POST")
+            ]
+            .map(|(p, v)| (p.to_string(), v.to_string()))
+        );
+        assert!(
+            rows.iter().all(|(_, _, prot)| prot == "NONE"),
+            "all open: {rows:?}"
+        );
+        let badges = w.js("return [...document.querySelectorAll('[data-testid=method-row] .badge')].map(b => b.textContent)").await;
+        assert_eq!(badges, serde_json::json!(["Open", "Open", "Open", "Open"]));
+        let summary = w.text("[data-testid=review-summary]").await;
+        assert_eq!(summary, "0 of 4 methods protected · 4 open (1 OPTIONS)");
+        let cors = w.text("[data-testid=method-row][data-verb=OPTIONS]").await;
+        assert!(cors.contains("CORS preflight"), "OPTIONS is marked: {cors}");
+
+        // "Select all open except OPTIONS" checks exactly the three methods to protect.
+        w.click("[data-testid=select-open]").await;
+        let checked = w.js("return [...document.querySelectorAll('[data-testid=method-row]')].filter(r => r.querySelector('[data-testid=method-check]').checked).map(r => r.dataset.verb + ' ' + r.dataset.path).sort()").await;
+        assert_eq!(
+            checked,
+            serde_json::json!(["GET /pets", "POST /purchase", "PURCHASE /pets"])
+        );
+
+        // Filters: open only, then a path.
+        w.type_into("#path-filter", "purch").await;
+        w.wait_js(&format!("return [...document.querySelectorAll('{ROWS}')].filter(r => !r.hidden).length === 1"), 5).await;
+        w.js("document.getElementById('path-filter').value=''; document.getElementById('path-filter').dispatchEvent(new Event('input')); return true").await;
+        w.screenshot("review-securepets").await;
+
+        // Every badge kind, on the API that has them.
+        w.click("[data-testid=api-item][data-api-name=PetsAdmin]")
+            .await;
+        w.find("[data-testid=method-row][data-protection=AWS_IAM]")
+            .await;
+        let lambda = w
+            .find("[data-testid=method-row][data-protection=CUSTOM]")
+            .await;
+        assert_eq!(
+            lambda
+                .attr("data-authorizer-name")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("LegacyTokenAuth")
+        );
+        let cognito = w
+            .text("[data-testid=method-row][data-protection=COGNITO_USER_POOLS]")
+            .await;
+        assert!(cognito.contains("Cognito · AdminPool"), "{cognito}");
+        assert!(cognito.contains("pets/read"), "scopes shown: {cognito}");
+        w.screenshot("review-petsadmin").await;
+
+        // Dark theme, for the record.
+        w.click("#theme").await;
+        w.click("#theme").await;
+        w.wait_js(
+            "return document.documentElement.dataset.theme === 'dark'",
+            5,
+        )
+        .await;
+        w.screenshot("review-petsadmin-dark").await;
+
+        // User pools of another region, with app clients on demand.
+        w.click("#tab-pools").await;
+        w.select("[data-testid=pool-region-select]", "eu-west-1")
+            .await;
+        w.find("[data-testid=pool-item]").await;
+        let names = w.js("return [...document.querySelectorAll('[data-testid=pool-item] summary strong')].map(e => e.textContent)").await;
+        assert_eq!(names, serde_json::json!(["AdminPool", "PetsPool"]));
+        w.click("[data-testid=pool-item]:nth-child(2) summary")
+            .await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=pool-client]').length === 2",
+            10,
+        )
+        .await;
+        let clients = w.js("return [...document.querySelectorAll('[data-testid=pool-client]')].map(e => e.firstChild.textContent.trim())").await;
+        assert_eq!(clients, serde_json::json!(["mobile", "web"]));
+        w.screenshot("user-pools").await;
+
+        // Switching region clears everything from the previous one.
+        w.select("[data-testid=region-select]", "us-west-2").await;
+        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+        assert_eq!(w.count_visible("[data-testid=api-item]").await, 0);
+        assert_eq!(w.count_visible(ROWS).await, 0);
+        w.close().await;
+    });
+}
+
+#[test]
+fn dead_endpoint_shows_a_readable_error_with_retry() {
+    run(|| async {
+        let home = AppHome::new();
+        let dead = format!("http://127.0.0.1:{}", {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        });
+        let w = Window::open(&app_env(&dead, &home, "us-east-1")).await;
+        let err = w.text("[data-testid=error]").await;
+        assert!(err.contains("Cannot reach AWS at"), "{err}");
+        assert!(err.contains("connection refused"), "{err}");
+        assert!(err.contains("Retry"), "a retry is offered: {err}");
+        w.screenshot("error-dead-endpoint").await;
+        w.close().await;
+    });
+}
