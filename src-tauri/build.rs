@@ -9,6 +9,20 @@ const COMMANDS: &[&str] = &[
     "list_pools",
     "list_clients",
     "forget_session",
+    "check_authorizer",
+    "match_clients",
+    "regex_for_clients",
+    "parse_scopes",
+    "create_authorizer",
+    "update_authorizer",
+    "delete_authorizer",
+    "plan_changes",
+    "apply_changes",
+    "list_history",
+    "undo_apply",
+    "list_stages",
+    "undeployed",
+    "deploy_api",
 ];
 
 fn main() {

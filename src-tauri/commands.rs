@@ -1,9 +1,15 @@
 //! The window: `#[tauri::command]` wrappers that take arguments, call the core and return its
 //! answer or its error. No logic lives here.
 
+use crate::apply::{ApplyEvent, ApplyReport, Pace};
+use crate::aws::gateway::Stage;
 use crate::core::{ApiReview, Core, Ctx};
-use crate::error::Result;
-use crate::model::{AppClient, Identity, ProfileInfo, RestApi, UserPool, REGIONS};
+use crate::error::{Error, Result};
+use crate::journal::ApplySummary;
+use crate::model::{AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS};
+use crate::plan::{self, AuthorizerInput, Plan, Target};
+use crate::protect::{ApplyRequest, Deployment};
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[tauri::command]
@@ -57,6 +63,128 @@ async fn forget_session(core: State<'_, Core>, profile: String) -> Result<()> {
     Ok(())
 }
 
+/// Every problem with the authorizer dialog's input, each naming its field; empty when valid.
+#[tauri::command]
+fn check_authorizer(input: AuthorizerInput) -> Vec<Error> {
+    plan::validate_authorizer(&input)
+}
+
+/// Which of the pool's app clients a regex admits (checked with the same engine as on submit).
+#[tauri::command]
+fn match_clients(regex: String, clients: Vec<AppClient>) -> Result<Vec<String>> {
+    Ok(plan::clients_matching(&regex, &clients)?
+        .into_iter()
+        .map(|c| c.id.clone())
+        .collect())
+}
+
+#[tauri::command]
+fn regex_for_clients(ids: Vec<String>) -> String {
+    plan::regex_for_clients(&ids)
+}
+
+#[tauri::command]
+fn parse_scopes(text: String) -> Vec<String> {
+    plan::parse_scopes(&text)
+}
+
+#[tauri::command]
+async fn create_authorizer(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    api_id: String,
+    pool_region: String,
+    pool_id: String,
+    input: AuthorizerInput,
+) -> Result<Authorizer> {
+    core.create_authorizer(&ctx, &api_id, &pool_region, &pool_id, &input)
+        .await
+}
+
+#[tauri::command]
+async fn update_authorizer(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    api_id: String,
+    authorizer_id: String,
+    input: AuthorizerInput,
+) -> Result<()> {
+    core.update_authorizer(&ctx, &api_id, &authorizer_id, &input)
+        .await
+}
+
+#[tauri::command]
+async fn delete_authorizer(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    api_id: String,
+    authorizer_id: String,
+) -> Result<()> {
+    core.delete_authorizer(&ctx, &api_id, &authorizer_id).await
+}
+
+#[tauri::command]
+async fn plan_changes(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    api_id: String,
+    methods: Vec<String>,
+    target: Target,
+) -> Result<Plan> {
+    core.plan(&ctx, &api_id, &methods, &target).await
+}
+
+#[tauri::command]
+async fn apply_changes(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    request: ApplyRequest,
+    on_event: Channel<ApplyEvent>,
+) -> Result<ApplyReport> {
+    let progress = move |e: ApplyEvent| {
+        let _ = on_event.send(e);
+    };
+    core.apply(&ctx, &request, Pace::default(), &progress).await
+}
+
+#[tauri::command]
+async fn list_history(core: State<'_, Core>) -> Result<Vec<ApplySummary>> {
+    core.history()
+}
+
+#[tauri::command]
+async fn undo_apply(
+    core: State<'_, Core>,
+    apply_id: String,
+    on_event: Channel<ApplyEvent>,
+) -> Result<ApplyReport> {
+    let progress = move |e: ApplyEvent| {
+        let _ = on_event.send(e);
+    };
+    core.undo(&apply_id, Pace::default(), &progress).await
+}
+
+#[tauri::command]
+async fn list_stages(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Vec<Stage>> {
+    core.stages(&ctx, &api_id).await
+}
+
+#[tauri::command]
+async fn undeployed(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Vec<ApplySummary>> {
+    core.undeployed(&ctx, &api_id)
+}
+
+#[tauri::command]
+async fn deploy_api(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    api_id: String,
+    stage: String,
+    description: String,
+) -> Result<Deployment> {
+    core.deploy(&ctx, &api_id, &stage, &description).await
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let result = tauri::Builder::default()
@@ -71,6 +199,20 @@ pub fn open_window() -> i32 {
             list_pools,
             list_clients,
             forget_session,
+            check_authorizer,
+            match_clients,
+            regex_for_clients,
+            parse_scopes,
+            create_authorizer,
+            update_authorizer,
+            delete_authorizer,
+            plan_changes,
+            apply_changes,
+            list_history,
+            undo_apply,
+            list_stages,
+            undeployed,
+            deploy_api,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -1,6 +1,7 @@
 //! The core both shells call: the window's commands and the command line. It owns the session
 //! cache (one set of clients per profile and region) and nothing else.
 
+use crate::apply::DeployPacer;
 use crate::audit::{self, MethodView, Summary};
 use crate::aws::session::{Session, Source};
 use crate::aws::{cognito, gateway, identity};
@@ -11,6 +12,7 @@ use crate::model::{
 use crate::profiles::{self, ProfileRef};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -33,9 +35,20 @@ pub struct ApiReview {
     pub summary_line: String,
 }
 
-#[derive(Default)]
 pub struct Core {
     sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
+    pub(crate) journal_dir: PathBuf,
+    pub(crate) deploys: DeployPacer,
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Core {
+            sessions: Mutex::new(HashMap::new()),
+            journal_dir: crate::journal::default_dir(),
+            deploys: DeployPacer::default(),
+        }
+    }
 }
 
 impl Core {

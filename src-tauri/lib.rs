@@ -1,13 +1,17 @@
 //! Gatehouse: protect API Gateway REST API methods with a Cognito User Pool authorizer.
 
+pub mod apply;
 pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod error;
+pub mod journal;
 pub mod model;
+pub mod plan;
 pub mod profiles;
+pub mod protect;
 
 /// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.
 pub fn run() -> i32 {

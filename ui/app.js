@@ -6,6 +6,8 @@ import * as api from "./api.js";
 import { $, el, busy, setStatus } from "./dom.js";
 import { ReviewTable } from "./review.js";
 import { PoolsView } from "./pools.js";
+import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
+import { Protect, History } from "./protect.js";
 
 const OTHER_REGION = "__other__";
 
@@ -20,6 +22,13 @@ class App {
     this.openCounts = new Map();
     this.review = new ReviewTable((sel) => this.onSelection(sel));
     this.pools = new PoolsView(this);
+    this.authDialog = new AuthorizerDialog(this);
+    this.protect = new Protect(this);
+    this.history = new History(this);
+  }
+
+  apiName(id) {
+    return this.apis.find((a) => a.id === id)?.name ?? id;
   }
 
   ctx() {
@@ -38,6 +47,7 @@ class App {
     }
     this.fillRegions(this.regions);
     this.pools.fillRegions(this.regions);
+    this.authDialog.fillRegions(this.regions);
     const select = $("profile");
     const sourceLabel = { file: " (AWS files)", keychain: " (keychain)", env: "" };
     select.replaceChildren(...this.profiles.map((p) =>
@@ -87,6 +97,10 @@ class App {
     }
     $("select-open").addEventListener("click", () => this.review.selectOpenExceptOptions());
     $("select-none").addEventListener("click", () => this.review.setSelection([]));
+    $("authorizer-create").addEventListener("click", () => this.authDialog.openCreate(async (a) => {
+      setStatus(`Authorizer ${a.name} created.`);
+      await this.refreshReview(a.id);
+    }));
     const tabs = [...document.querySelectorAll('[role="tab"]')];
     tabs.forEach((tab, i) => {
       tab.addEventListener("click", () => this.showTab(tab.id));
@@ -118,6 +132,7 @@ class App {
       $(tab.getAttribute("aria-controls")).hidden = !on;
     }
     if (id === "tab-pools") this.pools.ensureLoaded();
+    if (id === "tab-history") this.history.load();
   }
 
   fillRegions(regions, extra) {
@@ -222,6 +237,9 @@ class App {
   clearReview() {
     this.apiGen++;
     this.review.clear();
+    this.lastReview = null;
+    renderAuthorizers(this, null);
+    $("undeployed-banner").hidden = true;
     $("review").hidden = true;
     $("review-placeholder").hidden = false;
   }
@@ -243,7 +261,39 @@ class App {
     await this.loadReview(gen, apiGen, apiId, false);
   }
 
-  async loadReview(gen, apiGen, apiId, keepSelection) {
+  /** Reloads the open API from AWS, keeping the checked methods (after an apply, an undo…). */
+  async refreshReview(selectAuthorizerId) {
+    if (!this.apiId) return;
+    await this.loadReview(this.gen, this.apiGen, this.apiId, true, selectAuthorizerId);
+  }
+
+  markUndeployed() {
+    const gen = this.gen, apiGen = this.apiGen;
+    if (this.apiId) this.protect.refreshBanner(this.ctx(), this.apiId, () => gen === this.gen && apiGen === this.apiGen);
+  }
+
+  loadHistory() {
+    if (!$("view-history").hidden) this.history.load();
+  }
+
+  editAuthorizer(a) {
+    this.authDialog.openEdit(a, async () => {
+      setStatus(`Authorizer ${a.name} saved.`);
+      await this.refreshReview();
+    });
+  }
+
+  async deleteAuthorizer(a) {
+    try {
+      await api.deleteAuthorizer(this.ctx(), this.apiId, a.id);
+      setStatus(`Authorizer ${a.name} deleted.`);
+      await this.refreshReview();
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  async loadReview(gen, apiGen, apiId, keepSelection, selectAuthorizerId) {
     const done = busy("review-progress", "Loading methods…");
     try {
       const started = performance.now();
@@ -253,6 +303,9 @@ class App {
       this.lastReview = review;
       this.review.render(review.methods, keepSelection);
       $("review-summary").textContent = review.summaryLine;
+      this.protect.fillAuthorizers(review.authorizers, selectAuthorizerId);
+      renderAuthorizers(this, review, this.apiName(apiId));
+      this.protect.refreshBanner(this.ctx(), apiId, () => gen === this.gen && apiGen === this.apiGen);
       this.openCounts.set(apiId, review.summary.open - review.summary.openOptions);
       this.renderApis();
       window.__gatehouseTimings = { fetchMs: arrived - started, renderMs: performance.now() - arrived };
@@ -267,6 +320,7 @@ class App {
 
   onSelection(selected) {
     $("selection-count").textContent = selected.size ? `${selected.size} selected` : "";
+    this.protect?.updateButtons();
   }
 
   showError(e, retry) {

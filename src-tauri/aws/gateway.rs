@@ -102,3 +102,248 @@ pub(crate) fn authorizer_from_sdk(a: &aws_sdk_apigateway::types::Authorizer) -> 
         authorizer_uri: a.authorizer_uri().map(str::to_string),
     }
 }
+
+/// An UpdateMethod that failed: the error, and whether another attempt may succeed.
+#[derive(Debug)]
+pub struct CallFailure {
+    pub error: crate::error::Error,
+    /// Throttled (429), a 5xx, or no answer: worth another attempt after a pause.
+    pub retryable: bool,
+    /// The change may have been applied even so (5xx, timeout): re-read before trying again.
+    pub ambiguous: bool,
+    pub throttled: bool,
+}
+
+/// One UpdateMethod with the given patch operations. The SDK's own retries are off for it: the
+/// apply paces and retries itself, so that it can count, journal and re-read.
+pub async fn update_method(
+    session: &Session,
+    api_id: &str,
+    resource_id: &str,
+    verb: &str,
+    ops: &[crate::plan::PatchOp],
+) -> std::result::Result<(), CallFailure> {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let patch: Vec<PatchOperation> = ops
+        .iter()
+        .map(|o| {
+            PatchOperation::builder()
+                .op(Op::from(o.op.as_str()))
+                .path(&o.path)
+                .set_value(o.value.clone())
+                .build()
+        })
+        .collect();
+    let result = session
+        .gateway
+        .update_method()
+        .rest_api_id(api_id)
+        .resource_id(resource_id)
+        .http_method(verb)
+        .set_patch_operations(Some(patch))
+        .customize()
+        .config_override(
+            aws_sdk_apigateway::config::Builder::default()
+                .retry_config(aws_config::retry::RetryConfig::disabled()),
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let status = err.raw_response().map(|r| r.status().as_u16());
+            let is_service = matches!(err, aws_sdk_apigateway::error::SdkError::ServiceError(_));
+            let error = session.map_err(err);
+            let throttled = status == Some(429) || error.code() == Some("TooManyRequestsException");
+            let server = status.is_some_and(|s| s >= 500);
+            let no_answer = !is_service && !matches!(error, crate::error::Error::NoCredentials(_));
+            Err(CallFailure {
+                retryable: throttled || server || no_answer,
+                ambiguous: server || no_answer,
+                throttled,
+                error,
+            })
+        }
+    }
+}
+
+/// One method's protection as AWS holds it now.
+pub async fn method_state(
+    session: &Session,
+    api_id: &str,
+    resource_id: &str,
+    verb: &str,
+) -> Result<crate::plan::MethodState> {
+    let m = session
+        .gateway
+        .get_method()
+        .rest_api_id(api_id)
+        .resource_id(resource_id)
+        .http_method(verb)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(crate::plan::MethodState {
+        authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
+        authorizer_id: m.authorizer_id().map(str::to_string),
+        scopes: m.authorization_scopes().to_vec(),
+    })
+}
+
+pub async fn create_authorizer(
+    session: &Session,
+    api_id: &str,
+    input: &crate::plan::AuthorizerInput,
+    pool_arn: &str,
+) -> Result<Authorizer> {
+    let regex = input.client_id_regex.trim();
+    let out = session
+        .gateway
+        .create_authorizer()
+        .rest_api_id(api_id)
+        .name(input.name.trim())
+        .r#type(aws_sdk_apigateway::types::AuthorizerType::CognitoUserPools)
+        .provider_arns(pool_arn)
+        .identity_source(input.identity_source.trim())
+        .set_identity_validation_expression((!regex.is_empty()).then(|| regex.to_string()))
+        .authorizer_result_ttl_in_seconds(input.ttl_seconds)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(Authorizer {
+        id: out.id().unwrap_or_default().to_string(),
+        name: out.name().unwrap_or_default().to_string(),
+        kind: out
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        provider_arns: out.provider_arns().to_vec(),
+        identity_source: out.identity_source().map(str::to_string),
+        identity_validation_expression: out.identity_validation_expression().map(str::to_string),
+        ttl_seconds: out.authorizer_result_ttl_in_seconds(),
+        authorizer_uri: out.authorizer_uri().map(str::to_string),
+    })
+}
+
+/// Changes an authorizer's name, token source, regex and TTL to `input` (its pools stay).
+pub async fn update_authorizer(
+    session: &Session,
+    api_id: &str,
+    current: &Authorizer,
+    input: &crate::plan::AuthorizerInput,
+) -> Result<()> {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let replace = |path: &str, value: String| {
+        PatchOperation::builder()
+            .op(Op::Replace)
+            .path(path)
+            .value(value)
+            .build()
+    };
+    let mut ops = Vec::new();
+    if current.name != input.name.trim() {
+        ops.push(replace("/name", input.name.trim().to_string()));
+    }
+    if current.identity_source.as_deref() != Some(input.identity_source.trim()) {
+        ops.push(replace(
+            "/identitySource",
+            input.identity_source.trim().to_string(),
+        ));
+    }
+    let regex = input.client_id_regex.trim();
+    if current
+        .identity_validation_expression
+        .as_deref()
+        .unwrap_or("")
+        != regex
+    {
+        if regex.is_empty() {
+            ops.push(
+                PatchOperation::builder()
+                    .op(Op::Remove)
+                    .path("/identityValidationExpression")
+                    .build(),
+            );
+        } else {
+            ops.push(replace("/identityValidationExpression", regex.to_string()));
+        }
+    }
+    if current.ttl_seconds != Some(input.ttl_seconds) {
+        ops.push(replace(
+            "/authorizerResultTtlInSeconds",
+            input.ttl_seconds.to_string(),
+        ));
+    }
+    if ops.is_empty() {
+        return Ok(());
+    }
+    session
+        .gateway
+        .update_authorizer()
+        .rest_api_id(api_id)
+        .authorizer_id(&current.id)
+        .set_patch_operations(Some(ops))
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(())
+}
+
+pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &str) -> Result<()> {
+    session
+        .gateway
+        .delete_authorizer()
+        .rest_api_id(api_id)
+        .authorizer_id(authorizer_id)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(())
+}
+
+/// A stage of the API and the deployment it serves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    pub name: String,
+    pub deployment_id: Option<String>,
+}
+
+pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
+    let out = session
+        .gateway
+        .get_stages()
+        .rest_api_id(api_id)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    let mut stages: Vec<Stage> = out
+        .item()
+        .iter()
+        .map(|s| Stage {
+            name: s.stage_name().unwrap_or_default().to_string(),
+            deployment_id: s.deployment_id().map(str::to_string),
+        })
+        .collect();
+    stages.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(stages)
+}
+
+/// One CreateDeployment to `stage` (created when it does not exist); the deployment's id.
+pub async fn create_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+) -> Result<String> {
+    let out = session
+        .gateway
+        .create_deployment()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .set_description((!description.trim().is_empty()).then(|| description.trim().to_string()))
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(out.id().unwrap_or_default().to_string())
+}

@@ -1,0 +1,461 @@
+//! Pure planning: a selection of methods and a target protection become the patch operations to
+//! send, with unchanged methods left out and warnings raised before anything is sent. Also the
+//! validation of the authorizer dialog's input. No SDK, no I/O.
+
+use crate::error::{Error, Result};
+use crate::model::{AppClient, Authorizer, Method};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
+pub const DEFAULT_TTL: i32 = 300;
+pub const MAX_TTL: i32 = 3600;
+
+/// The part of a method that protection changes: what the journal keeps and undo restores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodState {
+    pub authorization_type: String,
+    pub authorizer_id: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl MethodState {
+    pub fn of(m: &Method) -> MethodState {
+        MethodState {
+            authorization_type: if m.authorization_type.is_empty() {
+                "NONE".into()
+            } else {
+                m.authorization_type.clone()
+            },
+            authorizer_id: m.authorizer_id.clone().filter(|id| !id.is_empty()),
+            scopes: m.scopes.clone(),
+        }
+    }
+
+    pub fn open() -> MethodState {
+        MethodState {
+            authorization_type: "NONE".into(),
+            authorizer_id: None,
+            scopes: vec![],
+        }
+    }
+
+    fn uses_authorizer(&self) -> bool {
+        matches!(
+            self.authorization_type.as_str(),
+            "COGNITO_USER_POOLS" | "CUSTOM"
+        )
+    }
+
+    /// Equal as API Gateway sees it: the authorizer only counts where the type uses one, and
+    /// scopes are a set.
+    pub fn same_as(&self, other: &MethodState) -> bool {
+        let scopes = |s: &MethodState| s.scopes.iter().cloned().collect::<BTreeSet<_>>();
+        self.authorization_type == other.authorization_type
+            && (!self.uses_authorizer() || self.authorizer_id == other.authorizer_id)
+            && (self.authorization_type != "COGNITO_USER_POOLS" || scopes(self) == scopes(other))
+    }
+}
+
+/// One JSON Patch operation of UpdateMethod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatchOp {
+    pub op: String,
+    pub path: String,
+    pub value: Option<String>,
+}
+
+impl PatchOp {
+    fn new(op: &str, path: &str, value: Option<&str>) -> PatchOp {
+        PatchOp {
+            op: op.into(),
+            path: path.into(),
+            value: value.map(str::to_string),
+        }
+    }
+}
+
+/// The operations that take a method from `before` to `after`. Scopes are removed before the
+/// type changes (AWS drops them with a Cognito type) and added after the authorizer is set.
+pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
+    if before.same_as(after) {
+        return vec![];
+    }
+    let mut ops = Vec::new();
+    let keep: BTreeSet<&String> = if after.authorization_type == "COGNITO_USER_POOLS" {
+        after.scopes.iter().collect()
+    } else {
+        BTreeSet::new()
+    };
+    for s in &before.scopes {
+        if !keep.contains(s) {
+            ops.push(PatchOp::new("remove", "/authorizationScopes", Some(s)));
+        }
+    }
+    if before.authorization_type != after.authorization_type {
+        ops.push(PatchOp::new(
+            "replace",
+            "/authorizationType",
+            Some(&after.authorization_type),
+        ));
+    }
+    if after.uses_authorizer() && before.authorizer_id != after.authorizer_id {
+        ops.push(PatchOp::new(
+            "replace",
+            "/authorizerId",
+            after.authorizer_id.as_deref(),
+        ));
+    }
+    if after.authorization_type == "COGNITO_USER_POOLS" {
+        let had: BTreeSet<&String> = before.scopes.iter().collect();
+        for s in &after.scopes {
+            if !had.contains(s) {
+                ops.push(PatchOp::new("add", "/authorizationScopes", Some(s)));
+            }
+        }
+    }
+    ops
+}
+
+/// What the user asked for the checked methods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Target {
+    /// Protect with a Cognito authorizer of the API, optionally requiring OAuth scopes.
+    Protect {
+        authorizer_id: String,
+        scopes: Vec<String>,
+    },
+    /// Back to NONE.
+    Unprotect,
+}
+
+/// One method of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanItem {
+    pub resource_id: String,
+    pub path: String,
+    pub verb: String,
+    pub before: MethodState,
+    pub after: MethodState,
+    pub ops: Vec<PatchOp>,
+}
+
+impl PlanItem {
+    pub fn key(&self) -> String {
+        format!("{} {}", self.verb, self.path)
+    }
+
+    pub fn unchanged(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Warning {
+    /// An authorizer with an app client ID regex accepts only ID tokens; scopes need access
+    /// tokens: no token can pass.
+    ScopesWithClientIdRegex { authorizer: String },
+    /// OPTIONS is the CORS preflight: browsers send no token on it.
+    OptionsSelected { methods: Vec<String> },
+}
+
+impl Warning {
+    pub fn message(&self) -> String {
+        match self {
+            Warning::ScopesWithClientIdRegex { authorizer } => format!(
+                "Authorizer {authorizer} has an app client ID regex, so it accepts only ID tokens, \
+                 while OAuth scopes need access tokens: no token will pass."
+            ),
+            Warning::OptionsSelected { methods } => format!(
+                "{} is the CORS preflight: browsers send no token on it, so protecting it breaks \
+                 CORS for browser clients.",
+                methods.join(", ")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub items: Vec<PlanItem>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Plan {
+    pub fn changes(&self) -> impl Iterator<Item = &PlanItem> {
+        self.items.iter().filter(|i| !i.unchanged())
+    }
+
+    pub fn change_count(&self) -> usize {
+        self.changes().count()
+    }
+}
+
+/// Plans `target` for the methods named by `keys` ("VERB /path"). Unknown keys are an error and
+/// nothing is planned; so is a Protect naming an authorizer that is not a Cognito authorizer of
+/// the API.
+pub fn plan(
+    methods: &[Method],
+    authorizers: &[Authorizer],
+    keys: &[String],
+    target: &Target,
+) -> Result<Plan> {
+    let by_key: HashMap<String, &Method> = methods.iter().map(|m| (m.key(), m)).collect();
+    let unknown: Vec<&str> = keys
+        .iter()
+        .filter(|k| !by_key.contains_key(normalize_key(k).as_str()))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::invalid(
+            "methods",
+            format!("No such method in this API: {}", unknown.join(", ")),
+        ));
+    }
+    if keys.is_empty() {
+        return Err(Error::invalid("methods", "No method is selected"));
+    }
+    let mut warnings = Vec::new();
+    let after = match target {
+        Target::Protect {
+            authorizer_id,
+            scopes,
+        } => {
+            let authorizer = authorizers
+                .iter()
+                .find(|a| &a.id == authorizer_id)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "authorizer",
+                        format!("The API has no authorizer with id {authorizer_id}"),
+                    )
+                })?;
+            if authorizer.kind != "COGNITO_USER_POOLS" {
+                return Err(Error::invalid(
+                    "authorizer",
+                    format!(
+                        "{} is a {} authorizer, not a Cognito user pool authorizer",
+                        authorizer.name, authorizer.kind
+                    ),
+                ));
+            }
+            if !scopes.is_empty() && authorizer.identity_validation_expression.is_some() {
+                warnings.push(Warning::ScopesWithClientIdRegex {
+                    authorizer: authorizer.name.clone(),
+                });
+            }
+            MethodState {
+                authorization_type: "COGNITO_USER_POOLS".into(),
+                authorizer_id: Some(authorizer_id.clone()),
+                scopes: dedup(scopes),
+            }
+        }
+        Target::Unprotect => MethodState::open(),
+    };
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for key in keys {
+        let key = normalize_key(key);
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let m = by_key[key.as_str()];
+        let before = MethodState::of(m);
+        items.push(PlanItem {
+            resource_id: m.resource_id.clone(),
+            path: m.path.clone(),
+            verb: m.verb.clone(),
+            ops: patch_ops(&before, &after),
+            before,
+            after: after.clone(),
+        });
+    }
+    let options: Vec<String> = items
+        .iter()
+        .filter(|i| i.verb.eq_ignore_ascii_case("OPTIONS") && !i.unchanged())
+        .map(PlanItem::key)
+        .collect();
+    if matches!(target, Target::Protect { .. }) && !options.is_empty() {
+        warnings.push(Warning::OptionsSelected { methods: options });
+    }
+    Ok(Plan { items, warnings })
+}
+
+/// Plans a return to given states (undo): each method goes back to its own `before`.
+pub fn plan_restore(methods: &[Method], restore: &[(String, MethodState)]) -> Result<Plan> {
+    let by_key: HashMap<String, &Method> = methods.iter().map(|m| (m.key(), m)).collect();
+    let mut items = Vec::new();
+    for (key, state) in restore {
+        let m = by_key.get(key).ok_or_else(|| {
+            Error::NotFound(format!(
+                "{key} no longer exists in the API; it cannot be restored"
+            ))
+        })?;
+        let before = MethodState::of(m);
+        items.push(PlanItem {
+            resource_id: m.resource_id.clone(),
+            path: m.path.clone(),
+            verb: m.verb.clone(),
+            ops: patch_ops(&before, state),
+            before,
+            after: state.clone(),
+        });
+    }
+    Ok(Plan {
+        items,
+        warnings: vec![],
+    })
+}
+
+/// "get  /pets" → "GET /pets": verbs are upper case, one space.
+pub fn normalize_key(key: &str) -> String {
+    let mut parts = key.split_whitespace();
+    match (parts.next(), parts.next()) {
+        (Some(verb), Some(path)) => format!("{} {}", verb.to_uppercase(), path),
+        _ => key.trim().to_string(),
+    }
+}
+
+fn dedup(scopes: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    scopes
+        .iter()
+        .filter(|s| seen.insert(s.to_string()))
+        .cloned()
+        .collect()
+}
+
+/// "pets/read, pets/write pets/admin" → three scopes.
+pub fn parse_scopes(text: &str) -> Vec<String> {
+    dedup(
+        &text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// "GET /pets,POST /purchase" → method keys.
+pub fn parse_method_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(normalize_key)
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// The Cognito authorizer the dialog (or `gatehouse protect`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizerInput {
+    pub name: String,
+    pub identity_source: String,
+    /// Empty for none.
+    pub client_id_regex: String,
+    pub ttl_seconds: i32,
+}
+
+/// Every problem with the input, each beside its field; empty when it can be sent.
+pub fn validate_authorizer(input: &AuthorizerInput) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let name = input.name.trim();
+    if name.is_empty() {
+        errors.push(Error::invalid("name", "The authorizer needs a name"));
+    } else if name.chars().count() > 128 {
+        errors.push(Error::invalid(
+            "name",
+            "The name is longer than 128 characters",
+        ));
+    }
+    if !is_header_source(input.identity_source.trim()) {
+        errors.push(Error::invalid(
+            "identitySource",
+            format!(
+                "The token source must have the form method.request.header.NAME (for example {DEFAULT_IDENTITY_SOURCE})"
+            ),
+        ));
+    }
+    if let Err(e) = check_regex(&input.client_id_regex) {
+        errors.push(e);
+    }
+    if !(0..=MAX_TTL).contains(&input.ttl_seconds) {
+        errors.push(Error::invalid(
+            "ttl",
+            format!("The result TTL must be between 0 and {MAX_TTL} seconds"),
+        ));
+    }
+    errors
+}
+
+fn is_header_source(s: &str) -> bool {
+    s.strip_prefix("method.request.header.")
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+        })
+}
+
+/// An app client ID regex must compile before it is sent; empty means none.
+pub fn check_regex(re: &str) -> Result<Option<regex::Regex>> {
+    if re.trim().is_empty() {
+        return Ok(None);
+    }
+    regex::Regex::new(re).map(Some).map_err(|e| {
+        Error::invalid(
+            "clientIdRegex",
+            format!(
+                "Not a valid regular expression: {}",
+                first_line(&e.to_string())
+            ),
+        )
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
+}
+
+/// The regex that admits exactly these app clients: `^(id1|id2)$`.
+pub fn regex_for_clients(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let alternatives: Vec<String> = ids.iter().map(|id| regex::escape(id)).collect();
+    format!("^({})$", alternatives.join("|"))
+}
+
+/// Which of the pool's app clients a regex lets through (API Gateway matches it against `aud`).
+pub fn clients_matching<'a>(re: &str, clients: &'a [AppClient]) -> Result<Vec<&'a AppClient>> {
+    Ok(match check_regex(re)? {
+        None => clients.iter().collect(),
+        Some(re) => clients.iter().filter(|c| re.is_match(&c.id)).collect(),
+    })
+}
+
+/// The authorizer settings `gatehouse protect` can reuse: same pool, token source, regex and TTL.
+pub fn matches_authorizer(a: &Authorizer, pool_arn: &str, input: &AuthorizerInput) -> bool {
+    a.kind == "COGNITO_USER_POOLS"
+        && a.provider_arns.iter().any(|p| p == pool_arn)
+        && a.identity_source.as_deref() == Some(input.identity_source.trim())
+        && a.identity_validation_expression.as_deref().unwrap_or("") == input.client_id_regex.trim()
+        && a.ttl_seconds.unwrap_or(DEFAULT_TTL) == input.ttl_seconds
+}

@@ -1,0 +1,290 @@
+//! The protect workflow both shells share: authorizers, plan, apply, deploy, history and undo.
+
+use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
+use crate::aws::gateway::{self, Stage};
+use crate::aws::session::Session;
+use crate::core::{Core, Ctx};
+use crate::error::{Error, Result};
+use crate::journal::{self, ApplyHeader, ApplySummary, Record};
+use crate::model::{Authorizer, Method};
+use crate::plan::{self, AuthorizerInput, Plan, Target};
+use serde::{Deserialize, Serialize};
+
+/// What the user asks to apply: which methods, to what, and whether warnings were read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyRequest {
+    pub api_id: String,
+    pub api_name: String,
+    pub methods: Vec<String>,
+    pub target: Target,
+    /// The user has read the plan's warnings and applies anyway.
+    #[serde(default)]
+    pub accept_warnings: bool,
+}
+
+/// A deployment as the page shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: String,
+    pub stage: String,
+}
+
+impl Core {
+    async fn methods_and_authorizers(
+        &self,
+        session: &Session,
+        api_id: &str,
+    ) -> Result<(Vec<Method>, Vec<Authorizer>)> {
+        tokio::try_join!(
+            gateway::list_methods(session, api_id),
+            gateway::list_authorizers(session, api_id)
+        )
+    }
+
+    /// Creates a Cognito authorizer for a pool (whose region may differ from the API's).
+    pub async fn create_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        pool_region: &str,
+        pool_id: &str,
+        input: &AuthorizerInput,
+    ) -> Result<Authorizer> {
+        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
+            return Err(e);
+        }
+        if pool_id.trim().is_empty() {
+            return Err(Error::invalid("pool", "Choose a user pool"));
+        }
+        let arn = self.pool_arn(ctx, pool_region, pool_id).await?;
+        let session = self.session(ctx).await?;
+        gateway::create_authorizer(&session, api_id, input, &arn).await
+    }
+
+    pub async fn update_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        authorizer_id: &str,
+        input: &AuthorizerInput,
+    ) -> Result<()> {
+        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
+            return Err(e);
+        }
+        let session = self.session(ctx).await?;
+        let current = gateway::list_authorizers(&session, api_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == authorizer_id)
+            .ok_or_else(|| Error::NotFound(format!("No authorizer {authorizer_id} in this API")))?;
+        gateway::update_authorizer(&session, api_id, &current, input).await
+    }
+
+    /// Deletes an authorizer no method uses; refused with the list of methods that still do.
+    pub async fn delete_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        authorizer_id: &str,
+    ) -> Result<()> {
+        let session = self.session(ctx).await?;
+        let (methods, authorizers) = self.methods_and_authorizers(&session, api_id).await?;
+        let name = authorizers
+            .iter()
+            .find(|a| a.id == authorizer_id)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| authorizer_id.to_string());
+        let users: Vec<String> = methods
+            .iter()
+            .filter(|m| !m.is_open() && m.authorizer_id.as_deref() == Some(authorizer_id))
+            .map(Method::key)
+            .collect();
+        if !users.is_empty() {
+            return Err(Error::invalid(
+                "authorizer",
+                format!(
+                    "{name} is still used by {}: remove it from them first",
+                    users.join(", ")
+                ),
+            ));
+        }
+        gateway::delete_authorizer(&session, api_id, authorizer_id).await
+    }
+
+    /// The preview: every selected method before → after, from AWS's current state.
+    pub async fn plan(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        methods: &[String],
+        target: &Target,
+    ) -> Result<Plan> {
+        let session = self.session(ctx).await?;
+        let (all, authorizers) = self.methods_and_authorizers(&session, api_id).await?;
+        plan::plan(&all, &authorizers, methods, target)
+    }
+
+    /// Plans afresh (AWS may have changed since the preview) and applies, journaled.
+    pub async fn apply(
+        &self,
+        ctx: &Ctx,
+        req: &ApplyRequest,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    ) -> Result<ApplyReport> {
+        let plan = self
+            .plan(ctx, &req.api_id, &req.methods, &req.target)
+            .await?;
+        if !plan.warnings.is_empty() && !req.accept_warnings {
+            let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
+            return Err(Error::invalid("warnings", text.join(" ")));
+        }
+        let (action, description) = match &req.target {
+            Target::Protect {
+                authorizer_id,
+                scopes,
+            } => {
+                let mut d = format!("Cognito authorizer {authorizer_id}");
+                if !scopes.is_empty() {
+                    d.push_str(&format!(" with scopes {}", scopes.join(" ")));
+                }
+                ("protect", d)
+            }
+            Target::Unprotect => ("unprotect", "Open (no authorization)".to_string()),
+        };
+        let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
+        let session = self.session(ctx).await?;
+        apply::apply(&session, &self.journal_dir, header, &plan, pace, progress).await
+    }
+
+    fn header(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        api_name: &str,
+        action: &str,
+        description: String,
+        undoes: Option<String>,
+    ) -> ApplyHeader {
+        ApplyHeader {
+            id: journal::new_apply_id(),
+            started_ms: journal::now_ms(),
+            profile: ctx.profile.clone(),
+            region: ctx.region.clone(),
+            api_id: api_id.to_string(),
+            api_name: api_name.to_string(),
+            action: action.to_string(),
+            description,
+            undoes,
+        }
+    }
+
+    pub fn history(&self) -> Result<Vec<ApplySummary>> {
+        journal::list(&self.journal_dir)
+    }
+
+    /// The last apply, or the named one, for `gatehouse undo`.
+    pub fn find_apply(&self, id: Option<&str>) -> Result<ApplySummary> {
+        let all = self.history()?;
+        match id {
+            Some(id) => all
+                .into_iter()
+                .find(|a| a.header.id == id)
+                .ok_or_else(|| Error::NotFound(format!("No apply {id} in the journal"))),
+            None => all
+                .into_iter()
+                .find(|a| a.header.action != "undo" && a.undone_by.is_none())
+                .ok_or_else(|| Error::NotFound("There is no apply to undo in the journal".into())),
+        }
+    }
+
+    /// Restores every method an apply changed to its previous state — also an apply that was
+    /// interrupted — with the profile and region it was made with.
+    pub async fn undo(
+        &self,
+        apply_id: &str,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    ) -> Result<ApplyReport> {
+        let summary = self.find_apply(Some(apply_id))?;
+        let ctx = Ctx {
+            profile: summary.header.profile.clone(),
+            region: summary.header.region.clone(),
+        };
+        let session = self.session(&ctx).await?;
+        let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
+        let plan = plan::plan_restore(&methods, &journal::undo_targets(&summary))?;
+        let header = self.header(
+            &ctx,
+            &summary.header.api_id,
+            &summary.header.api_name,
+            "undo",
+            format!("previous states (undo of {apply_id})"),
+            Some(apply_id.to_string()),
+        );
+        apply::apply(&session, &self.journal_dir, header, &plan, pace, progress).await
+    }
+
+    pub async fn stages(&self, ctx: &Ctx, api_id: &str) -> Result<Vec<Stage>> {
+        gateway::list_stages(&*self.session(ctx).await?, api_id).await
+    }
+
+    /// Applies that changed this API and were not deployed since.
+    pub fn undeployed(&self, ctx: &Ctx, api_id: &str) -> Result<Vec<ApplySummary>> {
+        Ok(self
+            .history()?
+            .into_iter()
+            .filter(|a| {
+                a.header.api_id == api_id
+                    && a.header.region == ctx.region
+                    && a.header.profile == ctx.profile
+                    && a.changed > 0
+                    && a.deployed.is_none()
+            })
+            .collect())
+    }
+
+    /// One CreateDeployment (paced to 1 per 5 s); the applies it made live are marked deployed.
+    pub async fn deploy(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        stage: &str,
+        description: &str,
+    ) -> Result<Deployment> {
+        let stage = stage.trim();
+        if stage.is_empty()
+            || !stage
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(Error::invalid(
+                "stage",
+                "A stage name is letters, digits, '-' and '_' (for example prod)",
+            ));
+        }
+        let session = self.session(ctx).await?;
+        let pending = self.undeployed(ctx, api_id)?;
+        let id = self
+            .deploys
+            .deploy(&session, api_id, stage, description)
+            .await?;
+        for a in pending {
+            journal::append(
+                &self.journal_dir,
+                &a.header.id,
+                &Record::Deployed {
+                    stage: stage.to_string(),
+                    deployment_id: id.clone(),
+                    at_ms: journal::now_ms(),
+                },
+            )?;
+        }
+        Ok(Deployment {
+            id,
+            stage: stage.to_string(),
+        })
+    }
+}

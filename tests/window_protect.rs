@@ -1,0 +1,232 @@
+//! The seed scenario, clicked through in the real window: create the authorizer, protect three
+//! methods, watch the progress, deploy to prod, see them protected; undo and see them open.
+
+mod common;
+
+use common::window::{run, AppHome, Window};
+use common::Sandbox;
+use serde_json::{json, Value};
+
+fn app_env(sandbox_url: &str, home: &AppHome) -> Vec<(String, String)> {
+    let mut env = home.env();
+    env.extend([
+        ("AWS_ENDPOINT_URL".to_string(), sandbox_url.to_string()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+        ("AWS_REGION".to_string(), "us-east-1".to_string()),
+    ]);
+    env
+}
+
+/// What AWS holds for SecurePets' methods, as boto3 sees it through the sandbox.
+fn aws_methods(sandbox: &Sandbox, api_id: &str) -> Value {
+    let script = r#"
+import boto3, json, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+out = {}
+for r in c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']:
+    for verb, m in (r.get('resourceMethods') or {}).items():
+        out[verb + ' ' + r['path']] = [m.get('authorizationType'), m.get('authorizerId')]
+auths = c.get_authorizers(restApiId=sys.argv[2])['items']
+deps = c.get_deployments(restApiId=sys.argv[2])['items']
+print(json.dumps({'methods': out, 'authorizers': auths, 'deployments': len(deps)}, default=str))
+"#;
+    let out = std::process::Command::new(common::sandbox::python())
+        .args(["-c", script, &sandbox.url, api_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn seed_scenario_by_clicking_then_undo() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        let seed = sandbox.seed();
+        let api_id = seed["apis"]["SecurePets"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let deployments_before = aws_methods(&sandbox, &api_id)["deployments"]
+            .as_u64()
+            .unwrap();
+        let home = AppHome::new();
+        let w = Window::open(&app_env(&sandbox.url, &home)).await;
+
+        w.click("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=method-row]').length === 4",
+            20,
+        )
+        .await;
+
+        // Create the authorizer from the dialog: Cognito region eu-west-1, PetsPool, the web client.
+        w.click("[data-testid=authorizer-create]").await;
+        w.select(
+            "#authorizer-dialog [data-testid=pool-region-select]",
+            "eu-west-1",
+        )
+        .await;
+        w.find("#authorizer-dialog [data-testid=pool-item]").await;
+        let pool_id = seed["pools"]["PetsPool"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let pool_sel = if pool_id.is_empty() {
+            "#authorizer-dialog [data-testid=pool-item]:nth-child(2) input".to_string()
+        } else {
+            format!("#authorizer-dialog [data-testid=pool-item][data-pool-id='{pool_id}'] input")
+        };
+        w.click(&pool_sel).await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=authorizer-name]').value === 'PetsPool'",
+            10,
+        )
+        .await;
+        w.find("[data-testid=client-item]").await;
+        // Bad input first: a broken regex and a TTL out of range get messages and no call.
+        w.type_into("[data-testid=client-id-regex]", "^(web").await;
+        w.js(
+            "const t = document.querySelector('[data-testid=ttl]'); t.value = '9000'; return true",
+        )
+        .await;
+        w.click("[data-testid=authorizer-submit]").await;
+        w.wait_js("return [...document.querySelectorAll('#authorizer-form .field-error')].filter(p => p.textContent).length === 2", 10).await;
+        let errors = w.js("return [...document.querySelectorAll('#authorizer-form .field-error')].map(p => p.textContent).join(' | ')").await;
+        assert!(
+            errors.as_str().unwrap().contains("regular expression"),
+            "{errors}"
+        );
+        assert!(
+            errors.as_str().unwrap().contains("between 0 and 3600"),
+            "{errors}"
+        );
+        assert_eq!(
+            aws_methods(&sandbox, &api_id)["authorizers"],
+            json!([]),
+            "nothing was sent"
+        );
+        // Then the right input: tick the web client (writes the regex), TTL 300.
+        w.js("const r = document.querySelector('[data-testid=client-id-regex]'); r.value = ''; r.dispatchEvent(new Event('input')); const t = document.querySelector('[data-testid=ttl]'); t.value = '300'; return true").await;
+        let web = w.js("return [...document.querySelectorAll('[data-testid=client-item]')].find(l => l.textContent.includes('web')).dataset.clientId").await;
+        let web = web.as_str().unwrap().to_string();
+        w.click(&format!(
+            "[data-testid=client-item][data-client-id='{web}'] input"
+        ))
+        .await;
+        w.wait_js(&format!("return document.querySelector('[data-testid=client-id-regex]').value === '^({web})$'"), 10).await;
+        w.wait_js(
+            "return document.getElementById('ad-matches').textContent === 'Matches: web'",
+            10,
+        )
+        .await;
+        w.screenshot("authorizer-dialog").await;
+        w.click("[data-testid=authorizer-submit]").await;
+        w.wait_js(
+            "return !document.getElementById('authorizer-dialog').open",
+            20,
+        )
+        .await;
+        w.wait_js("return [...document.querySelectorAll('[data-testid=authorizer-select] option')].some(o => o.textContent.startsWith('PetsPool'))", 20).await;
+
+        // Check the three methods (not OPTIONS), preview, apply.
+        w.click("[data-testid=select-open]").await;
+        w.click("[data-testid=preview]").await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=preview-row]').length === 3",
+            20,
+        )
+        .await;
+        let preview = w.text("#preview-rows").await;
+        assert!(
+            preview.contains("Open") && preview.contains("Cognito · PetsPool"),
+            "{preview}"
+        );
+        w.screenshot("preview").await;
+        w.click("[data-testid=apply]").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 3", 30).await;
+        let progress = w.js("const p = document.querySelector('[data-testid=apply-progress]'); return [p.value, p.max]").await;
+        assert_eq!(progress, json!([3, 3]));
+        w.screenshot("apply-done").await;
+        w.click("#preview-close").await;
+
+        // The review refreshes from AWS: three methods protected by PetsPool, OPTIONS open.
+        w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=COGNITO_USER_POOLS][data-authorizer-name=PetsPool]').length === 3", 20).await;
+        assert_eq!(
+            w.text("[data-testid=review-summary]").await,
+            "3 of 4 methods protected · 1 open (1 OPTIONS)"
+        );
+        let options = w.find("[data-testid=method-row][data-verb=OPTIONS]").await;
+        assert_eq!(
+            options.attr("data-protection").await.unwrap().as_deref(),
+            Some("NONE")
+        );
+
+        // Not live yet: deploy to prod.
+        w.find("[data-testid=undeployed-banner]").await;
+        w.screenshot("undeployed-banner").await;
+        w.js("const s = document.querySelector('[data-testid=deploy-stage]'); s.value = 'prod'; return true").await;
+        w.click("[data-testid=deploy]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=undeployed-banner]').hidden",
+            30,
+        )
+        .await;
+
+        // Through AWS's eyes.
+        let aws = aws_methods(&sandbox, &api_id);
+        assert_eq!(aws["deployments"].as_u64().unwrap(), deployments_before + 1);
+        let auths = aws["authorizers"].as_array().unwrap();
+        assert_eq!(auths.len(), 1);
+        let a = &auths[0];
+        assert_eq!(a["name"], "PetsPool");
+        assert_eq!(a["type"], "COGNITO_USER_POOLS");
+        assert_eq!(a["identitySource"], "method.request.header.Authorization");
+        assert_eq!(a["identityValidationExpression"], format!("^({web})$"));
+        assert_eq!(a["authorizerResultTtlInSeconds"], 300);
+        let id = a["id"].clone();
+        for k in ["GET /pets", "PURCHASE /pets", "POST /purchase"] {
+            assert_eq!(aws["methods"][k], json!(["COGNITO_USER_POOLS", id]), "{k}");
+        }
+        assert_eq!(aws["methods"]["OPTIONS /pets"][0], "NONE");
+        w.screenshot("review-protected").await;
+
+        // Undo from History: all open again.
+        w.click("#tab-history").await;
+        w.find("[data-testid=history-item]").await;
+        w.screenshot("history").await;
+        w.click("[data-testid=history-item] [data-testid=undo]")
+            .await;
+        w.click("#tab-review").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=NONE]').length === 4", 30).await;
+        let aws = aws_methods(&sandbox, &api_id);
+        for k in [
+            "GET /pets",
+            "PURCHASE /pets",
+            "POST /purchase",
+            "OPTIONS /pets",
+        ] {
+            assert_eq!(aws["methods"][k][0], "NONE", "{k} open again");
+        }
+        w.find("[data-testid=undeployed-banner]").await;
+
+        // The Authorizers view lists it, unused now; delete works.
+        w.click("#tab-authorizers").await;
+        let row = w
+            .text("[data-testid=authorizer-row][data-authorizer-name=PetsPool]")
+            .await;
+        assert!(row.contains("no method"), "{row}");
+        w.screenshot("authorizers").await;
+        w.click("[data-testid=authorizer-row][data-authorizer-name=PetsPool] [data-testid=authorizer-delete]").await;
+        w.wait_js("return !document.querySelector('[data-testid=authorizer-row][data-authorizer-name=PetsPool]')", 20).await;
+        assert_eq!(aws_methods(&sandbox, &api_id)["authorizers"], json!([]));
+        w.close().await;
+    });
+}

@@ -1,0 +1,297 @@
+// Protect: the protect bar under the review, the preview/apply dialog with its progress bar and
+// per-method results, the "not live yet" banner with Deploy, and the History view with Undo.
+
+import * as api from "./api.js";
+import { $, el, setStatus } from "./dom.js";
+
+/** A method state as its badge would read it. */
+export function stateText(state, authorizers) {
+  const name = (id) => authorizers.find((a) => a.id === id)?.name ?? id;
+  switch (state.authorizationType) {
+    case "NONE": return "Open";
+    case "AWS_IAM": return "IAM";
+    case "CUSTOM": return `Lambda · ${name(state.authorizerId)}`;
+    case "COGNITO_USER_POOLS": {
+      const scopes = state.scopes.length ? ` [${state.scopes.join(" ")}]` : "";
+      return `Cognito · ${name(state.authorizerId)}${scopes}`;
+    }
+    default: return state.authorizationType;
+  }
+}
+
+function resultCell(result) {
+  const text = { changed: "Changed", unchanged: "Unchanged", failed: "Failed" }[result.status];
+  return el("span", { class: `result result-${result.status}`, "data-testid": "apply-result", "data-status": result.status },
+    text, result.error ? el("span", { class: "detail" }, result.error) : null);
+}
+
+export class Protect {
+  constructor(app) {
+    this.app = app;
+    this.plan = null;
+    this.target = null;
+    this.failed = [];
+    this.running = false;
+    $("preview").addEventListener("click", () => this.preview(this.protectTarget()));
+    $("unprotect").addEventListener("click", () => this.preview({ kind: "unprotect" }));
+    $("apply").addEventListener("click", () => this.apply(this.plan.items.map((i) => `${i.verb} ${i.path}`)));
+    $("retry-failed").addEventListener("click", () => this.apply(this.failed));
+    $("preview-close").addEventListener("click", () => $("preview-dialog").close());
+    $("preview-dialog").addEventListener("cancel", (e) => { if (this.running) e.preventDefault(); });
+    $("preview-dialog").addEventListener("close", () => { if (this.applied) { this.applied = false; this.app.refreshReview(); } });
+    $("preview-accept").addEventListener("change", () => this.updateApplyButton());
+    $("deploy").addEventListener("click", () => this.deploy());
+    $("deploy-stage").addEventListener("keydown", (e) => { if (e.key === "Enter") this.deploy(); });
+  }
+
+  /** The authorizer select lists the API's Cognito authorizers. */
+  fillAuthorizers(authorizers, selectId) {
+    const cognito = authorizers.filter((a) => a.kind === "COGNITO_USER_POOLS");
+    const select = $("authorizer-select");
+    const previous = selectId ?? select.value;
+    select.replaceChildren(...(cognito.length
+      ? cognito.map((a) => el("option", { value: a.id }, `${a.name} (${a.id})`))
+      : [el("option", { value: "" }, "No Cognito authorizer yet — create one")]));
+    if (cognito.some((a) => a.id === previous)) select.value = previous;
+    this.updateButtons();
+  }
+
+  updateButtons() {
+    const any = this.app.review.selected.size > 0;
+    $("preview").disabled = !any || !$("authorizer-select").value;
+    $("unprotect").disabled = !any;
+  }
+
+  protectTarget() {
+    return { kind: "protect", authorizerId: $("authorizer-select").value, scopes: [] };
+  }
+
+  async preview(target) {
+    const ctx = this.app.ctx();
+    const methods = [...this.app.review.selected];
+    if (target.kind === "protect") target.scopes = await api.parseScopes($("scopes").value);
+    this.target = target;
+    this.ctx = ctx;
+    this.apiId = this.app.apiId;
+    this.failed = [];
+    setStatus("Preparing the preview…");
+    let plan;
+    try {
+      plan = await api.planChanges(ctx, this.apiId, methods, target);
+    } catch (e) {
+      setStatus("");
+      this.app.showError(e);
+      return;
+    }
+    setStatus("");
+    this.plan = plan;
+    this.renderPlan(plan);
+    $("preview-dialog").showModal();
+    $("apply").focus();
+  }
+
+  renderPlan(plan) {
+    const auths = this.app.lastReview?.authorizers ?? [];
+    const changes = plan.items.filter((i) => i.ops.length).length;
+    $("preview-title").textContent = this.target.kind === "protect" ? "Preview: protect methods" : "Preview: remove protection";
+    $("preview-summary").textContent = `${changes} method${changes === 1 ? "" : "s"} will change, ${plan.items.length - changes} already as planned (not sent).`;
+    $("preview-rows").replaceChildren(...plan.items.map((i) => {
+      const unchanged = i.ops.length === 0;
+      return el("tr", { "data-testid": "preview-row", "data-key": `${i.verb} ${i.path}`, "data-unchanged": String(unchanged) },
+        el("td", {}, el("span", { class: "verb" }, i.verb), " ", el("span", { class: "path" }, i.path)),
+        el("td", {}, stateText(i.before, auths)),
+        el("td", { class: "arrow" }, "→"),
+        el("td", {}, unchanged ? el("span", { class: "unchanged-label" }, "unchanged") : stateText(i.after, auths)),
+        el("td", { class: "result-cell" }, el("span", { class: "result result-pending" }, unchanged ? "not sent" : "")));
+    }));
+    $("preview-warning-list").replaceChildren(...plan.warnings.map((w) => el("li", {}, warningText(w))));
+    $("preview-warnings").hidden = plan.warnings.length === 0;
+    $("preview-accept").checked = false;
+    $("apply-status").hidden = true;
+    $("preview-error").hidden = true;
+    $("retry-failed").hidden = true;
+    $("apply").hidden = false;
+    $("apply").textContent = changes ? `Apply to ${changes} method${changes === 1 ? "" : "s"}` : "Nothing to apply";
+    $("preview-close").textContent = "Cancel";
+    this.changes = changes;
+    this.updateApplyButton();
+  }
+
+  updateApplyButton() {
+    const blocked = this.plan.warnings.length > 0 && !$("preview-accept").checked;
+    $("apply").disabled = this.running || this.changes === 0 || blocked;
+  }
+
+  /** Applies to `methods` (all planned, or only the failed ones), streaming progress. */
+  async apply(methods) {
+    this.running = true;
+    this.updateApplyButton();
+    $("retry-failed").hidden = true;
+    $("preview-error").hidden = true;
+    $("apply-status").hidden = false;
+    $("apply-progress").value = 0;
+    $("apply-progress").max = Math.max(methods.length, 1);
+    $("apply-progress-text").textContent = "Starting…";
+    $("preview-close").disabled = true;
+    const rows = new Map([...$("preview-rows").rows].map((r) => [r.dataset.key, r]));
+    for (const key of methods) {
+      const cell = rows.get(key)?.querySelector(".result-cell");
+      if (cell) cell.replaceChildren(el("span", { class: "result result-pending" }, "waiting…"));
+    }
+    const request = {
+      apiId: this.apiId,
+      apiName: this.app.apiName(this.apiId),
+      methods,
+      target: this.target,
+      acceptWarnings: $("preview-accept").checked,
+    };
+    try {
+      const report = await api.applyChanges(this.ctx, request, (ev) => {
+        if (ev.event === "started") {
+          $("apply-progress").max = Math.max(ev.total, 1);
+        } else if (ev.event === "method") {
+          $("apply-progress").value = ev.done;
+          $("apply-progress-text").textContent = `${ev.done} of ${ev.total} methods done`;
+          const cell = rows.get(ev.result.key)?.querySelector(".result-cell");
+          if (cell) cell.replaceChildren(resultCell(ev.result));
+        }
+      });
+      this.applied = true;
+      for (const r of report.results) {
+        const cell = rows.get(r.key)?.querySelector(".result-cell");
+        if (cell) cell.replaceChildren(resultCell(r));
+      }
+      this.failed = report.results.filter((r) => r.status === "failed").map((r) => r.key);
+      const secs = (report.elapsedMs / 1000).toFixed(1);
+      $("apply-progress-text").textContent = `Done in ${secs} s: ${report.changed} changed, ${report.unchanged} unchanged, ${report.failed} failed`
+        + (report.throttled ? ` (${report.throttled} throttled and retried)` : "") + ".";
+      $("retry-failed").hidden = this.failed.length === 0;
+      $("apply").hidden = true;
+      $("preview-close").textContent = "Close";
+      if (report.changed > 0) this.app.markUndeployed();
+    } catch (e) {
+      $("preview-error").textContent = e.message ?? String(e);
+      $("preview-error").hidden = false;
+    } finally {
+      this.running = false;
+      $("preview-close").disabled = false;
+      this.updateApplyButton();
+      ($("retry-failed").hidden ? $("preview-close") : $("retry-failed")).focus();
+    }
+  }
+
+  /** The banner: visible while applies to this API are not deployed. */
+  async refreshBanner(ctx, apiId, gen) {
+    let pending = [];
+    try {
+      pending = await api.undeployed(ctx, apiId);
+    } catch { pending = []; }
+    if (!gen()) return;
+    const methods = new Set(pending.flatMap((a) => a.methods.filter((m) => m.status === "changed").map((m) => m.key)));
+    $("undeployed-banner").hidden = pending.length === 0;
+    $("undeployed-text").textContent = pending.length
+      ? `${methods.size} method${methods.size === 1 ? "" : "s"} changed since the last deployment. Deploy to a stage to make ${methods.size === 1 ? "it" : "them"} take effect.`
+      : "";
+    if (pending.length) {
+      try {
+        const stages = await api.listStages(ctx, apiId);
+        if (!gen()) return;
+        $("stage-options").replaceChildren(...stages.map((s) => el("option", { value: s.name })));
+        if (stages.length && !stages.some((s) => s.name === $("deploy-stage").value)) $("deploy-stage").value = stages[0].name;
+      } catch { /* the stage can still be typed */ }
+    }
+  }
+
+  async deploy() {
+    const ctx = this.app.ctx();
+    const apiId = this.app.apiId;
+    const stage = $("deploy-stage").value.trim();
+    $("deploy").disabled = true;
+    $("deploy-progress").hidden = false;
+    setStatus(`Deploying to ${stage}…`);
+    try {
+      const d = await api.deployApi(ctx, apiId, stage, $("deploy-description").value);
+      setStatus(`Deployed to ${d.stage} (deployment ${d.id}).`);
+      $("undeployed-banner").hidden = true;
+      $("deploy-description").value = "";
+      this.app.loadHistory();
+    } catch (e) {
+      setStatus("");
+      this.app.showError(e, () => this.deploy());
+    } finally {
+      $("deploy").disabled = false;
+      $("deploy-progress").hidden = true;
+    }
+  }
+}
+
+function warningText(w) {
+  if (w.kind === "optionsSelected") {
+    return `${w.methods.join(", ")} is the CORS preflight: browsers send no token on it, so protecting it breaks CORS for browser clients.`;
+  }
+  if (w.kind === "scopesWithClientIdRegex") {
+    return `Authorizer ${w.authorizer} has an app client ID regex, so it accepts only ID tokens, while OAuth scopes need access tokens: no token will pass.`;
+  }
+  return JSON.stringify(w);
+}
+
+/** The History view: every apply with its before/after, and Undo. */
+export class History {
+  constructor(app) {
+    this.app = app;
+  }
+
+  async load() {
+    let items;
+    try {
+      items = await api.listHistory();
+    } catch (e) {
+      this.app.showError(e, () => this.load());
+      return;
+    }
+    $("history-empty").hidden = items.length > 0;
+    $("history-list").replaceChildren(...items.map((a) => this.item(a)));
+  }
+
+  item(a) {
+    const when = new Date(a.startedMs).toLocaleString();
+    const counts = `${a.changed} changed · ${a.unchanged} unchanged · ${a.failed} failed` + (a.interrupted ? ` · ${a.interrupted} interrupted` : "");
+    const action = { protect: "Protect", unprotect: "Remove protection", undo: "Undo" }[a.action] ?? a.action;
+    const canUndo = a.action !== "undo" && !a.undoneBy && (a.changed > 0 || a.interrupted > 0 || a.failed > 0);
+    return el("li", { class: "history-item", "data-testid": "history-item", "data-apply-id": a.id },
+      el("header", {},
+        el("strong", {}, `${action} · ${a.apiName}`),
+        el("span", { class: "when" }, `${when} · ${a.region} · ${a.profile}`),
+        el("span", { class: "counts" }, counts),
+        a.finished ? null : el("span", { class: "pill warn" }, "interrupted"),
+        a.deployed ? el("span", { class: "pill" }, `deployed to ${a.deployed}`) : null,
+        a.undoneBy ? el("span", { class: "pill" }, "undone") : null,
+        canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: (e) => this.undo(a, e.target) }, "Undo") : null),
+      el("details", {}, el("summary", {}, `${a.methods.length} method${a.methods.length === 1 ? "" : "s"}: ${a.description}`),
+        el("ul", {}, a.methods.map((m) => el("li", {}, `${m.key}: ${stateText(m.before, [])} → ${stateText(m.planned, [])} (${m.status ?? "interrupted"})${m.error ? " — " + m.error : ""}`)))));
+  }
+
+  async undo(a, button) {
+    button.disabled = true;
+    const bar = $("history-progress");
+    bar.hidden = false;
+    bar.removeAttribute("value");
+    setStatus(`Undoing ${a.description}…`);
+    try {
+      const report = await api.undoApply(a.id, (ev) => {
+        if (ev.event === "started") { bar.max = Math.max(ev.total, 1); bar.value = 0; }
+        if (ev.event === "method") bar.value = ev.done;
+      });
+      setStatus(`Undo done: ${report.changed} restored, ${report.unchanged} already as before, ${report.failed} failed.`);
+      if (report.changed > 0) this.app.markUndeployed();
+      this.app.refreshReview();
+    } catch (e) {
+      setStatus("");
+      this.app.showError(e, () => this.undo(a, button));
+    } finally {
+      bar.hidden = true;
+      button.disabled = false;
+      this.load();
+    }
+  }
+}
