@@ -201,3 +201,32 @@ pub fn under_path<'a>(methods: &'a [Method], path: &str) -> Vec<&'a Method> {
         })
         .collect()
 }
+
+/// A method state as its badge reads: "Open", "IAM", "Cognito · PetsPool [pets/read]".
+pub fn describe_state(state: &crate::plan::MethodState, authorizers: &[Authorizer]) -> String {
+    let name = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| {
+                authorizers
+                    .iter()
+                    .find(|a| a.id == id)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| id.to_string())
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    match state.authorization_type.as_str() {
+        "" | "NONE" => "Open".into(),
+        "AWS_IAM" => "IAM".into(),
+        "CUSTOM" => format!("Lambda · {}", name(&state.authorizer_id)),
+        "COGNITO_USER_POOLS" if state.scopes.is_empty() => {
+            format!("Cognito · {}", name(&state.authorizer_id))
+        }
+        "COGNITO_USER_POOLS" => format!(
+            "Cognito · {} [{}]",
+            name(&state.authorizer_id),
+            state.scopes.join(" ")
+        ),
+        other => other.to_string(),
+    }
+}

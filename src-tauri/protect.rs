@@ -121,9 +121,18 @@ impl Core {
         methods: &[String],
         target: &Target,
     ) -> Result<Plan> {
-        let session = self.session(ctx).await?;
-        let (all, authorizers) = self.methods_and_authorizers(&session, api_id).await?;
+        let (all, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
         plan::plan(&all, &authorizers, methods, target)
+    }
+
+    /// Every method and authorizer of the API, as AWS holds them now.
+    pub async fn methods_and_authorizers_of(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+    ) -> Result<(Vec<Method>, Vec<Authorizer>)> {
+        let session = self.session(ctx).await?;
+        self.methods_and_authorizers(&session, api_id).await
     }
 
     /// Plans afresh (AWS may have changed since the preview) and applies, journaled.
@@ -137,6 +146,18 @@ impl Core {
         let plan = self
             .plan(ctx, &req.api_id, &req.methods, &req.target)
             .await?;
+        self.apply_plan(ctx, req, &plan, pace, progress).await
+    }
+
+    /// Applies a plan just made from AWS's current state, journaled.
+    pub async fn apply_plan(
+        &self,
+        ctx: &Ctx,
+        req: &ApplyRequest,
+        plan: &Plan,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    ) -> Result<ApplyReport> {
         if !plan.warnings.is_empty() && !req.accept_warnings {
             let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
             return Err(Error::invalid("warnings", text.join(" ")));
@@ -156,7 +177,7 @@ impl Core {
         };
         let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
         let session = self.session(ctx).await?;
-        apply::apply(&session, &self.journal_dir, header, &plan, pace, progress).await
+        apply::apply(&session, &self.journal_dir, header, plan, pace, progress).await
     }
 
     fn header(
