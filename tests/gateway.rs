@@ -2,24 +2,12 @@
 
 mod common;
 
+use common::sandbox::session;
 use common::Sandbox;
 use gatehouse::audit::Show;
-use gatehouse::aws::session::{Session, Source, StaticKeys};
 use gatehouse::aws::{cognito, gateway, identity};
 use gatehouse::error::Error;
 use gatehouse::model::Protection;
-
-async fn session(url: &str, region: &str) -> Session {
-    let keys = StaticKeys {
-        access_key_id: "AKIDSANDBOXTESTING01".into(),
-        secret_access_key: "testing".into(),
-        session_token: None,
-        endpoint_url: Some(url.to_string()),
-        role_arn: None,
-        external_id: None,
-    };
-    Session::open(Source::Keys(keys), region).await.unwrap()
-}
 
 #[tokio::test]
 async fn securepets_methods_are_all_open_and_counted() {

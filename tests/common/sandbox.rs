@@ -134,3 +134,17 @@ impl Drop for Sandbox {
         let _ = self.child.wait();
     }
 }
+
+/// A session on the sandbox through keys held in memory (the keychain profiles' path).
+pub async fn session(url: &str, region: &str) -> gatehouse::aws::session::Session {
+    use gatehouse::aws::session::{Session, Source, StaticKeys};
+    let keys = StaticKeys {
+        access_key_id: "AKIDSANDBOXTESTING01".into(),
+        secret_access_key: "testing".into(),
+        session_token: None,
+        endpoint_url: Some(url.to_string()),
+        role_arn: None,
+        external_id: None,
+    };
+    Session::open(Source::Keys(keys), region).await.unwrap()
+}
