@@ -1,0 +1,653 @@
+//! The command line as a user runs it: the built binary, no display, against the sandbox.
+
+mod common;
+
+use common::Sandbox;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gatehouse");
+const SCENARIO: &str = "GET /pets,PURCHASE /pets,POST /purchase";
+
+fn cmd(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .envs(sb.aws_env())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    c
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd(sb, home, args).output().unwrap();
+    Run {
+        status: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into(),
+        stderr: String::from_utf8_lossy(&stderr).into(),
+    }
+}
+
+/// GetResources + GetAuthorizers straight from the sandbox, to compare before and after.
+fn aws_state(sb: &Sandbox, api_id: &str) -> Value {
+    let script = r#"
+import boto3, json, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+res = c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']
+methods = {}
+for r in res:
+    for verb, m in (r.get('resourceMethods') or {}).items():
+        methods[verb + ' ' + r['path']] = {k: m.get(k) for k in ('authorizationType', 'authorizerId', 'authorizationScopes')}
+auths = c.get_authorizers(restApiId=sys.argv[2])['items']
+print(json.dumps({'methods': methods, 'authorizers': auths}, default=str, sort_keys=True))
+"#;
+    let out = Command::new(common::sandbox::python())
+        .args(["-c", script, &sb.url, api_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn seeded() -> (Sandbox, tempfile::TempDir, String) {
+    let sb = Sandbox::start();
+    let seed = sb.seed();
+    let id = seed["apis"]["SecurePets"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sb, tempfile::tempdir().unwrap(), id)
+}
+
+#[test]
+fn audit_before_and_after_the_seed_scenario_in_one_line() {
+    let (sb, home, api) = seeded();
+    let h = home.path();
+    let before = run(&sb, h, &["audit", "--api", "SecurePets", "--fail-on-open"]);
+    assert_eq!(
+        before.status, 3,
+        "open methods fail the audit: {}",
+        before.stderr
+    );
+    assert!(
+        before
+            .stdout
+            .contains("0 of 4 methods protected · 4 open (1 OPTIONS)"),
+        "{}",
+        before.stdout
+    );
+    assert!(before.stdout.contains("OPTIONS") && before.stdout.contains("(CORS preflight)"));
+    let j = run(&sb, h, &["audit", "--api", "SecurePets", "--json"]).json();
+    assert_eq!(j["region"], "us-east-1");
+    assert_eq!(
+        j["apis"][0]["summary"],
+        json!({"total": 4, "protected": 0, "open": 4, "openOptions": 1})
+    );
+    assert_eq!(j["apis"][0]["methods"].as_array().unwrap().len(), 4);
+
+    let p = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--methods",
+            SCENARIO,
+            "--deploy",
+            "prod",
+            "--json",
+        ],
+    );
+    assert_eq!(p.status, 0, "{}", p.stderr);
+    let pj = p.json();
+    assert_eq!(pj["authorizer"]["name"], "PetsPool");
+    assert_eq!(pj["authorizer"]["created"], true);
+    assert_eq!(pj["deployment"]["stage"], "prod");
+    let statuses: Vec<&str> = pj["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["changed", "changed", "changed"]);
+    assert!(pj["applyId"].is_string());
+
+    let after = run(&sb, h, &["audit", "--api", &api, "--fail-on-open"]);
+    assert_eq!(
+        after.status, 0,
+        "only OPTIONS is open now: {}",
+        after.stdout
+    );
+    assert!(after
+        .stdout
+        .contains("3 of 4 methods protected · 1 open (1 OPTIONS)"));
+    assert!(after.stdout.contains("Cognito: PetsPool"));
+    let aj = run(
+        &sb,
+        h,
+        &[
+            "audit",
+            "--api",
+            "SecurePets",
+            "--json",
+            "--show",
+            "protected",
+        ],
+    )
+    .json();
+    let m = &aj["apis"][0]["methods"];
+    assert_eq!(m.as_array().unwrap().len(), 3);
+    assert_eq!(m[0]["authorizationType"], "COGNITO_USER_POOLS");
+    assert_eq!(m[0]["authorizerName"], "PetsPool");
+    assert_eq!(m[0]["open"], false);
+    assert_eq!(m[0]["authorizerId"], pj["authorizer"]["id"]);
+    // The window and the command line read the same state: AWS's.
+    let aws = aws_state(&sb, &api);
+    assert_eq!(
+        aws["methods"]["GET /pets"]["authorizerId"],
+        pj["authorizer"]["id"]
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let (sb, home, api) = seeded();
+    let before = aws_state(&sb, &api);
+    sb.reset_stats();
+    let r = run(
+        &sb,
+        home.path(),
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--all-open",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("would be created"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("GET /pets") && !r.stdout.contains("OPTIONS /pets"),
+        "--all-open leaves OPTIONS out:\n{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Dry run: nothing was changed."));
+    assert_eq!(aws_state(&sb, &api), before);
+    for op in ["UpdateMethod", "CreateAuthorizer", "CreateDeployment"] {
+        assert_eq!(sb.calls("apigateway", op), 0, "{op}");
+    }
+}
+
+#[test]
+fn a_matching_authorizer_is_reused_not_created_twice() {
+    let (sb, home, api) = seeded();
+    let h = home.path();
+    let base = [
+        "protect",
+        "--api",
+        "SecurePets",
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+        "--ttl",
+        "60",
+        "--json",
+    ];
+    let first = run(&sb, h, &[&base[..], &["--methods", "GET /pets"]].concat());
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let second = run(&sb, h, &[&base[..], &["--all-open"]].concat());
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    let sj = second.json();
+    assert_eq!(sj["authorizer"]["created"], false);
+    assert_eq!(sj["authorizer"]["id"], first.json()["authorizer"]["id"]);
+    let statuses: Vec<&str> = sj["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "changed").count(),
+        2,
+        "GET /pets was already protected"
+    );
+    assert_eq!(
+        aws_state(&sb, &api)["authorizers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Other settings make another authorizer.
+    let third = run(
+        &sb,
+        h,
+        &[
+            &base[..7],
+            &["--ttl", "0", "--methods", "GET /pets", "--json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(third.json()["authorizer"]["created"], true);
+}
+
+#[test]
+fn a_method_that_does_not_exist_fails_clearly_and_changes_nothing() {
+    let (sb, home, api) = seeded();
+    let before = aws_state(&sb, &api);
+    let r = run(
+        &sb,
+        home.path(),
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--methods",
+            "GET /pets,DELETE /nope",
+        ],
+    );
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr
+            .contains("No such method in this API: DELETE /nope"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        aws_state(&sb, &api),
+        before,
+        "no authorizer created, no method changed"
+    );
+}
+
+#[test]
+fn usage_errors_and_unknown_names_have_their_exit_status() {
+    let (sb, home, _) = seeded();
+    let h = home.path();
+    let r = run(&sb, h, &["protect", "--pool", "PetsPool", "--all-open"]);
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--api"), "{}", r.stderr);
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--all-open",
+            "--ttl",
+            "5000",
+        ],
+    );
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("between 0 and 3600"), "{}", r.stderr);
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--all-open",
+            "--client-id-regex",
+            "^(web",
+        ],
+    );
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("Not a valid regular expression"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--methods",
+            "GET /pets",
+            "--all-open",
+        ],
+    );
+    assert_eq!(r.status, 2);
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "NoSuchApi",
+            "--pool",
+            "PetsPool",
+            "--all-open",
+        ],
+    );
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr
+            .contains("No REST API named or with id 'NoSuchApi' in us-east-1"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "NoPool",
+            "--pool-region",
+            "eu-west-1",
+            "--all-open",
+        ],
+    );
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr
+            .contains("No user pool named or with id 'NoPool' in eu-west-1"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&sb, h, &["audit", "--region", "not a region"]);
+    assert_eq!(r.status, 2);
+    let r = run(&sb, h, &["--help"]);
+    assert_eq!(r.status, 0);
+    assert!(
+        r.stdout.contains("protect") && r.stdout.contains("audit") && r.stdout.contains("pools")
+    );
+    // OPTIONS named on purpose is a warning that needs --force.
+    let r = run(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--methods",
+            "OPTIONS /pets",
+        ],
+    );
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("CORS preflight") && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn aws_errors_exit_1_with_their_code() {
+    let (sb, home, _) = seeded();
+    let r = run(
+        &sb,
+        home.path(),
+        &["audit", "--api", "SecurePets", "--region", "us-east-1"],
+    );
+    assert_eq!(r.status, 0);
+    let r = run(
+        &sb,
+        home.path(),
+        &["pools", "--region", "eu-west-1", "--json"],
+    );
+    let pj = r.json();
+    let pets = pj["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "PetsPool")
+        .unwrap()
+        .clone();
+    assert!(pets["arn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:cognito-idp:eu-west-1:"));
+    let clients: Vec<&str> = pets["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(clients, ["mobile", "web"]);
+    // No credentials at all: a clear message, exit 1.
+    let mut c = cmd(&sb, home.path(), &["audit"]);
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("No AWS credentials"), "{err}");
+}
+
+#[test]
+fn failed_methods_exit_4_and_report_the_aws_error() {
+    let (sb, home, _) = seeded();
+    sb.control("/_sandbox/config", json!({"failure_rate": 1.0, "seed": 1}));
+    let r = run(
+        &sb,
+        home.path(),
+        &[
+            "protect",
+            "--api",
+            "SecurePets",
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--methods",
+            "GET /pets",
+            "--json",
+        ],
+    );
+    assert_eq!(r.status, 4, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["results"][0]["status"], "failed");
+    let e = j["results"][0]["error"].as_str().unwrap();
+    assert!(
+        e.contains("InternalFailure") || e.contains("ServiceUnavailable"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unprotect_and_undo_restore_the_previous_state() {
+    let (sb, home, api) = seeded();
+    let h = home.path();
+    let open = aws_state(&sb, &api);
+    assert_eq!(
+        run(
+            &sb,
+            h,
+            &[
+                "protect",
+                "--api",
+                "SecurePets",
+                "--pool",
+                "PetsPool",
+                "--pool-region",
+                "eu-west-1",
+                "--methods",
+                SCENARIO,
+                "--scopes",
+                "pets/read"
+            ]
+        )
+        .status,
+        0
+    );
+    let protected = aws_state(&sb, &api);
+    assert_eq!(
+        protected["methods"]["GET /pets"]["authorizationScopes"],
+        json!(["pets/read"])
+    );
+    let r = run(
+        &sb,
+        h,
+        &[
+            "unprotect",
+            "--api",
+            "SecurePets",
+            "--authorizer",
+            "PetsPool",
+            "--json",
+        ],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.json()["results"].as_array().unwrap().len(), 3);
+    assert_eq!(aws_state(&sb, &api)["methods"], open["methods"]);
+    // Undo the unprotect: protected again, scopes and all; then undo the protect: open again.
+    assert_eq!(run(&sb, h, &["undo"]).status, 0);
+    assert_eq!(aws_state(&sb, &api)["methods"], protected["methods"]);
+    let r = run(&sb, h, &["undo"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(aws_state(&sb, &api)["methods"], open["methods"]);
+    let r = run(&sb, h, &["undo"]);
+    assert_eq!(r.status, 1, "nothing left to undo");
+    assert!(r.stderr.contains("no apply to undo"), "{}", r.stderr);
+}
+
+#[test]
+fn an_apply_killed_midway_is_undone_after_restart() {
+    let sb = Sandbox::start();
+    let api = sb.bulk_api("us-east-1", "Killed", 80, 1);
+    sb.seed();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let before = aws_state(&sb, &api);
+    let mut child = cmd(
+        &sb,
+        h,
+        &[
+            "protect",
+            "--api",
+            &api,
+            "--pool",
+            "PetsPool",
+            "--pool-region",
+            "eu-west-1",
+            "--all-open",
+            "--max-rps",
+            "5",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let journal_dir = h.join("data/gatehouse/journal");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let sent = std::fs::read_dir(&journal_dir)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| {
+                std::fs::read_to_string(e.path())
+                    .unwrap_or_default()
+                    .matches("\"after\"")
+                    .count()
+            })
+            .unwrap_or(0);
+        if sent >= 10 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the apply never got going");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mid = aws_state(&sb, &api);
+    let changed = mid["methods"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|m| m["authorizationType"] == "COGNITO_USER_POOLS")
+        .count();
+    assert!(
+        (10..80).contains(&changed),
+        "killed midway: {changed} of 80 changed"
+    );
+
+    let r = run(&sb, h, &["undo", "--json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.json()["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["status"] == "changed")
+            .count(),
+        changed
+    );
+    let after = aws_state(&sb, &api);
+    assert_eq!(
+        after["methods"], before["methods"],
+        "every method is open again"
+    );
+}
