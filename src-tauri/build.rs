@@ -23,6 +23,11 @@ const COMMANDS: &[&str] = &[
     "list_stages",
     "undeployed",
     "deploy_api",
+    "keychain_profiles",
+    "check_profile",
+    "save_profile",
+    "delete_profile",
+    "test_profile",
 ];
 
 fn main() {

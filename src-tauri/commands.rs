@@ -6,6 +6,7 @@ use crate::aws::gateway::Stage;
 use crate::core::{ApiReview, Core, Ctx};
 use crate::error::{Error, Result};
 use crate::journal::ApplySummary;
+use crate::keychain::{self, KeychainProfile, ProfileInput};
 use crate::model::{AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS};
 use crate::plan::{self, AuthorizerInput, Plan, Target};
 use crate::protect::{ApplyRequest, Deployment};
@@ -185,6 +186,33 @@ async fn deploy_api(
     core.deploy(&ctx, &api_id, &stage, &description).await
 }
 
+#[tauri::command]
+async fn keychain_profiles(core: State<'_, Core>) -> Result<Vec<KeychainProfile>> {
+    core.keychain_profiles().await
+}
+
+/// Every problem with the profile form, each naming its field; empty when valid.
+#[tauri::command]
+async fn check_profile(core: State<'_, Core>, input: ProfileInput) -> Result<Vec<Error>> {
+    let existing = core.keychain_profiles().await.unwrap_or_default();
+    Ok(keychain::validate(&input, &existing))
+}
+
+#[tauri::command]
+async fn save_profile(core: State<'_, Core>, input: ProfileInput) -> Result<KeychainProfile> {
+    core.save_profile(input).await
+}
+
+#[tauri::command]
+async fn delete_profile(core: State<'_, Core>, name: String) -> Result<()> {
+    core.delete_profile(name).await
+}
+
+#[tauri::command]
+async fn test_profile(core: State<'_, Core>, name: String) -> Result<Identity> {
+    core.test_profile(&name).await
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let result = tauri::Builder::default()
@@ -213,6 +241,11 @@ pub fn open_window() -> i32 {
             list_stages,
             undeployed,
             deploy_api,
+            keychain_profiles,
+            check_profile,
+            save_profile,
+            delete_profile,
+            test_profile,
         ])
         .run(tauri::generate_context!());
     match result {

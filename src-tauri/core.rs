@@ -6,6 +6,8 @@ use crate::audit::{self, MethodView, Summary};
 use crate::aws::session::{Session, Source};
 use crate::aws::{cognito, gateway, identity};
 use crate::error::{Error, Result};
+use crate::keychain::KeychainStore;
+use crate::model::ProfileSource;
 use crate::model::{
     is_region_name, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool,
 };
@@ -39,6 +41,7 @@ pub struct Core {
     sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
     pub(crate) journal_dir: PathBuf,
     pub(crate) deploys: DeployPacer,
+    pub(crate) keychain: Arc<KeychainStore>,
 }
 
 impl Default for Core {
@@ -47,6 +50,7 @@ impl Default for Core {
             sessions: Mutex::new(HashMap::new()),
             journal_dir: crate::journal::default_dir(),
             deploys: DeployPacer::default(),
+            keychain: Arc::new(KeychainStore::default()),
         }
     }
 }
@@ -63,6 +67,15 @@ impl Core {
             all.push(env);
         }
         all.extend(profiles::file_profiles().await?);
+        // The list of keychain profiles is a plain file: it shows even when the keychain is locked.
+        if let Ok(kc) = self.keychain.list() {
+            all.extend(kc.into_iter().map(|p| ProfileInfo {
+                id: ProfileRef::Keychain(p.name.clone()).id(),
+                name: p.name,
+                source: ProfileSource::Keychain,
+                region: p.region,
+            }));
+        }
         Ok(all)
     }
 
@@ -92,15 +105,29 @@ impl Core {
         if let Some(s) = sessions.get(&key) {
             return Ok(s.clone());
         }
-        let source = self.source(&profile)?;
+        let source = self.source(&profile).await?;
         let session = Arc::new(Session::open(source, region).await?);
         sessions.insert(key, session.clone());
         Ok(session)
     }
 
-    fn source(&self, profile: &ProfileRef) -> Result<Source> {
-        profiles::plain_source(profile)
-            .ok_or_else(|| Error::NotFound(format!("Profile '{}' is not known", profile.id())))
+    async fn source(&self, profile: &ProfileRef) -> Result<Source> {
+        if let Some(source) = profiles::plain_source(profile) {
+            return Ok(source);
+        }
+        let ProfileRef::Keychain(name) = profile else {
+            return Err(Error::NotFound(format!(
+                "Profile '{}' is not known",
+                profile.id()
+            )));
+        };
+        // The keychain may block on D-Bus or a system prompt: keep it off the async workers.
+        let store = self.keychain.clone();
+        let name = name.clone();
+        let keys = tokio::task::spawn_blocking(move || store.keys(&name))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        Ok(Source::Keys(keys))
     }
 
     /// Forgets the cached clients of a profile, so the next call loads its credentials afresh.

@@ -8,6 +8,8 @@ pub mod commands;
 pub mod core;
 pub mod error;
 pub mod journal;
+pub mod keychain;
+mod keychain_core;
 pub mod model;
 pub mod plan;
 pub mod profiles;

@@ -64,3 +64,8 @@ export const undoApply = (applyId, onEvent) => invoke("undo_apply", { applyId, o
 export const listStages = (ctx, apiId) => invoke("list_stages", { ctx, apiId });
 export const undeployed = (ctx, apiId) => invoke("undeployed", { ctx, apiId });
 export const deployApi = (ctx, apiId, stage, description) => invoke("deploy_api", { ctx, apiId, stage, description });
+export const keychainProfiles = () => invoke("keychain_profiles");
+export const checkProfile = (input) => invoke("check_profile", { input });
+export const saveProfile = (input) => invoke("save_profile", { input });
+export const deleteProfile = (name) => invoke("delete_profile", { name });
+export const testProfile = (name) => invoke("test_profile", { name });

@@ -8,6 +8,7 @@ import { ReviewTable } from "./review.js";
 import { PoolsView } from "./pools.js";
 import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
 import { Protect, History } from "./protect.js";
+import { ProfilesView } from "./profiles.js";
 
 const OTHER_REGION = "__other__";
 
@@ -25,6 +26,7 @@ class App {
     this.authDialog = new AuthorizerDialog(this);
     this.protect = new Protect(this);
     this.history = new History(this);
+    this.profilesView = new ProfilesView(this);
   }
 
   apiName(id) {
@@ -48,10 +50,8 @@ class App {
     this.fillRegions(this.regions);
     this.pools.fillRegions(this.regions);
     this.authDialog.fillRegions(this.regions);
+    this.fillProfiles();
     const select = $("profile");
-    const sourceLabel = { file: " (AWS files)", keychain: " (keychain)", env: "" };
-    select.replaceChildren(...this.profiles.map((p) =>
-      el("option", { value: p.id, "data-source": p.source }, `${p.name}${sourceLabel[p.source] ?? ""}`)));
     if (this.profiles.length === 0) {
       select.append(el("option", { value: "" }, "No AWS profiles found"));
       this.showError({ kind: "no-credentials", message: "No AWS profiles were found in ~/.aws/config, ~/.aws/credentials or the environment.",
@@ -61,6 +61,24 @@ class App {
     const last = localStorage.getItem("profile");
     if (last && this.profiles.some((p) => p.id === last)) select.value = last;
     await this.profileChanged();
+  }
+
+  fillProfiles() {
+    const sourceLabel = { file: " (AWS files)", keychain: " (keychain)", env: "" };
+    $("profile").replaceChildren(...this.profiles.map((p) =>
+      el("option", { value: p.id, "data-source": p.source }, `${p.name}${sourceLabel[p.source] ?? ""}`)));
+  }
+
+  /** After a keychain profile is saved or deleted: refresh the picker, keep the choice if it still exists. */
+  async reloadProfiles() {
+    const current = $("profile").value;
+    this.profiles = await api.listProfiles();
+    this.fillProfiles();
+    if (this.profiles.some((p) => p.id === current)) {
+      $("profile").value = current;
+    } else if (this.profiles.length) {
+      await this.profileChanged();
+    }
   }
 
   wire() {
@@ -133,6 +151,7 @@ class App {
     }
     if (id === "tab-pools") this.pools.ensureLoaded();
     if (id === "tab-history") this.history.load();
+    if (id === "tab-profiles") this.profilesView.load();
   }
 
   fillRegions(regions, extra) {

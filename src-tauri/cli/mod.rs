@@ -31,7 +31,8 @@ struct Cli {
 
 #[derive(Args, Debug, Clone)]
 pub(crate) struct Common {
-    /// AWS profile of the config/credentials files (default: AWS_PROFILE, else the environment's credentials).
+    /// Profile: of the AWS config/credentials files, or stored by Gatehouse in the keychain
+    /// ("keychain:NAME" to be explicit). Default: the environment's credentials.
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Region (default: the profile's, else AWS_REGION, else us-east-1).
@@ -146,10 +147,26 @@ async fn dispatch(command: Command) -> Result<i32> {
     }
 }
 
+/// `--profile NAME`: "keychain:NAME" or "file:NAME" as written, else the AWS files' profile of
+/// that name, else Gatehouse's keychain profile of that name.
+async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRef> {
+    if name.starts_with("keychain:") || name.starts_with("file:") {
+        return ProfileRef::parse(name);
+    }
+    let all = core.profiles().await?;
+    let by_source = |source| all.iter().any(|p| p.name == name && p.source == source);
+    if !by_source(crate::model::ProfileSource::File)
+        && by_source(crate::model::ProfileSource::Keychain)
+    {
+        return Ok(ProfileRef::Keychain(name.to_string()));
+    }
+    Ok(ProfileRef::File(name.to_string()))
+}
+
 /// The profile and region from the flags, else from the environment, as the window picks them.
 pub(crate) async fn context(core: &Core, common: &Common) -> Result<Ctx> {
     let profile = match &common.profile {
-        Some(name) => ProfileRef::File(name.clone()),
+        Some(name) => resolve_profile(core, name).await?,
         None if profiles::environment_has_credentials() => ProfileRef::Env,
         None => ProfileRef::File("default".to_string()),
     };

@@ -100,6 +100,8 @@ impl AppHome {
 pub struct Window {
     pub client: Client,
     driver: Child,
+    /// Everything the driver and the app printed (stdout and stderr).
+    pub output: PathBuf,
 }
 
 fn is_transient(e: &CmdError) -> bool {
@@ -136,6 +138,28 @@ impl Window {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let native = free_port();
+        let output = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target/window-logs")
+            .join(format!("{}-{port}.log", std::process::id()));
+        std::fs::create_dir_all(output.parent().unwrap()).unwrap();
+        let log = std::fs::File::create(output.with_extension("driver.log")).unwrap();
+        // The app's own stdout and stderr go to `output` through a wrapper that the driver
+        // launches in its place (WebKitWebDriver does not pass the app's output on).
+        let wrapper = output.with_extension("sh");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nexec '{}' \"$@\" >>'{}' 2>&1\n",
+                env!("CARGO_BIN_EXE_gatehouse"),
+                output.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &wrapper,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
         let mut cmd = Command::new(tauri_driver());
         cmd.args([
             "--port",
@@ -144,15 +168,12 @@ impl Window {
             &native.to_string(),
         ])
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log));
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let driver = cmd.spawn().expect("start tauri-driver");
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            json!({"application": env!("CARGO_BIN_EXE_gatehouse")}),
-        );
+        caps.insert("tauri:options".into(), json!({"application": wrapper}));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
@@ -170,7 +191,11 @@ impl Window {
                 Err(e) => panic!("could not open a WebDriver session on the app: {e}"),
             }
         };
-        let w = Window { client, driver };
+        let w = Window {
+            client,
+            driver,
+            output,
+        };
         w.wait_js(
             "return document.readyState === 'complete' && !!document.getElementById('profile')",
             20,

@@ -1,0 +1,56 @@
+//! Keychain profile management for the shells: list, save, delete, test.
+
+use crate::core::{Core, Ctx};
+use crate::error::{Error, Result};
+use crate::keychain::{KeychainProfile, ProfileInput};
+use crate::model::Identity;
+use crate::profiles::{self, ProfileRef};
+
+impl Core {
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&crate::keychain::KeychainStore) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.keychain.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?
+    }
+
+    pub async fn keychain_profiles(&self) -> Result<Vec<KeychainProfile>> {
+        self.blocking(|s| s.list()).await
+    }
+
+    /// Stores a profile (its keys in the keychain) and drops any session built on its old keys.
+    pub async fn save_profile(&self, input: ProfileInput) -> Result<KeychainProfile> {
+        let old = input.original_name.clone();
+        let saved = self.blocking(move |s| s.save(&input)).await?;
+        for name in old.iter().chain(std::iter::once(&saved.name)) {
+            self.forget(&ProfileRef::Keychain(name.clone()).id()).await;
+        }
+        Ok(saved)
+    }
+
+    pub async fn delete_profile(&self, name: String) -> Result<()> {
+        let id = ProfileRef::Keychain(name.clone()).id();
+        self.blocking(move |s| s.delete(&name)).await?;
+        self.forget(&id).await;
+        Ok(())
+    }
+
+    /// "Test": who the profile's keys are (STS), in its own region.
+    pub async fn test_profile(&self, name: &str) -> Result<Identity> {
+        let profile = self
+            .keychain_profiles()
+            .await?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| Error::NotFound(format!("No keychain profile named {name}")))?;
+        let ctx = Ctx {
+            profile: ProfileRef::Keychain(name.to_string()).id(),
+            region: profiles::default_region(profile.region.as_deref()),
+        };
+        self.forget(&ctx.profile).await;
+        self.identity(&ctx).await
+    }
+}
