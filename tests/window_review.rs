@@ -90,6 +90,13 @@ fn review_securepets_switch_regions_and_list_pools() {
             serde_json::json!(["GET /pets", "POST /purchase", "PURCHASE /pets"])
         );
 
+        // A path and everything under it.
+        w.click("#select-none").await;
+        w.click("[data-testid=method-row][data-verb=GET] [data-testid=select-path]").await;
+        let checked = w.js("return [...document.querySelectorAll('[data-testid=method-row]')].filter(r => r.querySelector('[data-testid=method-check]').checked).map(r => r.dataset.verb + ' ' + r.dataset.path).sort()").await;
+        assert_eq!(checked, serde_json::json!(["GET /pets", "OPTIONS /pets", "PURCHASE /pets"]));
+        assert_eq!(w.text("#selection-count").await, "3 selected");
+
         // Filters: open only, then a path.
         w.type_into("#path-filter", "purch").await;
         w.wait_js(&format!("return [...document.querySelectorAll('{ROWS}')].filter(r => !r.hidden).length === 1"), 5).await;

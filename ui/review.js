@@ -29,7 +29,7 @@ function rowHtml(view, index, checked) {
   return `<tr data-testid="method-row" data-index="${index}" data-path="${esc(view.path)}" data-verb="${esc(view.verb)}"`
     + ` data-protection="${esc(view.authorizationType)}" data-authorizer-name="${esc(view.authorizerName ?? "")}"${checked ? ' class="checked"' : ""}>`
     + `<td><input type="checkbox" data-testid="method-check" aria-label="${esc(label)}"${checked ? " checked" : ""}></td>`
-    + `<td class="path">${esc(view.path)}</td>`
+    + `<td class="path"><button type="button" class="path-select" data-testid="select-path" title="Select ${esc(view.path)} and everything under it">${esc(view.path)}</button></td>`
     + `<td class="verb">${esc(view.verb)}</td>`
     + `<td><span class="badge ${b.cls}">${esc(b.text)}</span>${scopes}${cors}</td>`
     + `<td>${view.apiKeyRequired ? "Required" : '<span class="muted">—</span>'}</td></tr>`;
@@ -44,6 +44,10 @@ export class ReviewTable {
     this.text = "";
     this.onSelectionChange = onSelectionChange;
     const body = $("method-rows");
+    body.addEventListener("click", (e) => {
+      const button = e.target.closest(".path-select");
+      if (button) this.selectUnder(this.views[Number(button.closest("tr").dataset.index)].path);
+    });
     body.addEventListener("change", (e) => {
       if (e.target.dataset.testid !== "method-check") return;
       const tr = e.target.closest("tr");
@@ -91,6 +95,13 @@ export class ReviewTable {
   /** Checks every open method except OPTIONS (they stay open for the CORS preflight). */
   selectOpenExceptOptions() {
     this.setSelection(this.views.filter((v) => v.protection.kind === "open" && !v.isOptions).map(methodKey));
+  }
+
+  /** Adds a path and everything under it (/pets takes /pets/{id}, not /petshop) to the selection. */
+  selectUnder(path) {
+    const base = path.replace(/\/+$/, "");
+    const under = this.views.filter((v) => !base || v.path === base || v.path.startsWith(`${base}/`)).map(methodKey);
+    this.setSelection([...this.selected, ...under]);
   }
 
   setSelection(keys) {
