@@ -1,5 +1,67 @@
+//! `make bench`: where Gatehouse stands against API Gateway's own quota, an AWS CLI loop, a big
+//! API, and its start-up and footprint (issue 6). Runs the release binary against the local
+//! sandbox with AWS-like throttling, prints one table, and writes it to target/bench/report.md.
+//!
+//! Not a test: nothing here asserts a time; a figure off its target reads "miss". Under
+//! `cargo test` (no `--bench` argument) it only says so and exits.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+mod bulk;
+mod procs;
+mod report;
+mod review;
+mod sandbox_ext;
+
+use report::{Row, Section, Verdict};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Runs one part of the bench; a part that breaks leaves an error row and the others run on.
+fn part(name: &str, body: fn() -> Section) -> Section {
+    eprintln!("bench: {name}…");
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(section) => section,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panicked".into());
+            Section {
+                rows: vec![Row::error(name, &message)],
+                notes: vec![format!("{name} did not finish: {message}")],
+            }
+        }
+    }
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
-        println!("gatehouse bench: run it with `make bench`; nothing to do under cargo test");
+        println!("gatehouse bench: run it with `make bench` (cargo bench); not a test");
+        return;
+    }
+    let started = Instant::now();
+    let sections = [
+        part("Bulk protect and AWS CLI baseline", bulk::run),
+        part("Review load, start-up and footprint", review::run),
+    ];
+    let total = started.elapsed().as_secs_f64();
+    let rows: Vec<Row> = sections.iter().flat_map(|s| s.rows.clone()).collect();
+    let notes: Vec<String> = sections.iter().flat_map(|s| s.notes.clone()).collect();
+
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/report.md");
+    report::write_markdown(&path, &rows, &notes, total);
+    println!();
+    println!("{}", report::table(&rows));
+    println!(
+        "Machine: {}. Whole run {total:.0} s. Report: {}",
+        report::machine(),
+        path.display()
+    );
+    if rows.iter().any(|r| r.verdict == Verdict::Error) {
+        std::process::exit(1);
     }
 }

@@ -56,30 +56,18 @@ fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// GetResources + GetAuthorizers straight from the sandbox, to compare before and after.
-fn aws_state(sb: &Sandbox, api_id: &str) -> Value {
-    let script = r#"
-import boto3, json, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
-res = c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']
-methods = {}
-for r in res:
-    for verb, m in (r.get('resourceMethods') or {}).items():
-        methods[verb + ' ' + r['path']] = {k: m.get(k) for k in ('authorizationType', 'authorizerId', 'authorizationScopes')}
-auths = c.get_authorizers(restApiId=sys.argv[2])['items']
-print(json.dumps({'methods': methods, 'authorizers': auths}, default=str, sort_keys=True))
-"#;
-    let out = Command::new(common::sandbox::python())
-        .args(["-c", script, &sb.url, api_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+/// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 ARGS…`
+fn protect_pets(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
+    let base = [
+        "protect",
+        "--api",
+        "SecurePets",
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+    ];
+    run(sb, home, &[&base[..], args].concat())
 }
 
 fn seeded() -> (Sandbox, tempfile::TempDir, String) {
@@ -118,23 +106,10 @@ fn audit_before_and_after_the_seed_scenario_in_one_line() {
     );
     assert_eq!(j["apis"][0]["methods"].as_array().unwrap().len(), 4);
 
-    let p = run(
+    let p = protect_pets(
         &sb,
         h,
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--methods",
-            SCENARIO,
-            "--deploy",
-            "prod",
-            "--json",
-        ],
+        &["--methods", SCENARIO, "--deploy", "prod", "--json"],
     );
     assert_eq!(p.status, 0, "{}", p.stderr);
     let pj = p.json();
@@ -180,7 +155,7 @@ fn audit_before_and_after_the_seed_scenario_in_one_line() {
     assert_eq!(m[0]["open"], false);
     assert_eq!(m[0]["authorizerId"], pj["authorizer"]["id"]);
     // The window and the command line read the same state: AWS's.
-    let aws = aws_state(&sb, &api);
+    let aws = sb.aws_state(&api);
     assert_eq!(
         aws["methods"]["GET /pets"]["authorizerId"],
         pj["authorizer"]["id"]
@@ -190,23 +165,9 @@ fn audit_before_and_after_the_seed_scenario_in_one_line() {
 #[test]
 fn dry_run_changes_nothing() {
     let (sb, home, api) = seeded();
-    let before = aws_state(&sb, &api);
+    let before = sb.aws_state(&api);
     sb.reset_stats();
-    let r = run(
-        &sb,
-        home.path(),
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--all-open",
-            "--dry-run",
-        ],
-    );
+    let r = protect_pets(&sb, home.path(), &["--all-open", "--dry-run"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("would be created"), "{}", r.stdout);
     assert!(
@@ -215,7 +176,7 @@ fn dry_run_changes_nothing() {
         r.stdout
     );
     assert!(r.stdout.contains("Dry run: nothing was changed."));
-    assert_eq!(aws_state(&sb, &api), before);
+    assert_eq!(sb.aws_state(&api), before);
     for op in ["UpdateMethod", "CreateAuthorizer", "CreateDeployment"] {
         assert_eq!(sb.calls("apigateway", op), 0, "{op}");
     }
@@ -225,21 +186,9 @@ fn dry_run_changes_nothing() {
 fn a_matching_authorizer_is_reused_not_created_twice() {
     let (sb, home, api) = seeded();
     let h = home.path();
-    let base = [
-        "protect",
-        "--api",
-        "SecurePets",
-        "--pool",
-        "PetsPool",
-        "--pool-region",
-        "eu-west-1",
-        "--ttl",
-        "60",
-        "--json",
-    ];
-    let first = run(&sb, h, &[&base[..], &["--methods", "GET /pets"]].concat());
+    let first = protect_pets(&sb, h, &["--ttl", "60", "--json", "--methods", "GET /pets"]);
     assert_eq!(first.status, 0, "{}", first.stderr);
-    let second = run(&sb, h, &[&base[..], &["--all-open"]].concat());
+    let second = protect_pets(&sb, h, &["--ttl", "60", "--json", "--all-open"]);
     assert_eq!(second.status, 0, "{}", second.stderr);
     let sj = second.json();
     assert_eq!(sj["authorizer"]["created"], false);
@@ -256,44 +205,19 @@ fn a_matching_authorizer_is_reused_not_created_twice() {
         "GET /pets was already protected"
     );
     assert_eq!(
-        aws_state(&sb, &api)["authorizers"]
-            .as_array()
-            .unwrap()
-            .len(),
+        sb.aws_state(&api)["authorizers"].as_array().unwrap().len(),
         1
     );
     // Other settings make another authorizer.
-    let third = run(
-        &sb,
-        h,
-        &[
-            &base[..7],
-            &["--ttl", "0", "--methods", "GET /pets", "--json"],
-        ]
-        .concat(),
-    );
+    let third = protect_pets(&sb, h, &["--ttl", "0", "--methods", "GET /pets", "--json"]);
     assert_eq!(third.json()["authorizer"]["created"], true);
 }
 
 #[test]
 fn a_method_that_does_not_exist_fails_clearly_and_changes_nothing() {
     let (sb, home, api) = seeded();
-    let before = aws_state(&sb, &api);
-    let r = run(
-        &sb,
-        home.path(),
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--methods",
-            "GET /pets,DELETE /nope",
-        ],
-    );
+    let before = sb.aws_state(&api);
+    let r = protect_pets(&sb, home.path(), &["--methods", "GET /pets,DELETE /nope"]);
     assert_eq!(r.status, 2);
     assert!(
         r.stderr
@@ -302,7 +226,7 @@ fn a_method_that_does_not_exist_fails_clearly_and_changes_nothing() {
         r.stderr
     );
     assert_eq!(
-        aws_state(&sb, &api),
+        sb.aws_state(&api),
         before,
         "no authorizer created, no method changed"
     );
@@ -315,40 +239,10 @@ fn usage_errors_and_unknown_names_have_their_exit_status() {
     let r = run(&sb, h, &["protect", "--pool", "PetsPool", "--all-open"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("--api"), "{}", r.stderr);
-    let r = run(
-        &sb,
-        h,
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--all-open",
-            "--ttl",
-            "5000",
-        ],
-    );
+    let r = protect_pets(&sb, h, &["--all-open", "--ttl", "5000"]);
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("between 0 and 3600"), "{}", r.stderr);
-    let r = run(
-        &sb,
-        h,
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--all-open",
-            "--client-id-regex",
-            "^(web",
-        ],
-    );
+    let r = protect_pets(&sb, h, &["--all-open", "--client-id-regex", "^(web"]);
     assert_eq!(r.status, 2);
     assert!(
         r.stderr.contains("Not a valid regular expression"),
@@ -418,21 +312,7 @@ fn usage_errors_and_unknown_names_have_their_exit_status() {
         r.stdout.contains("protect") && r.stdout.contains("audit") && r.stdout.contains("pools")
     );
     // OPTIONS named on purpose is a warning that needs --force.
-    let r = run(
-        &sb,
-        h,
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--methods",
-            "OPTIONS /pets",
-        ],
-    );
+    let r = protect_pets(&sb, h, &["--methods", "OPTIONS /pets"]);
     assert_eq!(r.status, 2);
     assert!(
         r.stderr.contains("CORS preflight") && r.stderr.contains("--force"),
@@ -489,22 +369,7 @@ fn aws_errors_exit_1_with_their_code() {
 fn failed_methods_exit_4_and_report_the_aws_error() {
     let (sb, home, _) = seeded();
     sb.control("/_sandbox/config", json!({"failure_rate": 1.0, "seed": 1}));
-    let r = run(
-        &sb,
-        home.path(),
-        &[
-            "protect",
-            "--api",
-            "SecurePets",
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            "eu-west-1",
-            "--methods",
-            "GET /pets",
-            "--json",
-        ],
-    );
+    let r = protect_pets(&sb, home.path(), &["--methods", "GET /pets", "--json"]);
     assert_eq!(r.status, 4, "{}", r.stderr);
     let j = r.json();
     assert_eq!(j["results"][0]["status"], "failed");
@@ -519,29 +384,12 @@ fn failed_methods_exit_4_and_report_the_aws_error() {
 fn unprotect_and_undo_restore_the_previous_state() {
     let (sb, home, api) = seeded();
     let h = home.path();
-    let open = aws_state(&sb, &api);
+    let open = sb.aws_state(&api);
     assert_eq!(
-        run(
-            &sb,
-            h,
-            &[
-                "protect",
-                "--api",
-                "SecurePets",
-                "--pool",
-                "PetsPool",
-                "--pool-region",
-                "eu-west-1",
-                "--methods",
-                SCENARIO,
-                "--scopes",
-                "pets/read"
-            ]
-        )
-        .status,
+        protect_pets(&sb, h, &["--methods", SCENARIO, "--scopes", "pets/read"]).status,
         0
     );
-    let protected = aws_state(&sb, &api);
+    let protected = sb.aws_state(&api);
     assert_eq!(
         protected["methods"]["GET /pets"]["authorizationScopes"],
         json!(["pets/read"])
@@ -560,13 +408,13 @@ fn unprotect_and_undo_restore_the_previous_state() {
     );
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(r.json()["results"].as_array().unwrap().len(), 3);
-    assert_eq!(aws_state(&sb, &api)["methods"], open["methods"]);
+    assert_eq!(sb.aws_state(&api)["methods"], open["methods"]);
     // Undo the unprotect: protected again, scopes and all; then undo the protect: open again.
     assert_eq!(run(&sb, h, &["undo"]).status, 0);
-    assert_eq!(aws_state(&sb, &api)["methods"], protected["methods"]);
+    assert_eq!(sb.aws_state(&api)["methods"], protected["methods"]);
     let r = run(&sb, h, &["undo"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    assert_eq!(aws_state(&sb, &api)["methods"], open["methods"]);
+    assert_eq!(sb.aws_state(&api)["methods"], open["methods"]);
     let r = run(&sb, h, &["undo"]);
     assert_eq!(r.status, 1, "nothing left to undo");
     assert!(r.stderr.contains("no apply to undo"), "{}", r.stderr);
@@ -579,7 +427,7 @@ fn an_apply_killed_midway_is_undone_after_restart() {
     sb.seed();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let before = aws_state(&sb, &api);
+    let before = sb.aws_state(&api);
     let mut child = cmd(
         &sb,
         h,
@@ -622,7 +470,7 @@ fn an_apply_killed_midway_is_undone_after_restart() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let mid = aws_state(&sb, &api);
+    let mid = sb.aws_state(&api);
     let changed = mid["methods"]
         .as_object()
         .unwrap()
@@ -645,7 +493,7 @@ fn an_apply_killed_midway_is_undone_after_restart() {
             .count(),
         changed
     );
-    let after = aws_state(&sb, &api);
+    let after = sb.aws_state(&api);
     assert_eq!(
         after["methods"], before["methods"],
         "every method is open again"

@@ -101,13 +101,7 @@ fn add_use_restart_and_delete_a_keychain_profile_without_leaking_its_secret() {
             .await;
         w.wait_js("return document.querySelector('[data-testid=identity]').textContent.includes('123456789012')", 20).await;
         w.click("#tab-review").await;
-        w.click("[data-testid=api-item][data-api-name=SecurePets]")
-            .await;
-        w.wait_js(
-            "return document.querySelectorAll('[data-testid=method-row]').length === 4",
-            20,
-        )
-        .await;
+        w.open_api("SecurePets", 4).await;
         let dom = w.client.source().await.unwrap();
         assert!(
             !dom.contains(SECRET) && !dom.contains(TOKEN),

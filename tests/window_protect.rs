@@ -3,46 +3,9 @@
 
 mod common;
 
-use common::window::{run, AppHome, Window};
+use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;
-use serde_json::{json, Value};
-
-fn app_env(sandbox_url: &str, home: &AppHome) -> Vec<(String, String)> {
-    let mut env = home.env();
-    env.extend([
-        ("AWS_ENDPOINT_URL".to_string(), sandbox_url.to_string()),
-        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
-        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
-        ("AWS_REGION".to_string(), "us-east-1".to_string()),
-    ]);
-    env
-}
-
-/// What AWS holds for SecurePets' methods, as boto3 sees it through the sandbox.
-fn aws_methods(sandbox: &Sandbox, api_id: &str) -> Value {
-    let script = r#"
-import boto3, json, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
-out = {}
-for r in c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']:
-    for verb, m in (r.get('resourceMethods') or {}).items():
-        out[verb + ' ' + r['path']] = [m.get('authorizationType'), m.get('authorizerId')]
-auths = c.get_authorizers(restApiId=sys.argv[2])['items']
-deps = c.get_deployments(restApiId=sys.argv[2])['items']
-print(json.dumps({'methods': out, 'authorizers': auths, 'deployments': len(deps)}, default=str))
-"#;
-    let out = std::process::Command::new(common::sandbox::python())
-        .args(["-c", script, &sandbox.url, api_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use serde_json::json;
 
 #[test]
 fn seed_scenario_by_clicking_then_undo() {
@@ -53,19 +16,11 @@ fn seed_scenario_by_clicking_then_undo() {
             .as_str()
             .unwrap()
             .to_string();
-        let deployments_before = aws_methods(&sandbox, &api_id)["deployments"]
-            .as_u64()
-            .unwrap();
+        let deployments_before = sandbox.aws_state(&api_id)["deployments"].as_u64().unwrap();
         let home = AppHome::new();
-        let w = Window::open(&app_env(&sandbox.url, &home)).await;
+        let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;
 
-        w.click("[data-testid=api-item][data-api-name=SecurePets]")
-            .await;
-        w.wait_js(
-            "return document.querySelectorAll('[data-testid=method-row]').length === 4",
-            20,
-        )
-        .await;
+        w.open_api("SecurePets", 4).await;
 
         // Create the authorizer from the dialog: Cognito region eu-west-1, PetsPool, the web client.
         w.click("[data-testid=authorizer-create]").await;
@@ -109,7 +64,7 @@ fn seed_scenario_by_clicking_then_undo() {
             "{errors}"
         );
         assert_eq!(
-            aws_methods(&sandbox, &api_id)["authorizers"],
+            sandbox.aws_state(&api_id)["authorizers"],
             json!([]),
             "nothing was sent"
         );
@@ -181,7 +136,7 @@ fn seed_scenario_by_clicking_then_undo() {
         .await;
 
         // Through AWS's eyes.
-        let aws = aws_methods(&sandbox, &api_id);
+        let aws = sandbox.aws_state(&api_id);
         assert_eq!(aws["deployments"].as_u64().unwrap(), deployments_before + 1);
         let auths = aws["authorizers"].as_array().unwrap();
         assert_eq!(auths.len(), 1);
@@ -193,9 +148,13 @@ fn seed_scenario_by_clicking_then_undo() {
         assert_eq!(a["authorizerResultTtlInSeconds"], 300);
         let id = a["id"].clone();
         for k in ["GET /pets", "PURCHASE /pets", "POST /purchase"] {
-            assert_eq!(aws["methods"][k], json!(["COGNITO_USER_POOLS", id]), "{k}");
+            assert_eq!(
+                aws["methods"][k]["authorizationType"], "COGNITO_USER_POOLS",
+                "{k}"
+            );
+            assert_eq!(aws["methods"][k]["authorizerId"], id, "{k}");
         }
-        assert_eq!(aws["methods"]["OPTIONS /pets"][0], "NONE");
+        assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
         w.screenshot("review-protected").await;
 
         // Undo from History: all open again.
@@ -206,14 +165,17 @@ fn seed_scenario_by_clicking_then_undo() {
             .await;
         w.click("#tab-review").await;
         w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=NONE]').length === 4", 30).await;
-        let aws = aws_methods(&sandbox, &api_id);
+        let aws = sandbox.aws_state(&api_id);
         for k in [
             "GET /pets",
             "PURCHASE /pets",
             "POST /purchase",
             "OPTIONS /pets",
         ] {
-            assert_eq!(aws["methods"][k][0], "NONE", "{k} open again");
+            assert_eq!(
+                aws["methods"][k]["authorizationType"], "NONE",
+                "{k} open again"
+            );
         }
         w.find("[data-testid=undeployed-banner]").await;
 
@@ -226,7 +188,7 @@ fn seed_scenario_by_clicking_then_undo() {
         w.screenshot("authorizers").await;
         w.click("[data-testid=authorizer-row][data-authorizer-name=PetsPool] [data-testid=authorizer-delete]").await;
         w.wait_js("return !document.querySelector('[data-testid=authorizer-row][data-authorizer-name=PetsPool]')", 20).await;
-        assert_eq!(aws_methods(&sandbox, &api_id)["authorizers"], json!([]));
+        assert_eq!(sandbox.aws_state(&api_id)["authorizers"], json!([]));
         w.close().await;
     });
 }

@@ -2,19 +2,8 @@
 
 mod common;
 
-use common::window::{run, AppHome, Window};
+use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;
-
-fn app_env(sandbox_url: &str, home: &AppHome, region: &str) -> Vec<(String, String)> {
-    let mut env = home.env();
-    env.extend([
-        ("AWS_ENDPOINT_URL".to_string(), sandbox_url.to_string()),
-        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
-        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
-        ("AWS_REGION".to_string(), region.to_string()),
-    ]);
-    env
-}
 
 const ROWS: &str = "[data-testid=method-row]";
 
@@ -25,7 +14,7 @@ fn review_securepets_switch_regions_and_list_pools() {
         sandbox.seed();
         let home = AppHome::new();
         // Start where there is nothing, so the test picks the API's region like a user would.
-        let w = Window::open(&app_env(&sandbox.url, &home, "us-west-2")).await;
+        let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-west-2")).await;
 
         w.wait_js("return document.querySelector('[data-testid=identity]').textContent.includes('123456789012')", 20).await;
         let identity = w.text("[data-testid=identity]").await;
@@ -92,9 +81,13 @@ fn review_securepets_switch_regions_and_list_pools() {
 
         // A path and everything under it.
         w.click("#select-none").await;
-        w.click("[data-testid=method-row][data-verb=GET] [data-testid=select-path]").await;
+        w.click("[data-testid=method-row][data-verb=GET] [data-testid=select-path]")
+            .await;
         let checked = w.js("return [...document.querySelectorAll('[data-testid=method-row]')].filter(r => r.querySelector('[data-testid=method-check]').checked).map(r => r.dataset.verb + ' ' + r.dataset.path).sort()").await;
-        assert_eq!(checked, serde_json::json!(["GET /pets", "OPTIONS /pets", "PURCHASE /pets"]));
+        assert_eq!(
+            checked,
+            serde_json::json!(["GET /pets", "OPTIONS /pets", "PURCHASE /pets"])
+        );
         assert_eq!(w.text("#selection-count").await, "3 selected");
 
         // Filters: open only, then a path.
@@ -172,7 +165,7 @@ fn dead_endpoint_shows_a_readable_error_with_retry() {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         });
-        let w = Window::open(&app_env(&dead, &home, "us-east-1")).await;
+        let w = Window::open(&sandbox_env(&dead, &home, "us-east-1")).await;
         let err = w.text("[data-testid=error]").await;
         assert!(err.contains("Cannot reach AWS at"), "{err}");
         assert!(err.contains("connection refused"), "{err}");

@@ -4,6 +4,27 @@ use super::session::Session;
 use crate::error::Result;
 use crate::model::{Authorizer, Method, RestApi};
 
+/// An authorizer from any SDK shape that has an authorizer's accessors (the `Authorizer` type,
+/// `CreateAuthorizerOutput`): they are distinct types with the same fields.
+macro_rules! authorizer_from {
+    ($a:expr) => {{
+        let a = &$a;
+        Authorizer {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
+            kind: a
+                .r#type()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            provider_arns: a.provider_arns().to_vec(),
+            identity_source: a.identity_source().map(str::to_string),
+            identity_validation_expression: a.identity_validation_expression().map(str::to_string),
+            ttl_seconds: a.authorizer_result_ttl_in_seconds(),
+            authorizer_uri: a.authorizer_uri().map(str::to_string),
+        }
+    }};
+}
+
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
 const PAGE: i32 = 500;
 
@@ -88,19 +109,7 @@ pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Aut
 }
 
 pub(crate) fn authorizer_from_sdk(a: &aws_sdk_apigateway::types::Authorizer) -> Authorizer {
-    Authorizer {
-        id: a.id().unwrap_or_default().to_string(),
-        name: a.name().unwrap_or_default().to_string(),
-        kind: a
-            .r#type()
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_default(),
-        provider_arns: a.provider_arns().to_vec(),
-        identity_source: a.identity_source().map(str::to_string),
-        identity_validation_expression: a.identity_validation_expression().map(str::to_string),
-        ttl_seconds: a.authorizer_result_ttl_in_seconds(),
-        authorizer_uri: a.authorizer_uri().map(str::to_string),
-    }
+    authorizer_from!(a)
 }
 
 /// An UpdateMethod that failed: the error, and whether another attempt may succeed.
@@ -210,19 +219,7 @@ pub async fn create_authorizer(
         .send()
         .await
         .map_err(|e| session.map_err(e))?;
-    Ok(Authorizer {
-        id: out.id().unwrap_or_default().to_string(),
-        name: out.name().unwrap_or_default().to_string(),
-        kind: out
-            .r#type()
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_default(),
-        provider_arns: out.provider_arns().to_vec(),
-        identity_source: out.identity_source().map(str::to_string),
-        identity_validation_expression: out.identity_validation_expression().map(str::to_string),
-        ttl_seconds: out.authorizer_result_ttl_in_seconds(),
-        authorizer_uri: out.authorizer_uri().map(str::to_string),
-    })
+    Ok(authorizer_from!(out))
 }
 
 /// Changes an authorizer's name, token source, regex and TTL to `input` (its pools stay).

@@ -117,6 +117,33 @@ impl Sandbox {
         );
     }
 
+    /// What AWS holds for an API, read with boto3 straight from the sandbox (not through
+    /// Gatehouse): every method's protection, the authorizers, the number of deployments.
+    pub fn aws_state(&self, api_id: &str) -> Value {
+        let script = r#"
+import boto3, json, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+methods = {}
+for r in c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']:
+    for verb, m in (r.get('resourceMethods') or {}).items():
+        methods[verb + ' ' + r['path']] = {k: m.get(k) for k in ('authorizationType', 'authorizerId', 'authorizationScopes')}
+auths = c.get_authorizers(restApiId=sys.argv[2])['items']
+deployments = len(c.get_deployments(restApiId=sys.argv[2])['items'])
+print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deployments}, default=str, sort_keys=True))
+"#;
+        let out = Command::new(python())
+            .args(["-c", script, &self.url, api_id])
+            .output()
+            .expect("run boto3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("boto3 view is JSON")
+    }
+
     /// The environment that points any AWS client (the app, the CLI) at this sandbox.
     pub fn aws_env(&self) -> Vec<(String, String)> {
         vec![

@@ -97,6 +97,18 @@ impl AppHome {
     }
 }
 
+/// The app's environment pointed at the sandbox with dummy credentials, in a private home.
+pub fn sandbox_env(sandbox_url: &str, home: &AppHome, region: &str) -> Vec<(String, String)> {
+    let mut env = home.env();
+    env.extend([
+        ("AWS_ENDPOINT_URL".to_string(), sandbox_url.to_string()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+        ("AWS_REGION".to_string(), region.to_string()),
+    ]);
+    env
+}
+
 pub struct Window {
     pub client: Client,
     driver: Child,
@@ -229,6 +241,19 @@ impl Window {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Opens an API from the list and waits for its `rows` methods.
+    pub async fn open_api(&self, name: &str, rows: usize) {
+        self.click(&format!("[data-testid=api-item][data-api-name='{name}']"))
+            .await;
+        self.wait_js(
+            &format!(
+                "return document.querySelectorAll('[data-testid=method-row]').length === {rows}"
+            ),
+            20,
+        )
+        .await;
     }
 
     pub async fn js(&self, script: &str) -> Value {
