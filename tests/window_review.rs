@@ -174,3 +174,54 @@ fn dead_endpoint_shows_a_readable_error_with_retry() {
         w.close().await;
     });
 }
+
+#[test]
+fn aws_errors_show_their_code_and_message_and_retry_recovers() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let denied = "User: arn:aws:iam::123456789012:user/moto is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/restapis";
+        sandbox.control(
+            "/_sandbox/config",
+            serde_json::json!({"errors": {"GetRestApis": [403, "AccessDeniedException", denied]}}),
+        );
+        let home = AppHome::new();
+        let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;
+        let err = w.text("[data-testid=error]").await;
+        assert!(err.contains("AWS refused the request"), "{err}");
+        assert!(
+            err.contains(&format!("AccessDeniedException: {denied}")),
+            "{err}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        w.screenshot("error-access-denied").await;
+
+        // An expired session says so, with what to do.
+        sandbox.control(
+            "/_sandbox/config",
+            serde_json::json!({"errors": {"GetRestApis": [403, "ExpiredTokenException", "The security token included in the request is expired"]}}),
+        );
+        w.click("#error-retry").await;
+        w.wait_js(
+            "return document.getElementById('error-title').textContent === 'Session expired'",
+            20,
+        )
+        .await;
+        let err = w.text("[data-testid=error]").await;
+        assert!(
+            err.contains(
+                "ExpiredTokenException: The security token included in the request is expired"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("aws sso login"), "says what to do: {err}");
+
+        // Fixed on the AWS side: Retry loads the list.
+        sandbox.control("/_sandbox/config", serde_json::json!({"errors": {}}));
+        w.click("#error-retry").await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        assert_eq!(w.count_visible("[data-testid=error]").await, 0);
+        w.close().await;
+    });
+}

@@ -68,6 +68,9 @@ class SandboxState:
         self.seed = None
         self.rng = random.Random()
         self.latency_ms = 0.0
+        # operation -> [status, code, message]: every API Gateway call of that operation gets
+        # this AWS error (AccessDenied, an expired token...), for tests of how errors read.
+        self.errors = {}
         self.reset_stats()
 
     # ---- configuration -------------------------------------------------
@@ -89,6 +92,10 @@ class SandboxState:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("failure_rate must be within [0, 1]")
         failure_ops = list(cfg.get("failure_operations", self.failure_operations))
+        errors = dict(cfg.get("errors", self.errors) or {})
+        for op, spec in errors.items():
+            if not (isinstance(spec, (list, tuple)) and len(spec) == 3):
+                raise ValueError(f"errors.{op} must be [status, code, message]")
         latency = float(cfg.get("latency_ms", self.latency_ms) or 0.0)
         if latency < 0:
             raise ValueError("latency_ms must be >= 0")
@@ -101,6 +108,7 @@ class SandboxState:
             self.failure_rate = rate
             self.failure_operations = failure_ops
             self.latency_ms = latency
+            self.errors = errors
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -114,6 +122,7 @@ class SandboxState:
                 "failure_operations": list(self.failure_operations),
                 "seed": self.seed,
                 "latency_ms": self.latency_ms,
+                "errors": dict(self.errors),
             }
 
     # ---- counters --------------------------------------------------------
@@ -158,6 +167,9 @@ class SandboxState:
     def injected_failure(self, op):
         """None, or (status, code, message) for a call that must fail."""
         with self.lock:
+            if op in self.errors:
+                status, code, message = self.errors[op]
+                return int(status), code, message
             if self.failure_rate <= 0 or op not in self.failure_operations:
                 return None
             if self.rng.random() >= self.failure_rate:
