@@ -307,3 +307,71 @@ async fn undo_restores_the_exact_previous_states() {
         Some(r.apply_id.as_str())
     );
 }
+
+#[tokio::test]
+async fn a_deploy_error_reads_as_aws_says_it() {
+    let sb = Sandbox::start();
+    // A method with no integration: AWS refuses to deploy the API.
+    let script = r#"
+import boto3, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+api = c.create_rest_api(name='Unfinished')['id']
+root = c.get_resources(restApiId=api)['items'][0]['id']
+c.put_method(restApiId=api, resourceId=root, httpMethod='GET', authorizationType='NONE')
+print(api)
+"#;
+    let out = std::process::Command::new(common::sandbox::python())
+        .args(["-c", script, &sb.url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let api = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let s = session(&sb.url, "us-east-1").await;
+    let err = DeployPacer::default()
+        .deploy(&s, &api, "prod", "")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Aws { code, message } => {
+            assert_eq!(code, "BadRequestException");
+            assert!(
+                message.contains("No integration defined for method"),
+                "{message}"
+            );
+        }
+        other => panic!("expected AWS's own error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_authorizer_is_edited_in_place() {
+    let sb = Sandbox::start();
+    let seed = sb.seed();
+    let api = seed["apis"]["SecurePets"]["id"].as_str().unwrap();
+    let s = session(&sb.url, "us-east-1").await;
+    let a = pets_pool_authorizer(&s, &seed, api, "^(abc)$").await;
+    let edit = AuthorizerInput {
+        name: "PetsPoolV2".into(),
+        identity_source: plan::DEFAULT_IDENTITY_SOURCE.into(),
+        client_id_regex: String::new(),
+        ttl_seconds: 0,
+    };
+    gateway::update_authorizer(&s, api, &a, &edit)
+        .await
+        .unwrap();
+    let now = gateway::list_authorizers(&s, api).await.unwrap();
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].id, a.id);
+    assert_eq!(now[0].name, "PetsPoolV2");
+    assert_eq!(
+        now[0].identity_source.as_deref(),
+        Some(plan::DEFAULT_IDENTITY_SOURCE)
+    );
+    assert_eq!(now[0].identity_validation_expression, None);
+    assert_eq!(now[0].ttl_seconds, Some(0));
+}

@@ -300,6 +300,16 @@ def apply():
         return
     _applied = True
 
+    # AWS refuses to deploy a method without an integration with a 400 BadRequestException;
+    # moto answers 404 NotFoundException.
+    from moto.apigateway import exceptions as agw_exceptions
+
+    def _no_integration_init(self):
+        agw_exceptions.ApiGatewayException.__init__(
+            self, "BadRequestException", "No integration defined for method")
+    agw_exceptions.NoIntegrationDefined.__init__ = _no_integration_init
+    agw_exceptions.NoIntegrationDefined.code = 400
+
     original_to_json = agw_models.Method.to_json
     agw_models.Method.to_json = lambda self: _drop_nulls(original_to_json(self))
 
