@@ -225,3 +225,40 @@ fn aws_errors_show_their_code_and_message_and_retry_recovers() {
         w.close().await;
     });
 }
+
+#[test]
+fn a_big_api_scrolls_filters_and_selects_every_method() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.bulk_api("us-east-1", "Big", 600, 2);
+        let home = AppHome::new();
+        let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;
+        w.click("[data-testid=api-item][data-api-name=Big]").await;
+        w.wait_js("return document.querySelector('[data-testid=review-summary]').textContent.startsWith('0 of 1200 methods')", 30).await;
+        // Only the rows in view are in the page; the rest scroll in.
+        let in_dom = w
+            .js("return document.querySelectorAll('[data-testid=method-row]').length")
+            .await;
+        assert!(in_dom.as_u64().unwrap() < 100, "{in_dom} rows in the DOM");
+        w.js("const s = document.querySelector('#view-review .table-wrap'); s.scrollTop = s.scrollHeight; return true").await;
+        w.wait_js("return [...document.querySelectorAll('[data-testid=method-row]')].some(r => r.dataset.path === '/r0600')", 10).await;
+        w.screenshot("review-big-scrolled").await;
+        // Select all open: every one of the 1200, not only those in view.
+        w.click("[data-testid=select-open]").await;
+        assert_eq!(w.text("#selection-count").await, "1200 selected");
+        // The path filter narrows to one resource's two methods.
+        w.type_into("#path-filter", "r0042").await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=method-row]').length === 2",
+            10,
+        )
+        .await;
+        let checked = w.js("return [...document.querySelectorAll('[data-testid=method-check]')].every(c => c.checked)").await;
+        assert_eq!(
+            checked,
+            serde_json::json!(true),
+            "the selection survives filtering"
+        );
+        w.close().await;
+    });
+}
