@@ -29,6 +29,13 @@ test: system-deps test-deps venv tauri-driver check
 	tests/with-desktop.sh cargo test --all-targets --no-fail-fast -- --test-threads=2
 	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
 
+## bench: release build, then issue 6's figures against the sandbox with AWS-like throttling
+## (bulk protect, AWS CLI baseline, review load, start-up, memory); one table, also written to
+## target/bench/report.md. Not part of `make test`.
+bench: system-deps test-deps venv tauri-driver
+	@[ -x $(VENV)/bin/aws ] || $(VENV)/bin/pip install -q "$$(grep -E '^awscli' tests/fake_aws/requirements.txt)"
+	tests/with-desktop.sh cargo bench --bench gatehouse
+
 build:
 	cargo build
 

@@ -4,14 +4,21 @@
 //!
 //! Not a test: nothing here asserts a time; a figure off its target reads "miss". Under
 //! `cargo test` (no `--bench` argument) it only says so and exits.
+//!
+//! `cargo bench --bench gatehouse -- review` runs only the parts named (`bulk`, `review`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+#[path = "gatehouse/bulk.rs"]
 mod bulk;
+#[path = "gatehouse/procs.rs"]
 mod procs;
+#[path = "gatehouse/report.rs"]
 mod report;
+#[path = "gatehouse/review.rs"]
 mod review;
+#[path = "gatehouse/sandbox_ext.rs"]
 mod sandbox_ext;
 
 use report::{Row, Section, Verdict};
@@ -43,11 +50,21 @@ fn main() {
         println!("gatehouse bench: run it with `make bench` (cargo bench); not a test");
         return;
     }
-    let started = Instant::now();
-    let sections = [
-        part("Bulk protect and AWS CLI baseline", bulk::run),
-        part("Review load, start-up and footprint", review::run),
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    type Part = (&'static str, &'static str, fn() -> Section);
+    let parts: [Part; 2] = [
+        ("bulk", "Bulk protect and AWS CLI baseline", bulk::run),
+        ("review", "Review load, start-up and footprint", review::run),
     ];
+    let started = Instant::now();
+    let sections: Vec<Section> = parts
+        .into_iter()
+        .filter(|(key, ..)| only.is_empty() || only.iter().any(|o| o == key))
+        .map(|(_, name, body)| part(name, body))
+        .collect();
     let total = started.elapsed().as_secs_f64();
     let rows: Vec<Row> = sections.iter().flat_map(|s| s.rows.clone()).collect();
     let notes: Vec<String> = sections.iter().flat_map(|s| s.notes.clone()).collect();

@@ -53,7 +53,8 @@ fn protect(sb: &Sandbox, pool_region: &str, n: usize, s: &mut Section) -> Protec
     let results = out["results"].as_array().cloned().unwrap_or_default();
     let status = |r: &Value| r["status"].as_str().unwrap_or("").to_string();
     let changed = results.iter().filter(|r| status(r) == "changed").count();
-    let failed = results.iter().filter(|r| status(r) != "changed").count() + n - results.len();
+    let failed =
+        results.iter().filter(|r| status(r) != "changed").count() + n.saturating_sub(results.len());
     let limit = quota_limit(n);
     let ratio = wall / limit;
     let answered = stats.calls - stats.throttled;

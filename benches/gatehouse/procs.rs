@@ -91,6 +91,16 @@ pub struct Memory {
     pub parts: Vec<String>,
 }
 
+impl Memory {
+    pub fn rss_mb(&self) -> f64 {
+        self.rss_kb as f64 * 1024.0 / 1e6
+    }
+
+    pub fn pss_mb(&self) -> f64 {
+        self.pss_kb as f64 * 1024.0 / 1e6
+    }
+}
+
 pub fn memory(pids: &[u32]) -> Memory {
     let mut m = Memory {
         rss_kb: 0,

@@ -68,12 +68,6 @@ fn audit(sb: &Sandbox, api: &str, s: &mut Section) {
     ));
 }
 
-fn app_env(sb: &Sandbox, home: &AppHome) -> Vec<(String, String)> {
-    let mut env = home.env();
-    env.extend(sb.aws_env());
-    env
-}
-
 struct Launch {
     /// From before the WebDriver session is asked for to the list seen (driver start included).
     wall: f64,
@@ -114,7 +108,7 @@ async fn in_window(sb: &Sandbox, api: &str, s: &mut Section) {
     let mut launches = vec![];
     for i in 0..LAUNCHES {
         let home = AppHome::new();
-        let (w, l) = launch(&app_env(sb, &home), &home).await;
+        let (w, l) = launch(&window::sandbox_env(&sb.url, &home, "us-east-1"), &home).await;
         s.note(format!(
             "launch {}: API list after {:.2} s from process start, {:.0} ms after navigation \
              start, {:.2} s from before the WebDriver session",
@@ -128,14 +122,43 @@ async fn in_window(sb: &Sandbox, api: &str, s: &mut Section) {
             w.close().await;
             continue;
         }
+        let before = idle_memory(&home).await;
+        s.note(format!(
+            "idle memory before opening an API: {:.0} MB RSS, {:.0} MB PSS; {}",
+            before.rss_mb(),
+            before.pss_mb(),
+            before.parts.join(", ")
+        ));
+        keep_frames(&w).await;
         review(&w, sb, api, s).await;
         filter(&w, s).await;
-        idle_memory(&w, &home, s).await;
+        stop_frames(&w).await;
+        let loaded = idle_memory(&home).await;
+        s.note(format!(
+            "idle memory with {API_NAME} open: {:.0} MB RSS, {:.0} MB PSS; {}",
+            loaded.rss_mb(),
+            loaded.pss_mb(),
+            loaded.parts.join(", ")
+        ));
+        s.row(Row::info(
+            "Idle memory, app + WebKit processes, no API open (RSS)",
+            format!("{:.0} MB", before.rss_mb()),
+        ));
+        s.row(Row::check(
+            "Idle memory, app + WebKit processes (RSS, 6,000 methods open)",
+            format!("{:.0} MB", loaded.rss_mb()),
+            "≤ 250 MB",
+            loaded.rss_mb() <= 250.0,
+        ));
+        s.row(Row::info(
+            "Idle memory, same processes, PSS (shared pages split)",
+            format!("{:.0} MB", loaded.pss_mb()),
+        ));
         w.close().await;
     }
     let process = median(launches.iter().map(|l| l.process).collect());
     s.row(Row::check(
-        "Launch → API list (app process start; median of 3)",
+        &format!("Launch → API list (app process start; median of {LAUNCHES})"),
         secs_2(process),
         "≤ 1.5 s",
         process <= 1.5,
@@ -154,30 +177,77 @@ fn secs_2(s: f64) -> String {
     format!("{s:.2} s")
 }
 
+/// Watches, from the bench's side only, the click and the table's layout and first frame: the
+/// page's own `renderMs` ends when the rows are in the DOM, before style and layout, which the
+/// observer (a microtask right after the render) forces at once. Works whether the table holds
+/// every row or only those in view.
+const WATCH_FIRST_FRAME: &str = "
+    const b = window.__bench = {};
+    document.addEventListener('click', () => { b.click ??= performance.now(); }, { capture: true });
+    const mo = new MutationObserver(() => {
+      if (!document.querySelector('[data-testid=method-row]')) return;
+      mo.disconnect();
+      b.inserted = performance.now();
+      void document.body.offsetHeight;
+      b.laidOut = performance.now();
+      requestAnimationFrame(() => setTimeout(() => { b.painted = performance.now(); }, 0));
+    });
+    mo.observe(document.body, { childList: true, subtree: true });
+    window.__gatehouseTimings = null;
+    return true;";
+
+/// Keeps the page's frame clock running (an empty `requestAnimationFrame` loop) until
+/// `stop_frames`, as on a display in use: after an idle spell the first frame comes ~0.6 s late
+/// under Xvfb, whatever the page does, and would be charged to the figure measured next.
+async fn keep_frames(w: &Window) {
+    w.js("window.__benchTick = true;
+          (function tick() { if (window.__benchTick) requestAnimationFrame(tick); })();
+          return true")
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+async fn stop_frames(w: &Window) {
+    w.js("window.__benchTick = false; return true").await;
+}
+
 /// Selects the big API and reads the page's own timings of its review.
 async fn review(w: &Window, sb: &Sandbox, api: &str, s: &mut Section) {
-    w.js("window.__gatehouseTimings = null; return true").await;
+    w.js(WATCH_FIRST_FRAME).await;
     sb.reset_stats();
-    let t0 = Instant::now();
     w.click(&format!("[data-testid=api-item][data-api-id='{api}']"))
         .await;
+    // Polling through the driver while the page works delays its frames: let it finish first.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let timings = w.wait_js("return window.__gatehouseTimings", 60).await;
-    let click_to_table = t0.elapsed().as_secs_f64();
-    let rows = w
-        .js("return document.querySelectorAll('[data-testid=method-row]').length")
+    let frame = w
+        .wait_js("return window.__bench.painted && window.__bench", 60)
         .await;
     let expected = RESOURCES * METHODS_PER_RESOURCE;
-    assert_eq!(
-        rows.as_u64(),
-        Some(expected as u64),
-        "every method is a row"
+    let summary = w.text("[data-testid=review-summary]").await;
+    assert!(
+        summary
+            .replace(',', "")
+            .contains(&format!("of {expected} methods")),
+        "the review has every method: {summary}"
     );
-    let fetch_ms = timings["fetchMs"].as_f64().unwrap_or(f64::NAN);
-    let render_ms = timings["renderMs"].as_f64().unwrap_or(f64::NAN);
+    let rows_in_dom = w
+        .js("return document.querySelectorAll('[data-testid=method-row]').length")
+        .await;
+    let ms = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    let fetch_ms = ms(&timings["fetchMs"]);
+    let render_ms = ms(&timings["renderMs"]);
+    let inserted = ms(&frame["inserted"]);
+    // The observer runs right after the page's render (and its timings) end.
+    let laid_out_ms = render_ms + ms(&frame["laidOut"]) - inserted;
+    let painted_ms = render_ms + ms(&frame["painted"]) - inserted;
+    let click_to_screen = ms(&frame["painted"]) - ms(&frame["click"]);
     let stats = gateway_stats(sb);
     s.note(format!(
-        "window review of {expected} methods: data in {fetch_ms:.0} ms, rendered {render_ms:.0} ms \
-         later, {click_to_table:.2} s from the click as WebDriver sees it; API Gateway calls: {} ({})",
+        "window review of {expected} methods: data in {fetch_ms:.0} ms, rows in the DOM \
+         {render_ms:.0} ms later (renderMs), laid out at {laid_out_ms:.0} ms, first frame \
+         painted at {painted_ms:.0} ms after the data; click → painted {click_to_screen:.0} ms; \
+         {rows_in_dom} rows in the DOM; API Gateway calls: {} ({})",
         stats.calls, stats.by_operation
     ));
     s.row(Row::info(
@@ -185,74 +255,107 @@ async fn review(w: &Window, sb: &Sandbox, api: &str, s: &mut Section) {
         millis(fetch_ms),
     ));
     s.row(Row::check(
-        "Review load: data → table rendered (6,000 rows)",
+        "Review load: data → rows in the DOM (page's renderMs)",
         millis(render_ms),
         "≤ 300 ms",
         render_ms <= 300.0,
     ));
+    s.row(Row::check(
+        "Review load: data → table laid out (+ style, layout)",
+        millis(laid_out_ms),
+        "≤ 300 ms",
+        laid_out_ms <= 300.0,
+    ));
+    s.row(Row::info(
+        "Review load: data → first frame painted",
+        millis(painted_ms),
+    ));
 }
 
-/// One keystroke in the path filter: the input handler plus the layout it causes, in the page.
-async fn keystroke(w: &Window, text: &str) -> (f64, u64) {
+/// One keystroke in the path filter, timed in the page.
+struct Keystroke {
+    /// The input handler and the style and layout it causes, forced at once.
+    ms: f64,
+    /// The handler alone.
+    handler_ms: f64,
+    /// Until the next frame is painted (work a handler leaves for the frame counts too).
+    frame_ms: f64,
+    rows_in_dom: u64,
+}
+
+async fn keystroke(w: &Window, text: &str) -> Keystroke {
     let value = serde_json::to_string(text).unwrap();
-    let script = format!(
+    w.js(&format!(
         "const f = document.getElementById('path-filter');
+         const k = window.__benchKey = {{}};
          const t0 = performance.now();
          f.value = {value};
          f.dispatchEvent(new Event('input', {{ bubbles: true }}));
+         k.handler = performance.now() - t0;
          void document.body.offsetHeight;
-         const ms = performance.now() - t0;
-         const shown = document.querySelectorAll('[data-testid=method-row]:not([hidden])').length;
-         return [ms, shown];"
-    );
-    let v = w.js(&script).await;
-    (
-        v[0].as_f64().expect("elapsed ms"),
-        v[1].as_u64().unwrap_or(0),
-    )
+         k.sync = performance.now() - t0;
+         requestAnimationFrame(() => {{
+           void document.body.offsetHeight;
+           setTimeout(() => {{
+             k.frame = performance.now() - t0;
+             k.rows = document.querySelectorAll('[data-testid=method-row]:not([hidden])').length;
+           }}, 0);
+         }});
+         return true;"
+    ))
+    .await;
+    // Polling through the driver while the page works delays its frames: let it finish first.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let k = w
+        .wait_js(
+            "return window.__benchKey.frame !== undefined && window.__benchKey",
+            30,
+        )
+        .await;
+    let ms = |key: &str| k[key].as_f64().unwrap_or(f64::NAN);
+    Keystroke {
+        ms: ms("sync"),
+        handler_ms: ms("handler"),
+        frame_ms: ms("frame"),
+        rows_in_dom: k["rows"].as_u64().unwrap_or(0),
+    }
 }
 
 async fn filter(w: &Window, s: &mut Section) {
     w.find("#path-filter").await;
-    let mut times = vec![];
+    let mut laid_out = vec![];
+    let mut framed = vec![];
     let mut detail = vec![];
     for text in KEYSTROKES {
-        let (ms, shown) = keystroke(w, text).await;
-        detail.push(format!("\"{text}\" {ms:.0} ms ({shown} rows)"));
-        times.push(ms);
+        let k = keystroke(w, text).await;
+        detail.push(format!(
+            "\"{text}\" {:.0} ms ({:.0} ms handler; next frame at {:.0} ms; {} rows shown in the DOM)",
+            k.ms, k.handler_ms, k.frame_ms, k.rows_in_dom
+        ));
+        laid_out.push(k.ms);
+        framed.push(k.frame_ms);
     }
-    let all = RESOURCES * METHODS_PER_RESOURCE;
-    assert_eq!(keystroke(w, "").await.1, all as u64, "the filter clears");
     s.note(format!("path filter keystrokes: {}", detail.join(", ")));
-    let max = times.iter().copied().fold(0.0, f64::max);
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     s.row(Row::check(
-        "Path filter: keystroke → filtered table, max",
-        millis(max),
+        "Path filter: keystroke → table filtered and laid out, max",
+        millis(max(&laid_out)),
         "≤ 50 ms",
-        max <= 50.0,
+        max(&laid_out) <= 50.0,
     ));
     s.row(Row::info(
-        "Path filter: keystroke → filtered table, median",
-        millis(median(times)),
+        "Path filter: keystroke → table filtered and laid out, median",
+        millis(median(laid_out)),
+    ));
+    // Includes waiting for the next frame and compositing in software under Xvfb: context.
+    s.row(Row::info(
+        "Path filter: keystroke → next frame painted, median",
+        millis(median(framed)),
     ));
 }
 
-async fn idle_memory(w: &Window, home: &AppHome, s: &mut Section) {
-    // Let the page settle (no timers of ours run), as a user reading the table.
+async fn idle_memory(home: &AppHome) -> procs::Memory {
     tokio::time::sleep(Duration::from_secs(5)).await;
-    w.js("return true").await;
     let pid = procs::app_pid(home.path()).expect("the app's process");
-    let m = procs::memory(&procs::tree(pid));
-    let rss_mb = m.rss_kb as f64 * 1024.0 / 1e6;
-    s.note(format!(
-        "idle memory with {API_NAME} open: {rss_mb:.0} MB RSS, {:.0} MB PSS; {}",
-        m.pss_kb as f64 * 1024.0 / 1e6,
-        m.parts.join(", ")
-    ));
-    s.row(Row::check(
-        "Idle memory, app + WebKit processes (RSS, 6,000 methods open)",
-        format!("{rss_mb:.0} MB"),
-        "≤ 250 MB",
-        rss_mb <= 250.0,
-    ));
+    procs::memory(&procs::tree(pid))
 }
