@@ -8,22 +8,10 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gatehouse");
 const SCENARIO: &str = "GET /pets,PURCHASE /pets,POST /purchase";
 
 fn cmd(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .envs(sb.aws_env())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY");
-    c
+    sb.gatehouse(home, args)
 }
 
 struct Run {

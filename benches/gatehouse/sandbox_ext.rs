@@ -55,19 +55,7 @@ pub fn gateway_stats(sb: &Sandbox) -> GatewayStats {
 
 /// `gatehouse ARGS` against the sandbox, with a private home and no display (headless).
 pub fn gatehouse(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .envs(sb.aws_env())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY");
-    c
+    sb.gatehouse(home, args)
 }
 
 /// Runs a command to the end; its stdout as JSON, or a panic that says what went wrong.

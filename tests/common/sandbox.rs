@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
 pub fn repo_root() -> PathBuf {
@@ -142,6 +142,23 @@ print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deplo
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).expect("boto3 view is JSON")
+    }
+
+    /// `gatehouse ARGS` as a user runs it against this sandbox: a private home, no display.
+    pub fn gatehouse(&self, home: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+        c.args(args)
+            .envs(self.aws_env())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("AWS_CONFIG_FILE", home.join("aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+            .env_remove("AWS_PROFILE")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        c
     }
 
     /// The environment that points any AWS client (the app, the CLI) at this sandbox.
