@@ -204,19 +204,12 @@ impl Plan {
     }
 }
 
-/// Plans `target` for the methods named by `keys` ("VERB /path"). Unknown keys are an error and
-/// nothing is planned; so is a Protect naming an authorizer that is not a Cognito authorizer of
-/// the API.
-pub fn plan(
-    methods: &[Method],
-    authorizers: &[Authorizer],
-    keys: &[String],
-    target: &Target,
-) -> Result<Plan> {
-    let by_key: HashMap<String, &Method> = methods.iter().map(|m| (m.key(), m)).collect();
+/// Every key ("VERB /path") must name a method of the API, and there must be at least one.
+pub fn check_keys(methods: &[Method], keys: &[String]) -> Result<()> {
+    let known: std::collections::HashSet<String> = methods.iter().map(Method::key).collect();
     let unknown: Vec<&str> = keys
         .iter()
-        .filter(|k| !by_key.contains_key(normalize_key(k).as_str()))
+        .filter(|k| !known.contains(&normalize_key(k)))
         .map(String::as_str)
         .collect();
     if !unknown.is_empty() {
@@ -228,6 +221,20 @@ pub fn plan(
     if keys.is_empty() {
         return Err(Error::invalid("methods", "No method is selected"));
     }
+    Ok(())
+}
+
+/// Plans `target` for the methods named by `keys` ("VERB /path"). Unknown keys are an error and
+/// nothing is planned; so is a Protect naming an authorizer that is not a Cognito authorizer of
+/// the API.
+pub fn plan(
+    methods: &[Method],
+    authorizers: &[Authorizer],
+    keys: &[String],
+    target: &Target,
+) -> Result<Plan> {
+    check_keys(methods, keys)?;
+    let by_key: HashMap<String, &Method> = methods.iter().map(|m| (m.key(), m)).collect();
     let mut warnings = Vec::new();
     let after = match target {
         Target::Protect {

@@ -116,27 +116,6 @@ fn find_pool<'a>(pools: &'a [UserPool], name_or_id: &str, region: &str) -> Resul
     }
 }
 
-/// Checks that every named method exists before anything is sent.
-fn check_methods(methods: &[Method], keys: &[String]) -> Result<()> {
-    let known: std::collections::HashSet<String> = methods.iter().map(Method::key).collect();
-    let missing: Vec<&str> = keys
-        .iter()
-        .filter(|k| !known.contains(*k))
-        .map(String::as_str)
-        .collect();
-    if keys.is_empty() {
-        return Err(Error::invalid("methods", "No method named"));
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "methods",
-            format!("No such method in this API: {}", missing.join(", ")),
-        ))
-    }
-}
-
 pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
     let ctx = context(core, &args.common).await?;
     let api = core.find_api(&ctx, &args.api).await?;
@@ -167,7 +146,7 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
             .collect(),
     };
     if args.which.methods.is_some() {
-        check_methods(&methods, &keys)?;
+        plan::check_keys(&methods, &keys)?;
     }
     if keys.is_empty() {
         return report_nothing(&args, &api, "No open method to protect (OPTIONS excepted).");
@@ -305,7 +284,7 @@ pub async fn unprotect(core: &Core, args: UnprotectArgs) -> Result<i32> {
     let keys: Vec<String> = match (&args.which.methods, &args.which.authorizer) {
         (Some(list), _) => {
             let keys = plan::parse_method_list(list);
-            check_methods(&methods, &keys)?;
+            plan::check_keys(&methods, &keys)?;
             keys
         }
         (None, Some(name)) => {
