@@ -140,3 +140,114 @@ fn add_use_restart_and_delete_a_keychain_profile_without_leaking_its_secret() {
         );
     });
 }
+
+#[test]
+fn switch_between_an_aws_file_profile_and_keychain_profiles_and_regions() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let home = AppHome::new();
+        // An AWS-file profile whose endpoint_url points at the sandbox (aws-config reads it).
+        let aws = home.path().join(".aws");
+        std::fs::create_dir_all(&aws).unwrap();
+        std::fs::write(
+            aws.join("config"),
+            format!(
+                "[profile team]\nregion = eu-west-1\nendpoint_url = {}\n",
+                sandbox.url
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            aws.join("credentials"),
+            "[team]\naws_access_key_id = AKIAFILEPROFILE00001\naws_secret_access_key = file-secret\n",
+        )
+        .unwrap();
+        let suffix = std::process::id();
+        let (one, two) = (format!("kc-one-{suffix}"), format!("kc-two-{suffix}"));
+        let w = Window::open(&home.env()).await;
+        // The file profile is picked first; it starts in its own region, where there are no APIs.
+        w.wait_js(
+            "return document.querySelector('[data-testid=profile-select]').value === 'file:team'",
+            20,
+        )
+        .await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=region-select]').value === 'eu-west-1'",
+            20,
+        )
+        .await;
+        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+        w.select("[data-testid=region-select]", "us-east-1").await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+
+        // Two keychain profiles, one per region.
+        w.click("[data-testid=profiles-open]").await;
+        for (name, region) in [(&one, "us-east-1"), (&two, "us-west-2")] {
+            w.type_into("[data-testid=profile-name]", name).await;
+            w.type_into("[data-testid=access-key-id]", "AKIAKEYCHAINPROF0001")
+                .await;
+            w.type_into("[data-testid=secret-access-key]", SECRET).await;
+            w.type_into("[data-testid=profile-region]", region).await;
+            w.type_into("[data-testid=endpoint-url]", &sandbox.url)
+                .await;
+            w.click("[data-testid=profile-save]").await;
+            w.find(&format!(
+                "[data-testid=profile-row][data-profile-name='{name}'][data-source=keychain]"
+            ))
+            .await;
+        }
+        let sources = w.js("return [...document.querySelectorAll('[data-testid=profile-row]')].map(r => r.dataset.source + ':' + r.dataset.profileName)").await;
+        assert_eq!(
+            sources,
+            serde_json::json!([
+                "file:team",
+                format!("keychain:{one}"),
+                format!("keychain:{two}")
+            ])
+        );
+        w.click("#tab-review").await;
+
+        // Each switch reloads everything for that profile and its region.
+        w.select("[data-testid=profile-select]", &format!("keychain:{two}"))
+            .await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=region-select]').value === 'us-west-2'",
+            20,
+        )
+        .await;
+        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+        w.select("[data-testid=profile-select]", &format!("keychain:{one}"))
+            .await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=region-select]').value === 'us-east-1'",
+            20,
+        )
+        .await;
+        w.open_api("SecurePets", 4).await;
+        w.select("[data-testid=profile-select]", "file:team").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=region-select]').value === 'eu-west-1'",
+            20,
+        )
+        .await;
+        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+        assert_eq!(
+            w.count_visible("[data-testid=method-row]").await,
+            0,
+            "nothing of the other profile stays"
+        );
+
+        w.click("[data-testid=profiles-open]").await;
+        for name in [&one, &two] {
+            w.click(&format!("[data-testid=profile-row][data-profile-name='{name}'] [data-testid=profile-delete]")).await;
+            w.wait_js(&format!("return !document.querySelector(\"[data-testid=profile-row][data-profile-name='{name}']\")"), 20).await;
+        }
+        w.close().await;
+        assert!(files_containing(home.path(), SECRET).is_empty());
+    });
+}
