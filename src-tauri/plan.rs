@@ -192,6 +192,8 @@ impl Warning {
 pub struct Plan {
     pub items: Vec<PlanItem>,
     pub warnings: Vec<Warning>,
+    /// What the methods become, in words: "Cognito · PetsPool [pets/read]", "Open".
+    pub description: String,
 }
 
 impl Plan {
@@ -298,7 +300,15 @@ pub fn plan(
     if matches!(target, Target::Protect { .. }) && !options.is_empty() {
         warnings.push(Warning::OptionsSelected { methods: options });
     }
-    Ok(Plan { items, warnings })
+    let description = match target {
+        Target::Protect { .. } => crate::audit::describe_state(&after, authorizers),
+        Target::Unprotect => "Open".to_string(),
+    };
+    Ok(Plan {
+        items,
+        warnings,
+        description,
+    })
 }
 
 /// Plans a return to given states (undo): each method goes back to its own `before`.
@@ -324,6 +334,7 @@ pub fn plan_restore(methods: &[Method], restore: &[(String, MethodState)]) -> Re
     Ok(Plan {
         items,
         warnings: vec![],
+        description: "the previous states".to_string(),
     })
 }
 

@@ -162,19 +162,11 @@ impl Core {
             let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
             return Err(Error::invalid("warnings", text.join(" ")));
         }
-        let (action, description) = match &req.target {
-            Target::Protect {
-                authorizer_id,
-                scopes,
-            } => {
-                let mut d = format!("Cognito authorizer {authorizer_id}");
-                if !scopes.is_empty() {
-                    d.push_str(&format!(" with scopes {}", scopes.join(" ")));
-                }
-                ("protect", d)
-            }
-            Target::Unprotect => ("unprotect", "Open (no authorization)".to_string()),
+        let action = match &req.target {
+            Target::Protect { .. } => "protect",
+            Target::Unprotect => "unprotect",
         };
+        let description = plan.description.clone();
         let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
         let session = self.session(ctx).await?;
         apply::apply(&session, &self.journal_dir, header, plan, pace, progress).await

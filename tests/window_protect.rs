@@ -159,7 +159,14 @@ fn seed_scenario_by_clicking_then_undo() {
 
         // Undo from History: all open again.
         w.click("#tab-history").await;
-        w.find("[data-testid=history-item]").await;
+        let item = w.text("[data-testid=history-item]").await;
+        assert!(item.contains("Protect · SecurePets"), "{item}");
+        assert!(item.contains("3 changed"), "{item}");
+        assert!(
+            item.contains("Cognito · PetsPool"),
+            "the apply says what it set: {item}"
+        );
+        assert!(item.contains("deployed to prod"), "{item}");
         w.screenshot("history").await;
         w.click("[data-testid=history-item] [data-testid=undo]")
             .await;
