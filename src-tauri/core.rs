@@ -197,12 +197,20 @@ impl Core {
     }
 }
 
-/// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together.
-pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
-    let (methods, authorizers) = tokio::try_join!(
+/// Every method (GetResources, embed=methods, 500 a page) and every authorizer, read together.
+pub async fn methods_and_authorizers(
+    session: &Session,
+    api_id: &str,
+) -> Result<(Vec<crate::model::Method>, Vec<Authorizer>)> {
+    tokio::try_join!(
         gateway::list_methods(session, api_id),
         gateway::list_authorizers(session, api_id)
-    )?;
+    )
+}
+
+/// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together.
+pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
+    let (methods, authorizers) = methods_and_authorizers(session, api_id).await?;
     let summary = audit::summarize(&methods);
     Ok(ApiReview {
         api_id: api_id.to_string(),

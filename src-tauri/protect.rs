@@ -2,7 +2,6 @@
 
 use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway::{self, Stage};
-use crate::aws::session::Session;
 use crate::core::{Core, Ctx};
 use crate::error::{Error, Result};
 use crate::journal::{self, ApplyHeader, ApplySummary, Record};
@@ -32,17 +31,6 @@ pub struct Deployment {
 }
 
 impl Core {
-    async fn methods_and_authorizers(
-        &self,
-        session: &Session,
-        api_id: &str,
-    ) -> Result<(Vec<Method>, Vec<Authorizer>)> {
-        tokio::try_join!(
-            gateway::list_methods(session, api_id),
-            gateway::list_authorizers(session, api_id)
-        )
-    }
-
     /// Creates a Cognito authorizer for a pool (whose region may differ from the API's).
     pub async fn create_authorizer(
         &self,
@@ -90,7 +78,7 @@ impl Core {
         authorizer_id: &str,
     ) -> Result<()> {
         let session = self.session(ctx).await?;
-        let (methods, authorizers) = self.methods_and_authorizers(&session, api_id).await?;
+        let (methods, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
         let name = authorizers
             .iter()
             .find(|a| a.id == authorizer_id)
@@ -132,7 +120,7 @@ impl Core {
         api_id: &str,
     ) -> Result<(Vec<Method>, Vec<Authorizer>)> {
         let session = self.session(ctx).await?;
-        self.methods_and_authorizers(&session, api_id).await
+        crate::core::methods_and_authorizers(&session, api_id).await
     }
 
     /// Plans afresh (AWS may have changed since the preview) and applies, journaled.
