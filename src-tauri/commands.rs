@@ -135,6 +135,13 @@ async fn plan_changes(
     core.plan(&ctx, &api_id, &methods, &target).await
 }
 
+/// Progress events go to the page over its channel; a closed page just stops listening.
+fn forward(channel: Channel<ApplyEvent>) -> impl Fn(ApplyEvent) + Send + Sync {
+    move |e| {
+        let _ = channel.send(e);
+    }
+}
+
 #[tauri::command]
 async fn apply_changes(
     core: State<'_, Core>,
@@ -142,9 +149,7 @@ async fn apply_changes(
     request: ApplyRequest,
     on_event: Channel<ApplyEvent>,
 ) -> Result<ApplyReport> {
-    let progress = move |e: ApplyEvent| {
-        let _ = on_event.send(e);
-    };
+    let progress = forward(on_event);
     core.apply(&ctx, &request, Pace::default(), &progress).await
 }
 
@@ -159,9 +164,7 @@ async fn undo_apply(
     apply_id: String,
     on_event: Channel<ApplyEvent>,
 ) -> Result<ApplyReport> {
-    let progress = move |e: ApplyEvent| {
-        let _ = on_event.send(e);
-    };
+    let progress = forward(on_event);
     core.undo(&apply_id, Pace::default(), &progress).await
 }
 

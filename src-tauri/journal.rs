@@ -127,15 +127,7 @@ pub fn new_apply_id() -> String {
 
 /// Reads one apply's records; a torn last line (a crash mid-write) is ignored.
 pub fn read(dir: &Path, id: &str) -> Result<Vec<Record>> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(Error::invalid(
-            "apply",
-            format!("'{id}' is not an apply id"),
-        ));
-    }
-    let path = dir.join(format!("{id}.jsonl"));
-    let file =
-        File::open(&path).map_err(|_| Error::NotFound(format!("No apply {id} in the journal")))?;
+    let file = File::open(path_of(dir, id)?).map_err(|_| not_found(id))?;
     Ok(BufReader::new(file)
         .lines()
         .map_while(|l| l.ok())
@@ -143,12 +135,27 @@ pub fn read(dir: &Path, id: &str) -> Result<Vec<Record>> {
         .collect())
 }
 
+/// The file of an apply; ids are checked so that no other file can be named.
+fn path_of(dir: &Path, id: &str) -> Result<PathBuf> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Error::invalid(
+            "apply",
+            format!("'{id}' is not an apply id"),
+        ));
+    }
+    Ok(dir.join(format!("{id}.jsonl")))
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound(format!("No apply {id} in the journal"))
+}
+
 /// Appends a record to an existing apply's file (a deployment after it, for instance).
 pub fn append(dir: &Path, id: &str, record: &Record) -> Result<()> {
-    read(dir, id)?;
     let file = OpenOptions::new()
         .append(true)
-        .open(dir.join(format!("{id}.jsonl")))?;
+        .open(path_of(dir, id)?)
+        .map_err(|_| not_found(id))?;
     ApplyJournal {
         file: Mutex::new(file),
         id: id.to_string(),

@@ -159,49 +159,44 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
                 && (args.authorizer_name.is_none() || a.name == input.name.trim())
         })
         .cloned();
+    let scopes = plan::parse_scopes(&args.scopes);
+    let target_for = |authorizer_id: &str| Target::Protect {
+        authorizer_id: authorizer_id.to_string(),
+        scopes: scopes.clone(),
+    };
     let (authorizer, created) = match existing {
         Some(a) => (a, false),
-        None if args.dry_run => {
-            // Plan against the authorizer that would be created; nothing is sent.
-            let a = Authorizer {
-                id: "(new)".into(),
-                name: input.name.trim().to_string(),
-                kind: "COGNITO_USER_POOLS".into(),
-                provider_arns: vec![pool_arn.clone()],
-                identity_source: Some(input.identity_source.clone()),
-                identity_validation_expression: Some(input.client_id_regex.clone())
-                    .filter(|r| !r.trim().is_empty()),
-                ttl_seconds: Some(input.ttl_seconds),
-                authorizer_uri: None,
-            };
-            authorizers.push(a.clone());
-            (a, false)
-        }
         None => {
-            let target = Target::Protect {
-                authorizer_id: String::new(),
-                scopes: plan::parse_scopes(&args.scopes),
-            };
-            preflight_warnings(&methods, &keys, &target, &input, args.force)?;
-            let a = core
-                .create_authorizer(&ctx, &api.id, &pool_region, &pool.id, &input)
-                .await?;
-            authorizers.push(a.clone());
-            (a, true)
+            // Plan against the authorizer that would be created, before anything is sent.
+            let draft = draft_authorizer(&input, &pool_arn);
+            authorizers.push(draft.clone());
+            if args.dry_run {
+                (draft, false)
+            } else {
+                // Warnings stop the command before the authorizer is created, unless --force.
+                if !args.force {
+                    let draft_plan =
+                        plan::plan(&methods, &authorizers, &keys, &target_for(NEW_ID))?;
+                    check_warnings(&draft_plan, false)?;
+                }
+                authorizers.pop();
+                let a = core
+                    .create_authorizer(&ctx, &api.id, &pool_region, &pool.id, &input)
+                    .await?;
+                authorizers.push(a.clone());
+                (a, true)
+            }
         }
     };
-    let target = Target::Protect {
-        authorizer_id: authorizer.id.clone(),
-        scopes: plan::parse_scopes(&args.scopes),
-    };
+    let target = target_for(&authorizer.id);
     let plan = plan::plan(&methods, &authorizers, &keys, &target)?;
     let authorizer_json = json!({
-        "id": if authorizer.id == "(new)" { Value::Null } else { json!(authorizer.id) },
+        "id": if authorizer.id == NEW_ID { Value::Null } else { json!(authorizer.id) },
         "name": authorizer.name,
         "created": created,
     });
     if !args.json {
-        let verb = match (created, args.dry_run && authorizer.id == "(new)") {
+        let verb = match (created, authorizer.id == NEW_ID) {
             (true, _) => "created",
             (false, true) => "would be created",
             (false, false) => "reused",
@@ -227,27 +222,22 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
     .await
 }
 
-/// Warnings stop the command before anything is created, unless --force.
-fn preflight_warnings(
-    methods: &[Method],
-    keys: &[String],
-    target: &Target,
-    input: &AuthorizerInput,
-    force: bool,
-) -> Result<()> {
-    let probe = Authorizer {
-        id: String::new(),
-        name: input.name.clone(),
+/// Stands for the id of an authorizer not created yet (in a dry run, or before warnings are read).
+const NEW_ID: &str = "(new)";
+
+/// The Cognito authorizer `protect` would create for the pool, as AWS would then hold it.
+fn draft_authorizer(input: &AuthorizerInput, pool_arn: &str) -> Authorizer {
+    Authorizer {
+        id: NEW_ID.into(),
+        name: input.name.trim().to_string(),
         kind: "COGNITO_USER_POOLS".into(),
-        provider_arns: vec![],
-        identity_source: None,
-        identity_validation_expression: Some(input.client_id_regex.clone())
-            .filter(|r| !r.trim().is_empty()),
-        ttl_seconds: None,
+        provider_arns: vec![pool_arn.to_string()],
+        identity_source: Some(input.identity_source.trim().to_string()),
+        identity_validation_expression: Some(input.client_id_regex.trim().to_string())
+            .filter(|r| !r.is_empty()),
+        ttl_seconds: Some(input.ttl_seconds),
         authorizer_uri: None,
-    };
-    let plan = plan::plan(methods, &[probe], keys, target)?;
-    check_warnings(&plan, force)
+    }
 }
 
 fn check_warnings(plan: &Plan, force: bool) -> Result<()> {

@@ -1,7 +1,7 @@
 //! The read-only commands: `pools` and `audit`.
 
 use super::{context, Common, EXIT_OK, EXIT_OPEN};
-use crate::audit::{self, MethodView, Show, Summary};
+use crate::audit::{self, MethodView, Show};
 use crate::core::{Core, Ctx};
 use crate::error::Result;
 use crate::model::Protection;
@@ -13,7 +13,11 @@ pub(super) async fn pools(core: &Core, common: &Common, json: bool) -> Result<i3
     let mut out = Vec::new();
     for pool in &pools {
         let clients = core.clients(&ctx, &ctx.region, &pool.id).await?;
-        let arn = core.pool_arn(&ctx, &ctx.region, &pool.id).await?;
+        // The ARN costs a DescribeUserPool per pool; only the JSON shows it.
+        let arn = match json {
+            true => Some(core.pool_arn(&ctx, &ctx.region, &pool.id).await?),
+            false => None,
+        };
         out.push((pool, arn, clients));
     }
     if json {
@@ -56,11 +60,8 @@ pub(super) async fn audit_cmd(
         None => core.apis(&ctx).await?,
     };
     let mut reports = Vec::new();
-    let mut total = Summary::default();
     for api in apis {
         let review = core.review(&ctx, &api.id).await?;
-        total.open += review.summary.open;
-        total.open_options += review.summary.open_options;
         reports.push((api, review));
     }
     if json {
@@ -81,7 +82,10 @@ pub(super) async fn audit_cmd(
     } else {
         print_audit_table(&ctx, &reports, show, path);
     }
-    Ok(if fail_on_open && total.open_except_options() > 0 {
+    let any_open = reports
+        .iter()
+        .any(|(_, r)| r.summary.open_except_options() > 0);
+    Ok(if fail_on_open && any_open {
         EXIT_OPEN
     } else {
         EXIT_OK
