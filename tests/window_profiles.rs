@@ -167,18 +167,11 @@ fn switch_between_an_aws_file_profile_and_keychain_profiles_and_regions() {
         let (one, two) = (format!("kc-one-{suffix}"), format!("kc-two-{suffix}"));
         let w = Window::open(&home.env()).await;
         // The file profile is picked first; it starts in its own region, where there are no APIs.
-        w.wait_js(
-            "return document.querySelector('[data-testid=profile-select]').value === 'file:team'",
-            20,
-        )
-        .await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=region-select]').value === 'eu-west-1'",
-            20,
-        )
-        .await;
-        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+        w.wait_value("[data-testid=profile-select]", "file:team")
             .await;
+        w.wait_value("[data-testid=region-select]", "eu-west-1")
+            .await;
+        w.wait_no_apis().await;
         w.select("[data-testid=region-select]", "us-east-1").await;
         w.find("[data-testid=api-item][data-api-name=SecurePets]")
             .await;
@@ -213,29 +206,18 @@ fn switch_between_an_aws_file_profile_and_keychain_profiles_and_regions() {
         // Each switch reloads everything for that profile and its region.
         w.select("[data-testid=profile-select]", &format!("keychain:{two}"))
             .await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=region-select]').value === 'us-west-2'",
-            20,
-        )
-        .await;
-        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+        w.wait_value("[data-testid=region-select]", "us-west-2")
             .await;
+        w.wait_no_apis().await;
         w.select("[data-testid=profile-select]", &format!("keychain:{one}"))
             .await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=region-select]').value === 'us-east-1'",
-            20,
-        )
-        .await;
+        w.wait_value("[data-testid=region-select]", "us-east-1")
+            .await;
         w.open_api("SecurePets", 4).await;
         w.select("[data-testid=profile-select]", "file:team").await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=region-select]').value === 'eu-west-1'",
-            20,
-        )
-        .await;
-        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+        w.wait_value("[data-testid=region-select]", "eu-west-1")
             .await;
+        w.wait_no_apis().await;
         assert_eq!(
             w.count_visible("[data-testid=method-row]").await,
             0,

@@ -22,8 +22,7 @@ fn review_securepets_switch_regions_and_list_pools() {
             identity.contains("arn:aws:"),
             "identity shows the ARN: {identity}"
         );
-        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
-            .await;
+        w.wait_no_apis().await;
         assert_eq!(w.count_visible("[data-testid=api-item]").await, 0);
 
         w.select("[data-testid=region-select]", "us-east-1").await;
@@ -149,8 +148,7 @@ fn review_securepets_switch_regions_and_list_pools() {
 
         // Switching region clears everything from the previous one.
         w.select("[data-testid=region-select]", "us-west-2").await;
-        w.wait_js("return !document.getElementById('apis-empty').hidden", 20)
-            .await;
+        w.wait_no_apis().await;
         assert_eq!(w.count_visible("[data-testid=api-item]").await, 0);
         assert_eq!(w.count_visible(ROWS).await, 0);
         w.close().await;

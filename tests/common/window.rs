@@ -256,6 +256,25 @@ impl Window {
         .await;
     }
 
+    /// Waits until the `<select>` or input matching `css` holds `value`.
+    pub async fn wait_value(&self, css: &str, value: &str) {
+        let (q, v) = (
+            serde_json::to_string(css).unwrap(),
+            serde_json::to_string(value).unwrap(),
+        );
+        self.wait_js(
+            &format!("return document.querySelector({q})?.value === {v}"),
+            20,
+        )
+        .await;
+    }
+
+    /// Waits until the APIs list has loaded and says the region has none.
+    pub async fn wait_no_apis(&self) {
+        self.wait_js("return !document.getElementById('apis-empty').hidden", 20)
+            .await;
+    }
+
     pub async fn js(&self, script: &str) -> Value {
         retry!(self.client.execute(script, vec![]).await).expect("execute script")
     }
