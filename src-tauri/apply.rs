@@ -1,18 +1,19 @@
-//! Carrying out a plan: one UpdateMethod per changed method, paced on the client to API Gateway's
-//! quota, a few at a time, retried with backoff and jitter on 429, 5xx and lost answers, each
-//! method's before-state journaled (and flushed) before its call and its outcome after it.
+//! Carrying out a plan: one UpdateMethod per changed method, paced to API Gateway's quota across
+//! every Gatehouse process of the machine, a few at a time, retried with backoff and jitter on
+//! 429, 5xx and lost answers, each method's before-state journaled (and flushed) before its call
+//! and its outcome after it. Credentials that stop working stop the apply at once.
 
 use crate::aws::gateway::{self, CallFailure};
 use crate::aws::session::Session;
 use crate::error::{Error, Result};
 use crate::journal::{ApplyHeader, ApplyJournal, Outcome, Record};
-use crate::plan::{patch_ops, MethodState, Plan, PlanItem};
+use crate::pacer::SharedPacer;
+use crate::plan::{patch_ops, state_code, MethodState, Plan, PlanItem, SkippedItem};
 use futures::StreamExt;
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
-use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How hard an apply may push API Gateway's control plane.
@@ -49,10 +50,15 @@ impl Pace {
         }
     }
 
-    fn limiter(&self) -> DefaultDirectRateLimiter {
-        let rate = NonZeroU32::new(self.rate.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(self.burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
+    /// The machine-wide budget for API Gateway calls of one account (or endpoint) and region.
+    fn pacer(&self, dir: &Path, quota_key: &str) -> SharedPacer {
+        SharedPacer::new(
+            dir,
+            "calls",
+            quota_key,
+            f64::from(self.rate.max(1)),
+            self.burst.max(1),
+        )
     }
 }
 
@@ -78,7 +84,10 @@ pub enum ApplyEvent {
         changed: usize,
         unchanged: usize,
         failed: usize,
+        skipped: usize,
+        not_sent: usize,
         throttled: usize,
+        stopped: Option<String>,
     },
 }
 
@@ -91,8 +100,11 @@ pub struct MethodResult {
     pub before: MethodState,
     pub after: MethodState,
     pub status: Outcome,
-    /// AWS's code and message when the method failed.
+    /// AWS's code and message when the method failed; why it was skipped or not sent.
     pub error: Option<String>,
+    /// What AWS held when it differed from the plan: after a call that someone else's write
+    /// overtook, or for a method an undo skipped.
+    pub found: Option<MethodState>,
     pub attempts: u32,
 }
 
@@ -104,8 +116,13 @@ pub struct ApplyReport {
     pub changed: usize,
     pub unchanged: usize,
     pub failed: usize,
+    pub skipped: usize,
+    pub not_sent: usize,
     /// 429 answers received (and retried).
     pub throttled: usize,
+    /// Why the apply stopped before sending everything (the credentials stopped working), and
+    /// what to do; None when every method was tried.
+    pub stopped: Option<String>,
     pub elapsed_ms: u64,
 }
 
@@ -120,8 +137,9 @@ pub async fn apply(
     progress: &(dyn Fn(ApplyEvent) + Send + Sync),
 ) -> Result<ApplyReport> {
     let started = Instant::now();
+    let pacer = pace.pacer(journal_dir, &session.quota_key().await?);
     let journal = ApplyJournal::create(journal_dir, &header)?;
-    let total = plan.items.len();
+    let total = plan.items.len() + plan.skipped.len();
     let to_send = plan.change_count();
     progress(ApplyEvent::Started {
         apply_id: journal.id.clone(),
@@ -133,16 +151,20 @@ pub async fn apply(
         api_id: &header.api_id,
         journal: &journal,
         pace,
-        limiter: pace.limiter(),
+        pacer,
         done: AtomicUsize::new(0),
         throttled: AtomicUsize::new(0),
+        stopped: Mutex::new(None),
         total,
         progress,
     };
     let mut results: Vec<MethodResult> = Vec::with_capacity(total);
+    for item in &plan.skipped {
+        results.push(run.skipped(item)?);
+    }
     // Methods already as planned are journaled as unchanged and not sent.
     for item in plan.items.iter().filter(|i| i.unchanged()) {
-        results.push(run.skip(item)?);
+        results.push(run.unchanged(item)?);
     }
     // Futures made up front (not in a closure of the stream) keep their lifetimes concrete,
     // which the Send check of Tauri's async commands needs.
@@ -162,17 +184,29 @@ pub async fn apply(
     let order: std::collections::HashMap<String, usize> = plan
         .items
         .iter()
+        .map(PlanItem::key)
+        .chain(plan.skipped.iter().map(SkippedItem::key))
         .enumerate()
-        .map(|(i, it)| (it.key(), i))
+        .map(|(i, key)| (key, i))
         .collect();
     results.sort_by_key(|r| order.get(&r.key).copied().unwrap_or(usize::MAX));
     let count = |o: Outcome| results.iter().filter(|r| r.status == o).count();
+    let not_sent = count(Outcome::NotSent);
+    let stopped = run
+        .stopped
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .map(|e| stopped_message(&e, not_sent));
     let report = ApplyReport {
         apply_id: journal.id.clone(),
         changed: count(Outcome::Changed),
         unchanged: count(Outcome::Unchanged),
         failed: count(Outcome::Failed),
+        skipped: count(Outcome::Skipped),
+        not_sent,
         throttled,
+        stopped,
         elapsed_ms: started.elapsed().as_millis() as u64,
         results,
     };
@@ -180,9 +214,25 @@ pub async fn apply(
         changed: report.changed,
         unchanged: report.unchanged,
         failed: report.failed,
+        skipped: report.skipped,
+        not_sent: report.not_sent,
         throttled: report.throttled,
+        stopped: report.stopped.clone(),
     });
     Ok(report)
+}
+
+/// What the user reads when the credentials stopped working in the middle of an apply.
+fn stopped_message(error: &Error, not_sent: usize) -> String {
+    let hint = error
+        .hint()
+        .unwrap_or("Renew the credentials or pick another profile.");
+    format!(
+        "The apply stopped: the AWS credentials stopped working ({error}). {not_sent} method{} \
+         {} not sent. {hint} Then Undo (History) or apply again.",
+        if not_sent == 1 { "" } else { "s" },
+        if not_sent == 1 { "was" } else { "were" },
+    )
 }
 
 /// One apply in progress: what every method's task shares.
@@ -191,9 +241,11 @@ struct Run<'a> {
     api_id: &'a str,
     journal: &'a ApplyJournal,
     pace: Pace,
-    limiter: DefaultDirectRateLimiter,
+    pacer: SharedPacer,
     done: AtomicUsize,
     throttled: AtomicUsize,
+    /// Set by the first call refused for its credentials: no new call starts after it.
+    stopped: Mutex<Option<Error>>,
     total: usize,
     progress: &'a (dyn Fn(ApplyEvent) + Send + Sync),
 }
@@ -213,32 +265,162 @@ impl Run<'_> {
             status: result.status,
             error: result.error.clone(),
         })?;
+        Ok(self.report(result))
+    }
+
+    fn report(&self, result: MethodResult) -> MethodResult {
         let done = self.done.fetch_add(1, Ordering::SeqCst) + 1;
         (self.progress)(ApplyEvent::Method {
             result: Box::new(result.clone()),
             done,
             total: self.total,
         });
-        Ok(result)
+        result
     }
 
-    fn skip(&self, item: &PlanItem) -> Result<MethodResult> {
+    fn is_stopped(&self) -> bool {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    fn stop(&self, error: &Error) {
+        let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        if stopped.is_none() {
+            *stopped = Some(Error::Expired(error.to_string()));
+        }
+    }
+
+    fn unchanged(&self, item: &PlanItem) -> Result<MethodResult> {
         self.before(item)?;
         self.finish(result_of(item, Outcome::Unchanged, None, 0))
     }
 
+    fn skipped(&self, item: &SkippedItem) -> Result<MethodResult> {
+        self.journal.write(&Record::Skipped {
+            key: item.key(),
+            found: item.found.clone(),
+            planned: item.restore.clone(),
+            reason: item.reason.clone(),
+        })?;
+        Ok(self.report(MethodResult {
+            key: item.key(),
+            path: item.path.clone(),
+            verb: item.verb.clone(),
+            before: item.found.clone().unwrap_or_else(|| item.restore.clone()),
+            after: item.restore.clone(),
+            status: Outcome::Skipped,
+            error: Some(item.reason.clone()),
+            found: item.found.clone(),
+            attempts: 0,
+        }))
+    }
+
     async fn send(&self, item: &PlanItem) -> Result<MethodResult> {
         self.before(item)?;
-        let (status, error, attempts) = send_one(
-            self.session,
-            self.api_id,
+        let result = self.send_one(item).await;
+        self.finish(result)
+    }
+
+    /// Sends one method's change until it is done, refused, or out of attempts.
+    async fn send_one(&self, item: &PlanItem) -> MethodResult {
+        let mut ops = item.ops.clone();
+        let mut last_error: Option<Error> = None;
+        let max = self.pace.max_attempts.max(1);
+        for attempt in 1..=max {
+            if let Err(e) = self.pacer.until_ready().await {
+                return result_of(item, Outcome::Failed, Some(e.to_string()), attempt - 1);
+            }
+            if self.is_stopped() {
+                return match last_error {
+                    // A lost answer may have landed: the undo will look at it.
+                    Some(e) => result_of(item, Outcome::Failed, Some(e.to_string()), attempt - 1),
+                    None => result_of(
+                        item,
+                        Outcome::NotSent,
+                        Some("not sent: the apply stopped".into()),
+                        0,
+                    ),
+                };
+            }
+            let failure = match gateway::update_method(
+                self.session,
+                self.api_id,
+                &item.resource_id,
+                &item.verb,
+                &ops,
+            )
+            .await
+            {
+                Ok(now) => return self.compare(item, now, attempt),
+                Err(f) => f,
+            };
+            let CallFailure {
+                error,
+                retryable,
+                ambiguous,
+                throttled,
+            } = failure;
+            if throttled {
+                self.throttled.fetch_add(1, Ordering::SeqCst);
+            }
+            if error.is_credentials() {
+                self.stop(&error);
+            }
+            if !retryable {
+                return result_of(item, Outcome::Failed, Some(error.to_string()), attempt);
+            }
+            last_error = Some(error);
+            tokio::time::sleep(backoff(attempt)).await;
+            if ambiguous && !self.is_stopped() {
+                // The change may have landed: look before sending it again.
+                if self.pacer.until_ready().await.is_ok() {
+                    if let Ok(now) = gateway::method_state(
+                        self.session,
+                        self.api_id,
+                        &item.resource_id,
+                        &item.verb,
+                    )
+                    .await
+                    {
+                        if now.same_as(&item.after) {
+                            return result_of(item, Outcome::Changed, None, attempt);
+                        }
+                        ops = patch_ops(&now, &item.after);
+                    }
+                }
+            }
+        }
+        let message = last_error.map(|e| e.to_string()).unwrap_or_default();
+        result_of(
             item,
-            self.pace,
-            &self.limiter,
-            &self.throttled,
+            Outcome::Failed,
+            Some(format!("{message} (gave up after {max} attempts)")),
+            max,
         )
-        .await;
-        self.finish(result_of(item, status, error, attempts))
+    }
+
+    /// AWS's answer to an UpdateMethod is the method as it now is: when it is not what was
+    /// planned, someone else wrote in between, and the method is reported failed with what
+    /// AWS holds.
+    fn compare(&self, item: &PlanItem, now: MethodState, attempt: u32) -> MethodResult {
+        if now.same_as(&item.after) {
+            return result_of(item, Outcome::Changed, None, attempt);
+        }
+        let mut r = result_of(
+            item,
+            Outcome::Failed,
+            Some(format!(
+                "AWS now holds {} instead of the planned {}: someone else changed the method \
+                 at the same time",
+                state_code(&now),
+                state_code(&item.after)
+            )),
+            attempt,
+        );
+        r.found = Some(now);
+        r
     }
 }
 
@@ -256,63 +438,9 @@ fn result_of(
         after: item.after.clone(),
         status,
         error,
+        found: None,
         attempts,
     }
-}
-
-/// Sends one method's change until it is done, refused, or out of attempts.
-async fn send_one(
-    session: &Session,
-    api_id: &str,
-    item: &PlanItem,
-    pace: Pace,
-    limiter: &DefaultDirectRateLimiter,
-    throttled: &AtomicUsize,
-) -> (Outcome, Option<String>, u32) {
-    let mut ops = item.ops.clone();
-    let mut last_error: Option<Error> = None;
-    for attempt in 1..=pace.max_attempts.max(1) {
-        limiter.until_ready().await;
-        match gateway::update_method(session, api_id, &item.resource_id, &item.verb, &ops).await {
-            Ok(()) => return (Outcome::Changed, None, attempt),
-            Err(CallFailure {
-                error,
-                retryable,
-                ambiguous,
-                throttled: was_throttled,
-            }) => {
-                if was_throttled {
-                    throttled.fetch_add(1, Ordering::SeqCst);
-                }
-                if !retryable {
-                    return (Outcome::Failed, Some(error.to_string()), attempt);
-                }
-                last_error = Some(error);
-                tokio::time::sleep(backoff(attempt)).await;
-                if ambiguous {
-                    // The change may have landed: look before sending it again.
-                    limiter.until_ready().await;
-                    if let Ok(now) =
-                        gateway::method_state(session, api_id, &item.resource_id, &item.verb).await
-                    {
-                        if now.same_as(&item.after) {
-                            return (Outcome::Changed, None, attempt);
-                        }
-                        ops = patch_ops(&now, &item.after);
-                    }
-                }
-            }
-        }
-    }
-    let message = last_error.map(|e| e.to_string()).unwrap_or_default();
-    (
-        Outcome::Failed,
-        Some(format!(
-            "{message} (gave up after {} attempts)",
-            pace.max_attempts
-        )),
-        pace.max_attempts,
-    )
 }
 
 /// Exponential backoff with full jitter: up to 0.25 s, 0.5 s, 1 s … capped at 8 s.
@@ -321,36 +449,67 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(fastrand::u64(ceiling_ms / 4..=ceiling_ms))
 }
 
-/// Waits so that CreateDeployment calls stay 5 s apart (API Gateway's quota for them).
-pub struct DeployPacer {
-    last: tokio::sync::Mutex<Option<Instant>>,
-    interval: Duration,
-}
+/// How many times a create (authorizer, deployment) is sent at most.
+const CREATE_ATTEMPTS: u32 = 4;
 
-impl Default for DeployPacer {
-    fn default() -> Self {
-        DeployPacer {
-            last: tokio::sync::Mutex::new(None),
-            interval: Duration::from_secs(5),
+/// One CreateDeployment to `stage`, paced to one per 5 s across the machine. After an ambiguous
+/// failure it looks at the stage before sending again, so a lost answer never deploys twice.
+pub async fn deploy(
+    session: &Session,
+    dir: &Path,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+) -> Result<String> {
+    let pacer = SharedPacer::new(dir, "deploy", &session.quota_key().await?, 0.2, 1);
+    let before = gateway::stage_deployment(session, api_id, stage).await?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        pacer.until_ready().await?;
+        let failure = match gateway::create_deployment(session, api_id, stage, description).await {
+            Ok(id) => return Ok(id),
+            Err(f) => f,
+        };
+        if !failure.retryable || attempt >= CREATE_ATTEMPTS {
+            return Err(failure.error);
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        if failure.ambiguous {
+            let now = gateway::stage_deployment(session, api_id, stage).await?;
+            if let Some(id) = now.filter(|id| Some(id) != before.as_ref()) {
+                return Ok(id);
+            }
         }
     }
 }
 
-impl DeployPacer {
-    pub async fn deploy(
-        &self,
-        session: &Session,
-        api_id: &str,
-        stage: &str,
-        description: &str,
-    ) -> Result<String> {
-        let mut last = self.last.lock().await;
-        if let Some(t) = *last {
-            let wait = self.interval.saturating_sub(t.elapsed());
-            tokio::time::sleep(wait).await;
+/// Creates a Cognito authorizer. After an ambiguous failure it lists the API's authorizers and
+/// takes the one that landed instead of creating a second.
+pub async fn create_authorizer(
+    session: &Session,
+    api_id: &str,
+    input: &crate::plan::AuthorizerInput,
+    pool_arn: &str,
+) -> Result<crate::model::Authorizer> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let failure = match gateway::create_authorizer(session, api_id, input, pool_arn).await {
+            Ok(a) => return Ok(a),
+            Err(f) => f,
+        };
+        if !failure.retryable || attempt >= CREATE_ATTEMPTS {
+            return Err(failure.error);
         }
-        let result = gateway::create_deployment(session, api_id, stage, description).await;
-        *last = Some(Instant::now());
-        result
+        tokio::time::sleep(backoff(attempt)).await;
+        if failure.ambiguous {
+            let existing = gateway::list_authorizers(session, api_id).await?;
+            if let Some(a) = existing.into_iter().find(|a| {
+                a.name == input.name.trim() && crate::plan::matches_authorizer(a, pool_arn, input)
+            }) {
+                return Ok(a);
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "plan_changes",
     "apply_changes",
     "list_history",
+    "plan_undo",
     "undo_apply",
     "list_stages",
     "undeployed",

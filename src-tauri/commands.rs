@@ -65,14 +65,15 @@ async fn forget_session(core: State<'_, Core>, profile: String) -> Result<()> {
 }
 
 /// Every problem with the authorizer dialog's input, each naming its field; empty when valid.
+/// Async (as every command that compiles a user's regex) so that it runs off the main thread.
 #[tauri::command]
-fn check_authorizer(input: AuthorizerInput) -> Vec<Error> {
+async fn check_authorizer(input: AuthorizerInput) -> Vec<Error> {
     plan::validate_authorizer(&input)
 }
 
 /// Which of the pool's app clients a regex admits (checked with the same engine as on submit).
 #[tauri::command]
-fn match_clients(regex: String, clients: Vec<AppClient>) -> Result<Vec<String>> {
+async fn match_clients(regex: String, clients: Vec<AppClient>) -> Result<Vec<String>> {
     Ok(plan::clients_matching(&regex, &clients)?
         .into_iter()
         .map(|c| c.id.clone())
@@ -98,7 +99,7 @@ async fn create_authorizer(
     pool_id: String,
     input: AuthorizerInput,
 ) -> Result<Authorizer> {
-    core.create_authorizer(&ctx, &api_id, &pool_region, &pool_id, &input)
+    core.create_authorizer(&ctx, &api_id, &pool_region, &pool_id, &input, None)
         .await
 }
 
@@ -158,14 +159,22 @@ async fn list_history(core: State<'_, Core>) -> Result<Vec<ApplySummary>> {
     core.history()
 }
 
+/// The preview of an undo: what would be restored, and what is left alone and why.
+#[tauri::command]
+async fn plan_undo(core: State<'_, Core>, apply_id: String, force: bool) -> Result<Plan> {
+    Ok(core.plan_undo(&apply_id, force).await?.1)
+}
+
 #[tauri::command]
 async fn undo_apply(
     core: State<'_, Core>,
     apply_id: String,
+    force: bool,
     on_event: Channel<ApplyEvent>,
 ) -> Result<ApplyReport> {
     let progress = forward(on_event);
-    core.undo(&apply_id, Pace::default(), &progress).await
+    core.undo(&apply_id, force, Pace::default(), &progress)
+        .await
 }
 
 #[tauri::command]
@@ -186,7 +195,7 @@ async fn deploy_api(
     stage: String,
     description: String,
 ) -> Result<Deployment> {
-    core.deploy(&ctx, &api_id, &stage, &description).await
+    core.deploy(&ctx, &api_id, &stage, &description, None).await
 }
 
 #[tauri::command]
@@ -218,8 +227,15 @@ async fn test_profile(core: State<'_, Core>, name: String) -> Result<Identity> {
 
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
+    let core = match Core::new() {
+        Ok(core) => core,
+        Err(e) => {
+            eprintln!("gatehouse: {e}");
+            return 1;
+        }
+    };
     let result = tauri::Builder::default()
-        .manage(Core::new())
+        .manage(core)
         .invoke_handler(tauri::generate_handler![
             list_profiles,
             list_regions,
@@ -240,6 +256,7 @@ pub fn open_window() -> i32 {
             plan_changes,
             apply_changes,
             list_history,
+            plan_undo,
             undo_apply,
             list_stages,
             undeployed,

@@ -1,7 +1,6 @@
 //! The core both shells call: the window's commands and the command line. It owns the session
 //! cache (one set of clients per profile and region) and nothing else.
 
-use crate::apply::DeployPacer;
 use crate::audit::{self, MethodView, Summary};
 use crate::aws::session::{Session, Source};
 use crate::aws::{cognito, gateway, identity};
@@ -40,24 +39,26 @@ pub struct ApiReview {
 pub struct Core {
     sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
     pub(crate) journal_dir: PathBuf,
-    pub(crate) deploys: DeployPacer,
     pub(crate) keychain: Arc<KeychainStore>,
 }
 
-impl Default for Core {
-    fn default() -> Self {
+impl Core {
+    /// The core on the user's own data and config folders; refuses when they cannot be found
+    /// rather than keep journals or profile settings in a shared folder.
+    pub fn new() -> Result<Core> {
+        Ok(Core::with_dirs(
+            crate::journal::default_dir()?,
+            crate::keychain::default_dir()?,
+        ))
+    }
+
+    /// The core on given folders: the journal in one, `profiles.json` in the other (tests).
+    pub fn with_dirs(journal_dir: PathBuf, config_dir: PathBuf) -> Core {
         Core {
             sessions: Mutex::new(HashMap::new()),
-            journal_dir: crate::journal::default_dir(),
-            deploys: DeployPacer::default(),
-            keychain: Arc::new(KeychainStore::default()),
+            journal_dir,
+            keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
         }
-    }
-}
-
-impl Core {
-    pub fn new() -> Core {
-        Core::default()
     }
 
     /// Every profile for the picker: the environment's first (when present), then the files'.

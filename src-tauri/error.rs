@@ -20,6 +20,9 @@ pub enum Error {
     Invalid { field: String, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// Another Gatehouse (window or command line) is writing to the same API right now.
+    #[error("{0}")]
+    Busy(String),
     #[error("Keychain: {0}")]
     Keychain(String),
     #[error("{0}")]
@@ -45,6 +48,7 @@ impl Error {
             Error::Expired(_) => "expired",
             Error::Invalid { .. } => "invalid",
             Error::NotFound(_) => "not-found",
+            Error::Busy(_) => "busy",
             Error::Keychain(_) => "keychain",
             Error::Io(_) => "io",
             Error::Internal(_) => "internal",
@@ -63,10 +67,33 @@ impl Error {
             Error::Expired(_) => Some(
                 "Refresh the session (for SSO: `aws sso login --profile NAME`) or pick another profile, then retry.",
             ),
+            Error::Busy(_) => Some(
+                "Wait for the other apply to finish (History shows it as running), then try again.",
+            ),
             Error::Keychain(_) => Some(
                 "Unlock the system keychain (on Linux a Secret Service such as gnome-keyring must be running), then retry. AWS-file profiles keep working.",
             ),
             _ => None,
+        }
+    }
+
+    /// The credentials themselves are refused or gone (expired, unknown, no longer refreshable):
+    /// every further call would fail the same way, so an apply stops at once.
+    pub fn is_credentials(&self) -> bool {
+        match self {
+            Error::Expired(_) | Error::NoCredentials(_) => true,
+            Error::Aws { code, .. } => matches!(
+                code.as_str(),
+                "ExpiredTokenException"
+                    | "ExpiredToken"
+                    | "UnrecognizedClientException"
+                    | "InvalidClientTokenId"
+                    | "InvalidSignatureException"
+                    | "SignatureDoesNotMatch"
+                    | "UnauthorizedException"
+                    | "TokenRefreshRequired"
+            ),
+            _ => false,
         }
     }
 

@@ -3,21 +3,83 @@
 //! One JSON-lines file per apply in the app's data folder. No secrets are ever written here.
 
 use crate::error::{Error, Result};
-use crate::plan::MethodState;
+use crate::plan::{MethodState, UndoEntry};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The folder of the journal: `$XDG_DATA_HOME/gatehouse/journal` on Linux.
-pub fn default_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("gatehouse")
-        .join("journal")
+/// The folder of the journal: `$XDG_DATA_HOME/gatehouse/journal` on Linux. Never a shared folder:
+/// without a data folder of the user's own, Gatehouse refuses to start.
+pub fn default_dir() -> Result<PathBuf> {
+    user_folder(dirs::data_dir(), "XDG_DATA_HOME")
+        .map(|d| d.join("gatehouse").join("journal"))
+        .ok_or_else(|| {
+            Error::Io(
+                "Cannot find the user's data folder (set HOME or XDG_DATA_HOME); \
+                 Gatehouse will not keep its journal in a shared folder"
+                    .into(),
+            )
+        })
+}
+
+/// A folder of the user's own as `dirs` finds it, only when the environment names it (HOME, or
+/// the XDG variable): like aws-config, Gatehouse does not guess a home from the password database.
+pub(crate) fn user_folder(found: Option<PathBuf>, xdg_var: &str) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        let named = |var: &str| std::env::var_os(var).is_some_and(|v| Path::new(&v).is_absolute());
+        if !named("HOME") && !named(xdg_var) {
+            return None;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = xdg_var;
+    found.filter(|d| d.is_absolute())
+}
+
+/// Creates a folder that only the user can enter (0700), tightening one made earlier.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
+/// Options that create a file only the user can read (0600).
+pub(crate) fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Tightens a file made earlier with a looser mode to 0600.
+pub(crate) fn make_private(file: &File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 pub fn now_ms() -> u64 {
@@ -63,6 +125,13 @@ pub enum Record {
         status: Outcome,
         error: Option<String>,
     },
+    /// A method an undo left alone: what AWS held, what would have been restored, and why.
+    Skipped {
+        key: String,
+        found: Option<MethodState>,
+        planned: MethodState,
+        reason: String,
+    },
     End {
         finished_ms: u64,
     },
@@ -74,11 +143,28 @@ pub enum Record {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Changed,
     Unchanged,
     Failed,
+    /// Left alone by an undo: changed by someone else since the apply, or gone.
+    Skipped,
+    /// Never sent: the apply stopped first (the credentials stopped working).
+    NotSent,
+}
+
+impl Outcome {
+    /// As the command line and the page write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Changed => "changed",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::NotSent => "not sent",
+        }
+    }
 }
 
 /// An open journal file for one apply. Each record is written whole and synced before returning.
@@ -89,14 +175,14 @@ pub struct ApplyJournal {
 
 impl ApplyJournal {
     pub fn create(dir: &Path, header: &ApplyHeader) -> Result<ApplyJournal> {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        create_private_dir(dir).map_err(|e| {
             Error::Io(format!(
                 "Cannot create the journal folder {}: {e}",
                 dir.display()
             ))
         })?;
         let path = dir.join(format!("{}.jsonl", header.id));
-        let file = OpenOptions::new()
+        let file = private_file_options()
             .create_new(true)
             .append(true)
             .open(&path)
@@ -152,15 +238,54 @@ fn not_found(id: &str) -> Error {
 
 /// Appends a record to an existing apply's file (a deployment after it, for instance).
 pub fn append(dir: &Path, id: &str, record: &Record) -> Result<()> {
-    let file = OpenOptions::new()
-        .append(true)
-        .open(path_of(dir, id)?)
-        .map_err(|_| not_found(id))?;
-    ApplyJournal {
-        file: Mutex::new(file),
-        id: id.to_string(),
+    ApplyJournal::reopen(dir, id)?.write(record)
+}
+
+impl ApplyJournal {
+    /// Opens an existing apply's file to append to it, first cutting a torn last record (a crash
+    /// mid-write) so that the next record starts on a line of its own.
+    pub fn reopen(dir: &Path, id: &str) -> Result<ApplyJournal> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path_of(dir, id)?)
+            .map_err(|_| not_found(id))?;
+        make_private(&file)
+            .and_then(|_| cut_torn_tail(&mut file))
+            .map_err(|e| Error::Io(format!("Cannot repair the journal of {id}: {e}")))?;
+        Ok(ApplyJournal {
+            file: Mutex::new(file),
+            id: id.to_string(),
+        })
     }
-    .write(record)
+}
+
+/// Truncates the file to just after its last newline, when it does not end with one.
+fn cut_torn_tail(file: &mut File) -> std::io::Result<()> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut end = len;
+    let mut buf = [0u8; 4096];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        match chunk.iter().rposition(|&b| b == b'\n') {
+            Some(i) if start + i as u64 + 1 == len => return Ok(()),
+            Some(i) => return cut(file, start + i as u64 + 1),
+            None => end = start,
+        }
+    }
+    // Not one whole line: the first record itself was torn.
+    cut(file, 0)
+}
+
+fn cut(file: &File, len: u64) -> std::io::Result<()> {
+    file.set_len(len)?;
+    file.sync_data()
 }
 
 /// One apply as the History view lists it.
@@ -172,12 +297,41 @@ pub struct ApplySummary {
     pub changed: usize,
     pub unchanged: usize,
     pub failed: usize,
+    pub skipped: usize,
+    pub not_sent: usize,
     /// Methods whose call started but whose outcome was never written (the app was killed).
     pub interrupted: usize,
     pub finished: bool,
     pub deployed: Option<String>,
+    /// The undo that restored every method this apply changed.
     pub undone_by: Option<String>,
+    /// The last undo of this apply that left some methods as they were (skipped or failed):
+    /// it may be undone again, with "restore anyway" for the skipped ones.
+    pub partly_undone_by: Option<String>,
+    /// Its lock is held: the apply is going on now (in this window or another process).
+    pub running: bool,
+    /// Undo is possible: not an undo itself, not fully undone, not running, and something to
+    /// restore. Set by the core, which knows about locks.
+    pub can_undo: bool,
     pub methods: Vec<MethodChange>,
+}
+
+impl ApplySummary {
+    /// Whether an undo of this apply could restore anything, leaving locks aside.
+    pub fn undoable(&self) -> bool {
+        self.header.action != "undo"
+            && self.undone_by.is_none()
+            && (self.changed > 0 || self.interrupted > 0 || self.failed > 0)
+    }
+
+    /// An undo that left nothing behind: everything it planned went through.
+    fn clean_undo(&self) -> bool {
+        self.finished
+            && self.failed == 0
+            && self.skipped == 0
+            && self.not_sent == 0
+            && self.interrupted == 0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +379,21 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
                     methods[i].error = error.clone();
                 }
             }
+            Record::Skipped {
+                key,
+                found,
+                planned,
+                reason,
+            } => {
+                index.insert(key.clone(), methods.len());
+                methods.push(MethodChange {
+                    key: key.clone(),
+                    before: found.clone().unwrap_or_else(|| planned.clone()),
+                    planned: planned.clone(),
+                    status: Some(Outcome::Skipped),
+                    error: Some(reason.clone()),
+                });
+            }
             Record::End { .. } => finished = true,
             Record::Deployed { stage, .. } => deployed = Some(stage.clone()),
             Record::Start(_) => {}
@@ -236,23 +405,37 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
         changed: count(Some(Outcome::Changed)),
         unchanged: count(Some(Outcome::Unchanged)),
         failed: count(Some(Outcome::Failed)),
+        skipped: count(Some(Outcome::Skipped)),
+        not_sent: count(Some(Outcome::NotSent)),
         interrupted: count(None),
         finished,
         deployed,
         undone_by: None,
+        partly_undone_by: None,
+        running: false,
+        can_undo: false,
         methods,
     })
 }
 
-/// What undo must restore: every method whose call may have changed it (changed, or interrupted
-/// before its outcome was known, or failed after an ambiguous attempt), back to its before-state.
-/// Methods that were unchanged are left alone.
-pub fn undo_targets(summary: &ApplySummary) -> Vec<(String, MethodState)> {
+/// What an undo may restore: every method whose call may have changed it (changed, failed after
+/// an ambiguous attempt, or interrupted before its outcome was known), with its state before and
+/// what the apply set. Methods unchanged, skipped or never sent are left out.
+pub fn undo_entries(summary: &ApplySummary) -> Vec<UndoEntry> {
     summary
         .methods
         .iter()
-        .filter(|m| m.status != Some(Outcome::Unchanged))
-        .map(|m| (m.key.clone(), m.before.clone()))
+        .filter(|m| {
+            !matches!(
+                m.status,
+                Some(Outcome::Unchanged | Outcome::Skipped | Outcome::NotSent)
+            )
+        })
+        .map(|m| UndoEntry {
+            key: m.key.clone(),
+            before: m.before.clone(),
+            planned: m.planned.clone(),
+        })
         .collect()
 }
 
@@ -272,12 +455,25 @@ pub fn list(dir: &Path) -> Result<Vec<ApplySummary>> {
         })
         .collect();
     all.sort_by(|a, b| b.header.id.cmp(&a.header.id));
-    let undone: HashMap<String, String> = all
-        .iter()
-        .filter_map(|s| Some((s.header.undoes.clone()?, s.header.id.clone())))
-        .collect();
+    // Oldest first, so that the newest undo of an apply has the last word.
+    let mut undone: HashMap<String, (String, bool)> = HashMap::new();
+    for s in all.iter().rev() {
+        if let Some(target) = &s.header.undoes {
+            let clean = s.clean_undo();
+            let entry = undone
+                .entry(target.clone())
+                .or_insert((s.header.id.clone(), clean));
+            if !entry.1 {
+                *entry = (s.header.id.clone(), clean);
+            }
+        }
+    }
     for s in &mut all {
-        s.undone_by = undone.get(&s.header.id).cloned();
+        match undone.get(&s.header.id) {
+            Some((id, true)) => s.undone_by = Some(id.clone()),
+            Some((id, false)) => s.partly_undone_by = Some(id.clone()),
+            None => {}
+        }
     }
     Ok(all)
 }

@@ -5,12 +5,33 @@
 
 use crate::aws::session::StaticKeys;
 use crate::error::{Error, Result};
-use crate::model::is_region_name;
-use crate::profiles::mask_key_id;
+use crate::journal::{create_private_dir, make_private, private_file_options, user_folder};
+use crate::model::{check_endpoint_url, is_region_name, mask_key_id};
 use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub const SERVICE: &str = "gatehouse";
+
+/// Windows' Credential Manager keeps at most this many bytes in one item
+/// (CRED_MAX_CREDENTIAL_BLOB_SIZE); keyring stores the item's text there as UTF-16.
+pub const WINDOWS_SECRET_LIMIT: usize = 2560;
+
+/// The folder of the profile list: `$XDG_CONFIG_HOME/gatehouse` on Linux. Never a shared folder:
+/// without a config folder of the user's own, Gatehouse refuses to start.
+pub fn default_dir() -> Result<PathBuf> {
+    user_folder(dirs::config_dir(), "XDG_CONFIG_HOME")
+        .map(|d| d.join("gatehouse"))
+        .ok_or_else(|| {
+            Error::Io(
+                "Cannot find the user's config folder (set HOME or XDG_CONFIG_HOME); \
+                 Gatehouse will not keep its profile settings in a shared folder"
+                    .into(),
+            )
+        })
+}
 
 /// A keychain profile as the page sees it: nothing secret, the key ID masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,19 +46,30 @@ pub struct KeychainProfile {
     pub has_session_token: bool,
 }
 
-/// The form's content. On edit, an empty secret keeps the stored one.
-#[derive(Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// The form's content. On edit, an empty key ID, secret or token keeps the stored one. Wiped from
+/// memory when dropped, never cloned; Debug masks it.
+#[derive(Default, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(rename_all = "camelCase")]
+// Defaults per field: a container default would move fields out of a value that wipes on drop.
 pub struct ProfileInput {
     /// The profile being edited, when it is an edit.
+    #[serde(default)]
     pub original_name: Option<String>,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub access_key_id: String,
+    #[serde(default)]
     pub secret_access_key: String,
+    #[serde(default)]
     pub session_token: String,
+    #[serde(default)]
     pub region: String,
+    #[serde(default)]
     pub endpoint_url: String,
+    #[serde(default)]
     pub role_arn: String,
+    #[serde(default)]
     pub external_id: String,
 }
 
@@ -50,8 +82,9 @@ impl std::fmt::Debug for ProfileInput {
     }
 }
 
-/// What is stored in the keychain item, as one JSON secret.
-#[derive(Serialize, Deserialize)]
+/// What is stored in the keychain item, as one JSON secret. Wiped from memory when dropped; no
+/// Debug, no Clone.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 struct Secret {
     access_key_id: String,
@@ -63,8 +96,32 @@ fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+const TOKEN_TOO_LONG: &str =
+    "This session token is too long for the Windows Credential Manager (at most 2560 bytes with the keys)";
+const REENTER_SECRET: &str =
+    "Enter the secret access key again: changing the endpoint or role sends the keys somewhere new";
+
+/// The limit of one keychain item on this platform, if it has one.
+fn platform_limit() -> Option<usize> {
+    cfg!(windows).then_some(WINDOWS_SECRET_LIMIT)
+}
+
+/// Whether a keychain item's text fits the platform's limit (in bytes of UTF-16), if there is one.
+pub fn secret_fits(platform_limit: Option<usize>, secret_json: &str) -> bool {
+    platform_limit.is_none_or(|limit| secret_json.encode_utf16().count() * 2 <= limit)
+}
+
 /// Every problem with the form, each naming its field; empty when it can be stored.
 pub fn validate(input: &ProfileInput, existing: &[KeychainProfile]) -> Vec<Error> {
+    validate_with_limit(input, existing, platform_limit())
+}
+
+/// `validate` for a platform whose keychain items hold at most `secret_limit` bytes (Windows).
+pub fn validate_with_limit(
+    input: &ProfileInput,
+    existing: &[KeychainProfile],
+    secret_limit: Option<usize>,
+) -> Vec<Error> {
     let mut errors = Vec::new();
     let name = input.name.trim();
     let editing = input.original_name.as_deref();
@@ -89,22 +146,32 @@ pub fn validate(input: &ProfileInput, existing: &[KeychainProfile]) -> Vec<Error
         ));
     }
     let key = input.access_key_id.trim();
-    let keep_keys = editing.is_some() && key.is_empty() && input.secret_access_key.is_empty();
-    if !keep_keys {
-        if !(16..=128).contains(&key.len())
-            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            errors.push(Error::invalid(
-                "accessKeyId",
-                "An access key ID is 16 to 128 letters, digits or underscores",
-            ));
-        }
-        if input.secret_access_key.trim().is_empty() {
-            errors.push(Error::invalid(
-                "secretAccessKey",
-                "The secret access key is empty",
-            ));
-        }
+    let secret = input.secret_access_key.trim();
+    let keep_key_id = editing.is_some() && key.is_empty();
+    if !keep_key_id
+        && (!(16..=128).contains(&key.len())
+            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        errors.push(Error::invalid(
+            "accessKeyId",
+            "An access key ID is 16 to 128 letters, digits or underscores",
+        ));
+    }
+    if secret.is_empty() && !keep_key_id {
+        errors.push(Error::invalid(
+            "secretAccessKey",
+            "The secret access key is empty",
+        ));
+    } else if secret.is_empty() && moves_keys(input, existing) {
+        errors.push(Error::invalid("secretAccessKey", REENTER_SECRET));
+    }
+    let candidate = Secret {
+        access_key_id: key.to_string(),
+        secret_access_key: secret.to_string(),
+        session_token: opt(&input.session_token),
+    };
+    if !fits(secret_limit, &candidate) {
+        errors.push(too_long(&candidate));
     }
     if let Some(r) = opt(&input.region) {
         if !is_region_name(&r) {
@@ -115,11 +182,8 @@ pub fn validate(input: &ProfileInput, existing: &[KeychainProfile]) -> Vec<Error
         }
     }
     if let Some(url) = opt(&input.endpoint_url) {
-        if !is_http_url(&url) {
-            errors.push(Error::invalid(
-                "endpointUrl",
-                "The endpoint must be an http:// or https:// URL, e.g. http://localhost:4566",
-            ));
+        if let Err(why) = check_endpoint_url(&url) {
+            errors.push(Error::invalid("endpointUrl", why));
         }
     }
     if let Some(arn) = opt(&input.role_arn) {
@@ -133,18 +197,33 @@ pub fn validate(input: &ProfileInput, existing: &[KeychainProfile]) -> Vec<Error
     errors
 }
 
-fn is_http_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("http://")
-        .or_else(|| s.strip_prefix("https://"));
-    rest.is_some_and(|r| {
-        let host = r.split('/').next().unwrap_or("");
-        !host.is_empty()
-            && !r.chars().any(char::is_whitespace)
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+/// Whether an edit points the stored keys at another endpoint or role than the stored settings:
+/// then whoever edits must show they hold the secret, by entering it again.
+fn moves_keys(input: &ProfileInput, existing: &[KeychainProfile]) -> bool {
+    let Some(original) = input.original_name.as_deref() else {
+        return false;
+    };
+    existing.iter().any(|p| {
+        p.name == original
+            && (opt(&input.endpoint_url) != p.endpoint_url || opt(&input.role_arn) != p.role_arn)
     })
+}
+
+/// Whether a keychain item fits the platform's limit, measured on the text that is stored.
+fn fits(limit: Option<usize>, secret: &Secret) -> bool {
+    serde_json::to_string(secret)
+        .map(Zeroizing::new)
+        .is_ok_and(|json| secret_fits(limit, &json))
+}
+
+fn too_long(secret: &Secret) -> Error {
+    match secret.session_token {
+        Some(_) => Error::invalid("sessionToken", TOKEN_TOO_LONG),
+        None => Error::invalid(
+            "secretAccessKey",
+            "This secret access key is too long for the Windows Credential Manager",
+        ),
+    }
 }
 
 fn is_role_arn(s: &str) -> bool {
@@ -161,28 +240,22 @@ fn keychain_error(e: keyring::Error) -> Error {
         keyring::Error::NoEntry => {
             Error::NotFound("The profile's keys are not in the keychain any more".into())
         }
+        keyring::Error::TooLong(..) => Error::invalid("sessionToken", TOKEN_TOO_LONG),
         other => Error::Keychain(format!("The system keychain is unavailable: {other}")),
     }
 }
 
 /// The keychain profiles of one user: a list file and one keychain item per profile.
 pub struct KeychainStore {
+    dir: PathBuf,
     list_file: PathBuf,
     service: String,
-}
-
-impl Default for KeychainStore {
-    fn default() -> Self {
-        let dir = dirs::config_dir()
-            .unwrap_or_else(std::env::temp_dir)
-            .join("gatehouse");
-        KeychainStore::new(&dir, SERVICE)
-    }
 }
 
 impl KeychainStore {
     pub fn new(config_dir: &Path, service: &str) -> KeychainStore {
         KeychainStore {
+            dir: config_dir.to_path_buf(),
             list_file: config_dir.join("profiles.json"),
             service: service.to_string(),
         }
@@ -200,13 +273,44 @@ impl KeychainStore {
         }
     }
 
+    fn io_error(&self, e: std::io::Error) -> Error {
+        Error::Io(format!("Cannot save {}: {e}", self.list_file.display()))
+    }
+
+    /// Holds the list for one read-modify-write: an exclusive lock on `profiles.json.lock`, shared
+    /// by the window and the command line, released when the returned file is dropped.
+    fn lock(&self) -> Result<File> {
+        create_private_dir(&self.dir).map_err(|e| self.io_error(e))?;
+        let file = private_file_options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join("profiles.json.lock"))
+            .map_err(|e| self.io_error(e))?;
+        make_private(&file)
+            .and_then(|_| file.lock())
+            .map_err(|e| self.io_error(e))?;
+        Ok(file)
+    }
+
+    /// Writes the list whole: a unique temp file beside it (0600, as tempfile makes them), synced,
+    /// then renamed over it, so a reader sees the old list or the new one and never half of one.
     fn write_list(&self, profiles: &[KeychainProfile]) -> Result<()> {
-        if let Some(dir) = self.list_file.parent() {
-            std::fs::create_dir_all(dir)?;
+        create_private_dir(&self.dir).map_err(|e| self.io_error(e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".profiles.json.")
+            .tempfile_in(&self.dir)
+            .map_err(|e| self.io_error(e))?;
+        tmp.write_all(&serde_json::to_vec_pretty(profiles)?)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| self.io_error(e))?;
+        tmp.persist(&self.list_file)
+            .map_err(|e| self.io_error(e.error))?;
+        // The rename itself is durable once the folder is synced (not possible on Windows).
+        #[cfg(unix)]
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
         }
-        let tmp = self.list_file.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(profiles)?)?;
-        std::fs::rename(&tmp, &self.list_file)?;
         Ok(())
     }
 
@@ -215,7 +319,7 @@ impl KeychainStore {
     }
 
     fn read_secret(&self, name: &str) -> Result<Secret> {
-        let raw = self.entry(name)?.get_password().map_err(keychain_error)?;
+        let raw = Zeroizing::new(self.entry(name)?.get_password().map_err(keychain_error)?);
         serde_json::from_str(&raw)
             .map_err(|_| Error::Keychain(format!("The keychain item of {name} is not Gatehouse's")))
     }
@@ -223,6 +327,7 @@ impl KeychainStore {
     /// Validates, stores the secret in the keychain, then the settings in the list. Nothing is
     /// stored when the input is invalid or the keychain refuses.
     pub fn save(&self, input: &ProfileInput) -> Result<KeychainProfile> {
+        let _lock = self.lock()?;
         let mut all = self.list()?;
         if let Some(e) = validate(input, &all).into_iter().next() {
             return Err(e);
@@ -230,7 +335,17 @@ impl KeychainStore {
         let name = input.name.trim().to_string();
         let original = input.original_name.clone().unwrap_or_else(|| name.clone());
         let secret = if input.access_key_id.trim().is_empty() && input.original_name.is_some() {
-            self.read_secret(&original)?
+            // The stored keys, with whatever the form gave anew.
+            let mut stored = self.read_secret(&original)?;
+            if let Some(new) = opt(&input.secret_access_key) {
+                stored.secret_access_key.zeroize();
+                stored.secret_access_key = new;
+            }
+            if let Some(new) = opt(&input.session_token) {
+                stored.session_token.zeroize();
+                stored.session_token = Some(new);
+            }
+            stored
         } else {
             Secret {
                 access_key_id: input.access_key_id.trim().to_string(),
@@ -238,6 +353,10 @@ impl KeychainStore {
                 session_token: opt(&input.session_token),
             }
         };
+        let json = Zeroizing::new(serde_json::to_string(&secret)?);
+        if !secret_fits(platform_limit(), &json) {
+            return Err(too_long(&secret));
+        }
         let profile = KeychainProfile {
             name: name.clone(),
             access_key_id_masked: mask_key_id(&secret.access_key_id),
@@ -248,7 +367,7 @@ impl KeychainStore {
             has_session_token: secret.session_token.is_some(),
         };
         self.entry(&name)?
-            .set_password(&serde_json::to_string(&secret)?)
+            .set_password(&json)
             .map_err(keychain_error)?;
         if original != name {
             let _ = self.entry(&original)?.delete_credential();
@@ -262,6 +381,7 @@ impl KeychainStore {
 
     /// Removes the keychain item and the profile from the list.
     pub fn delete(&self, name: &str) -> Result<()> {
+        let _lock = self.lock()?;
         let mut all = self.list()?;
         if !all.iter().any(|p| p.name == name) {
             return Err(Error::NotFound(format!("No keychain profile named {name}")));
@@ -274,18 +394,30 @@ impl KeychainStore {
         self.write_list(&all)
     }
 
-    /// The keys of a profile, for a session; they stay in memory.
+    /// The keys of a profile, for a session; they stay in memory. A profile whose settings were
+    /// edited by hand to send the keys over plain HTTP to another machine is refused.
     pub fn keys(&self, name: &str) -> Result<StaticKeys> {
         let profile = self
             .list()?
             .into_iter()
             .find(|p| p.name == name)
             .ok_or_else(|| Error::NotFound(format!("No keychain profile named {name}")))?;
-        let secret = self.read_secret(name)?;
+        if let Some(url) = &profile.endpoint_url {
+            check_endpoint_url(url).map_err(|why| {
+                Error::invalid(
+                    "endpointUrl",
+                    format!(
+                        "Keychain profile {name} is not used: its endpoint {url} is refused. {why}"
+                    ),
+                )
+            })?;
+        }
+        let mut secret = self.read_secret(name)?;
+        // Moved, not copied: the emptied Secret is wiped on drop, StaticKeys wipes the rest.
         Ok(StaticKeys {
-            access_key_id: secret.access_key_id,
-            secret_access_key: secret.secret_access_key,
-            session_token: secret.session_token,
+            access_key_id: std::mem::take(&mut secret.access_key_id),
+            secret_access_key: std::mem::take(&mut secret.secret_access_key),
+            session_token: secret.session_token.take(),
             endpoint_url: profile.endpoint_url,
             role_arn: profile.role_arn,
             external_id: profile.external_id,

@@ -187,10 +187,33 @@ impl Warning {
     }
 }
 
+/// A method an undo leaves alone, and why: someone changed it since the apply, or it is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedItem {
+    pub path: String,
+    pub verb: String,
+    /// What AWS holds now; None when the method no longer exists.
+    pub found: Option<MethodState>,
+    /// The state the undo would have restored.
+    pub restore: MethodState,
+    /// "changed since the apply: now AWS_IAM", "no longer exists".
+    pub reason: String,
+}
+
+impl SkippedItem {
+    pub fn key(&self) -> String {
+        format!("{} {}", self.verb, self.path)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub items: Vec<PlanItem>,
+    /// Methods an undo leaves alone (empty for protect and unprotect).
+    #[serde(default)]
+    pub skipped: Vec<SkippedItem>,
     pub warnings: Vec<Warning>,
     /// What the methods become, in words: "Cognito · PetsPool [pets/read]", "Open".
     pub description: String,
@@ -306,36 +329,79 @@ pub fn plan(
     };
     Ok(Plan {
         items,
+        skipped: vec![],
         warnings,
         description,
     })
 }
 
-/// Plans a return to given states (undo): each method goes back to its own `before`.
-pub fn plan_restore(methods: &[Method], restore: &[(String, MethodState)]) -> Result<Plan> {
+/// One method an apply may have changed: its state before, and what the apply set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoEntry {
+    pub key: String,
+    pub before: MethodState,
+    pub planned: MethodState,
+}
+
+/// Plans an undo: a method goes back to its `before` only while AWS still holds what the apply
+/// set. One that someone changed since is skipped (unless `force`), one that is already back is
+/// left unchanged, one that no longer exists is skipped even with `force`.
+pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan {
     let by_key: HashMap<String, &Method> = methods.iter().map(|m| (m.key(), m)).collect();
     let mut items = Vec::new();
-    for (key, state) in restore {
-        let m = by_key.get(key).ok_or_else(|| {
-            Error::NotFound(format!(
-                "{key} no longer exists in the API; it cannot be restored"
-            ))
-        })?;
-        let before = MethodState::of(m);
-        items.push(PlanItem {
-            resource_id: m.resource_id.clone(),
-            path: m.path.clone(),
-            verb: m.verb.clone(),
-            ops: patch_ops(&before, state),
-            before,
-            after: state.clone(),
-        });
+    let mut skipped = Vec::new();
+    for e in entries {
+        let (verb, path) = e.key.split_once(' ').unwrap_or((e.key.as_str(), ""));
+        let Some(m) = by_key.get(&e.key) else {
+            skipped.push(SkippedItem {
+                path: path.to_string(),
+                verb: verb.to_string(),
+                found: None,
+                restore: e.before.clone(),
+                reason: "no longer exists".to_string(),
+            });
+            continue;
+        };
+        let now = MethodState::of(m);
+        if now.same_as(&e.before) || now.same_as(&e.planned) || force {
+            items.push(PlanItem {
+                resource_id: m.resource_id.clone(),
+                path: m.path.clone(),
+                verb: m.verb.clone(),
+                ops: patch_ops(&now, &e.before),
+                before: now,
+                after: e.before.clone(),
+            });
+        } else {
+            skipped.push(SkippedItem {
+                path: m.path.clone(),
+                verb: m.verb.clone(),
+                reason: format!("changed since the apply: now {}", state_code(&now)),
+                found: Some(now),
+                restore: e.before.clone(),
+            });
+        }
     }
-    Ok(Plan {
+    Plan {
         items,
+        skipped,
         warnings: vec![],
         description: "the previous states".to_string(),
-    })
+    }
+}
+
+/// A state as AWS names it: "AWS_IAM", "COGNITO_USER_POOLS abc123 [pets/read]".
+pub fn state_code(s: &MethodState) -> String {
+    let mut text = s.authorization_type.clone();
+    if let Some(id) = &s.authorizer_id {
+        if s.uses_authorizer() {
+            text.push_str(&format!(" {id}"));
+        }
+    }
+    if !s.scopes.is_empty() {
+        text.push_str(&format!(" [{}]", s.scopes.join(" ")));
+    }
+    text
 }
 
 /// "get  /pets" → "GET /pets": verbs are upper case, one space.

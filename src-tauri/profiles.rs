@@ -119,14 +119,3 @@ pub fn plain_source(profile: &ProfileRef) -> Option<Source> {
         ProfileRef::Keychain(_) => None,
     }
 }
-
-/// `AKIA…WXYZ`: enough to recognise a key, not enough to use it.
-pub fn mask_key_id(key_id: &str) -> String {
-    let chars: Vec<char> = key_id.chars().collect();
-    if chars.len() <= 8 {
-        return "…".to_string();
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}

@@ -2,9 +2,11 @@
 
 use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway::{self, Stage};
+use crate::aws::session::Session;
 use crate::core::{Core, Ctx};
 use crate::error::{Error, Result};
 use crate::journal::{self, ApplyHeader, ApplySummary, Record};
+use crate::lock::{self, ApiLock};
 use crate::model::{Authorizer, Method};
 use crate::plan::{self, AuthorizerInput, Plan, Target};
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,22 @@ pub struct Deployment {
 }
 
 impl Core {
-    /// Creates a Cognito authorizer for a pool (whose region may differ from the API's).
+    /// Takes the writer lock of an API for a whole use case (a `protect` that may create an
+    /// authorizer, then apply, then deploy); refused at once when another Gatehouse holds it.
+    pub async fn lock_api(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        api_name: &str,
+        action: &str,
+    ) -> Result<ApiLock> {
+        let session = self.session(ctx).await?;
+        let key = format!("{} {api_id}", session.quota_key().await?);
+        lock::acquire(&self.journal_dir, &key, api_name, action, None)
+    }
+
+    /// Creates a Cognito authorizer for a pool (whose region may differ from the API's), under
+    /// the API's writer lock (`held` when the caller has it already).
     pub async fn create_authorizer(
         &self,
         ctx: &Ctx,
@@ -39,6 +56,7 @@ impl Core {
         pool_region: &str,
         pool_id: &str,
         input: &AuthorizerInput,
+        held: Option<&ApiLock>,
     ) -> Result<Authorizer> {
         if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
             return Err(e);
@@ -48,7 +66,11 @@ impl Core {
         }
         let arn = self.pool_arn(ctx, pool_region, pool_id).await?;
         let session = self.session(ctx).await?;
-        gateway::create_authorizer(&session, api_id, input, &arn).await
+        let _own = match held {
+            Some(_) => None,
+            None => Some(self.lock_api(ctx, api_id, api_id, "apply").await?),
+        };
+        apply::create_authorizer(&session, api_id, input, &arn).await
     }
 
     pub async fn update_authorizer(
@@ -134,10 +156,11 @@ impl Core {
         let plan = self
             .plan(ctx, &req.api_id, &req.methods, &req.target)
             .await?;
-        self.apply_plan(ctx, req, &plan, pace, progress).await
+        self.apply_plan(ctx, req, &plan, pace, progress, None).await
     }
 
-    /// Applies a plan just made from AWS's current state, journaled.
+    /// Applies a plan just made from AWS's current state, journaled, under the API's writer lock
+    /// (`held` when the caller has it already).
     pub async fn apply_plan(
         &self,
         ctx: &Ctx,
@@ -145,6 +168,7 @@ impl Core {
         plan: &Plan,
         pace: Pace,
         progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+        held: Option<&ApiLock>,
     ) -> Result<ApplyReport> {
         if !plan.warnings.is_empty() && !req.accept_warnings {
             let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
@@ -157,7 +181,27 @@ impl Core {
         let description = plan.description.clone();
         let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
         let session = self.session(ctx).await?;
+        let _own = match held {
+            Some(lock) => {
+                lock.set_apply(&header.id, action)?;
+                None
+            }
+            None => Some(self.lock(&session, &header, action).await?),
+        };
         apply::apply(&session, &self.journal_dir, header, plan, pace, progress).await
+    }
+
+    /// The API's writer lock, taken for an apply or an undo; refused at once when another
+    /// Gatehouse (window or command line) writes to the same API.
+    async fn lock(&self, session: &Session, header: &ApplyHeader, action: &str) -> Result<ApiLock> {
+        let key = format!("{} {}", session.quota_key().await?, header.api_id);
+        lock::acquire(
+            &self.journal_dir,
+            &key,
+            &header.api_name,
+            action,
+            Some(&header.id),
+        )
     }
 
     fn header(
@@ -182,11 +226,19 @@ impl Core {
         }
     }
 
+    /// Every apply, newest first, each saying whether it is running now and whether it can be
+    /// undone.
     pub fn history(&self) -> Result<Vec<ApplySummary>> {
-        journal::list(&self.journal_dir)
+        let running = lock::running(&self.journal_dir);
+        let mut all = journal::list(&self.journal_dir)?;
+        for a in &mut all {
+            a.running = !a.finished && running.contains(&a.header.id);
+            a.can_undo = !a.running && a.undoable();
+        }
+        Ok(all)
     }
 
-    /// The last apply, or the named one, for `gatehouse undo`.
+    /// The last apply that can be undone, or the named one, for `gatehouse undo`.
     pub fn find_apply(&self, id: Option<&str>) -> Result<ApplySummary> {
         let all = self.history()?;
         match id {
@@ -201,22 +253,62 @@ impl Core {
         }
     }
 
-    /// Restores every method an apply changed to its previous state — also an apply that was
-    /// interrupted — with the profile and region it was made with.
+    /// Why an apply cannot be undone, if it cannot.
+    fn check_undoable(summary: &ApplySummary) -> Result<()> {
+        let id = &summary.header.id;
+        if summary.running {
+            return Err(Error::Busy(format!(
+                "Apply {id} is still running; undo it once it has finished"
+            )));
+        }
+        if summary.header.action == "undo" {
+            return Err(Error::invalid(
+                "apply",
+                format!(
+                    "{id} is an undo; it cannot itself be undone (apply the change again instead)"
+                ),
+            ));
+        }
+        if let Some(by) = &summary.undone_by {
+            return Err(Error::invalid(
+                "apply",
+                format!("Apply {id} was already undone (by {by})"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The preview of an undo: what would be restored, and what is left alone and why.
+    pub async fn plan_undo(&self, apply_id: &str, force: bool) -> Result<(ApplySummary, Plan)> {
+        let summary = self.find_apply(Some(apply_id))?;
+        Self::check_undoable(&summary)?;
+        let session = self.session(&Self::ctx_of(&summary)).await?;
+        let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
+        let plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
+        Ok((summary, plan))
+    }
+
+    fn ctx_of(summary: &ApplySummary) -> Ctx {
+        Ctx {
+            profile: summary.header.profile.clone(),
+            region: summary.header.region.clone(),
+        }
+    }
+
+    /// Restores the methods an apply changed to their previous states — also an apply that was
+    /// interrupted — with the profile and region it was made with. A method someone changed
+    /// since the apply is left alone and reported skipped, unless `force`.
     pub async fn undo(
         &self,
         apply_id: &str,
+        force: bool,
         pace: Pace,
         progress: &(dyn Fn(ApplyEvent) + Send + Sync),
     ) -> Result<ApplyReport> {
         let summary = self.find_apply(Some(apply_id))?;
-        let ctx = Ctx {
-            profile: summary.header.profile.clone(),
-            region: summary.header.region.clone(),
-        };
+        Self::check_undoable(&summary)?;
+        let ctx = Self::ctx_of(&summary);
         let session = self.session(&ctx).await?;
-        let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
-        let plan = plan::plan_restore(&methods, &journal::undo_targets(&summary))?;
         let header = self.header(
             &ctx,
             &summary.header.api_id,
@@ -225,6 +317,10 @@ impl Core {
             format!("previous states (undo of {apply_id})"),
             Some(apply_id.to_string()),
         );
+        let _lock = self.lock(&session, &header, "undo").await?;
+        // Planned under the lock, from AWS's current state.
+        let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
+        let plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
         apply::apply(&session, &self.journal_dir, header, &plan, pace, progress).await
     }
 
@@ -248,12 +344,14 @@ impl Core {
     }
 
     /// One CreateDeployment (paced to 1 per 5 s); the applies it made live are marked deployed.
+    /// Under the API's writer lock (`held` when the caller has it already).
     pub async fn deploy(
         &self,
         ctx: &Ctx,
         api_id: &str,
         stage: &str,
         description: &str,
+        held: Option<&ApiLock>,
     ) -> Result<Deployment> {
         let stage = stage.trim();
         if stage.is_empty()
@@ -267,11 +365,20 @@ impl Core {
             ));
         }
         let session = self.session(ctx).await?;
+        let _own = match held {
+            Some(_) => None,
+            None => {
+                let api_name = self
+                    .history()?
+                    .into_iter()
+                    .find(|a| a.header.api_id == api_id)
+                    .map(|a| a.header.api_name)
+                    .unwrap_or_else(|| api_id.to_string());
+                Some(self.lock_api(ctx, api_id, &api_name, "deploy").await?)
+            }
+        };
         let pending = self.undeployed(ctx, api_id)?;
-        let id = self
-            .deploys
-            .deploy(&session, api_id, stage, description)
-            .await?;
+        let id = apply::deploy(&session, &self.journal_dir, api_id, stage, description).await?;
         for a in pending {
             journal::append(
                 &self.journal_dir,

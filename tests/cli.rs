@@ -2,71 +2,11 @@
 
 mod common;
 
+use common::cli::{cmd, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
 use common::Sandbox;
-use serde_json::{json, Value};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-const SCENARIO: &str = "GET /pets,PURCHASE /pets,POST /purchase";
-
-fn cmd(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
-    sb.gatehouse(home, args)
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd(sb, home, args).output().unwrap();
-    Run {
-        status: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into(),
-        stderr: String::from_utf8_lossy(&stderr).into(),
-    }
-}
-
-/// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 ARGS…`
-fn protect_pets(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
-    let base = [
-        "protect",
-        "--api",
-        "SecurePets",
-        "--pool",
-        "PetsPool",
-        "--pool-region",
-        "eu-west-1",
-    ];
-    run(sb, home, &[&base[..], args].concat())
-}
-
-fn seeded() -> (Sandbox, tempfile::TempDir, String) {
-    let sb = Sandbox::start();
-    let seed = sb.seed();
-    let id = seed["apis"]["SecurePets"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (sb, tempfile::tempdir().unwrap(), id)
-}
+use serde_json::json;
+use std::process::Stdio;
+use std::time::Duration;
 
 #[test]
 fn audit_before_and_after_the_seed_scenario_in_one_line() {
@@ -436,26 +376,7 @@ fn an_apply_killed_midway_is_undone_after_restart() {
     .stderr(Stdio::null())
     .spawn()
     .unwrap();
-    let journal_dir = h.join("data/gatehouse/journal");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let sent = std::fs::read_dir(&journal_dir)
-            .ok()
-            .and_then(|mut d| d.next())
-            .and_then(|e| e.ok())
-            .map(|e| {
-                std::fs::read_to_string(e.path())
-                    .unwrap_or_default()
-                    .matches("\"after\"")
-                    .count()
-            })
-            .unwrap_or(0);
-        if sent >= 10 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the apply never got going");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_outcomes(h, 10, Duration::from_secs(30));
     child.kill().unwrap();
     child.wait().unwrap();
     let mid = sb.aws_state(&api);

@@ -29,15 +29,20 @@ fn fastrand_suffix() -> String {
     )
 }
 
+/// A form changed by `f`: ProfileInput wipes itself on drop, so `..base` cannot build one.
+fn with(mut p: ProfileInput, f: impl FnOnce(&mut ProfileInput)) -> ProfileInput {
+    f(&mut p);
+    p
+}
+
 fn input(name: &str, endpoint: &str) -> ProfileInput {
-    ProfileInput {
-        name: name.into(),
-        access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-        secret_access_key: SECRET.into(),
-        region: "us-east-1".into(),
-        endpoint_url: endpoint.into(),
-        ..Default::default()
-    }
+    with(ProfileInput::default(), |p| {
+        p.name = name.into();
+        p.access_key_id = "AKIAIOSFODNN7EXAMPLE".into();
+        p.secret_access_key = SECRET.into();
+        p.region = "us-east-1".into();
+        p.endpoint_url = endpoint.into();
+    })
 }
 
 /// What `secret-tool` finds for the item, as a user would look it up.
@@ -95,12 +100,11 @@ fn save_list_load_update_delete_round_trip_through_the_keychain() {
     );
 
     // Edit: rename and change the region, keys kept (secret left empty).
-    let edit = ProfileInput {
-        original_name: Some("work".into()),
-        name: "work-eu".into(),
-        region: "eu-west-1".into(),
-        ..Default::default()
-    };
+    let edit = with(ProfileInput::default(), |p| {
+        p.original_name = Some("work".into());
+        p.name = "work-eu".into();
+        p.region = "eu-west-1".into();
+    });
     let edited = s.save(&edit).unwrap();
     assert_eq!(edited.region.as_deref(), Some("eu-west-1"));
     assert_eq!(s.keys("work-eu").unwrap().secret_access_key, SECRET);
@@ -135,56 +139,37 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_stored() {
     let (s, service) = store(dir.path());
     s.save(&input("taken", "")).unwrap();
     let cases: Vec<(ProfileInput, &str)> = vec![
-        (
-            ProfileInput {
-                name: "".into(),
-                ..input("x", "")
-            },
-            "name",
-        ),
+        (with(input("x", ""), |p| p.name = "".into()), "name"),
         (input("taken", ""), "name"),
         (
-            ProfileInput {
-                access_key_id: "AKIA-short".into(),
-                ..input("x1", "")
-            },
+            with(input("x1", ""), |p| p.access_key_id = "AKIA-short".into()),
             "accessKeyId",
         ),
         (
-            ProfileInput {
-                access_key_id: "A".repeat(129),
-                ..input("x2", "")
-            },
+            with(input("x2", ""), |p| p.access_key_id = "A".repeat(129)),
             "accessKeyId",
         ),
         (
-            ProfileInput {
-                secret_access_key: " ".into(),
-                ..input("x3", "")
-            },
+            with(input("x3", ""), |p| p.secret_access_key = " ".into()),
             "secretAccessKey",
         ),
         (input("x4", "ftp://example.com"), "endpointUrl"),
         (input("x5", "localhost:4566"), "endpointUrl"),
+        (input("x9", "http://example.com"), "endpointUrl"),
         (
-            ProfileInput {
-                role_arn: "arn:aws:iam::123:role/x".into(),
-                ..input("x6", "")
-            },
+            with(input("x6", ""), |p| {
+                p.role_arn = "arn:aws:iam::123:role/x".into()
+            }),
             "roleArn",
         ),
         (
-            ProfileInput {
-                role_arn: "arn:aws:s3:::bucket".into(),
-                ..input("x7", "")
-            },
+            with(input("x7", ""), |p| {
+                p.role_arn = "arn:aws:s3:::bucket".into()
+            }),
             "roleArn",
         ),
         (
-            ProfileInput {
-                region: "Europe".into(),
-                ..input("x8", "")
-            },
+            with(input("x8", ""), |p| p.region = "Europe".into()),
             "region",
         ),
     ];
@@ -201,10 +186,9 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_stored() {
         }
     }
     assert_eq!(s.list().unwrap().len(), 1);
-    let ok = ProfileInput {
-        role_arn: "arn:aws:iam::123456789012:role/Deploy".into(),
-        ..input("ok", "https://localhost:4566/")
-    };
+    let ok = with(input("ok", "https://localhost:4566/"), |p| {
+        p.role_arn = "arn:aws:iam::123456789012:role/Deploy".into()
+    });
     s.save(&ok).unwrap();
     s.delete("ok").unwrap();
     s.delete("taken").unwrap();
@@ -225,11 +209,10 @@ async fn a_keychain_profile_drives_real_calls_and_can_assume_a_role() {
     let apis = gateway::list_apis(&session).await.unwrap();
     assert!(apis.iter().any(|a| a.name == "SecurePets"));
 
-    let role = ProfileInput {
-        role_arn: "arn:aws:iam::123456789012:role/GatehouseAdmin".into(),
-        external_id: "ext-42".into(),
-        ..input("sandbox-role", &sb.url)
-    };
+    let role = with(input("sandbox-role", &sb.url), |p| {
+        p.role_arn = "arn:aws:iam::123456789012:role/GatehouseAdmin".into();
+        p.external_id = "ext-42".into();
+    });
     s.save(&role).unwrap();
     let session = Session::open(Source::Keys(s.keys("sandbox-role").unwrap()), "us-east-1")
         .await
@@ -279,4 +262,120 @@ fn the_command_line_uses_keychain_profiles_by_name() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains(SECRET));
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_profile_list_is_private_even_where_an_older_version_left_it_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/gatehouse");
+    let (s, _) = store(&config);
+    s.save(&input("private", "")).unwrap();
+    assert_eq!(mode(&config), 0o700, "the config folder");
+    assert_eq!(mode(&config.join("profiles.json")), 0o600, "profiles.json");
+    assert_eq!(mode(&config.join("profiles.json.lock")), 0o600, "its lock");
+    let names: Vec<String> = std::fs::read_dir(&config)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names.len(), 2, "no temp file left behind: {names:?}");
+
+    // As an older Gatehouse (or a umask of 000) left them: readable by everyone.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let list = config.join("profiles.json");
+    std::fs::set_permissions(&list, std::fs::Permissions::from_mode(0o644)).unwrap();
+    s.delete("private").unwrap();
+    assert_eq!(mode(&config), 0o700);
+    assert_eq!(mode(&list), 0o600);
+}
+
+#[test]
+fn two_writers_at_once_lose_no_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, service) = store(dir.path());
+    let s = std::sync::Arc::new(s);
+    let writers: Vec<_> = (0..4)
+        .map(|i| {
+            let s = s.clone();
+            std::thread::spawn(move || s.save(&input(&format!("w{i}"), "")).unwrap())
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let names: Vec<String> = s.list().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["w0", "w1", "w2", "w3"]);
+    // A second store on the same folder (another process) waits for the lock in the same way.
+    let other = KeychainStore::new(dir.path(), &service);
+    for name in names {
+        other.delete(&name).unwrap();
+    }
+    assert!(s.list().unwrap().is_empty());
+}
+
+#[test]
+fn a_profile_edited_by_hand_to_plain_http_elsewhere_is_refused_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, _) = store(dir.path());
+    s.save(&input("handmade", "http://localhost:4566")).unwrap();
+    assert!(s.keys("handmade").is_ok());
+    let list = dir.path().join("profiles.json");
+    let text = std::fs::read_to_string(&list).unwrap();
+    std::fs::write(
+        &list,
+        text.replace("http://localhost:4566", "http://example.com"),
+    )
+    .unwrap();
+    let err = s.keys("handmade").unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+    assert!(message.contains("handmade"), "{message}");
+    assert!(message.contains("http://example.com"), "{message}");
+    assert!(message.contains("use https://"), "{message}");
+    s.delete("handmade").unwrap();
+}
+
+#[test]
+fn moving_a_profile_to_another_endpoint_needs_the_secret_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, _) = store(dir.path());
+    s.save(&input("mover", "http://localhost:4566")).unwrap();
+    let move_it = |secret: &str| {
+        with(ProfileInput::default(), |p| {
+            p.original_name = Some("mover".into());
+            p.name = "mover".into();
+            p.endpoint_url = "https://gateway.example.com".into();
+            p.secret_access_key = secret.into();
+        })
+    };
+    let err = s.save(&move_it("")).unwrap_err();
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(json["field"], "secretAccessKey", "{err}");
+    assert!(err
+        .to_string()
+        .contains("Enter the secret access key again"));
+    assert_eq!(
+        s.list().unwrap()[0].endpoint_url.as_deref(),
+        Some("http://localhost:4566"),
+        "nothing changed"
+    );
+
+    // The secret alone is enough: the stored key ID is kept.
+    let moved = s.save(&move_it("a-new-secret-for-the-new-place")).unwrap();
+    assert_eq!(
+        moved.endpoint_url.as_deref(),
+        Some("https://gateway.example.com")
+    );
+    assert_eq!(moved.access_key_id_masked, "AKIA…MPLE");
+    let keys = s.keys("mover").unwrap();
+    assert_eq!(keys.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(keys.secret_access_key, "a-new-secret-for-the-new-place");
+    s.delete("mover").unwrap();
 }

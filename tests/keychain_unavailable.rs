@@ -18,12 +18,11 @@ async fn keychain_unavailable_is_said_plainly_and_file_profiles_still_list() {
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"));
 
     let store = KeychainStore::new(dir.path(), "gatehouse-unavailable-test");
-    let input = ProfileInput {
-        name: "work".into(),
-        access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-        secret_access_key: "secret".into(),
-        ..Default::default()
-    };
+    // ProfileInput wipes itself on drop, so it is filled in field by field.
+    let mut input = ProfileInput::default();
+    input.name = "work".into();
+    input.access_key_id = "AKIAIOSFODNN7EXAMPLE".into();
+    input.secret_access_key = "secret".into();
     let err = store.save(&input).unwrap_err();
     assert!(matches!(err, Error::Keychain(_)), "{err:?}");
     assert!(err.to_string().contains("keychain is unavailable"), "{err}");

@@ -5,7 +5,7 @@ mod common;
 
 use common::sandbox::session;
 use common::Sandbox;
-use gatehouse::apply::{self, ApplyEvent, ApplyReport, DeployPacer, Pace};
+use gatehouse::apply::{self, ApplyEvent, ApplyReport, Pace};
 use gatehouse::aws::gateway;
 use gatehouse::aws::session::Session;
 use gatehouse::error::Error;
@@ -43,7 +43,7 @@ async fn pets_pool_authorizer(
         client_id_regex: regex.into(),
         ttl_seconds: 120,
     };
-    gateway::create_authorizer(s, api_id, &input, arn)
+    apply::create_authorizer(s, api_id, &input, arn)
         .await
         .unwrap()
 }
@@ -159,8 +159,7 @@ async fn seed_scenario_protects_three_methods_and_aws_holds_what_was_asked() {
     // Deploy: one CreateDeployment on prod.
     let before = gateway::list_stages(&s, api).await.unwrap();
     sb.reset_stats();
-    let id = DeployPacer::default()
-        .deploy(&s, api, "prod", "protect pets")
+    let id = apply::deploy(&s, dir.path(), api, "prod", "protect pets")
         .await
         .unwrap();
     assert_eq!(sb.calls("apigateway", "CreateDeployment"), 1);
@@ -248,7 +247,10 @@ async fn with_injected_failures_every_method_ends_changed_or_failed_and_retry_fi
                     "{e}"
                 );
             }
-            Outcome::Unchanged => panic!("nothing was already protected"),
+            other => panic!(
+                "{}: {other:?}: nothing was already protected or left alone",
+                r.key
+            ),
         }
     }
     // "Retry failed": only the failed ones, with retries, still under 10% failures.
@@ -286,7 +288,7 @@ async fn undo_restores_the_exact_previous_states() {
 
     let summary = journal::list(dir.path()).unwrap().remove(0);
     let now = gateway::list_methods(&s, api).await.unwrap();
-    let undo = plan::plan_restore(&now, &journal::undo_targets(&summary)).unwrap();
+    let undo = plan::plan_undo(&now, &journal::undo_entries(&summary), false);
     let h = header(api, "undo", Some(summary.header.id.clone()));
     let r = apply::apply(&s, dir.path(), h, &undo, Pace::default(), &|_| {})
         .await
@@ -332,8 +334,8 @@ print(api)
     );
     let api = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let s = session(&sb.url, "us-east-1").await;
-    let err = DeployPacer::default()
-        .deploy(&s, &api, "prod", "")
+    let dir = tempfile::tempdir().unwrap();
+    let err = apply::deploy(&s, dir.path(), &api, "prod", "")
         .await
         .unwrap_err();
     match &err {

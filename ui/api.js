@@ -60,7 +60,8 @@ export const planChanges = (ctx, apiId, methods, target) => invoke("plan_changes
 export const applyChanges = (ctx, request, onEvent) =>
   invoke("apply_changes", { ctx, request, onEvent: new Channel(onEvent) });
 export const listHistory = () => invoke("list_history");
-export const undoApply = (applyId, onEvent) => invoke("undo_apply", { applyId, onEvent: new Channel(onEvent) });
+export const planUndo = (applyId, force) => invoke("plan_undo", { applyId, force });
+export const undoApply = (applyId, force, onEvent) => invoke("undo_apply", { applyId, force, onEvent: new Channel(onEvent) });
 export const listStages = (ctx, apiId) => invoke("list_stages", { ctx, apiId });
 export const undeployed = (ctx, apiId) => invoke("undeployed", { ctx, apiId });
 export const deployApi = (ctx, apiId, stage, description) => invoke("deploy_api", { ctx, apiId, stage, description });

@@ -112,26 +112,63 @@ pub(crate) fn authorizer_from_sdk(a: &aws_sdk_apigateway::types::Authorizer) -> 
     authorizer_from!(a)
 }
 
-/// An UpdateMethod that failed: the error, and whether another attempt may succeed.
+/// A write that failed: the error, and whether another attempt may succeed.
 #[derive(Debug)]
 pub struct CallFailure {
     pub error: crate::error::Error,
     /// Throttled (429), a 5xx, or no answer: worth another attempt after a pause.
     pub retryable: bool,
-    /// The change may have been applied even so (5xx, timeout): re-read before trying again.
+    /// The change may have been applied even so (5xx, timeout): look before trying again.
     pub ambiguous: bool,
     pub throttled: bool,
 }
 
-/// One UpdateMethod with the given patch operations. The SDK's own retries are off for it: the
-/// apply paces and retries itself, so that it can count, journal and re-read.
+/// Sorts a failed write by what may be done next. Credentials that are refused or gone are
+/// never retried: every further call would fail the same way.
+fn call_failure<E>(
+    session: &Session,
+    err: aws_sdk_apigateway::error::SdkError<E, aws_sdk_apigateway::config::http::HttpResponse>,
+) -> CallFailure
+where
+    E: aws_sdk_apigateway::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    let is_service = matches!(err, aws_sdk_apigateway::error::SdkError::ServiceError(_));
+    let error = session.map_err(err);
+    if error.is_credentials() {
+        return CallFailure {
+            error,
+            retryable: false,
+            ambiguous: false,
+            throttled: false,
+        };
+    }
+    let throttled = status == Some(429) || error.code() == Some("TooManyRequestsException");
+    let server = status.is_some_and(|s| s >= 500);
+    let no_answer = !is_service;
+    CallFailure {
+        retryable: throttled || server || no_answer,
+        ambiguous: server || no_answer,
+        throttled,
+        error,
+    }
+}
+
+/// The SDK's own retries are off for writes: Gatehouse paces and retries them itself, so that it
+/// can count, journal, and look before sending again after an ambiguous failure.
+fn no_retries() -> aws_sdk_apigateway::config::Builder {
+    aws_sdk_apigateway::config::Builder::default()
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+}
+
+/// One UpdateMethod with the given patch operations; AWS's answer: the method's state after it.
 pub async fn update_method(
     session: &Session,
     api_id: &str,
     resource_id: &str,
     verb: &str,
     ops: &[crate::plan::PatchOp],
-) -> std::result::Result<(), CallFailure> {
+) -> std::result::Result<crate::plan::MethodState, CallFailure> {
     use aws_sdk_apigateway::types::{Op, PatchOperation};
     let patch: Vec<PatchOperation> = ops
         .iter()
@@ -143,7 +180,7 @@ pub async fn update_method(
                 .build()
         })
         .collect();
-    let result = session
+    let m = session
         .gateway
         .update_method()
         .rest_api_id(api_id)
@@ -151,29 +188,15 @@ pub async fn update_method(
         .http_method(verb)
         .set_patch_operations(Some(patch))
         .customize()
-        .config_override(
-            aws_sdk_apigateway::config::Builder::default()
-                .retry_config(aws_config::retry::RetryConfig::disabled()),
-        )
+        .config_override(no_retries())
         .send()
-        .await;
-    match result {
-        Ok(_) => Ok(()),
-        Err(err) => {
-            let status = err.raw_response().map(|r| r.status().as_u16());
-            let is_service = matches!(err, aws_sdk_apigateway::error::SdkError::ServiceError(_));
-            let error = session.map_err(err);
-            let throttled = status == Some(429) || error.code() == Some("TooManyRequestsException");
-            let server = status.is_some_and(|s| s >= 500);
-            let no_answer = !is_service && !matches!(error, crate::error::Error::NoCredentials(_));
-            Err(CallFailure {
-                retryable: throttled || server || no_answer,
-                ambiguous: server || no_answer,
-                throttled,
-                error,
-            })
-        }
-    }
+        .await
+        .map_err(|e| call_failure(session, e))?;
+    Ok(crate::plan::MethodState {
+        authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
+        authorizer_id: m.authorizer_id().map(str::to_string),
+        scopes: m.authorization_scopes().to_vec(),
+    })
 }
 
 /// One method's protection as AWS holds it now.
@@ -199,12 +222,14 @@ pub async fn method_state(
     })
 }
 
+/// One CreateAuthorizer, not retried by the SDK: after an ambiguous failure the caller looks at
+/// what exists before sending again (the default quota is 10 authorizers per API).
 pub async fn create_authorizer(
     session: &Session,
     api_id: &str,
     input: &crate::plan::AuthorizerInput,
     pool_arn: &str,
-) -> Result<Authorizer> {
+) -> std::result::Result<Authorizer, CallFailure> {
     let regex = input.client_id_regex.trim();
     let out = session
         .gateway
@@ -216,9 +241,11 @@ pub async fn create_authorizer(
         .identity_source(input.identity_source.trim())
         .set_identity_validation_expression((!regex.is_empty()).then(|| regex.to_string()))
         .authorizer_result_ttl_in_seconds(input.ttl_seconds)
+        .customize()
+        .config_override(no_retries())
         .send()
         .await
-        .map_err(|e| session.map_err(e))?;
+        .map_err(|e| call_failure(session, e))?;
     Ok(authorizer_from!(out))
 }
 
@@ -326,21 +353,49 @@ pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> 
     Ok(stages)
 }
 
-/// One CreateDeployment to `stage` (created when it does not exist); the deployment's id.
+/// The deployment a stage serves now; None when the stage does not exist yet.
+pub async fn stage_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+) -> Result<Option<String>> {
+    match session
+        .gateway
+        .get_stage()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .send()
+        .await
+    {
+        Ok(s) => Ok(s.deployment_id().map(str::to_string)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(session.map_err(e)),
+    }
+}
+
+/// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
+/// after an ambiguous failure the caller looks at the stage before sending again.
 pub async fn create_deployment(
     session: &Session,
     api_id: &str,
     stage: &str,
     description: &str,
-) -> Result<String> {
+) -> std::result::Result<String, CallFailure> {
     let out = session
         .gateway
         .create_deployment()
         .rest_api_id(api_id)
         .stage_name(stage)
         .set_description((!description.trim().is_empty()).then(|| description.trim().to_string()))
+        .customize()
+        .config_override(no_retries())
         .send()
         .await
-        .map_err(|e| session.map_err(e))?;
+        .map_err(|e| call_failure(session, e))?;
     Ok(out.id().unwrap_or_default().to_string())
 }

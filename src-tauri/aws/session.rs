@@ -1,6 +1,7 @@
 //! A session: one profile and one region, with its SDK clients built once and reused.
 
 use crate::error::Error;
+use crate::model::mask_key_id;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -8,6 +9,7 @@ use aws_credential_types::Credentials;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::Mutex;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Where a session's credentials come from.
 pub enum Source {
@@ -19,8 +21,8 @@ pub enum Source {
     Keys(StaticKeys),
 }
 
-/// Keys for a session. Debug never prints the secret.
-#[derive(Clone)]
+/// Keys for a session: wiped from memory when dropped, never cloned; Debug never prints the secret.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct StaticKeys {
     pub access_key_id: String,
     pub secret_access_key: String,
@@ -33,10 +35,7 @@ pub struct StaticKeys {
 impl std::fmt::Debug for StaticKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaticKeys")
-            .field(
-                "access_key_id",
-                &crate::profiles::mask_key_id(&self.access_key_id),
-            )
+            .field("access_key_id", &mask_key_id(&self.access_key_id))
             .field("endpoint_url", &self.endpoint_url)
             .field("role_arn", &self.role_arn)
             .finish_non_exhaustive()
@@ -49,6 +48,7 @@ pub struct Session {
     pub gateway: aws_sdk_apigateway::Client,
     pub sts: aws_sdk_sts::Client,
     cognito: Mutex<HashMap<String, aws_sdk_cognitoidentityprovider::Client>>,
+    account: tokio::sync::OnceCell<String>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -78,6 +78,7 @@ impl Session {
             gateway: aws_sdk_apigateway::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             cognito: Mutex::new(HashMap::new()),
+            account: tokio::sync::OnceCell::new(),
             config,
         }
     }
@@ -94,6 +95,33 @@ impl Session {
                 aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
             })
             .clone()
+    }
+
+    /// The endpoint set for this session (a profile's endpoint_url, AWS_ENDPOINT_URL), if any.
+    pub fn custom_endpoint(&self) -> Option<String> {
+        self.config
+            .endpoint_url()
+            .map(str::to_string)
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .filter(|u| !u.trim().is_empty())
+    }
+
+    /// What API Gateway's quota and Gatehouse's per-API locks are kept per: the endpoint when one
+    /// is set (a local sandbox), else the account (one STS call, remembered), with the region.
+    pub async fn quota_key(&self) -> Result<String, Error> {
+        let owner = match self.custom_endpoint() {
+            Some(url) => url,
+            None => self
+                .account
+                .get_or_try_init(|| async {
+                    super::identity::caller_identity(self)
+                        .await
+                        .map(|i| i.account)
+                })
+                .await?
+                .clone(),
+        };
+        Ok(format!("{owner} {}", self.region))
     }
 
     /// The endpoint named in "cannot reach" messages.
@@ -118,28 +146,29 @@ impl Session {
     }
 }
 
-async fn keys_config(loader: aws_config::ConfigLoader, keys: StaticKeys) -> SdkConfig {
+async fn keys_config(loader: aws_config::ConfigLoader, mut keys: StaticKeys) -> SdkConfig {
+    // The strings move into the SDK's credentials (no copy is left behind); the rest is wiped.
     let creds = Credentials::new(
-        keys.access_key_id,
-        keys.secret_access_key,
-        keys.session_token,
+        std::mem::take(&mut keys.access_key_id),
+        std::mem::take(&mut keys.secret_access_key),
+        keys.session_token.take(),
         None,
         "gatehouse-keychain",
     );
     let loader = loader.credentials_provider(SharedCredentialsProvider::new(creds));
-    let loader = match keys.endpoint_url {
+    let loader = match keys.endpoint_url.take() {
         Some(url) => loader.endpoint_url(url),
         None => loader,
     };
     let base = loader.load().await;
-    let Some(role_arn) = keys.role_arn else {
+    let Some(role_arn) = keys.role_arn.take() else {
         return base;
     };
     // The provider assumes the role with the stored keys and refreshes before expiry.
     let mut role = aws_config::sts::AssumeRoleProvider::builder(role_arn)
         .session_name("gatehouse")
         .configure(&base);
-    if let Some(id) = keys.external_id {
+    if let Some(id) = keys.external_id.take() {
         role = role.external_id(id);
     }
     let provider = role.build().await;

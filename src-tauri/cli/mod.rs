@@ -1,5 +1,8 @@
 //! The headless command line: the same core as the window, no display needed.
 
+// First, so that its `outln!` and `eoutln!` are in scope in the modules below.
+#[macro_use]
+pub(crate) mod out;
 mod protect;
 mod read;
 
@@ -77,6 +80,9 @@ enum Command {
         /// The apply to undo (see the History view); the last one when omitted.
         #[arg(long)]
         apply: Option<String>,
+        /// Restore methods that someone changed since the apply too (they are skipped otherwise).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -98,20 +104,21 @@ pub fn main(args: Vec<String>) -> i32 {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("gatehouse: {e}");
+            eoutln!("gatehouse: {e}");
             return EXIT_ERROR;
         }
     };
     match runtime.block_on(dispatch(cli.command)) {
         Ok(status) => status,
         Err(Error::Invalid { message, .. }) => {
-            eprintln!("gatehouse: {message}");
+            eoutln!("gatehouse: {}", out::clean(&message));
             EXIT_USAGE
         }
         Err(e) => {
-            eprintln!("gatehouse: {e}");
+            // Errors quote AWS's messages and names: escaped like any other text from AWS.
+            eoutln!("gatehouse: {}", out::clean(&e.to_string()));
             if let Some(hint) = e.hint() {
-                eprintln!("{hint}");
+                eoutln!("{hint}");
             }
             EXIT_ERROR
         }
@@ -119,7 +126,14 @@ pub fn main(args: Vec<String>) -> i32 {
 }
 
 async fn dispatch(command: Command) -> Result<i32> {
-    let core = Core::new();
+    crate::lock::set_client(match &command {
+        Command::Pools { .. } => "gatehouse pools",
+        Command::Audit { .. } => "gatehouse audit",
+        Command::Protect(_) => "gatehouse protect",
+        Command::Unprotect(_) => "gatehouse unprotect",
+        Command::Undo { .. } => "gatehouse undo",
+    });
+    let core = Core::new()?;
     match command {
         Command::Pools { common, json } => read::pools(&core, &common, json).await,
         Command::Audit {
@@ -143,7 +157,9 @@ async fn dispatch(command: Command) -> Result<i32> {
         }
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
-        Command::Undo { apply, json } => protect::undo(&core, apply.as_deref(), json).await,
+        Command::Undo { apply, force, json } => {
+            protect::undo(&core, apply.as_deref(), force, json).await
+        }
     }
 }
 

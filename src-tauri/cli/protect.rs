@@ -1,10 +1,12 @@
 //! `protect`, `unprotect` and `undo`: the same planning, pacing, retries and journal as the window.
 
-use super::{context, Common, EXIT_FAILED_METHODS, EXIT_OK};
-use crate::apply::{ApplyEvent, ApplyReport, Pace};
+use super::out::clean;
+use super::{context, Common, EXIT_ERROR, EXIT_FAILED_METHODS, EXIT_OK};
+use crate::apply::{ApplyEvent, ApplyReport, MethodResult, Pace};
 use crate::audit::{self, describe_state};
 use crate::core::{Core, Ctx};
 use crate::error::{Error, Result};
+use crate::lock::ApiLock;
 use crate::model::{Authorizer, Method, RestApi, UserPool};
 use crate::plan::{self, AuthorizerInput, Plan, Target, DEFAULT_IDENTITY_SOURCE, DEFAULT_TTL};
 use crate::protect::{ApplyRequest, Deployment};
@@ -137,6 +139,11 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
     if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
         return Err(e);
     }
+    // One writer per API, from before the authorizer is looked up until the deploy.
+    let lock = match args.dry_run {
+        true => None,
+        false => Some(core.lock_api(&ctx, &api.id, &api.name, "protect").await?),
+    };
     let (methods, mut authorizers) = core.methods_and_authorizers_of(&ctx, &api.id).await?;
     let keys = match (&args.which.methods, args.which.all_open) {
         (Some(list), _) => plan::parse_method_list(list),
@@ -181,7 +188,7 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
                 }
                 authorizers.pop();
                 let a = core
-                    .create_authorizer(&ctx, &api.id, &pool_region, &pool.id, &input)
+                    .create_authorizer(&ctx, &api.id, &pool_region, &pool.id, &input, lock.as_ref())
                     .await?;
                 authorizers.push(a.clone());
                 (a, true)
@@ -201,7 +208,11 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
             (false, true) => "would be created",
             (false, false) => "reused",
         };
-        println!("Authorizer {} ({}) {verb}.", authorizer.name, authorizer.id);
+        outln!(
+            "Authorizer {} ({}) {verb}.",
+            clean(&authorizer.name),
+            authorizer.id
+        );
     }
     run_plan(
         core,
@@ -216,6 +227,7 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
             json: args.json,
             max_rps: args.max_rps,
             deploy: args.deploy.as_deref(),
+            lock: lock.as_ref(),
         },
         authorizer_json,
     )
@@ -242,7 +254,7 @@ fn draft_authorizer(input: &AuthorizerInput, pool_arn: &str) -> Authorizer {
 
 fn check_warnings(plan: &Plan, force: bool) -> Result<()> {
     for w in &plan.warnings {
-        eprintln!("warning: {}", w.message());
+        eoutln!("warning: {}", w.message());
     }
     if !plan.warnings.is_empty() && !force {
         return Err(Error::invalid(
@@ -255,14 +267,14 @@ fn check_warnings(plan: &Plan, force: bool) -> Result<()> {
 
 fn report_nothing(args: &ProtectArgs, api: &RestApi, message: &str) -> Result<i32> {
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"authorizer": null, "applyId": null, "results": [], "deployment": null})
             )?
         );
     } else {
-        println!("{} ({}): {message}", api.name, api.id);
+        outln!("{} ({}): {message}", clean(&api.name), api.id);
     }
     Ok(EXIT_OK)
 }
@@ -270,6 +282,10 @@ fn report_nothing(args: &ProtectArgs, api: &RestApi, message: &str) -> Result<i3
 pub async fn unprotect(core: &Core, args: UnprotectArgs) -> Result<i32> {
     let ctx = context(core, &args.common).await?;
     let api = core.find_api(&ctx, &args.api).await?;
+    let lock = match args.dry_run {
+        true => None,
+        false => Some(core.lock_api(&ctx, &api.id, &api.name, "unprotect").await?),
+    };
     let (methods, authorizers) = core.methods_and_authorizers_of(&ctx, &api.id).await?;
     let keys: Vec<String> = match (&args.which.methods, &args.which.authorizer) {
         (Some(list), _) => {
@@ -297,9 +313,9 @@ pub async fn unprotect(core: &Core, args: UnprotectArgs) -> Result<i32> {
     };
     if keys.is_empty() {
         if !args.json {
-            println!("No method uses that authorizer; nothing to do.");
+            outln!("No method uses that authorizer; nothing to do.");
         } else {
-            println!(
+            outln!(
                 "{}",
                 json!({"authorizer": null, "applyId": null, "results": [], "deployment": null})
             );
@@ -320,6 +336,7 @@ pub async fn unprotect(core: &Core, args: UnprotectArgs) -> Result<i32> {
             json: args.json,
             max_rps: args.max_rps,
             deploy: args.deploy.as_deref(),
+            lock: lock.as_ref(),
         },
         Value::Null,
     )
@@ -332,6 +349,8 @@ struct Options<'a> {
     json: bool,
     max_rps: u32,
     deploy: Option<&'a str>,
+    /// The API's writer lock, held from before the authorizer is created until the deploy.
+    lock: Option<&'a ApiLock>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -362,7 +381,7 @@ async fn run_plan(
                            "status": if i.unchanged() { "unchanged" } else { "planned" }, "error": null})
                 })
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(
                     &json!({"authorizer": authorizer_json, "applyId": null,
@@ -370,7 +389,7 @@ async fn run_plan(
                 )?
             );
         } else {
-            println!("Dry run: nothing was changed.");
+            outln!("Dry run: nothing was changed.");
         }
         return Ok(EXIT_OK);
     }
@@ -389,58 +408,81 @@ async fn run_plan(
             total,
         } = e
         {
-            let line = format!(
-                "  [{done}/{total}] {:<9} {}{}",
-                format!("{:?}", result.status).to_lowercase(),
-                result.key,
-                result
-                    .error
-                    .as_deref()
-                    .map(|e| format!(" — {e}"))
-                    .unwrap_or_default()
-            );
-            if json_out {
-                eprintln!("{line}");
-            } else {
-                println!("{line}");
-            }
+            progress_line(&result, done, total, json_out);
         }
     };
     if !opts.json {
-        println!(
+        outln!(
             "Applying {} change(s) at up to {} requests/s…",
             plan.change_count(),
             opts.max_rps
         );
     }
     let report = core
-        .apply_plan(ctx, &req, &plan, Pace::with_rate(opts.max_rps), &progress)
+        .apply_plan(
+            ctx,
+            &req,
+            &plan,
+            Pace::with_rate(opts.max_rps),
+            &progress,
+            opts.lock,
+        )
         .await?;
     let deployment = match opts.deploy {
-        Some(stage) => Some(core.deploy(ctx, &api.id, stage, "Gatehouse").await?),
+        Some(stage) => Some(
+            core.deploy(ctx, &api.id, stage, "Gatehouse", opts.lock)
+                .await?,
+        ),
         None => None,
     };
     print_report(&report, deployment.as_ref(), opts.json, authorizer_json)?;
-    Ok(if report.failed > 0 {
+    Ok(exit_status(&report))
+}
+
+/// 1 when the apply stopped (credentials), 4 when a method failed or was left alone, else 0.
+fn exit_status(report: &ApplyReport) -> i32 {
+    if let Some(why) = &report.stopped {
+        eoutln!("gatehouse: {why}");
+        EXIT_ERROR
+    } else if report.failed + report.skipped + report.not_sent > 0 {
         EXIT_FAILED_METHODS
     } else {
         EXIT_OK
-    })
+    }
+}
+
+/// One method's outcome as it comes: on stdout, or on stderr when stdout carries JSON.
+fn progress_line(result: &MethodResult, done: usize, total: usize, json_out: bool) {
+    let line = format!(
+        "  [{done}/{total}] {:<9} {}{}",
+        result.status.label(),
+        clean(&result.key),
+        result
+            .error
+            .as_deref()
+            .map(|e| format!(" — {}", clean(e)))
+            .unwrap_or_default()
+    );
+    if json_out {
+        eoutln!("{line}");
+    } else {
+        outln!("{line}");
+    }
 }
 
 fn print_preview(api: &RestApi, plan: &Plan, authorizers: &[Authorizer]) {
-    println!("{} ({}): preview", api.name, api.id);
+    outln!("{} ({}): preview", clean(&api.name), api.id);
     let width = plan.items.iter().map(|i| i.key().len()).max().unwrap_or(0);
     for i in &plan.items {
         let after = if i.unchanged() {
             "unchanged".to_string()
         } else {
-            describe_state(&i.after, authorizers)
+            clean(&describe_state(&i.after, authorizers))
         };
-        println!(
+        outln!(
             "  {:<width$}  {} → {}",
             i.key(),
-            describe_state(&i.before, authorizers),
+            clean(&describe_state(&i.before, authorizers)),
             after
         );
     }
@@ -458,56 +500,77 @@ fn print_report(
             .iter()
             .map(|r| {
                 json!({"path": r.path, "verb": r.verb, "before": r.before, "after": r.after,
-                       "status": r.status, "error": r.error})
+                       "status": r.status, "error": r.error, "found": r.found})
             })
             .collect();
         let deployment = deployment.map(|d| json!({"id": d.id, "stage": d.stage}));
-        println!(
+        let stopped = report.stopped.as_ref().map(|s| json!(s));
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"authorizer": authorizer_json,
-                "applyId": report.apply_id, "results": results, "deployment": deployment}))?
+                "applyId": report.apply_id, "results": results, "deployment": deployment,
+                "stopped": stopped}))?
         );
         return Ok(());
     }
-    println!(
-        "{} changed, {} unchanged, {} failed in {:.1} s ({} throttled and retried). Apply {}.",
-        report.changed,
-        report.unchanged,
-        report.failed,
+    let mut counts = format!(
+        "{} changed, {} unchanged, {} failed",
+        report.changed, report.unchanged, report.failed
+    );
+    if report.skipped > 0 {
+        counts.push_str(&format!(", {} skipped", report.skipped));
+    }
+    if report.not_sent > 0 {
+        counts.push_str(&format!(", {} not sent", report.not_sent));
+    }
+    outln!(
+        "{counts} in {:.1} s ({} throttled and retried). Apply {}.",
         report.elapsed_ms as f64 / 1000.0,
         report.throttled,
         report.apply_id
     );
     if let Some(d) = deployment {
-        println!("Deployed to {} (deployment {}).", d.stage, d.id);
+        outln!("Deployed to {} (deployment {}).", d.stage, d.id);
     } else if report.changed > 0 {
-        println!("Not live yet: deploy the API to a stage (--deploy STAGE) for the change to take effect.");
+        outln!("Not live yet: deploy the API to a stage (--deploy STAGE) for the change to take effect.");
     }
     Ok(())
 }
 
-pub async fn undo(core: &Core, apply: Option<&str>, json_out: bool) -> Result<i32> {
+pub async fn undo(core: &Core, apply: Option<&str>, force: bool, json_out: bool) -> Result<i32> {
     let target = core.find_apply(apply)?;
-    if target.undone_by.is_some() {
-        return Err(Error::invalid(
-            "apply",
-            format!("Apply {} was already undone", target.header.id),
-        ));
-    }
     if !json_out {
-        println!(
+        outln!(
             "Undoing apply {} ({} on {} in {})…",
-            target.header.id, target.header.action, target.header.api_name, target.header.region
+            target.header.id,
+            target.header.action,
+            clean(&target.header.api_name),
+            target.header.region
         );
     }
-    let progress = |_: ApplyEvent| {};
+    let progress = move |e: ApplyEvent| {
+        if let ApplyEvent::Method {
+            result,
+            done,
+            total,
+        } = e
+        {
+            progress_line(&result, done, total, json_out);
+        }
+    };
     let report = core
-        .undo(&target.header.id, Pace::default(), &progress)
+        .undo(&target.header.id, force, Pace::default(), &progress)
         .await?;
     print_report(&report, None, json_out, Value::Null)?;
-    Ok(if report.failed > 0 {
-        EXIT_FAILED_METHODS
-    } else {
-        EXIT_OK
-    })
+    if report.skipped > 0 && !json_out {
+        outln!(
+            "{} method{} changed since the apply and {} left alone; `gatehouse undo --apply {} --force` restores {} anyway.",
+            report.skipped,
+            if report.skipped == 1 { "" } else { "s" },
+            if report.skipped == 1 { "was" } else { "were" },
+            target.header.id,
+            if report.skipped == 1 { "it" } else { "them" },
+        );
+    }
+    Ok(exit_status(&report))
 }

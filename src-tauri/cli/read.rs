@@ -1,5 +1,6 @@
 //! The read-only commands: `pools` and `audit`.
 
+use super::out::clean;
 use super::{context, Common, EXIT_OK, EXIT_OPEN};
 use crate::audit::{self, MethodView, Show};
 use crate::core::{Core, Ctx};
@@ -28,17 +29,17 @@ pub(super) async fn pools(core: &Core, common: &Common, json: bool) -> Result<i3
                        "clients": clients.iter().map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>()})
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"region": ctx.region, "pools": pools}))?
         );
     } else if out.is_empty() {
-        println!("No user pools in {}.", ctx.region);
+        outln!("No user pools in {}.", ctx.region);
     } else {
         for (p, _, clients) in &out {
-            println!("{}  {}", p.id, p.name);
+            outln!("{}  {}", clean(&p.id), clean(&p.name));
             for c in clients {
-                println!("    client {}  {}", c.id, c.name);
+                outln!("    client {}  {}", clean(&c.id), clean(&c.name));
             }
         }
     }
@@ -75,7 +76,7 @@ pub(super) async fn audit_cmd(
                 json!({"id": api.id, "name": api.name, "methods": methods, "summary": r.summary})
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"region": ctx.region, "apis": apis}))?
         );
@@ -132,32 +133,45 @@ fn print_audit_table(
     path: &str,
 ) {
     if reports.is_empty() {
-        println!("No REST APIs in {}.", ctx.region);
+        outln!("No REST APIs in {}.", ctx.region);
     }
     for (api, r) in reports {
-        println!("{} ({})  {}", api.name, api.id, r.summary.line());
-        let rows = audit::filter(&r.methods, show, path);
+        outln!(
+            "{} ({})  {}",
+            clean(&api.name),
+            clean(&api.id),
+            r.summary.line()
+        );
+        let rows: Vec<_> = audit::filter(&r.methods, show, path)
+            .into_iter()
+            .map(|v| (v, clean(&v.method.path)))
+            .collect();
         let width = rows
             .iter()
-            .map(|v| v.method.path.len())
+            .map(|(_, path)| path.chars().count())
             .max()
             .unwrap_or(4)
             .max(4);
-        println!(
+        outln!(
             "  {:<width$}  {:<8}  {:<3}  PROTECTION",
-            "PATH", "VERB", "KEY"
+            "PATH",
+            "VERB",
+            "KEY"
         );
-        for v in rows {
-            let mut protection = badge(&v.protection);
+        for (v, path) in rows {
+            let mut protection = clean(&badge(&v.protection));
             if v.is_options && v.method.is_open() {
                 protection.push_str(" (CORS preflight)");
             }
             let key = if v.method.api_key_required { "yes" } else { "" };
-            println!(
+            outln!(
                 "  {:<width$}  {:<8}  {:<3}  {}",
-                v.method.path, v.method.verb, key, protection
+                path,
+                clean(&v.method.verb),
+                key,
+                protection
             );
         }
-        println!();
+        outln!();
     }
 }

@@ -15,6 +15,7 @@ from http import HTTPStatus
 
 import control
 import ops
+import patches
 
 DEFAULT_RATE, DEFAULT_BURST = 10.0, 40.0  # API Gateway control-plane quota
 DEFAULT_DEPLOYMENT_INTERVAL = 5.0  # CreateDeployment: 1 per 5 s
@@ -71,6 +72,12 @@ class SandboxState:
         # operation -> [status, code, message]: every API Gateway call of that operation gets
         # this AWS error (AccessDenied, an expired token...), for tests of how errors read.
         self.errors = {}
+        # Calls left before the credentials "expire" (every signed call then answers 403
+        # ExpiredTokenException until this is set back to None); None: they never expire.
+        self.expire_credentials_after = None
+        # operation -> n: the next n calls are carried out by moto, then answered 500 as if the
+        # answer were lost (for tests of what Gatehouse does after an ambiguous failure).
+        self.lose_answers = {}
         self.reset_stats()
 
     # ---- configuration -------------------------------------------------
@@ -99,7 +106,19 @@ class SandboxState:
         latency = float(cfg.get("latency_ms", self.latency_ms) or 0.0)
         if latency < 0:
             raise ValueError("latency_ms must be >= 0")
+        expire = cfg.get("expire_credentials_after", self.expire_credentials_after)
+        if expire is not None and (not isinstance(expire, int) or expire < 0):
+            raise ValueError("expire_credentials_after must be a count >= 0, or null")
+        lose = dict(cfg.get("lose_answers", self.lose_answers) or {})
+        for op, n in lose.items():
+            if not isinstance(n, int) or n < 0:
+                raise ValueError(f"lose_answers.{op} must be a count >= 0")
+        race = cfg.get("race_update_method")
+        if race is not None and (not isinstance(race, int) or race < 0):
+            raise ValueError("race_update_method must be a count >= 0")
         with self.lock:
+            if race is not None:
+                patches.RACE["left"] = race
             if "throttle" in cfg:  # (re)start with a full bucket
                 self.throttle = throttle
                 self.bucket = throttle and TokenBucket(
@@ -109,6 +128,8 @@ class SandboxState:
             self.failure_operations = failure_ops
             self.latency_ms = latency
             self.errors = errors
+            self.expire_credentials_after = expire
+            self.lose_answers = lose
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -123,6 +144,8 @@ class SandboxState:
                 "seed": self.seed,
                 "latency_ms": self.latency_ms,
                 "errors": dict(self.errors),
+                "expire_credentials_after": self.expire_credentials_after,
+                "lose_answers": dict(self.lose_answers),
             }
 
     # ---- counters --------------------------------------------------------
@@ -164,6 +187,25 @@ class SandboxState:
                 self.last_deployment = now
             return True
 
+    def credentials_expired(self):
+        """True when the credentials have "expired": counts down one call each time."""
+        with self.lock:
+            if self.expire_credentials_after is None:
+                return False
+            if self.expire_credentials_after <= 0:
+                return True
+            self.expire_credentials_after -= 1
+            return False
+
+    def lose_answer(self, op):
+        """True when this call's answer must be lost after moto carried it out."""
+        with self.lock:
+            left = self.lose_answers.get(op, 0)
+            if left <= 0:
+                return False
+            self.lose_answers[op] = left - 1
+            return True
+
     def injected_failure(self, op):
         """None, or (status, code, message) for a call that must fail."""
         with self.lock:
@@ -202,6 +244,11 @@ class SandboxMiddleware:
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000.0)
 
+        if op != "GetJWKS" and state.credentials_expired():
+            state.count("failures", service, op)
+            return aws_error(start_response, 403, "ExpiredTokenException",
+                             "The security token included in the request is expired")
+
         if service == "apigateway":
             if not state.admit(op):
                 state.count("throttled", service, op)
@@ -212,6 +259,11 @@ class SandboxMiddleware:
                 state.count("failures", service, op)
                 return aws_error(start_response, *failure)
 
+        if state.lose_answer(op):
+            self._call_moto(environ, lambda *a, **k: None, service)
+            state.count("failures", service, op)
+            return aws_error(start_response, 500, "InternalFailure",
+                             "Internal server error (answer lost by the sandbox)")
         return self._call_moto(environ, start_response, service)
 
     def _call_moto(self, environ, start_response, service):

@@ -178,6 +178,11 @@ def apply_method_patch(method, operations):
     return state
 
 
+# The next RACE["left"] UpdateMethod calls are overtaken by "another writer" that sets the method
+# to AWS_IAM right after the change and before the answer (tests of the answer check).
+RACE = {"left": 0}
+
+
 def update_method(self):
     """PATCH /restapis/{api}/resources/{rid}/methods/{verb} (UpdateMethod)."""
     api_id, resource_id, verb = _method_path_ids(self.path)
@@ -187,6 +192,10 @@ def update_method(self):
     check_authorizer(api, state["authorization_type"], state["authorizer_id"])
     for field, value in state.items():  # all checks passed: commit at once
         setattr(method, field, value)
+    if RACE["left"] > 0:
+        RACE["left"] -= 1
+        method.authorization_type, method.authorizer_id = "AWS_IAM", None
+        method.authorization_scopes = None
     return 200, {}, json.dumps(method.to_json())
 
 

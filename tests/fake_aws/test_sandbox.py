@@ -336,6 +336,39 @@ def injected_failures_do_not_apply():
 
 
 @test
+def credentials_expire_after_n_calls():
+    api_id, _ = pets_ids()
+    east = agw(retry=False)
+    control("/_sandbox/config", {"expire_credentials_after": 2})
+    try:
+        east.get_rest_apis()
+        east.get_rest_apis()
+        status, code, _ = error_of(east.get_resources, restApiId=api_id)
+        assert (status, code) == (403, "ExpiredTokenException")
+    finally:
+        control("/_sandbox/config", {"expire_credentials_after": None})
+    east.get_resources(restApiId=api_id)
+
+
+@test
+def a_lost_answer_was_carried_out():
+    api_id, _ = pets_ids()
+    east = agw(retry=False)
+    before = len(east.get_authorizers(restApiId=api_id)["items"])
+    control("/_sandbox/config", {"lose_answers": {"CreateAuthorizer": 1}})
+    try:
+        status, code, _ = error_of(new_cognito_authorizer, east, api_id, name="Lost")
+        assert (status, code) == (500, "InternalFailure")
+    finally:
+        control("/_sandbox/config", {"lose_answers": {}})
+    items = east.get_authorizers(restApiId=api_id)["items"]
+    assert len(items) == before + 1 and any(a["name"] == "Lost" for a in items), items
+    for a in items:
+        if a["name"] == "Lost":
+            east.delete_authorizer(restApiId=api_id, authorizerId=a["id"])
+
+
+@test
 def stats_count_operations():
     api_id, pets = pets_ids()
     east, idp = agw(), seed.client("cognito-idp", URL, "eu-west-1")

@@ -1,0 +1,69 @@
+//! Printing for the command line: text from AWS with its control characters escaped, and lines to
+//! stdout and stderr that never panic when the reader has gone (`gatehouse protect ... | head`).
+
+/// Text from AWS made safe for a terminal: control characters (C0, DEL, C1) and the bidirectional
+/// overrides that reorder what is shown are escaped (ESC becomes `\u{1b}`), so a name cannot move
+/// the cursor, recolour the screen or disguise itself.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match needs_escape(c) {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Writes one line to stdout; a closed stdout (the reader quit) is ignored instead of panicking,
+/// so the command carries on with what it was doing and exits with its own status.
+pub fn write_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{args}");
+}
+
+/// Writes one line to stderr; a closed stderr is ignored instead of panicking.
+pub fn write_err_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
+/// `println!` for the command line's output, through [`write_line`].
+macro_rules! outln {
+    () => {
+        $crate::cli::out::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::write_line(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for warnings and errors, through [`write_err_line`].
+macro_rules! eoutln {
+    ($($arg:tt)*) => {
+        $crate::cli::out::write_err_line(format_args!($($arg)*))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn clean_escapes_control_characters_and_keeps_the_rest() {
+        assert_eq!(clean("SecurePets"), "SecurePets");
+        assert_eq!(clean("Pets · Café ✓"), "Pets · Café ✓");
+        assert_eq!(clean("a\x1b[31mred"), "a\\u{1b}[31mred");
+        assert_eq!(clean("x\x1b]0;title\x07"), "x\\u{1b}]0;title\\u{7}");
+        assert_eq!(clean("line\nnext\r\t"), "line\\u{a}next\\u{d}\\u{9}");
+        assert_eq!(clean("del\x7f"), "del\\u{7f}");
+        assert_eq!(clean("c1\u{9b}2J"), "c1\\u{9b}2J");
+        assert_eq!(clean("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
+        assert!(!clean("\x00\x1b\u{85}").chars().any(char::is_control));
+    }
+}

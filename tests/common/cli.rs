@@ -1,0 +1,128 @@
+//! The command line as a user runs it in tests: the built binary against the sandbox, its exit
+//! status and output, and a wait on an apply in progress (read from its journal).
+
+use super::Sandbox;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+pub const SCENARIO: &str = "GET /pets,PURCHASE /pets,POST /purchase";
+
+pub fn cmd(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
+    sb.gatehouse(home, args)
+}
+
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// The results of a protect/unprotect/undo `--json` whose status is `status`, as "VERB /path".
+    pub fn with_status(&self, status: &str) -> Vec<String> {
+        self.json()["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["status"] == status)
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    m["verb"].as_str().unwrap(),
+                    m["path"].as_str().unwrap()
+                )
+            })
+            .collect()
+    }
+}
+
+pub fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd(sb, home, args).output().unwrap();
+    Run {
+        status: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into(),
+        stderr: String::from_utf8_lossy(&stderr).into(),
+    }
+}
+
+/// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 ARGS…`
+pub fn protect_pets(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
+    let base = [
+        "protect",
+        "--api",
+        "SecurePets",
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+    ];
+    run(sb, home, &[&base[..], args].concat())
+}
+
+/// `gatehouse protect --api API --pool PetsPool --pool-region eu-west-1 --all-open ARGS…`
+pub fn protect_all_open(sb: &Sandbox, home: &Path, api: &str, args: &[&str]) -> Command {
+    let base = [
+        "protect",
+        "--api",
+        api,
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+        "--all-open",
+    ];
+    cmd(sb, home, &[&base[..], args].concat())
+}
+
+pub fn seeded() -> (Sandbox, tempfile::TempDir, String) {
+    let sb = Sandbox::start();
+    let seed = sb.seed();
+    let id = seed["apis"]["SecurePets"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sb, tempfile::tempdir().unwrap(), id)
+}
+
+/// Waits until the newest apply in `home`'s journal has written at least `n` outcomes.
+pub fn wait_for_outcomes(home: &Path, n: usize, within: Duration) {
+    let journal_dir = home.join("data/gatehouse/journal");
+    let deadline = Instant::now() + within;
+    loop {
+        let newest = std::fs::read_dir(&journal_dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .max();
+        let outcomes = newest
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap_or_default()
+                    .matches("\"type\":\"after\"")
+                    .count()
+            })
+            .unwrap_or(0);
+        if outcomes >= n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the apply never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,334 @@
+//! Trust, as a user of the command line meets it: undo never re-opens what someone else changed,
+//! one writer per API, credentials that expire mid-apply stop it cleanly, lost answers never
+//! create twice, a closed stdout does not kill an apply, and AWS's answer is checked.
+
+mod common;
+
+use common::cli::{protect_all_open, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
+use common::sandbox::python;
+use common::Sandbox;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// Sets one method's authorization as a colleague would, with boto3 straight on the sandbox.
+fn set_behind_our_back(sb: &Sandbox, api: &str, path: &str, verb: &str, kind: &str) {
+    let script = r#"
+import boto3, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2])['items'] if r['path'] == sys.argv[3])
+c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
+                patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': sys.argv[5]}])
+"#;
+    let out = std::process::Command::new(python())
+        .args(["-c", script, &sb.url, api, path, verb, kind])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn kind_of(state: &Value, key: &str) -> String {
+    state["methods"][key]["authorizationType"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn count_kind(state: &Value, kind: &str) -> usize {
+    state["methods"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|m| m["authorizationType"] == kind)
+        .count()
+}
+
+#[test]
+fn undo_leaves_alone_what_a_colleague_changed_and_force_restores_it() {
+    let (sb, home, api) = seeded();
+    let h = home.path();
+    let r = protect_pets(&sb, h, &["--methods", SCENARIO, "--json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let apply_id = r.json()["applyId"].as_str().unwrap().to_string();
+
+    // A colleague sets GET /pets to IAM after the protect.
+    set_behind_our_back(&sb, &api, "/pets", "GET", "AWS_IAM");
+    let undo = run(&sb, h, &["undo", "--json"]);
+    assert_eq!(undo.status, 4, "a skipped method exits 4: {}", undo.stderr);
+    assert_eq!(undo.with_status("skipped"), ["GET /pets"]);
+    let results = undo.json()["results"].clone();
+    let skipped = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["status"] == "skipped")
+        .unwrap();
+    assert_eq!(
+        skipped["error"], "changed since the apply: now AWS_IAM",
+        "{skipped}"
+    );
+    assert_eq!(skipped["found"]["authorizationType"], "AWS_IAM");
+    let mut restored = undo.with_status("changed");
+    restored.sort();
+    assert_eq!(restored, ["POST /purchase", "PURCHASE /pets"]);
+    let state = sb.aws_state(&api);
+    assert_eq!(kind_of(&state, "GET /pets"), "AWS_IAM", "left alone");
+    assert_eq!(kind_of(&state, "PURCHASE /pets"), "NONE");
+    assert_eq!(kind_of(&state, "POST /purchase"), "NONE");
+
+    // The table says what was left alone and how to restore it anyway.
+    set_behind_our_back(&sb, &api, "/purchase", "POST", "AWS_IAM");
+    let again = run(&sb, h, &["undo", "--apply", &apply_id]);
+    assert_eq!(again.status, 4, "{}", again.stderr);
+    assert!(again.stdout.contains("skipped"), "{}", again.stdout);
+    assert!(again.stdout.contains("--force"), "{}", again.stdout);
+
+    let forced = run(&sb, h, &["undo", "--apply", &apply_id, "--force", "--json"]);
+    assert_eq!(forced.status, 0, "{}", forced.stderr);
+    let state = sb.aws_state(&api);
+    assert_eq!(kind_of(&state, "GET /pets"), "NONE", "--force restores it");
+    assert_eq!(count_kind(&state, "NONE"), 4);
+
+    // Now it is fully undone: a further undo is refused by the core, and nothing is sent.
+    sb.reset_stats();
+    let refused = run(&sb, h, &["undo", "--apply", &apply_id]);
+    assert_eq!(refused.status, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("already undone"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sb.calls("apigateway", "UpdateMethod"), 0);
+}
+
+#[test]
+fn a_method_that_no_longer_exists_is_reported_and_the_rest_undone() {
+    let (sb, home, api) = seeded();
+    let h = home.path();
+    let r = protect_pets(&sb, h, &["--methods", SCENARIO]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let script = r#"
+import boto3, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2])['items'] if r['path'] == '/purchase')
+c.delete_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='POST')
+"#;
+    let out = std::process::Command::new(python())
+        .args(["-c", script, &sb.url, &api])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let undo = run(&sb, h, &["undo", "--json"]);
+    assert_eq!(undo.status, 4, "{}", undo.stderr);
+    assert_eq!(undo.with_status("skipped"), ["POST /purchase"]);
+    let results = undo.json()["results"].clone();
+    let gone = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["status"] == "skipped");
+    assert_eq!(gone.unwrap()["error"], "no longer exists");
+    assert_eq!(undo.with_status("changed").len(), 2);
+    assert_eq!(count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"), 0);
+}
+
+#[test]
+fn a_second_writer_on_one_api_is_refused_at_once_and_other_apis_go_side_by_side() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let api = sb.bulk_api("us-east-1", "Busy", 60, 1);
+    let other = sb.bulk_api("us-east-1", "Other", 30, 1);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let first = protect_all_open(&sb, h, &api, &["--max-rps", "5", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_outcomes(h, 5, Duration::from_secs(30));
+
+    let started = Instant::now();
+    let second = run(
+        &sb,
+        h,
+        &["unprotect", "--api", &api, "--methods", "GET /r0001"],
+    );
+    let took = started.elapsed();
+    assert_eq!(second.status, 1, "{}", second.stderr);
+    let pid = first.id();
+    let expected = "another apply is running on Busy (started ";
+    assert!(second.stderr.contains(expected), "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains(&format!("by gatehouse protect, pid {pid})")),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        took < Duration::from_secs(3),
+        "refused at once, not after waiting: {took:?}"
+    );
+
+    // Another API at the same time goes through, beside the first.
+    let side = protect_all_open(&sb, h, &other, &["--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        side.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&side.stderr)
+    );
+
+    let out = first.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let state = sb.aws_state(&api);
+    assert_eq!(
+        count_kind(&state, "COGNITO_USER_POOLS"),
+        60,
+        "exactly the first's result"
+    );
+    assert_eq!(count_kind(&sb.aws_state(&other), "COGNITO_USER_POOLS"), 30);
+}
+
+#[test]
+fn expired_credentials_stop_the_apply_and_undo_works_once_renewed() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let api = sb.bulk_api("us-east-1", "Expiring", 100, 1);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let child = protect_all_open(&sb, h, &api, &["--max-rps", "2", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_outcomes(h, 8, Duration::from_secs(30));
+    let sent_before = sb.calls("apigateway", "UpdateMethod");
+    sb.control("/_sandbox/config", json!({"expire_credentials_after": 0}));
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("credentials"), "{stderr}");
+    assert!(stderr.contains("ExpiredTokenException"), "{stderr}");
+    let sent_after = sb.calls("apigateway", "UpdateMethod");
+    assert!(
+        sent_after <= sent_before + 5,
+        "no new call after the first refusal: {sent_before} then {sent_after}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let not_sent = results.iter().filter(|r| r["status"] == "notSent").count();
+    let changed = results.iter().filter(|r| r["status"] == "changed").count();
+    assert!(not_sent >= 80, "the rest are reported not sent: {not_sent}");
+    assert_eq!(results.len(), 100);
+    assert!(report["stopped"].as_str().unwrap().contains("not sent"));
+
+    // While they are expired, undo says so; renewed, it restores every method.
+    let r = run(&sb, h, &["undo"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    sb.control(
+        "/_sandbox/config",
+        json!({"expire_credentials_after": null}),
+    );
+    assert_eq!(
+        count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"),
+        changed,
+        "AWS holds exactly what the report says changed"
+    );
+    let r = run(&sb, h, &["undo", "--json"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.with_status("changed").len(), changed);
+    assert_eq!(count_kind(&sb.aws_state(&api), "NONE"), 100);
+}
+
+#[test]
+fn lost_answers_never_create_an_authorizer_or_a_deployment_twice() {
+    let (sb, home, api) = seeded();
+    let deployments = sb.aws_state(&api)["deployments"].as_u64().unwrap();
+    sb.reset_stats();
+    sb.control(
+        "/_sandbox/config",
+        json!({"lose_answers": {"CreateAuthorizer": 1, "CreateDeployment": 1}}),
+    );
+    let r = protect_pets(
+        &sb,
+        home.path(),
+        &["--methods", SCENARIO, "--deploy", "prod", "--json"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let state = sb.aws_state(&api);
+    assert_eq!(state["authorizers"].as_array().unwrap().len(), 1, "{state}");
+    assert_eq!(state["deployments"].as_u64().unwrap(), deployments + 1);
+    assert_eq!(sb.calls("apigateway", "CreateAuthorizer"), 1);
+    assert_eq!(sb.calls("apigateway", "CreateDeployment"), 1);
+    assert_eq!(r.json()["deployment"]["stage"], "prod");
+}
+
+#[test]
+fn a_write_overtaken_by_another_is_failed_with_what_aws_holds() {
+    let (sb, home, api) = seeded();
+    sb.control("/_sandbox/config", json!({"race_update_method": 1}));
+    let r = protect_pets(&sb, home.path(), &["--methods", SCENARIO, "--json"]);
+    assert_eq!(r.status, 4, "{}", r.stderr);
+    let failed = r.with_status("failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(r.with_status("changed").len(), 2);
+    let result = r.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["status"] == "failed")
+        .cloned()
+        .unwrap();
+    assert_eq!(result["found"]["authorizationType"], "AWS_IAM");
+    assert!(
+        result["error"]
+            .as_str()
+            .unwrap()
+            .contains("AWS now holds AWS_IAM"),
+        "{result}"
+    );
+    assert_eq!(kind_of(&sb.aws_state(&api), &failed[0]), "AWS_IAM");
+}
+
+#[test]
+fn a_closed_stdout_does_not_stop_the_apply() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let api = sb.bulk_api("us-east-1", "Piped", 30, 1);
+    let home = tempfile::tempdir().unwrap();
+    // `gatehouse protect ... | head -1`: the reader goes away after one line.
+    let mut child = protect_all_open(&sb, home.path(), &api, &["--max-rps", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"), 30);
+}
