@@ -332,3 +332,47 @@ fn a_closed_stdout_does_not_stop_the_apply() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"), 30);
 }
+
+#[test]
+fn two_processes_share_one_budget_of_api_gateway_calls() {
+    // The sandbox throttles as API Gateway does: 10 requests/s, burst 40, per account.
+    let sb = Sandbox::start();
+    sb.seed();
+    let a = sb.bulk_api("us-east-1", "PacedA", 60, 1);
+    let b = sb.bulk_api("us-east-1", "PacedB", 60, 1);
+    sb.control(
+        "/_sandbox/config",
+        json!({"throttle": {"rate": 10, "burst": 40}}),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    sb.reset_stats();
+    let spawn = |api: &str| {
+        protect_all_open(&sb, h, api, &["--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (pa, pb) = (spawn(&a), spawn(&b));
+    for p in [pa, pb] {
+        let out = p.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let throttled = sb.stats()["throttled"]["apigateway"]["UpdateMethod"]
+        .as_u64()
+        .unwrap_or(0);
+    eprintln!("429 answers to UpdateMethod with two processes: {throttled}");
+    // Each process alone would send its burst of 40 at once: 80 against a bucket of 40.
+    assert!(
+        throttled <= 20,
+        "two processes kept to one budget: {throttled} × 429"
+    );
+    assert_eq!(count_kind(&sb.aws_state(&a), "COGNITO_USER_POOLS"), 60);
+    assert_eq!(count_kind(&sb.aws_state(&b), "COGNITO_USER_POOLS"), 60);
+}

@@ -170,6 +170,16 @@ fn seed_scenario_by_clicking_then_undo() {
         w.screenshot("history").await;
         w.click("[data-testid=history-item] [data-testid=undo]")
             .await;
+        // The undo's preview: three methods back to Open, nothing left alone.
+        w.wait_js("return document.querySelectorAll('#preview-rows [data-testid=preview-row]').length === 3", 20).await;
+        assert!(w
+            .text("#preview-title")
+            .await
+            .starts_with("Undo: SecurePets"));
+        assert_eq!(w.count_visible("[data-testid=undo-skipped]").await, 0);
+        w.click("[data-testid=apply]").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 3", 30).await;
+        w.click("#preview-close").await;
         w.click("#tab-review").await;
         w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=NONE]').length === 4", 30).await;
         let aws = sandbox.aws_state(&api_id);

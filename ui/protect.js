@@ -20,7 +20,7 @@ export function stateText(state, authorizers) {
 }
 
 function resultCell(result) {
-  const text = { changed: "Changed", unchanged: "Unchanged", failed: "Failed" }[result.status];
+  const text = { changed: "Changed", unchanged: "Unchanged", failed: "Failed", skipped: "Skipped", notSent: "Not sent" }[result.status];
   return el("span", { class: `result result-${result.status}`, "data-testid": "apply-result", "data-status": result.status },
     text, result.error ? el("span", { class: "detail" }, result.error) : null);
 }
@@ -34,7 +34,10 @@ export class Protect {
     this.running = false;
     $("preview").addEventListener("click", () => this.preview(this.protectTarget()));
     $("unprotect").addEventListener("click", () => this.preview({ kind: "unprotect" }));
-    $("apply").addEventListener("click", () => this.apply(this.plan.items.map((i) => `${i.verb} ${i.path}`)));
+    $("apply").addEventListener("click", () => this.undoOf
+      ? this.apply([], () => api.undoApply(this.undoOf.id, $("undo-force").checked, this.onEvent))
+      : this.apply(this.plan.items.map((i) => `${i.verb} ${i.path}`)));
+    $("undo-force").addEventListener("change", () => this.previewUndo(this.undoOf));
     $("retry-failed").addEventListener("click", () => this.apply(this.failed));
     $("preview-close").addEventListener("click", () => $("preview-dialog").close());
     $("preview-dialog").addEventListener("cancel", (e) => { if (this.running) e.preventDefault(); });
@@ -67,6 +70,7 @@ export class Protect {
   }
 
   async preview(target) {
+    this.undoOf = null;
     const ctx = this.app.ctx();
     const methods = [...this.app.review.selected];
     if (target.kind === "protect") target.scopes = await api.parseScopes($("scopes").value);
@@ -90,12 +94,42 @@ export class Protect {
     $("apply").focus();
   }
 
+  /** Undo from History: a fresh preview, "restore anyway" unticked. */
+  startUndo(entry) {
+    $("undo-force").checked = false;
+    this.previewUndo(entry);
+  }
+
+  /** The preview of an undo: what is restored, and what is left alone and why. */
+  async previewUndo(entry) {
+    const force = this.undoOf?.id === entry.id && $("undo-force").checked;
+    setStatus("Reading the API's current state…");
+    let plan;
+    try {
+      plan = await api.planUndo(entry.id, force);
+    } catch (e) {
+      setStatus("");
+      this.app.showError(e, () => this.previewUndo(entry));
+      return;
+    }
+    setStatus("");
+    this.undoOf = entry;
+    this.plan = plan;
+    this.target = { kind: "undo" };
+    this.renderPlan(plan);
+    $("undo-force").checked = force;
+    if (!$("preview-dialog").open) $("preview-dialog").showModal();
+    $("apply").focus();
+  }
+
   renderPlan(plan) {
     const auths = this.app.lastReview?.authorizers ?? [];
     const changes = plan.items.filter((i) => i.ops.length).length;
-    $("preview-title").textContent = this.target.kind === "protect" ? "Preview: protect methods" : "Preview: remove protection";
-    $("preview-summary").textContent = `${changes} method${changes === 1 ? "" : "s"} will change, ${plan.items.length - changes} already as planned (not sent).`;
-    $("preview-rows").replaceChildren(...plan.items.map((i) => {
+    const undo = this.target.kind === "undo";
+    $("preview-title").textContent = undo ? `Undo: ${this.undoOf.apiName} · ${this.undoOf.description}`
+      : this.target.kind === "protect" ? "Preview: protect methods" : "Preview: remove protection";
+    $("preview-summary").textContent = `${changes} method${changes === 1 ? "" : "s"} will ${undo ? "be restored" : "change"}, ${plan.items.length - changes} already as ${undo ? "before" : "planned"} (not sent).`;
+    const rows = plan.items.map((i) => {
       const unchanged = i.ops.length === 0;
       return el("tr", { "data-testid": "preview-row", "data-key": `${i.verb} ${i.path}`, "data-unchanged": String(unchanged) },
         el("td", {}, el("span", { class: "verb" }, i.verb), " ", el("span", { class: "path" }, i.path)),
@@ -103,7 +137,28 @@ export class Protect {
         el("td", { class: "arrow" }, "→"),
         el("td", {}, unchanged ? el("span", { class: "unchanged-label" }, "unchanged") : stateText(i.after, auths)),
         el("td", { class: "result-cell" }, el("span", { class: "result result-pending" }, unchanged ? "not sent" : "")));
-    }));
+    });
+    const skipped = plan.skipped ?? [];
+    // Rows left alone come first: they are what the user must decide about.
+    for (const k of [...skipped].reverse()) {
+      rows.unshift(el("tr", { "data-testid": "preview-row", "data-key": `${k.verb} ${k.path}`, "data-skipped": "true" },
+        el("td", {}, el("span", { class: "verb" }, k.verb), " ", el("span", { class: "path" }, k.path)),
+        el("td", {}, k.found ? stateText(k.found, auths) : "gone"),
+        el("td", { class: "arrow" }, "→"),
+        el("td", {}, stateText(k.restore, auths)),
+        el("td", { class: "result-cell" }, resultCell({ status: "skipped", error: k.reason }))));
+    }
+    $("preview-rows").replaceChildren(...rows);
+    const reopenable = skipped.filter((k) => k.found).length;
+    $("preview-skipped").hidden = !undo || (skipped.length === 0 && !$("undo-force").checked);
+    const gone = skipped.length - reopenable;
+    const parts = [];
+    if (reopenable) parts.push(`${reopenable} method${reopenable === 1 ? " was" : "s were"} changed by someone else since the apply`);
+    if (gone) parts.push(`${gone} no longer exist${gone === 1 ? "s" : ""}`);
+    $("preview-skipped-text").textContent = skipped.length
+      ? `${parts.join(" and ")}: Undo leaves ${skipped.length === 1 ? "it" : "them"} alone (shown first).`
+      : "Restoring every method, also those changed since the apply.";
+    $("undo-force").parentElement.hidden = reopenable === 0 && !$("undo-force").checked;
     $("preview-warning-list").replaceChildren(...plan.warnings.map((w) => el("li", {}, warningText(w))));
     $("preview-warnings").hidden = plan.warnings.length === 0;
     $("preview-accept").checked = false;
@@ -111,7 +166,8 @@ export class Protect {
     $("preview-error").hidden = true;
     $("retry-failed").hidden = true;
     $("apply").hidden = false;
-    $("apply").textContent = changes ? `Apply to ${changes} method${changes === 1 ? "" : "s"}` : "Nothing to apply";
+    $("apply").textContent = !changes ? (undo ? "Nothing to restore" : "Nothing to apply")
+      : `${undo ? "Undo" : "Apply to"} ${changes} method${changes === 1 ? "" : "s"}`;
     $("preview-close").textContent = "Cancel";
     this.changes = changes;
     this.updateApplyButton();
@@ -122,8 +178,9 @@ export class Protect {
     $("apply").disabled = this.running || this.changes === 0 || blocked;
   }
 
-  /** Applies to `methods` (all planned, or only the failed ones), streaming progress. */
-  async apply(methods) {
+  /** Applies to `methods` (all planned, or only the failed ones), or runs `send` (an undo),
+   * streaming progress into the rows. */
+  async apply(methods, send) {
     this.running = true;
     this.updateApplyButton();
     $("retry-failed").hidden = true;
@@ -134,7 +191,7 @@ export class Protect {
     $("apply-progress-text").textContent = "Starting…";
     $("preview-close").disabled = true;
     const rows = new Map([...$("preview-rows").rows].map((r) => [r.dataset.key, r]));
-    for (const key of methods) {
+    for (const key of send ? this.plan.items.filter((i) => i.ops.length).map((i) => `${i.verb} ${i.path}`) : methods) {
       const cell = rows.get(key)?.querySelector(".result-cell");
       if (cell) cell.replaceChildren(el("span", { class: "result result-pending" }, "waiting…"));
     }
@@ -145,17 +202,18 @@ export class Protect {
       target: this.target,
       acceptWarnings: $("preview-accept").checked,
     };
+    this.onEvent = (ev) => {
+      if (ev.event === "started") {
+        $("apply-progress").max = Math.max(ev.total, 1);
+      } else if (ev.event === "method") {
+        $("apply-progress").value = ev.done;
+        $("apply-progress-text").textContent = `${ev.done} of ${ev.total} methods done`;
+        const cell = rows.get(ev.result.key)?.querySelector(".result-cell");
+        if (cell) cell.replaceChildren(resultCell(ev.result));
+      }
+    };
     try {
-      const report = await api.applyChanges(this.ctx, request, (ev) => {
-        if (ev.event === "started") {
-          $("apply-progress").max = Math.max(ev.total, 1);
-        } else if (ev.event === "method") {
-          $("apply-progress").value = ev.done;
-          $("apply-progress-text").textContent = `${ev.done} of ${ev.total} methods done`;
-          const cell = rows.get(ev.result.key)?.querySelector(".result-cell");
-          if (cell) cell.replaceChildren(resultCell(ev.result));
-        }
-      });
+      const report = await (send ? send() : api.applyChanges(this.ctx, request, this.onEvent));
       this.applied = true;
       for (const r of report.results) {
         const cell = rows.get(r.key)?.querySelector(".result-cell");
@@ -164,13 +222,29 @@ export class Protect {
       this.failed = report.results.filter((r) => r.status === "failed").map((r) => r.key);
       const secs = (report.elapsedMs / 1000).toFixed(1);
       $("apply-progress-text").textContent = `Done in ${secs} s: ${report.changed} changed, ${report.unchanged} unchanged, ${report.failed} failed`
+        + (report.skipped ? `, ${report.skipped} skipped` : "") + (report.notSent ? `, ${report.notSent} not sent` : "")
         + (report.throttled ? ` (${report.throttled} throttled and retried)` : "") + ".";
-      $("retry-failed").hidden = this.failed.length === 0;
+      if (report.stopped) {
+        $("preview-error").textContent = report.stopped;
+        $("preview-error").hidden = false;
+      }
+      $("retry-failed").hidden = this.failed.length === 0 || !!send;
+      $("preview-skipped").hidden = true;
+      if (send) this.app.loadHistory();
       $("apply").hidden = true;
       $("preview-close").textContent = "Close";
       if (report.changed > 0) this.app.markUndeployed();
     } catch (e) {
-      $("preview-error").textContent = e.message ?? String(e);
+      // Refused before anything was sent (another writer, bad input, AWS unreachable).
+      const started = $("apply-progress").value > 0;
+      if (!started) {
+        $("apply-status").hidden = true;
+        for (const cell of document.querySelectorAll("#preview-rows .result-cell .result-pending")) {
+          if (cell.textContent === "waiting…") cell.textContent = "";
+        }
+      }
+      $("preview-error").textContent = (started ? "" : "Nothing was applied: ") + (e.message ?? String(e))
+        + (e.hint ? ` ${e.hint}` : "");
       $("preview-error").hidden = false;
     } finally {
       this.running = false;
@@ -250,48 +324,42 @@ export class History {
       return;
     }
     $("history-empty").hidden = items.length > 0;
-    $("history-list").replaceChildren(...items.map((a) => this.item(a)));
+    const text = JSON.stringify(items);
+    if (text !== this.shown) {
+      // Re-rendered only when something changed, keeping what the user had expanded.
+      this.shown = text;
+      const expanded = new Set([...document.querySelectorAll("[data-testid=history-item] details[open]")]
+        .map((d) => d.closest("[data-testid=history-item]").dataset.applyId));
+      $("history-list").replaceChildren(...items.map((a) => this.item(a)));
+      for (const id of expanded) {
+        const d = document.querySelector(`[data-testid=history-item][data-apply-id="${id}"] details`);
+        if (d) d.open = true;
+      }
+    }
+    // Another window or a `gatehouse` command may be writing: keep the list current while shown.
+    clearTimeout(this.timer);
+    if (!$("view-history").hidden) this.timer = setTimeout(() => this.load(), items.some((a) => a.running) ? 1000 : 3000);
   }
 
   item(a) {
     const when = new Date(a.startedMs).toLocaleString();
-    const counts = `${a.changed} changed · ${a.unchanged} unchanged · ${a.failed} failed` + (a.interrupted ? ` · ${a.interrupted} interrupted` : "");
+    const counts = `${a.changed} changed · ${a.unchanged} unchanged · ${a.failed} failed`
+      + (a.skipped ? ` · ${a.skipped} skipped` : "") + (a.notSent ? ` · ${a.notSent} not sent` : "")
+      + (a.interrupted && !a.running ? ` · ${a.interrupted} interrupted` : "");
     const action = { protect: "Protect", unprotect: "Remove protection", undo: "Undo" }[a.action] ?? a.action;
-    const canUndo = a.action !== "undo" && !a.undoneBy && (a.changed > 0 || a.interrupted > 0 || a.failed > 0);
-    return el("li", { class: "history-item", "data-testid": "history-item", "data-apply-id": a.id },
+    return el("li", { class: "history-item", "data-testid": "history-item", "data-apply-id": a.id, "data-running": String(a.running) },
       el("header", {},
         el("strong", {}, `${action} · ${a.apiName}`),
         el("span", { class: "when" }, `${when} · ${a.region} · ${a.profile}`),
         el("span", { class: "counts" }, counts),
-        a.finished ? null : el("span", { class: "pill warn" }, "interrupted"),
+        a.running ? el("span", { class: "pill running", "data-testid": "running" }, "▶ running") : null,
+        !a.finished && !a.running ? el("span", { class: "pill warn" }, "⚠ interrupted") : null,
         a.deployed ? el("span", { class: "pill" }, `deployed to ${a.deployed}`) : null,
         a.undoneBy ? el("span", { class: "pill" }, "undone") : null,
-        canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: (e) => this.undo(a, e.target) }, "Undo") : null),
+        a.partlyUndoneBy && !a.undoneBy ? el("span", { class: "pill warn" }, "partly undone") : null,
+        a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.app.protect.startUndo(a) }, "Undo…") : null),
       el("details", {}, el("summary", {}, `${a.methods.length} method${a.methods.length === 1 ? "" : "s"}: ${a.description}`),
-        el("ul", {}, a.methods.map((m) => el("li", {}, `${m.key}: ${stateText(m.before, [])} → ${stateText(m.planned, [])} (${m.status ?? "interrupted"})${m.error ? " — " + m.error : ""}`)))));
+        el("ul", {}, a.methods.map((m) => el("li", {}, `${m.key}: ${stateText(m.before, [])} → ${stateText(m.planned, [])} (${m.status ?? (a.running ? "in progress" : "interrupted")})${m.error ? " — " + m.error : ""}`)))));
   }
 
-  async undo(a, button) {
-    button.disabled = true;
-    const bar = $("history-progress");
-    bar.hidden = false;
-    bar.removeAttribute("value");
-    setStatus(`Undoing ${a.description}…`);
-    try {
-      const report = await api.undoApply(a.id, (ev) => {
-        if (ev.event === "started") { bar.max = Math.max(ev.total, 1); bar.value = 0; }
-        if (ev.event === "method") bar.value = ev.done;
-      });
-      setStatus(`Undo done: ${report.changed} restored, ${report.unchanged} already as before, ${report.failed} failed.`);
-      if (report.changed > 0) this.app.markUndeployed();
-      this.app.refreshReview();
-    } catch (e) {
-      setStatus("");
-      this.app.showError(e, () => this.undo(a, button));
-    } finally {
-      bar.hidden = true;
-      button.disabled = false;
-      this.load();
-    }
-  }
 }

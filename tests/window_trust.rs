@@ -1,0 +1,154 @@
+//! A script and a colleague, seen from the window: while `gatehouse protect` runs on an API the
+//! History shows it running (no Undo) and the window's own apply on that API is refused with who
+//! holds it; once it ends, a colleague changes one method, and the undo's preview shows that row
+//! skipped with the reason; Undo leaves it alone, "restore anyway" restores it.
+
+mod common;
+
+use common::sandbox::python;
+use common::window::{run, sandbox_env, AppHome, Window};
+use common::Sandbox;
+use std::process::{Command, Stdio};
+
+fn kinds(sandbox: &Sandbox, api: &str, kind: &str) -> usize {
+    sandbox.aws_state(api)["methods"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|m| m["authorizationType"] == kind)
+        .count()
+}
+
+#[test]
+fn a_running_script_then_a_colleague_then_undo() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let api = sandbox.bulk_api("us-east-1", "Busy", 24, 1);
+        let home = AppHome::new();
+        let env = sandbox_env(&sandbox.url, &home, "us-east-1");
+        let w = Window::open(&env).await;
+
+        // A script protects every open method of Busy, slowly.
+        let script = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .args(["protect", "--api", "Busy", "--pool", "PetsPool"])
+            .args(["--pool-region", "eu-west-1", "--all-open", "--max-rps", "1"])
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env_remove("DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = script.id();
+
+        // History shows it running, with no Undo.
+        w.click("#tab-history").await;
+        w.wait_js(
+            "return !!document.querySelector('[data-testid=history-item][data-running=true]')",
+            30,
+        )
+        .await;
+        let item = w
+            .text("[data-testid=history-item][data-running=true]")
+            .await;
+        assert!(item.contains("Protect · Busy"), "{item}");
+        assert!(item.contains("running"), "{item}");
+        assert_eq!(
+            w.count_visible("[data-testid=history-item][data-running=true] [data-testid=undo]")
+                .await,
+            0
+        );
+        w.screenshot("history-running").await;
+
+        // The window's own write to Busy is refused at once, naming the script.
+        w.click("#tab-review").await;
+        w.open_api("Busy", 24).await;
+        w.click("[data-testid=method-row] input[type=checkbox]")
+            .await;
+        w.click("#unprotect").await;
+        w.click("[data-testid=apply]").await;
+        w.wait_js(
+            "return !document.getElementById('preview-error').hidden",
+            20,
+        )
+        .await;
+        let error = w.text("#preview-error").await;
+        assert!(
+            error.contains("another apply is running on Busy (started "),
+            "{error}"
+        );
+        assert!(
+            error.contains(&format!("by gatehouse protect, pid {pid})")),
+            "{error}"
+        );
+        w.screenshot("apply-refused-busy").await;
+        w.click("#preview-close").await;
+
+        let out = script.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(kinds(&sandbox, &api, "COGNITO_USER_POOLS"), 24);
+
+        // A colleague sets GET /r0001 to IAM.
+        let change = r#"
+import boto3, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2], limit=500)['items'] if r['path'] == '/r0001')
+c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='GET',
+                patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': 'AWS_IAM'}])
+"#;
+        let done = Command::new(python())
+            .args(["-c", change, &sandbox.url, &api])
+            .output()
+            .unwrap();
+        assert!(done.status.success());
+
+        // Undo's preview: 23 back to Open, the colleague's method skipped with the reason.
+        w.click("#tab-history").await;
+        w.wait_js("return !!document.querySelector('[data-testid=history-item][data-running=false] [data-testid=undo]')", 30).await;
+        w.click("[data-testid=history-item] [data-testid=undo]")
+            .await;
+        w.find("[data-testid=undo-skipped]").await;
+        let row = w
+            .text("#preview-rows [data-testid=preview-row][data-skipped=true]")
+            .await;
+        assert!(row.contains("GET /r0001"), "{row}");
+        assert!(row.contains("IAM"), "{row}");
+        assert!(
+            row.contains("changed since the apply: now AWS_IAM"),
+            "{row}"
+        );
+        assert_eq!(w.text("[data-testid=apply]").await, "Undo 23 methods");
+        w.screenshot("undo-preview-skipped").await;
+        w.click("[data-testid=apply]").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 23", 30).await;
+        assert_eq!(kinds(&sandbox, &api, "NONE"), 23);
+        assert_eq!(kinds(&sandbox, &api, "AWS_IAM"), 1, "left alone");
+        w.click("#preview-close").await;
+
+        // Partly undone: Undo again, tick "restore anyway", and the last one goes back too.
+        w.wait_js(
+            "return !!document.querySelector('[data-testid=history-item] [data-testid=undo]')",
+            20,
+        )
+        .await;
+        w.click("[data-testid=history-item][data-apply-id] [data-testid=undo]")
+            .await;
+        w.find("[data-testid=undo-force]").await;
+        w.click("[data-testid=undo-force]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=apply]').textContent === 'Undo 1 method'",
+            20,
+        )
+        .await;
+        w.click("[data-testid=apply]").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 1", 30).await;
+        assert_eq!(kinds(&sandbox, &api, "NONE"), 24);
+        w.close().await;
+    });
+}
