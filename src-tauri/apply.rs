@@ -7,8 +7,9 @@ use crate::aws::gateway::{self, CallFailure};
 use crate::aws::session::Session;
 use crate::error::{Error, Result};
 use crate::journal::{ApplyHeader, ApplyJournal, Outcome, Record};
+use crate::model::MethodState;
 use crate::pacer::SharedPacer;
-use crate::plan::{patch_ops, state_code, MethodState, Plan, PlanItem, SkippedItem};
+use crate::plan::{state_code, Plan, PlanItem, SkippedItem};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -325,7 +326,7 @@ impl Run<'_> {
 
     /// Sends one method's change until it is done, refused, or out of attempts.
     async fn send_one(&self, item: &PlanItem) -> MethodResult {
-        let mut ops = item.ops.clone();
+        let mut from = item.before.clone();
         let mut last_error: Option<Error> = None;
         let max = self.pace.max_attempts.max(1);
         for attempt in 1..=max {
@@ -349,7 +350,8 @@ impl Run<'_> {
                 self.api_id,
                 &item.resource_id,
                 &item.verb,
-                &ops,
+                &from,
+                &item.after,
             )
             .await
             {
@@ -387,7 +389,7 @@ impl Run<'_> {
                         if now.same_as(&item.after) {
                             return result_of(item, Outcome::Changed, None, attempt);
                         }
-                        ops = patch_ops(&now, &item.after);
+                        from = now;
                     }
                 }
             }

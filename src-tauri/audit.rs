@@ -13,6 +13,12 @@ pub struct MethodView {
     pub protection: Protection,
     pub authorizer_name: Option<String>,
     pub is_options: bool,
+    /// The badge as it reads: "Open", "IAM", "Lambda · LegacyTokenAuth", "Cognito · PetsPool".
+    pub badge: String,
+    /// The protection in full, scopes included: "Cognito · AdminPool [pets/read pets/admin]".
+    pub label: String,
+    /// Open and not the CORS preflight: what "select all open except OPTIONS" takes.
+    pub open_not_options: bool,
 }
 
 /// The counts of the summary line.
@@ -113,6 +119,9 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
             };
             MethodView {
                 is_options: m.is_options(),
+                open_not_options: m.is_open() && !m.is_options(),
+                badge: badge(&protection),
+                label: label(&protection),
                 method: m.clone(),
                 protection,
                 authorizer_name,
@@ -202,8 +211,30 @@ pub fn under_path<'a>(methods: &'a [Method], path: &str) -> Vec<&'a Method> {
         .collect()
 }
 
-/// A method state as its badge reads: "Open", "IAM", "Cognito · PetsPool [pets/read]".
-pub fn describe_state(state: &crate::plan::MethodState, authorizers: &[Authorizer]) -> String {
+/// A protection as its badge reads: "Open", "IAM", "Lambda · name", "Cognito · name". The one
+/// rendering of a protection that the window, the command line and the History all show.
+pub fn badge(p: &Protection) -> String {
+    match p {
+        Protection::Open => "Open".into(),
+        Protection::Iam => "IAM".into(),
+        Protection::Lambda { authorizer } => format!("Lambda · {authorizer}"),
+        Protection::Cognito { authorizer, .. } => format!("Cognito · {authorizer}"),
+        Protection::Other { authorization_type } => authorization_type.clone(),
+    }
+}
+
+/// The badge with the OAuth scopes: "Cognito · PetsPool [pets/read]".
+pub fn label(p: &Protection) -> String {
+    match p {
+        Protection::Cognito { scopes, .. } if !scopes.is_empty() => {
+            format!("{} [{}]", badge(p), scopes.join(" "))
+        }
+        _ => badge(p),
+    }
+}
+
+/// A method state in words, naming its authorizer: "Open", "IAM", "Cognito · PetsPool [pets/read]".
+pub fn describe_state(state: &crate::model::MethodState, authorizers: &[Authorizer]) -> String {
     let name = |id: &Option<String>| {
         id.as_deref()
             .map(|id| {
@@ -215,18 +246,19 @@ pub fn describe_state(state: &crate::plan::MethodState, authorizers: &[Authorize
             })
             .unwrap_or_else(|| "?".into())
     };
-    match state.authorization_type.as_str() {
-        "" | "NONE" => "Open".into(),
-        "AWS_IAM" => "IAM".into(),
-        "CUSTOM" => format!("Lambda · {}", name(&state.authorizer_id)),
-        "COGNITO_USER_POOLS" if state.scopes.is_empty() => {
-            format!("Cognito · {}", name(&state.authorizer_id))
-        }
-        "COGNITO_USER_POOLS" => format!(
-            "Cognito · {} [{}]",
-            name(&state.authorizer_id),
-            state.scopes.join(" ")
-        ),
-        other => other.to_string(),
-    }
+    let p = match state.authorization_type.as_str() {
+        "" | "NONE" => Protection::Open,
+        "AWS_IAM" => Protection::Iam,
+        "CUSTOM" => Protection::Lambda {
+            authorizer: name(&state.authorizer_id),
+        },
+        "COGNITO_USER_POOLS" => Protection::Cognito {
+            authorizer: name(&state.authorizer_id),
+            scopes: state.scopes.clone(),
+        },
+        other => Protection::Other {
+            authorization_type: other.to_string(),
+        },
+    };
+    label(&p)
 }

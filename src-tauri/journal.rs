@@ -3,7 +3,8 @@
 //! One JSON-lines file per apply in the app's data folder. No secrets are ever written here.
 
 use crate::error::{Error, Result};
-use crate::plan::{MethodState, UndoEntry};
+use crate::model::MethodState;
+use crate::plan::UndoEntry;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};

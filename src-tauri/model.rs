@@ -1,6 +1,7 @@
 //! Plain data shared by every part of Gatehouse. No SDK, no Tauri, no I/O.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A REST API of API Gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,64 @@ impl Method {
     pub fn key(&self) -> String {
         format!("{} {}", self.verb, self.path)
     }
+}
+
+/// The part of a method that protection changes: what the journal keeps and undo restores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodState {
+    pub authorization_type: String,
+    pub authorizer_id: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl MethodState {
+    pub fn of(m: &Method) -> MethodState {
+        MethodState {
+            authorization_type: if m.authorization_type.is_empty() {
+                "NONE".into()
+            } else {
+                m.authorization_type.clone()
+            },
+            authorizer_id: m.authorizer_id.clone().filter(|id| !id.is_empty()),
+            scopes: m.scopes.clone(),
+        }
+    }
+
+    pub fn open() -> MethodState {
+        MethodState {
+            authorization_type: "NONE".into(),
+            authorizer_id: None,
+            scopes: vec![],
+        }
+    }
+
+    pub fn uses_authorizer(&self) -> bool {
+        matches!(
+            self.authorization_type.as_str(),
+            "COGNITO_USER_POOLS" | "CUSTOM"
+        )
+    }
+
+    /// Equal as API Gateway sees it: the authorizer only counts where the type uses one, and
+    /// scopes are a set.
+    pub fn same_as(&self, other: &MethodState) -> bool {
+        let scopes = |s: &MethodState| s.scopes.iter().cloned().collect::<BTreeSet<_>>();
+        self.authorization_type == other.authorization_type
+            && (!self.uses_authorizer() || self.authorizer_id == other.authorizer_id)
+            && (self.authorization_type != "COGNITO_USER_POOLS" || scopes(self) == scopes(other))
+    }
+}
+
+/// The Cognito authorizer the dialog (or `gatehouse protect`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizerInput {
+    pub name: String,
+    pub identity_source: String,
+    /// Empty for none.
+    pub client_id_regex: String,
+    pub ttl_seconds: i32,
 }
 
 /// An authorizer of a REST API, of any type.

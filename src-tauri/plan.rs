@@ -4,119 +4,13 @@
 
 use crate::error::{Error, Result};
 use crate::model::{AppClient, Authorizer, Method};
+pub use crate::model::{AuthorizerInput, MethodState};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
 pub const DEFAULT_TTL: i32 = 300;
 pub const MAX_TTL: i32 = 3600;
-
-/// The part of a method that protection changes: what the journal keeps and undo restores.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MethodState {
-    pub authorization_type: String,
-    pub authorizer_id: Option<String>,
-    pub scopes: Vec<String>,
-}
-
-impl MethodState {
-    pub fn of(m: &Method) -> MethodState {
-        MethodState {
-            authorization_type: if m.authorization_type.is_empty() {
-                "NONE".into()
-            } else {
-                m.authorization_type.clone()
-            },
-            authorizer_id: m.authorizer_id.clone().filter(|id| !id.is_empty()),
-            scopes: m.scopes.clone(),
-        }
-    }
-
-    pub fn open() -> MethodState {
-        MethodState {
-            authorization_type: "NONE".into(),
-            authorizer_id: None,
-            scopes: vec![],
-        }
-    }
-
-    fn uses_authorizer(&self) -> bool {
-        matches!(
-            self.authorization_type.as_str(),
-            "COGNITO_USER_POOLS" | "CUSTOM"
-        )
-    }
-
-    /// Equal as API Gateway sees it: the authorizer only counts where the type uses one, and
-    /// scopes are a set.
-    pub fn same_as(&self, other: &MethodState) -> bool {
-        let scopes = |s: &MethodState| s.scopes.iter().cloned().collect::<BTreeSet<_>>();
-        self.authorization_type == other.authorization_type
-            && (!self.uses_authorizer() || self.authorizer_id == other.authorizer_id)
-            && (self.authorization_type != "COGNITO_USER_POOLS" || scopes(self) == scopes(other))
-    }
-}
-
-/// One JSON Patch operation of UpdateMethod.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatchOp {
-    pub op: String,
-    pub path: String,
-    pub value: Option<String>,
-}
-
-impl PatchOp {
-    fn new(op: &str, path: &str, value: Option<&str>) -> PatchOp {
-        PatchOp {
-            op: op.into(),
-            path: path.into(),
-            value: value.map(str::to_string),
-        }
-    }
-}
-
-/// The operations that take a method from `before` to `after`. Scopes are removed before the
-/// type changes (AWS drops them with a Cognito type) and added after the authorizer is set.
-pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
-    if before.same_as(after) {
-        return vec![];
-    }
-    let mut ops = Vec::new();
-    let keep: BTreeSet<&String> = if after.authorization_type == "COGNITO_USER_POOLS" {
-        after.scopes.iter().collect()
-    } else {
-        BTreeSet::new()
-    };
-    for s in &before.scopes {
-        if !keep.contains(s) {
-            ops.push(PatchOp::new("remove", "/authorizationScopes", Some(s)));
-        }
-    }
-    if before.authorization_type != after.authorization_type {
-        ops.push(PatchOp::new(
-            "replace",
-            "/authorizationType",
-            Some(&after.authorization_type),
-        ));
-    }
-    if after.uses_authorizer() && before.authorizer_id != after.authorizer_id {
-        ops.push(PatchOp::new(
-            "replace",
-            "/authorizerId",
-            after.authorizer_id.as_deref(),
-        ));
-    }
-    if after.authorization_type == "COGNITO_USER_POOLS" {
-        let had: BTreeSet<&String> = before.scopes.iter().collect();
-        for s in &after.scopes {
-            if !had.contains(s) {
-                ops.push(PatchOp::new("add", "/authorizationScopes", Some(s)));
-            }
-        }
-    }
-    ops
-}
 
 /// What the user asked for the checked methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +38,8 @@ pub struct PlanItem {
     pub verb: String,
     pub before: MethodState,
     pub after: MethodState,
-    pub ops: Vec<PatchOp>,
+    /// Whether the method changes (else it is already as planned, and not sent).
+    pub changes: bool,
 }
 
 impl PlanItem {
@@ -153,7 +48,7 @@ impl PlanItem {
     }
 
     pub fn unchanged(&self) -> bool {
-        self.ops.is_empty()
+        !self.changes
     }
 }
 
@@ -310,7 +205,7 @@ pub fn plan(
             resource_id: m.resource_id.clone(),
             path: m.path.clone(),
             verb: m.verb.clone(),
-            ops: patch_ops(&before, &after),
+            changes: !before.same_as(&after),
             before,
             after: after.clone(),
         });
@@ -368,7 +263,7 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
                 resource_id: m.resource_id.clone(),
                 path: m.path.clone(),
                 verb: m.verb.clone(),
-                ops: patch_ops(&now, &e.before),
+                changes: !now.same_as(&e.before),
                 before: now,
                 after: e.before.clone(),
             });
@@ -439,17 +334,6 @@ pub fn parse_method_list(text: &str) -> Vec<String> {
         .map(normalize_key)
         .filter(|k| !k.is_empty())
         .collect()
-}
-
-/// The Cognito authorizer the dialog (or `gatehouse protect`) asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthorizerInput {
-    pub name: String,
-    pub identity_source: String,
-    /// Empty for none.
-    pub client_id_regex: String,
-    pub ttl_seconds: i32,
 }
 
 /// Every problem with the input, each beside its field; empty when it can be sent.

@@ -62,7 +62,7 @@ fn audit_before_and_after_the_seed_scenario_in_one_line() {
     assert!(after
         .stdout
         .contains("3 of 4 methods protected · 1 open (1 OPTIONS)"));
-    assert!(after.stdout.contains("Cognito: PetsPool"));
+    assert!(after.stdout.contains("Cognito · PetsPool"));
     let aj = run(
         &sb,
         h,

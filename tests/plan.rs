@@ -1,8 +1,9 @@
 //! Planning, validation and undo planning on plain values.
 
+use gatehouse::aws::gateway::{patch_ops, PatchOp};
 use gatehouse::journal::{self, ApplyHeader, Outcome, Record};
 use gatehouse::model::{AppClient, Authorizer, Method};
-use gatehouse::plan::{self, AuthorizerInput, MethodState, PatchOp, Target, Warning};
+use gatehouse::plan::{self, AuthorizerInput, MethodState, Target, Warning};
 
 fn method(path: &str, verb: &str, auth: &str, authorizer: Option<&str>, scopes: &[&str]) -> Method {
     Method {
@@ -69,7 +70,7 @@ fn protecting_open_methods_sets_type_authorizer_and_scopes() {
     assert_eq!(p.items.len(), 2);
     assert_eq!(p.change_count(), 2);
     assert_eq!(
-        p.items[0].ops,
+        patch_ops(&p.items[0].before, &p.items[0].after),
         [
             op("replace", "/authorizationType", Some("COGNITO_USER_POOLS")),
             op("replace", "/authorizerId", Some("a1")),
@@ -123,7 +124,7 @@ fn switching_authorizer_and_scopes_removes_before_adding() {
         scopes: vec!["keep".into(), "y".into()],
     };
     assert_eq!(
-        plan::patch_ops(&before, &after),
+        patch_ops(&before, &after),
         [
             op("remove", "/authorizationScopes", Some("x")),
             op("replace", "/authorizerId", Some("new")),
@@ -147,14 +148,14 @@ fn unprotect_goes_back_to_none_dropping_scopes_first() {
     )
     .unwrap();
     assert_eq!(
-        p.items[0].ops,
+        patch_ops(&p.items[0].before, &p.items[0].after),
         [
             op("remove", "/authorizationScopes", Some("s1")),
             op("replace", "/authorizationType", Some("NONE")),
         ]
     );
     assert_eq!(
-        p.items[1].ops,
+        patch_ops(&p.items[1].before, &p.items[1].after),
         [op("replace", "/authorizationType", Some("NONE"))]
     );
     assert!(p.items[2].unchanged());

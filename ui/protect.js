@@ -124,13 +124,13 @@ export class Protect {
 
   renderPlan(plan) {
     const auths = this.app.lastReview?.authorizers ?? [];
-    const changes = plan.items.filter((i) => i.ops.length).length;
+    const changes = plan.items.filter((i) => i.changes).length;
     const undo = this.target.kind === "undo";
     $("preview-title").textContent = undo ? `Undo: ${this.undoOf.apiName} · ${this.undoOf.description}`
       : this.target.kind === "protect" ? "Preview: protect methods" : "Preview: remove protection";
     $("preview-summary").textContent = `${changes} method${changes === 1 ? "" : "s"} will ${undo ? "be restored" : "change"}, ${plan.items.length - changes} already as ${undo ? "before" : "planned"} (not sent).`;
     const rows = plan.items.map((i) => {
-      const unchanged = i.ops.length === 0;
+      const unchanged = !i.changes;
       return el("tr", { "data-testid": "preview-row", "data-key": `${i.verb} ${i.path}`, "data-unchanged": String(unchanged) },
         el("td", {}, el("span", { class: "verb" }, i.verb), " ", el("span", { class: "path" }, i.path)),
         el("td", {}, stateText(i.before, auths)),
@@ -191,7 +191,7 @@ export class Protect {
     $("apply-progress-text").textContent = "Starting…";
     $("preview-close").disabled = true;
     const rows = new Map([...$("preview-rows").rows].map((r) => [r.dataset.key, r]));
-    for (const key of send ? this.plan.items.filter((i) => i.ops.length).map((i) => `${i.verb} ${i.path}`) : methods) {
+    for (const key of send ? this.plan.items.filter((i) => i.changes).map((i) => `${i.verb} ${i.path}`) : methods) {
       const cell = rows.get(key)?.querySelector(".result-cell");
       if (cell) cell.replaceChildren(el("span", { class: "result result-pending" }, "waiting…"));
     }

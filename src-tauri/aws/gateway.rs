@@ -2,7 +2,9 @@
 
 use super::session::Session;
 use crate::error::Result;
-use crate::model::{Authorizer, Method, RestApi};
+use crate::model::{Authorizer, AuthorizerInput, Method, MethodState, RestApi};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// An authorizer from any SDK shape that has an authorizer's accessors (the `Authorizer` type,
 /// `CreateAuthorizerOutput`): they are distinct types with the same fields.
@@ -23,6 +25,66 @@ macro_rules! authorizer_from {
             authorizer_uri: a.authorizer_uri().map(str::to_string),
         }
     }};
+}
+
+/// One JSON Patch operation of UpdateMethod: REST API paths stay in this adapter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatchOp {
+    pub op: String,
+    pub path: String,
+    pub value: Option<String>,
+}
+
+impl PatchOp {
+    fn new(op: &str, path: &str, value: Option<&str>) -> PatchOp {
+        PatchOp {
+            op: op.into(),
+            path: path.into(),
+            value: value.map(str::to_string),
+        }
+    }
+}
+
+/// The operations that take a method from `before` to `after`. Scopes are removed before the
+/// type changes (AWS drops them with a Cognito type) and added after the authorizer is set.
+pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
+    if before.same_as(after) {
+        return vec![];
+    }
+    let mut ops = Vec::new();
+    let keep: BTreeSet<&String> = if after.authorization_type == "COGNITO_USER_POOLS" {
+        after.scopes.iter().collect()
+    } else {
+        BTreeSet::new()
+    };
+    for s in &before.scopes {
+        if !keep.contains(s) {
+            ops.push(PatchOp::new("remove", "/authorizationScopes", Some(s)));
+        }
+    }
+    if before.authorization_type != after.authorization_type {
+        ops.push(PatchOp::new(
+            "replace",
+            "/authorizationType",
+            Some(&after.authorization_type),
+        ));
+    }
+    if after.uses_authorizer() && before.authorizer_id != after.authorizer_id {
+        ops.push(PatchOp::new(
+            "replace",
+            "/authorizerId",
+            after.authorizer_id.as_deref(),
+        ));
+    }
+    if after.authorization_type == "COGNITO_USER_POOLS" {
+        let had: BTreeSet<&String> = before.scopes.iter().collect();
+        for s in &after.scopes {
+            if !had.contains(s) {
+                ops.push(PatchOp::new("add", "/authorizationScopes", Some(s)));
+            }
+        }
+    }
+    ops
 }
 
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
@@ -161,16 +223,17 @@ fn no_retries() -> aws_sdk_apigateway::config::Builder {
         .retry_config(aws_config::retry::RetryConfig::disabled())
 }
 
-/// One UpdateMethod with the given patch operations; AWS's answer: the method's state after it.
+/// One UpdateMethod taking a method from `from` to `to`; AWS's answer: the method's state after it.
 pub async fn update_method(
     session: &Session,
     api_id: &str,
     resource_id: &str,
     verb: &str,
-    ops: &[crate::plan::PatchOp],
-) -> std::result::Result<crate::plan::MethodState, CallFailure> {
+    from: &MethodState,
+    to: &MethodState,
+) -> std::result::Result<MethodState, CallFailure> {
     use aws_sdk_apigateway::types::{Op, PatchOperation};
-    let patch: Vec<PatchOperation> = ops
+    let patch: Vec<PatchOperation> = patch_ops(from, to)
         .iter()
         .map(|o| {
             PatchOperation::builder()
@@ -192,7 +255,7 @@ pub async fn update_method(
         .send()
         .await
         .map_err(|e| call_failure(session, e))?;
-    Ok(crate::plan::MethodState {
+    Ok(MethodState {
         authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
         authorizer_id: m.authorizer_id().map(str::to_string),
         scopes: m.authorization_scopes().to_vec(),
@@ -205,7 +268,7 @@ pub async fn method_state(
     api_id: &str,
     resource_id: &str,
     verb: &str,
-) -> Result<crate::plan::MethodState> {
+) -> Result<MethodState> {
     let m = session
         .gateway
         .get_method()
@@ -215,7 +278,7 @@ pub async fn method_state(
         .send()
         .await
         .map_err(|e| session.map_err(e))?;
-    Ok(crate::plan::MethodState {
+    Ok(MethodState {
         authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
         authorizer_id: m.authorizer_id().map(str::to_string),
         scopes: m.authorization_scopes().to_vec(),
@@ -227,7 +290,7 @@ pub async fn method_state(
 pub async fn create_authorizer(
     session: &Session,
     api_id: &str,
-    input: &crate::plan::AuthorizerInput,
+    input: &AuthorizerInput,
     pool_arn: &str,
 ) -> std::result::Result<Authorizer, CallFailure> {
     let regex = input.client_id_regex.trim();
@@ -254,7 +317,7 @@ pub async fn update_authorizer(
     session: &Session,
     api_id: &str,
     current: &Authorizer,
-    input: &crate::plan::AuthorizerInput,
+    input: &AuthorizerInput,
 ) -> Result<()> {
     use aws_sdk_apigateway::types::{Op, PatchOperation};
     let replace = |path: &str, value: String| {

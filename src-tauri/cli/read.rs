@@ -110,22 +110,6 @@ fn method_json(v: &MethodView) -> serde_json::Value {
     })
 }
 
-/// The protection as the badge reads it.
-pub fn badge(p: &Protection) -> String {
-    match p {
-        Protection::Open => "Open".into(),
-        Protection::Iam => "IAM".into(),
-        Protection::Lambda { authorizer } => format!("Lambda: {authorizer}"),
-        Protection::Cognito { authorizer, scopes } if scopes.is_empty() => {
-            format!("Cognito: {authorizer}")
-        }
-        Protection::Cognito { authorizer, scopes } => {
-            format!("Cognito: {authorizer} [{}]", scopes.join(" "))
-        }
-        Protection::Other { authorization_type } => authorization_type.clone(),
-    }
-}
-
 fn print_audit_table(
     ctx: &Ctx,
     reports: &[(crate::model::RestApi, crate::core::ApiReview)],
@@ -159,7 +143,7 @@ fn print_audit_table(
             "KEY"
         );
         for (v, path) in rows {
-            let mut protection = clean(&badge(&v.protection));
+            let mut protection = clean(&v.label);
             if v.is_options && v.method.is_open() {
                 protection.push_str(" (CORS preflight)");
             }
