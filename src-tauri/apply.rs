@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use ts_rs::TS;
 
 /// How hard an apply may push API Gateway's control plane.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -70,6 +71,7 @@ impl Pace {
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[derive(TS)]
 pub enum ApplyEvent {
     Started {
         apply_id: String,
@@ -94,6 +96,7 @@ pub enum ApplyEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct MethodResult {
     pub key: String,
     pub path: String,
@@ -101,6 +104,8 @@ pub struct MethodResult {
     pub before: MethodState,
     pub after: MethodState,
     pub status: Outcome,
+    /// The status in words: "changed", "not sent".
+    pub status_text: String,
     /// AWS's code and message when the method failed; why it was skipped or not sent.
     pub error: Option<String>,
     /// What AWS held when it differed from the plan: after a call that someone else's write
@@ -111,6 +116,7 @@ pub struct MethodResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct ApplyReport {
     pub apply_id: String,
     pub results: Vec<MethodResult>,
@@ -124,7 +130,30 @@ pub struct ApplyReport {
     /// Why the apply stopped before sending everything (the credentials stopped working), and
     /// what to do; None when every method was tried.
     pub stopped: Option<String>,
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
+    /// "3 changed, 0 unchanged, 0 failed in 1.2 s (0 throttled and retried)".
+    pub summary: String,
+}
+
+impl ApplyReport {
+    fn summary_text(&self) -> String {
+        let mut counts = format!(
+            "{} changed, {} unchanged, {} failed",
+            self.changed, self.unchanged, self.failed
+        );
+        if self.skipped > 0 {
+            counts.push_str(&format!(", {} skipped", self.skipped));
+        }
+        if self.not_sent > 0 {
+            counts.push_str(&format!(", {} not sent", self.not_sent));
+        }
+        format!(
+            "{counts} in {:.1} s ({} throttled and retried)",
+            self.elapsed_ms as f64 / 1000.0,
+            self.throttled
+        )
+    }
 }
 
 /// Applies `plan` to the API: journal first, then the calls; never stops half-way without
@@ -199,7 +228,8 @@ pub async fn apply(
         .unwrap_or_else(|p| p.into_inner())
         .take()
         .map(|e| stopped_message(&e, not_sent));
-    let report = ApplyReport {
+    let mut report = ApplyReport {
+        summary: String::new(),
         apply_id: journal.id.clone(),
         changed: count(Outcome::Changed),
         unchanged: count(Outcome::Unchanged),
@@ -211,6 +241,7 @@ pub async fn apply(
         elapsed_ms: started.elapsed().as_millis() as u64,
         results,
     };
+    report.summary = report.summary_text();
     progress(ApplyEvent::Finished {
         changed: report.changed,
         unchanged: report.unchanged,
@@ -312,6 +343,7 @@ impl Run<'_> {
             before: item.found.clone().unwrap_or_else(|| item.restore.clone()),
             after: item.restore.clone(),
             status: Outcome::Skipped,
+            status_text: Outcome::Skipped.label().to_string(),
             error: Some(item.reason.clone()),
             found: item.found.clone(),
             attempts: 0,
@@ -439,6 +471,7 @@ fn result_of(
         before: item.before.clone(),
         after: item.after.clone(),
         status,
+        status_text: status.label().to_string(),
         error,
         found: None,
         attempts,

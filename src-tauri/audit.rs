@@ -3,10 +3,12 @@
 use crate::model::{Authorizer, Method, Protection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use ts_rs::TS;
 
 /// A method as the review screen and `gatehouse audit` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct MethodView {
     #[serde(flatten)]
     pub method: Method,
@@ -21,9 +23,47 @@ pub struct MethodView {
     pub open_not_options: bool,
 }
 
+/// An authorizer as the Authorizers view shows it: with the methods that use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct AuthorizerView {
+    #[serde(flatten)]
+    pub authorizer: Authorizer,
+    /// "GET /pets", … : the methods protected by it.
+    pub used_by: Vec<String>,
+    /// "used by 3 methods", "used by no method".
+    pub used_by_text: String,
+}
+
+/// Every authorizer with the methods that use it (the order of `authorizers` is kept).
+pub fn authorizer_views(methods: &[Method], authorizers: &[Authorizer]) -> Vec<AuthorizerView> {
+    authorizers
+        .iter()
+        .map(|a| {
+            let used_by: Vec<String> = methods
+                .iter()
+                .filter(|m| !m.is_open() && m.authorizer_id.as_deref() == Some(a.id.as_str()))
+                .map(Method::key)
+                .collect();
+            let used_by_text = match used_by.len() {
+                0 => "used by no method".to_string(),
+                1 => "used by 1 method".to_string(),
+                n => format!("used by {n} methods"),
+            };
+            AuthorizerView {
+                authorizer: a.clone(),
+                used_by,
+                used_by_text,
+            }
+        })
+        .collect()
+}
+
 /// The counts of the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct Summary {
     pub total: usize,
     pub protected: usize,

@@ -1,15 +1,14 @@
 //! The window: `#[tauri::command]` wrappers that take arguments, call the core and return its
 //! answer or its error. No logic lives here.
 
-use crate::apply::{ApplyEvent, ApplyReport, Pace};
-use crate::aws::gateway::Stage;
-use crate::core::{ApiReview, Core, Ctx};
+use crate::core::{
+    ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, Core, Ctx, Deployment, Pace,
+    Stage,
+};
 use crate::error::{Error, Result};
-use crate::journal::ApplySummary;
 use crate::keychain::{self, KeychainProfile, ProfileInput};
 use crate::model::{AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS};
 use crate::plan::{self, AuthorizerInput, Plan, Target};
-use crate::protect::{ApplyRequest, Deployment};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -88,6 +87,12 @@ fn regex_for_clients(ids: Vec<String>) -> String {
 #[tauri::command]
 fn parse_scopes(text: String) -> Vec<String> {
     plan::parse_scopes(&text)
+}
+
+/// What the authorizer dialog starts with: the default token source and TTL.
+#[tauri::command]
+fn authorizer_defaults() -> AuthorizerInput {
+    plan::authorizer_defaults()
 }
 
 #[tauri::command]
@@ -250,6 +255,7 @@ pub fn open_window() -> i32 {
             match_clients,
             regex_for_clients,
             parse_scopes,
+            authorizer_defaults,
             create_authorizer,
             update_authorizer,
             delete_authorizer,

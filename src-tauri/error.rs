@@ -105,20 +105,38 @@ impl Error {
     }
 }
 
+/// An error as the page receives it (every command's rejection).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ErrorView {
+    /// aws, no-credentials, unreachable, expired, invalid, not-found, busy, keychain, io, internal.
+    pub kind: String,
+    /// AWS's error code, when AWS answered.
+    pub code: Option<String>,
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: Option<String>,
+    /// The form field it concerns (bad input).
+    pub field: Option<String>,
+}
+
+impl Error {
+    pub fn view(&self) -> ErrorView {
+        ErrorView {
+            kind: self.kind().to_string(),
+            code: self.code().map(str::to_string),
+            message: self.to_string(),
+            hint: self.hint().map(str::to_string),
+            field: match self {
+                Error::Invalid { field, .. } => Some(field.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
 impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Error", 5)?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("code", &self.code())?;
-        s.serialize_field("message", &self.to_string())?;
-        s.serialize_field("hint", &self.hint())?;
-        let field = match self {
-            Error::Invalid { field, .. } => Some(field.as_str()),
-            _ => None,
-        };
-        s.serialize_field("field", &field)?;
-        s.end()
+        self.view().serialize(serializer)
     }
 }
 

@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
+use ts_rs::TS;
 
 /// The folder of the journal: `$XDG_DATA_HOME/gatehouse/journal` on Linux. Never a shared folder:
 /// without a data folder of the user's own, Gatehouse refuses to start.
@@ -92,8 +93,10 @@ pub fn now_ms() -> u64 {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct ApplyHeader {
     pub id: String,
+    #[ts(type = "number")]
     pub started_ms: u64,
     pub profile: String,
     pub region: String,
@@ -145,6 +148,7 @@ pub enum Record {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub enum Outcome {
     Changed,
     Unchanged,
@@ -292,6 +296,7 @@ fn cut(file: &File, len: u64) -> std::io::Result<()> {
 /// One apply as the History view lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct ApplySummary {
     #[serde(flatten)]
     pub header: ApplyHeader,
@@ -314,10 +319,63 @@ pub struct ApplySummary {
     /// Undo is possible: not an undo itself, not fully undone, not running, and something to
     /// restore. Set by the core, which knows about locks.
     pub can_undo: bool,
+    /// "Protect · SecurePets", "Remove protection · SecurePets", "Undo · SecurePets".
+    pub title: String,
+    /// "3 changed · 0 unchanged · 0 failed · 1 skipped".
+    pub counts_text: String,
     pub methods: Vec<MethodChange>,
 }
 
 impl ApplySummary {
+    /// Marks the apply running (its lock is held) or not, and fills in what follows from it:
+    /// whether it can be undone, and the texts the History shows.
+    pub fn set_running(&mut self, running: bool) {
+        self.running = running;
+        self.can_undo = !running && self.undoable();
+        self.describe();
+    }
+
+    fn describe(&mut self) {
+        let action = match self.header.action.as_str() {
+            "protect" => "Protect",
+            "unprotect" => "Remove protection",
+            "undo" => "Undo",
+            other => other,
+        };
+        self.title = format!("{action} · {}", self.header.api_name);
+        let mut counts = format!(
+            "{} changed · {} unchanged · {} failed",
+            self.changed, self.unchanged, self.failed
+        );
+        for (n, what) in [(self.skipped, "skipped"), (self.not_sent, "not sent")] {
+            if n > 0 {
+                counts.push_str(&format!(" · {n} {what}"));
+            }
+        }
+        if self.interrupted > 0 && !self.running {
+            counts.push_str(&format!(" · {} interrupted", self.interrupted));
+        }
+        self.counts_text = counts;
+        let running = self.running;
+        for m in &mut self.methods {
+            let status = match m.status {
+                Some(s) => s.label(),
+                None if running => "in progress",
+                None => "interrupted",
+            };
+            m.text = format!(
+                "{}: {} → {} ({status}){}",
+                m.key,
+                crate::audit::describe_state(&m.before, &[]),
+                crate::audit::describe_state(&m.planned, &[]),
+                m.error
+                    .as_deref()
+                    .map(|e| format!(" — {e}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+
     /// Whether an undo of this apply could restore anything, leaving locks aside.
     pub fn undoable(&self) -> bool {
         self.header.action != "undo"
@@ -337,6 +395,7 @@ impl ApplySummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct MethodChange {
     pub key: String,
     pub before: MethodState,
@@ -344,6 +403,9 @@ pub struct MethodChange {
     /// None when the apply was interrupted before the outcome was written.
     pub status: Option<Outcome>,
     pub error: Option<String>,
+    /// "GET /pets: Open → Cognito · a1b2c3 (changed)".
+    #[serde(default)]
+    pub text: String,
 }
 
 /// Folds one apply's records into its summary.
@@ -371,6 +433,7 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
                         planned: planned.clone(),
                         status: None,
                         error: None,
+                        text: String::new(),
                     });
                 }
             }
@@ -393,6 +456,7 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
                     planned: planned.clone(),
                     status: Some(Outcome::Skipped),
                     error: Some(reason.clone()),
+                    text: String::new(),
                 });
             }
             Record::End { .. } => finished = true,
@@ -415,6 +479,8 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
         partly_undone_by: None,
         running: false,
         can_undo: false,
+        title: String::new(),
+        counts_text: String::new(),
         methods,
     })
 }
@@ -475,6 +541,7 @@ pub fn list(dir: &Path) -> Result<Vec<ApplySummary>> {
             Some((id, false)) => s.partly_undone_by = Some(id.clone()),
             None => {}
         }
+        s.set_running(false);
     }
     Ok(all)
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub const SERVICE: &str = "gatehouse";
@@ -36,6 +37,7 @@ pub fn default_dir() -> Result<PathBuf> {
 /// A keychain profile as the page sees it: nothing secret, the key ID masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct KeychainProfile {
     pub name: String,
     pub access_key_id_masked: String,
@@ -51,6 +53,7 @@ pub struct KeychainProfile {
 #[derive(Default, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 // Defaults per field: a container default would move fields out of a value that wipes on drop.
+#[derive(TS)]
 pub struct ProfileInput {
     /// The profile being edited, when it is an edit.
     #[serde(default)]

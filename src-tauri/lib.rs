@@ -5,17 +5,16 @@ pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod contract;
 pub mod core;
 pub mod error;
 pub mod journal;
 pub mod keychain;
-mod keychain_core;
 pub mod lock;
 pub mod model;
 pub mod pacer;
 pub mod plan;
 pub mod profiles;
-pub mod protect;
 
 /// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.
 pub fn run() -> i32 {

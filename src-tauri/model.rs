@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use ts_rs::TS;
 
 /// A REST API of API Gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct RestApi {
     pub id: String,
     pub name: String,
@@ -15,6 +17,7 @@ pub struct RestApi {
 /// One method of one resource, as API Gateway holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct Method {
     pub resource_id: String,
     pub path: String,
@@ -44,6 +47,7 @@ impl Method {
 /// The part of a method that protection changes: what the journal keeps and undo restores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct MethodState {
     pub authorization_type: String,
     pub authorizer_id: Option<String>,
@@ -91,6 +95,7 @@ impl MethodState {
 /// The Cognito authorizer the dialog (or `gatehouse protect`) asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct AuthorizerInput {
     pub name: String,
     pub identity_source: String,
@@ -102,6 +107,7 @@ pub struct AuthorizerInput {
 /// An authorizer of a REST API, of any type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct Authorizer {
     pub id: String,
     pub name: String,
@@ -121,6 +127,7 @@ pub struct Authorizer {
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[derive(TS)]
 pub enum Protection {
     Open,
     Iam,
@@ -137,9 +144,18 @@ pub enum Protection {
     },
 }
 
+/// A stage of the API and the deployment it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    pub name: String,
+    pub deployment_id: Option<String>,
+}
+
 /// A Cognito user pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct UserPool {
     pub id: String,
     pub name: String,
@@ -148,6 +164,7 @@ pub struct UserPool {
 /// An app client of a user pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct AppClient {
     pub id: String,
     pub name: String,
@@ -156,6 +173,7 @@ pub struct AppClient {
 /// Who the chosen credentials are (STS GetCallerIdentity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct Identity {
     pub account: String,
     pub arn: String,
@@ -165,6 +183,7 @@ pub struct Identity {
 /// Where a profile comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(TS)]
 pub enum ProfileSource {
     /// The AWS config and credentials files.
     File,
@@ -177,6 +196,7 @@ pub enum ProfileSource {
 /// A profile as the picker shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct ProfileInfo {
     /// Stable id used by the page and the session cache: "file:NAME", "keychain:NAME" or "env".
     pub id: String,

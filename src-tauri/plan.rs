@@ -7,6 +7,7 @@ use crate::model::{AppClient, Authorizer, Method};
 pub use crate::model::{AuthorizerInput, MethodState};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use ts_rs::TS;
 
 pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
 pub const DEFAULT_TTL: i32 = 300;
@@ -19,6 +20,7 @@ pub const MAX_TTL: i32 = 3600;
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[derive(TS)]
 pub enum Target {
     /// Protect with a Cognito authorizer of the API, optionally requiring OAuth scopes.
     Protect {
@@ -32,6 +34,7 @@ pub enum Target {
 /// One method of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct PlanItem {
     pub resource_id: String,
     pub path: String,
@@ -40,6 +43,12 @@ pub struct PlanItem {
     pub after: MethodState,
     /// Whether the method changes (else it is already as planned, and not sent).
     pub changes: bool,
+    /// `before` in words, as the badge reads it ("Open", "Cognito · PetsPool").
+    #[serde(default)]
+    pub before_text: String,
+    /// `after` in words, or "unchanged" when nothing is sent.
+    #[serde(default)]
+    pub after_text: String,
 }
 
 impl PlanItem {
@@ -58,6 +67,7 @@ impl PlanItem {
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[derive(TS)]
 pub enum Warning {
     /// An authorizer with an app client ID regex accepts only ID tokens; scopes need access
     /// tokens: no token can pass.
@@ -85,6 +95,7 @@ impl Warning {
 /// A method an undo leaves alone, and why: someone changed it since the apply, or it is gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct SkippedItem {
     pub path: String,
     pub verb: String,
@@ -94,6 +105,11 @@ pub struct SkippedItem {
     pub restore: MethodState,
     /// "changed since the apply: now AWS_IAM", "no longer exists".
     pub reason: String,
+    /// `found` in words ("IAM"), or "gone".
+    #[serde(default)]
+    pub found_text: String,
+    #[serde(default)]
+    pub restore_text: String,
 }
 
 impl SkippedItem {
@@ -104,6 +120,7 @@ impl SkippedItem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(TS)]
 pub struct Plan {
     pub items: Vec<PlanItem>,
     /// Methods an undo leaves alone (empty for protect and unprotect).
@@ -112,15 +129,94 @@ pub struct Plan {
     pub warnings: Vec<Warning>,
     /// What the methods become, in words: "Cognito · PetsPool [pets/read]", "Open".
     pub description: String,
+    /// The warnings as the user reads them, in order.
+    #[serde(default)]
+    pub warning_messages: Vec<String>,
+    /// How many methods are sent.
+    #[serde(default)]
+    pub change_count: usize,
+    /// "3 methods will change, 1 already as planned (not sent)."
+    #[serde(default)]
+    pub summary: String,
+    /// For an undo that leaves methods alone: how many and why, in one sentence.
+    #[serde(default)]
+    pub skipped_summary: Option<String>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Plan {
+    /// Fills in every text the preview shows, naming authorizers from `authorizers`.
+    pub fn describe(&mut self, authorizers: &[Authorizer], undo: bool) {
+        let text = |s: &MethodState| crate::audit::describe_state(s, authorizers);
+        for i in &mut self.items {
+            i.before_text = text(&i.before);
+            i.after_text = if i.changes {
+                text(&i.after)
+            } else {
+                "unchanged".to_string()
+            };
+        }
+        for k in &mut self.skipped {
+            k.found_text = k.found.as_ref().map(text).unwrap_or_else(|| "gone".into());
+            k.restore_text = text(&k.restore);
+        }
+        self.warning_messages = self.warnings.iter().map(Warning::message).collect();
+        self.change_count = self.changes().count();
+        let same = self.items.len() - self.change_count;
+        self.summary = if undo {
+            format!(
+                "{} will be restored, {same} already as before (not sent).",
+                plural(self.change_count, "method", "methods")
+            )
+        } else {
+            format!(
+                "{} will change, {same} already as planned (not sent).",
+                plural(self.change_count, "method", "methods")
+            )
+        };
+        let changed = self.skipped.iter().filter(|k| k.found.is_some()).count();
+        let gone = self.skipped.len() - changed;
+        let mut parts = Vec::new();
+        if changed > 0 {
+            parts.push(format!(
+                "{} changed by someone else since the apply",
+                plural(changed, "method was", "methods were")
+            ));
+        }
+        if gone > 0 {
+            parts.push(format!(
+                "{} no longer exist{}",
+                gone,
+                if gone == 1 { "s" } else { "" }
+            ));
+        }
+        self.skipped_summary = (!parts.is_empty()).then(|| {
+            format!(
+                "{}: Undo leaves {} alone.",
+                parts.join(" and "),
+                if self.skipped.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
+            )
+        });
+    }
+
     pub fn changes(&self) -> impl Iterator<Item = &PlanItem> {
         self.items.iter().filter(|i| !i.unchanged())
     }
 
     pub fn change_count(&self) -> usize {
         self.changes().count()
+    }
+
+    /// The method keys this plan sends.
+    pub fn keys(&self) -> Vec<String> {
+        self.items.iter().map(PlanItem::key).collect()
     }
 }
 
@@ -206,6 +302,8 @@ pub fn plan(
             path: m.path.clone(),
             verb: m.verb.clone(),
             changes: !before.same_as(&after),
+            before_text: String::new(),
+            after_text: String::new(),
             before,
             after: after.clone(),
         });
@@ -222,12 +320,18 @@ pub fn plan(
         Target::Protect { .. } => crate::audit::describe_state(&after, authorizers),
         Target::Unprotect => "Open".to_string(),
     };
-    Ok(Plan {
+    let mut plan = Plan {
         items,
         skipped: vec![],
         warnings,
         description,
-    })
+        warning_messages: vec![],
+        change_count: 0,
+        summary: String::new(),
+        skipped_summary: None,
+    };
+    plan.describe(authorizers, false);
+    Ok(plan)
 }
 
 /// One method an apply may have changed: its state before, and what the apply set.
@@ -254,6 +358,8 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
                 found: None,
                 restore: e.before.clone(),
                 reason: "no longer exists".to_string(),
+                found_text: String::new(),
+                restore_text: String::new(),
             });
             continue;
         };
@@ -264,6 +370,8 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
                 path: m.path.clone(),
                 verb: m.verb.clone(),
                 changes: !now.same_as(&e.before),
+                before_text: String::new(),
+                after_text: String::new(),
                 before: now,
                 after: e.before.clone(),
             });
@@ -274,15 +382,23 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
                 reason: format!("changed since the apply: now {}", state_code(&now)),
                 found: Some(now),
                 restore: e.before.clone(),
+                found_text: String::new(),
+                restore_text: String::new(),
             });
         }
     }
-    Plan {
+    let mut plan = Plan {
         items,
         skipped,
         warnings: vec![],
         description: "the previous states".to_string(),
-    }
+        warning_messages: vec![],
+        change_count: 0,
+        summary: String::new(),
+        skipped_summary: None,
+    };
+    plan.describe(&[], true);
+    plan
 }
 
 /// A state as AWS names it: "AWS_IAM", "COGNITO_USER_POOLS abc123 [pets/read]".
@@ -334,6 +450,16 @@ pub fn parse_method_list(text: &str) -> Vec<String> {
         .map(normalize_key)
         .filter(|k| !k.is_empty())
         .collect()
+}
+
+/// What a new authorizer starts with: no name yet, the Authorization header, no regex, 300 s.
+pub fn authorizer_defaults() -> AuthorizerInput {
+    AuthorizerInput {
+        name: String::new(),
+        identity_source: DEFAULT_IDENTITY_SOURCE.to_string(),
+        client_id_regex: String::new(),
+        ttl_seconds: DEFAULT_TTL,
+    }
 }
 
 /// Every problem with the input, each beside its field; empty when it can be sent.

@@ -71,7 +71,11 @@ async fn every_badge_kind_is_read_from_aws() {
     assert_eq!(by_key("OPTIONS /profile").protection, Protection::Open);
     let protected = gatehouse::audit::filter(&review.methods, Show::Protected, "");
     assert_eq!(protected.len(), 3);
-    let kinds: Vec<&str> = review.authorizers.iter().map(|a| a.kind.as_str()).collect();
+    let kinds: Vec<&str> = review
+        .authorizers
+        .iter()
+        .map(|a| a.authorizer.kind.as_str())
+        .collect();
     assert_eq!(kinds, ["COGNITO_USER_POOLS", "TOKEN"]);
 }
 

@@ -1,72 +1,144 @@
-// The only module that talks to the Rust side. Every call returns a promise; errors are
-// `{kind, code, message, hint, field}` objects as the core serialises them.
+// @ts-check
+// The only module that talks to the Rust side, through Tauri's own JS API (the global that
+// `app.withGlobalTauri` injects). Every call returns a promise of a type from ui/bindings/, which is
+// generated from the Rust types; errors reject with an `ErrorView` ({kind, code, message, hint, field}).
 
+/** @typedef {import("./bindings/AppClient").AppClient} AppClient */
+/** @typedef {import("./bindings/ApplyEvent").ApplyEvent} ApplyEvent */
+/** @typedef {import("./bindings/ApplyReport").ApplyReport} ApplyReport */
+/** @typedef {import("./bindings/ApplySummary").ApplySummary} ApplySummary */
+/** @typedef {import("./bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
+/** @typedef {import("./bindings/AuthorizerView").AuthorizerView} AuthorizerView */
+/** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("./bindings/Identity").Identity} Identity */
+/** @typedef {import("./bindings/KeychainProfile").KeychainProfile} KeychainProfile */
+/** @typedef {import("./bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("./bindings/Plan").Plan} Plan */
+/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("./bindings/ProfileInput").ProfileInput} ProfileInput */
+/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Stage").Stage} Stage */
+/** @typedef {import("./bindings/Summary").Summary} Summary */
+/** @typedef {import("./bindings/Target").Target} Target */
+/** @typedef {import("./bindings/UserPool").UserPool} UserPool */
+
+/** @typedef {import("./bindings/Ctx").Ctx} Ctx */
+/** @typedef {import("./bindings/Authorizer").Authorizer} Authorizer */
+/** @typedef {import("./bindings/ApiReview").ApiReview} ApiReview */
+/** @typedef {import("./bindings/ApplyRequest").ApplyRequest} ApplyRequest */
+/** @typedef {import("./bindings/Deployment").Deployment} Deployment */
+
+/**
+ * The part of Tauri's `window.__TAURI__.core` the page uses.
+ * @typedef {{
+ *   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<any>,
+ *   Channel: new () => {onmessage: (message: any) => void},
+ * }} TauriCore
+ */
+
+/** @returns {TauriCore | undefined} */
+const tauri = () => /** @type {any} */ (window).__TAURI__?.core;
+
+/**
+ * Calls a command of commands.rs; its name is written out at each call (a Rust test compares
+ * them with src-tauri/commands.list).
+ * @param {string} cmd
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<any>}
+ */
 function invoke(cmd, args = {}) {
-  const ipc = window.__TAURI_INTERNALS__;
-  if (!ipc) {
+  const core = tauri();
+  if (!core) {
     return Promise.reject({ kind: "internal", message: "Gatehouse's window bridge is not available." });
   }
-  return ipc.invoke(cmd, args).catch((e) => {
+  return core.invoke(cmd, args).catch((e) => {
     throw typeof e === "object" && e !== null ? e : { kind: "internal", message: String(e) };
   });
 }
 
-export const listProfiles = () => invoke("list_profiles");
-export const listRegions = () => invoke("list_regions");
-export const defaultRegion = (profile) => invoke("default_region", { profile });
-export const callerIdentity = (ctx) => invoke("caller_identity", { ctx });
-export const listApis = (ctx) => invoke("list_apis", { ctx });
-export const reviewApi = (ctx, apiId) => invoke("review_api", { ctx, apiId });
-export const listPools = (ctx, poolRegion) => invoke("list_pools", { ctx, poolRegion });
-export const listClients = (ctx, poolRegion, poolId) => invoke("list_clients", { ctx, poolRegion, poolId });
-export const forgetSession = (profile) => invoke("forget_session", { profile });
-
-/** An ordered stream of messages from a Rust `tauri::ipc::Channel` (messages carry an index). */
-export class Channel {
-  constructor(onmessage) {
-    const ipc = window.__TAURI_INTERNALS__;
-    let next = 0;
-    const pending = new Map();
-    let endAt = null;
-    this.id = ipc.transformCallback((packet) => {
-      if ("end" in packet) {
-        endAt = packet.index;
-      } else {
-        pending.set(packet.index, packet.message);
-        while (pending.has(next)) {
-          const msg = pending.get(next);
-          pending.delete(next);
-          next++;
-          try { onmessage(msg); } catch (e) { queueMicrotask(() => { throw e; }); }
-        }
-      }
-      if (endAt !== null && next >= endAt) ipc.unregisterCallback(this.id);
-    });
-  }
-  toJSON() { return `__CHANNEL__:${this.id}`; }
-  ["__TAURI_TO_IPC_KEY__"]() { return this.toJSON(); }
+/**
+ * Tauri's ordered channel, for the progress events a command sends while it runs.
+ * @param {(event: ApplyEvent) => void} onEvent
+ */
+function channel(onEvent) {
+  const c = new (tauri().Channel)();
+  c.onmessage = onEvent;
+  return c;
 }
 
+/** @returns {Promise<ProfileInfo[]>} */
+export const listProfiles = () => invoke("list_profiles");
+/** @returns {Promise<string[]>} */
+export const listRegions = () => invoke("list_regions");
+/** @param {string} profile @returns {Promise<string>} */
+export const defaultRegion = (profile) => invoke("default_region", { profile });
+/** @param {Ctx} ctx @returns {Promise<Identity>} */
+export const callerIdentity = (ctx) => invoke("caller_identity", { ctx });
+/** @param {Ctx} ctx @returns {Promise<RestApi[]>} */
+export const listApis = (ctx) => invoke("list_apis", { ctx });
+/** @param {Ctx} ctx @param {string} apiId @returns {Promise<ApiReview>} */
+export const reviewApi = (ctx, apiId) => invoke("review_api", { ctx, apiId });
+/** @param {Ctx} ctx @param {string} poolRegion @returns {Promise<UserPool[]>} */
+export const listPools = (ctx, poolRegion) => invoke("list_pools", { ctx, poolRegion });
+/** @param {Ctx} ctx @param {string} poolRegion @param {string} poolId @returns {Promise<AppClient[]>} */
+export const listClients = (ctx, poolRegion, poolId) => invoke("list_clients", { ctx, poolRegion, poolId });
+/** @param {string} profile @returns {Promise<void>} */
+export const forgetSession = (profile) => invoke("forget_session", { profile });
+
+/** Every problem with the dialog's input, each naming its field; empty when valid.
+ * @param {AuthorizerInput} input @returns {Promise<ErrorView[]>} */
 export const checkAuthorizer = (input) => invoke("check_authorizer", { input });
+/** The ids of the app clients a regex admits. @param {string} regex @param {AppClient[]} clients
+ * @returns {Promise<string[]>} */
 export const matchClients = (regex, clients) => invoke("match_clients", { regex, clients });
+/** @param {string[]} ids @returns {Promise<string>} */
 export const regexForClients = (ids) => invoke("regex_for_clients", { ids });
+/** @param {string} text @returns {Promise<string[]>} */
 export const parseScopes = (text) => invoke("parse_scopes", { text });
+/** What a new authorizer starts with (name and regex empty). @returns {Promise<AuthorizerInput>} */
+export const authorizerDefaults = () => invoke("authorizer_defaults");
+/** @param {Ctx} ctx @param {string} apiId @param {string} poolRegion @param {string} poolId
+ * @param {AuthorizerInput} input @returns {Promise<Authorizer>} */
 export const createAuthorizer = (ctx, apiId, poolRegion, poolId, input) =>
   invoke("create_authorizer", { ctx, apiId, poolRegion, poolId, input });
+/** @param {Ctx} ctx @param {string} apiId @param {string} authorizerId @param {AuthorizerInput} input
+ * @returns {Promise<void>} */
 export const updateAuthorizer = (ctx, apiId, authorizerId, input) =>
   invoke("update_authorizer", { ctx, apiId, authorizerId, input });
+/** @param {Ctx} ctx @param {string} apiId @param {string} authorizerId @returns {Promise<void>} */
 export const deleteAuthorizer = (ctx, apiId, authorizerId) => invoke("delete_authorizer", { ctx, apiId, authorizerId });
+
+/** @param {Ctx} ctx @param {string} apiId @param {string[]} methods @param {Target} target
+ * @returns {Promise<Plan>} */
 export const planChanges = (ctx, apiId, methods, target) => invoke("plan_changes", { ctx, apiId, methods, target });
+/** @param {Ctx} ctx @param {ApplyRequest} request @param {(event: ApplyEvent) => void} onEvent
+ * @returns {Promise<ApplyReport>} */
 export const applyChanges = (ctx, request, onEvent) =>
-  invoke("apply_changes", { ctx, request, onEvent: new Channel(onEvent) });
+  invoke("apply_changes", { ctx, request, onEvent: channel(onEvent) });
+/** @returns {Promise<ApplySummary[]>} */
 export const listHistory = () => invoke("list_history");
+/** @param {string} applyId @param {boolean} force @returns {Promise<Plan>} */
 export const planUndo = (applyId, force) => invoke("plan_undo", { applyId, force });
-export const undoApply = (applyId, force, onEvent) => invoke("undo_apply", { applyId, force, onEvent: new Channel(onEvent) });
+/** @param {string} applyId @param {boolean} force @param {(event: ApplyEvent) => void} onEvent
+ * @returns {Promise<ApplyReport>} */
+export const undoApply = (applyId, force, onEvent) => invoke("undo_apply", { applyId, force, onEvent: channel(onEvent) });
+/** @param {Ctx} ctx @param {string} apiId @returns {Promise<Stage[]>} */
 export const listStages = (ctx, apiId) => invoke("list_stages", { ctx, apiId });
+/** The applies to this API not deployed yet. @param {Ctx} ctx @param {string} apiId
+ * @returns {Promise<ApplySummary[]>} */
 export const undeployed = (ctx, apiId) => invoke("undeployed", { ctx, apiId });
+/** @param {Ctx} ctx @param {string} apiId @param {string} stage @param {string} description
+ * @returns {Promise<Deployment>} */
 export const deployApi = (ctx, apiId, stage, description) => invoke("deploy_api", { ctx, apiId, stage, description });
+
+/** @returns {Promise<KeychainProfile[]>} */
 export const keychainProfiles = () => invoke("keychain_profiles");
+/** Every problem with the profile form, each naming its field; empty when valid.
+ * @param {ProfileInput} input @returns {Promise<ErrorView[]>} */
 export const checkProfile = (input) => invoke("check_profile", { input });
+/** @param {ProfileInput} input @returns {Promise<KeychainProfile>} */
 export const saveProfile = (input) => invoke("save_profile", { input });
+/** @param {string} name @returns {Promise<void>} */
 export const deleteProfile = (name) => invoke("delete_profile", { name });
+/** @param {string} name @returns {Promise<Identity>} */
 export const testProfile = (name) => invoke("test_profile", { name });

@@ -1,3 +1,4 @@
+// @ts-check
 // Gatehouse's page: the top bar (profile, region, identity), the APIs list, and the views.
 // Every answer is checked against the generation it was asked for, so a slow answer for the
 // previous profile or region never lands on the screen of the new one.
@@ -10,16 +11,33 @@ import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
 import { Protect, History } from "./protect.js";
 import { ProfilesView } from "./profiles.js";
 
+/** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./api.js").ApiReview} ApiReview */
+/** @typedef {import("./api.js").Authorizer} Authorizer */
+/** @typedef {import("./api.js").Ctx} Ctx */
+
 const OTHER_REGION = "__other__";
 
 class App {
   constructor() {
     this.gen = 0;          // bumps on every profile/region switch
     this.apiGen = 0;       // bumps on every API selection
+    /** @type {ProfileInfo[]} */
     this.profiles = [];
+    /** @type {string[]} */
     this.regions = [];
+    /** @type {RestApi[]} */
     this.apis = [];
+    this.apisLoaded = false;
+    /** @type {string | null} */
     this.apiId = null;
+    /** @type {ApiReview | null} */
+    this.lastReview = null;
+    /** @type {string} the region before "Other region…" was chosen, to go back to */
+    this.lastRegion = "";
+    /** @type {Map<string, number>} open methods other than OPTIONS, per API id */
     this.openCounts = new Map();
     this.review = new ReviewTable((sel) => this.onSelection(sel));
     this.pools = new PoolsView(this);
@@ -29,10 +47,11 @@ class App {
     this.profilesView = new ProfilesView(this);
   }
 
-  apiName(id) {
+  apiName(/** @type {string} */ id) {
     return this.apis.find((a) => a.id === id)?.name ?? id;
   }
 
+  /** @returns {Ctx} */
   ctx() {
     return { profile: $("profile").value, region: $("region").value };
   }
@@ -110,8 +129,8 @@ class App {
     $("error-dismiss").addEventListener("click", () => this.hideError());
     $("api-filter").addEventListener("input", () => this.renderApis());
     $("path-filter").addEventListener("input", () => this.review.setFilter(null, $("path-filter").value));
-    for (const radio of document.querySelectorAll('input[name="show"]')) {
-      radio.addEventListener("change", () => this.review.setFilter(radio.value, null));
+    for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="show"]'))) {
+      radio.addEventListener("change", () => this.review.setFilter(/** @type {import("./logic.js").Show} */ (radio.value), null));
     }
     $("select-open").addEventListener("click", () => this.review.selectOpenExceptOptions());
     $("select-none").addEventListener("click", () => this.review.setSelection([]));
@@ -119,7 +138,7 @@ class App {
       setStatus(`Authorizer ${a.name} created.`);
       await this.refreshReview(a.id);
     }));
-    const tabs = [...document.querySelectorAll('[role="tab"]')];
+    const tabs = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[role="tab"]')]);
     tabs.forEach((tab, i) => {
       tab.addEventListener("click", () => this.showTab(tab.id));
       tab.addEventListener("keydown", (e) => {
@@ -132,7 +151,7 @@ class App {
     });
   }
 
-  applyTheme(theme) {
+  applyTheme(/** @type {string} */ theme) {
     if (theme === "auto") delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
     localStorage.setItem("theme", theme);
@@ -142,8 +161,8 @@ class App {
     $("theme").title = `Theme: ${label} (click for light, dark, system)`;
   }
 
-  showTab(id) {
-    for (const tab of document.querySelectorAll('[role="tab"]')) {
+  showTab(/** @type {string} */ id) {
+    for (const tab of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[role="tab"]'))) {
       const on = tab.id === id;
       tab.setAttribute("aria-selected", String(on));
       tab.tabIndex = on ? 0 : -1;
@@ -154,6 +173,10 @@ class App {
     if (id === "tab-profiles") this.profilesView.load();
   }
 
+  /**
+   * @param {string[]} regions
+   * @param {string} [extra]  a region the list lacks (the profile's, or one typed in)
+   */
   fillRegions(regions, extra) {
     const all = extra && !regions.includes(extra) ? [...regions, extra] : regions;
     $("region").replaceChildren(
@@ -161,11 +184,8 @@ class App {
       el("option", { value: OTHER_REGION }, "Other region…"));
   }
 
-  useOtherRegion(region) {
-    if (!/^[a-z]{2,}(-[a-z0-9]+)+-\d+$/.test(region)) {
-      this.showError({ kind: "invalid", message: `'${region}' is not a region name (for example eu-south-2).` });
-      return;
-    }
+  /** A region typed in; Rust refuses one that is not a region name when it is used. */
+  useOtherRegion(/** @type {string} */ region) {
     this.fillRegions(this.regions, region);
     $("region").value = region;
     $("region-other").hidden = true;
@@ -222,7 +242,8 @@ class App {
       setStatus(`${apis.length} REST API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
     }).catch((e) => {
       if (gen !== this.gen) return;
-      this.showError(e, () => this.reloadAll());
+      // Bad input (a region that is no region name) gives the same answer again: no Retry.
+      this.showError(e, e.kind === "invalid" ? undefined : () => this.reloadAll());
     }).finally(() => { if (gen === this.gen) done(); else $("apis-progress").hidden = true; });
 
     if (!$("view-pools").hidden) this.pools.ensureLoaded();
@@ -244,8 +265,8 @@ class App {
       item.addEventListener("click", () => this.selectApi(a.id));
       item.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.selectApi(a.id); }
-        if (e.key === "ArrowDown") { e.preventDefault(); item.nextElementSibling?.focus(); }
-        if (e.key === "ArrowUp") { e.preventDefault(); item.previousElementSibling?.focus(); }
+        if (e.key === "ArrowDown") { e.preventDefault(); /** @type {HTMLElement | null} */ (item.nextElementSibling)?.focus(); }
+        if (e.key === "ArrowUp") { e.preventDefault(); /** @type {HTMLElement | null} */ (item.previousElementSibling)?.focus(); }
       });
       return item;
     }));
@@ -263,11 +284,11 @@ class App {
     $("review-placeholder").hidden = false;
   }
 
-  async selectApi(apiId) {
+  async selectApi(/** @type {string} */ apiId) {
     const gen = this.gen;
     const apiGen = ++this.apiGen;
     this.apiId = apiId;
-    for (const item of document.querySelectorAll('[data-testid="api-item"]')) {
+    for (const item of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-testid="api-item"]'))) {
       item.setAttribute("aria-selected", String(item.dataset.apiId === apiId));
     }
     this.showTab("tab-review");
@@ -280,7 +301,10 @@ class App {
     await this.loadReview(gen, apiGen, apiId, false);
   }
 
-  /** Reloads the open API from AWS, keeping the checked methods (after an apply, an undo…). */
+  /**
+   * Reloads the open API from AWS, keeping the checked methods (after an apply, an undo…).
+   * @param {string} [selectAuthorizerId]  the authorizer to select in the protect bar (just created)
+   */
   async refreshReview(selectAuthorizerId) {
     if (!this.apiId) return;
     await this.loadReview(this.gen, this.apiGen, this.apiId, true, selectAuthorizerId);
@@ -295,14 +319,14 @@ class App {
     if (!$("view-history").hidden) this.history.load();
   }
 
-  editAuthorizer(a) {
+  editAuthorizer(/** @type {Authorizer} */ a) {
     this.authDialog.openEdit(a, async () => {
       setStatus(`Authorizer ${a.name} saved.`);
       await this.refreshReview();
     });
   }
 
-  async deleteAuthorizer(a) {
+  async deleteAuthorizer(/** @type {Authorizer} */ a) {
     try {
       await api.deleteAuthorizer(this.ctx(), this.apiId, a.id);
       setStatus(`Authorizer ${a.name} deleted.`);
@@ -312,6 +336,13 @@ class App {
     }
   }
 
+  /**
+   * @param {number} gen
+   * @param {number} apiGen
+   * @param {string} apiId
+   * @param {boolean} keepSelection
+   * @param {string} [selectAuthorizerId]
+   */
   async loadReview(gen, apiGen, apiId, keepSelection, selectAuthorizerId) {
     const done = busy("review-progress", "Loading methods…");
     try {
@@ -327,7 +358,7 @@ class App {
       this.protect.refreshBanner(this.ctx(), apiId, () => gen === this.gen && apiGen === this.apiGen);
       this.openCounts.set(apiId, review.summary.open - review.summary.openOptions);
       this.renderApis();
-      window.__gatehouseTimings = { fetchMs: arrived - started, renderMs: performance.now() - arrived };
+      /** @type {any} */ (window).__gatehouseTimings = { fetchMs: arrived - started, renderMs: performance.now() - arrived };
     } catch (e) {
       if (gen !== this.gen || apiGen !== this.apiGen) return;
       $("review-summary").textContent = "Could not load the methods.";
@@ -337,11 +368,16 @@ class App {
     }
   }
 
-  onSelection(selected) {
+  onSelection(/** @type {Set<string>} */ selected) {
     $("selection-count").textContent = selected.size ? `${selected.size} selected` : "";
     this.protect?.updateButtons();
   }
 
+  /**
+   * The error bar: what happened (Rust's message and hint), with Retry when trying again may help.
+   * @param {Partial<ErrorView>} e
+   * @param {() => void} [retry]
+   */
   showError(e, retry) {
     const titles = {
       aws: "AWS refused the request", "no-credentials": "No credentials", unreachable: "AWS is unreachable",

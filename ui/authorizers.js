@@ -1,17 +1,31 @@
+// @ts-check
 // The authorizer dialog (create or edit a Cognito user pool authorizer) and the Authorizers view.
 
 import * as api from "./api.js";
 import { $, el, busy } from "./dom.js";
 
-const DEFAULT_SOURCE = "method.request.header.Authorization";
+/** @typedef {import("./bindings/AppClient").AppClient} AppClient */
+/** @typedef {import("./bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
+/** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("./bindings/UserPool").UserPool} UserPool */
+/** @typedef {import("./api.js").ApiReview} ApiReview */
+/** @typedef {import("./api.js").Authorizer} Authorizer */
 
 export class AuthorizerDialog {
   constructor(app) {
     this.app = app;
+    /** @type {UserPool[]} */
     this.pools = [];
+    /** @type {AppClient[]} */
     this.clients = [];
+    /** @type {UserPool | null} */
     this.pool = null;
+    /** @type {Authorizer | null} */
     this.editing = null;
+    /** @type {AuthorizerInput | null} what a new authorizer starts with, from Rust */
+    this.defaults = null;
+    /** @type {((authorizer: Authorizer) => void) | null} */
+    this.onDone = null;
     this.nameEdited = false;
     this.loadGen = 0;
     $("ad-region").addEventListener("change", () => this.loadPools());
@@ -21,22 +35,38 @@ export class AuthorizerDialog {
     $("authorizer-form").addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
   }
 
-  fillRegions(regions) {
+  fillRegions(/** @type {string[]} */ regions) {
     $("ad-region").replaceChildren(...regions.map((r) => el("option", { value: r }, r)));
   }
 
-  /** Opens the dialog to create an authorizer; `onDone(authorizer)` runs after AWS created it. */
-  openCreate(onDone) {
+  /** What a new authorizer starts with (token source, TTL), asked once from Rust. */
+  async defaultInput() {
+    this.defaults ??= await api.authorizerDefaults();
+    return this.defaults;
+  }
+
+  /**
+   * Opens the dialog to create an authorizer; `onDone(authorizer)` runs after AWS created it.
+   * @param {(authorizer: Authorizer) => void} onDone
+   */
+  async openCreate(onDone) {
+    let defaults;
+    try {
+      defaults = await this.defaultInput();
+    } catch (e) {
+      this.app.showError(e);
+      return;
+    }
     this.editing = null;
     this.onDone = onDone;
     this.nameEdited = false;
     $("authorizer-dialog-title").textContent = "New Cognito user pool authorizer";
     $("ad-submit").textContent = "Create authorizer";
     $("ad-region").disabled = false;
-    $("ad-name").value = "";
-    $("ad-source").value = DEFAULT_SOURCE;
-    $("ad-regex").value = "";
-    $("ad-ttl").value = "300";
+    $("ad-name").value = defaults.name;
+    $("ad-source").value = defaults.identitySource;
+    $("ad-regex").value = defaults.clientIdRegex;
+    $("ad-ttl").value = String(defaults.ttlSeconds);
     this.clearErrors();
     const region = this.app.ctx().region;
     if (![...$("ad-region").options].some((o) => o.value === region)) $("ad-region").append(el("option", { value: region }, region));
@@ -45,17 +75,28 @@ export class AuthorizerDialog {
     this.loadPools();
   }
 
-  /** Opens the dialog on an existing authorizer: its pool stays, the rest can change. */
-  openEdit(authorizer, onDone) {
+  /**
+   * Opens the dialog on an existing authorizer: its pool stays, the rest can change.
+   * @param {Authorizer} authorizer
+   * @param {() => void} onDone
+   */
+  async openEdit(authorizer, onDone) {
+    let defaults;
+    try {
+      defaults = await this.defaultInput();
+    } catch (e) {
+      this.app.showError(e);
+      return;
+    }
     this.editing = authorizer;
     this.onDone = onDone;
     this.nameEdited = true;
     $("authorizer-dialog-title").textContent = `Edit authorizer ${authorizer.name}`;
     $("ad-submit").textContent = "Save changes";
     $("ad-name").value = authorizer.name;
-    $("ad-source").value = authorizer.identitySource || DEFAULT_SOURCE;
+    $("ad-source").value = authorizer.identitySource || defaults.identitySource;
     $("ad-regex").value = authorizer.identityValidationExpression || "";
-    $("ad-ttl").value = String(authorizer.ttlSeconds ?? 300);
+    $("ad-ttl").value = String(authorizer.ttlSeconds ?? defaults.ttlSeconds);
     this.clearErrors();
     const arn = authorizer.providerArns[0] || "";
     const [, , , region, , rest] = arn.split(":");
@@ -69,6 +110,7 @@ export class AuthorizerDialog {
     this.loadPools(poolId);
   }
 
+  /** @param {string} [selectId]  the pool to choose (editing: the authorizer's own) */
   async loadPools(selectId) {
     const gen = ++this.loadGen;
     const region = $("ad-region").value;
@@ -97,7 +139,7 @@ export class AuthorizerDialog {
     }
   }
 
-  async choosePool(pool) {
+  async choosePool(/** @type {UserPool} */ pool) {
     this.pool = pool;
     this.setFieldError("pool", "");
     if (!this.nameEdited) $("ad-name").value = pool.name;
@@ -123,7 +165,7 @@ export class AuthorizerDialog {
   }
 
   /** Shows which app clients the regex admits; a typed regex also ticks the boxes it matches. */
-  async regexChanged(typed) {
+  async regexChanged(/** @type {boolean} */ typed) {
     const regex = $("ad-regex").value;
     try {
       const matching = await api.matchClients(regex, this.clients);
@@ -143,6 +185,7 @@ export class AuthorizerDialog {
     }
   }
 
+  /** @returns {AuthorizerInput} */
   input() {
     return {
       name: $("ad-name").value,
@@ -156,11 +199,12 @@ export class AuthorizerDialog {
     this.clearErrors();
     const input = this.input();
     if (Number.isNaN(input.ttlSeconds)) input.ttlSeconds = -1;
+    /** @type {Pick<ErrorView, "field" | "message">[]} */
     const errors = await api.checkAuthorizer(input);
     if (!this.editing && !this.pool) errors.push({ field: "pool", message: "Choose a user pool" });
     if (errors.length) {
       for (const e of errors) this.setFieldError(e.field, e.message);
-      document.querySelector("#authorizer-form [aria-invalid=true]")?.focus();
+      /** @type {HTMLElement | null} */ (document.querySelector("#authorizer-form [aria-invalid=true]"))?.focus();
       return;
     }
     $("ad-submit").disabled = true;
@@ -183,6 +227,10 @@ export class AuthorizerDialog {
     }
   }
 
+  /**
+   * @param {string} field  as Rust names it (ErrorView.field)
+   * @param {string} message  empty clears it
+   */
   setFieldError(field, message) {
     const p = document.querySelector(`#authorizer-form .field-error[data-field="${field}"]`);
     if (!p) { if (message) this.showFormError({ message }); return; }
@@ -199,29 +247,26 @@ export class AuthorizerDialog {
     $("ad-error").hidden = true;
   }
 
-  showFormError(e) {
+  showFormError(/** @type {{message?: string}} */ e) {
     $("ad-error").textContent = e.message ?? String(e);
     $("ad-error").hidden = false;
   }
 }
 
-/** The Authorizers view: every authorizer of the API, the methods using each, edit and delete. */
+/**
+ * The Authorizers view: every authorizer of the API, the methods using each, edit and delete.
+ * @param {any} app
+ * @param {ApiReview | null} review  null clears the view
+ * @param {string} [apiName]
+ */
 export function renderAuthorizers(app, review, apiName) {
   $("authorizers-placeholder").hidden = !!review;
   $("authorizers-wrap").hidden = !review;
   $("authorizers-title").textContent = review ? `Authorizers of ${apiName}` : "Authorizers";
   if (!review) { $("authorizer-rows").replaceChildren(); $("authorizers-count").textContent = ""; return; }
-  const users = new Map();
-  for (const m of review.methods) {
-    if (m.authorizerId && (m.authorizationType === "COGNITO_USER_POOLS" || m.authorizationType === "CUSTOM")) {
-      if (!users.has(m.authorizerId)) users.set(m.authorizerId, []);
-      users.get(m.authorizerId).push(`${m.verb} ${m.path}`);
-    }
-  }
   $("authorizers-count").textContent = `${review.authorizers.length} authorizer${review.authorizers.length === 1 ? "" : "s"}`;
   const kinds = { COGNITO_USER_POOLS: "Cognito user pools", TOKEN: "Lambda (token)", REQUEST: "Lambda (request)" };
   $("authorizer-rows").replaceChildren(...review.authorizers.map((a) => {
-    const used = users.get(a.id) || [];
     const pools = a.providerArns.length ? a.providerArns.map((arn) => el("div", { class: "mono" }, arn.split(":").slice(3, 4).concat(arn.split("/").pop()).join(" · "))) : [el("span", { class: "mono" }, (a.authorizerUri || "").split(":function:").pop().split("/")[0] || "—")];
     return el("tr", { "data-testid": "authorizer-row", "data-authorizer-id": a.id, "data-authorizer-name": a.name },
       el("td", {}, el("strong", {}, a.name)),
@@ -230,7 +275,7 @@ export function renderAuthorizers(app, review, apiName) {
       el("td", { class: "mono" }, a.identitySource || "—"),
       el("td", { class: "mono" }, a.identityValidationExpression || "—"),
       el("td", {}, a.ttlSeconds === null || a.ttlSeconds === undefined ? "—" : `${a.ttlSeconds} s`),
-      el("td", {}, used.length ? used.join(", ") : el("span", { class: "muted" }, "no method")),
+      el("td", { title: a.usedByText }, a.usedBy.length ? a.usedBy.join(", ") : el("span", { class: "muted" }, a.usedByText)),
       el("td", {},
         a.kind === "COGNITO_USER_POOLS" ? el("button", { type: "button", onclick: () => app.editAuthorizer(a) }, "Edit") : null, " ",
         el("button", { type: "button", "data-testid": "authorizer-delete", onclick: () => app.deleteAuthorizer(a) }, "Delete")));

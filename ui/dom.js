@@ -1,8 +1,21 @@
+// @ts-check
 // Small DOM helpers shared by the views.
 
+/**
+ * The element of an id. Typed `any` on purpose: the type check is there for the data Rust sends,
+ * not for which kind of element each id names.
+ * @param {string} id
+ * @returns {any}
+ */
 export const $ = (id) => document.getElementById(id);
 
-/** Creates an element with attributes and children; strings become text nodes (never HTML). */
+/**
+ * Creates an element with attributes and children; strings become text nodes (never HTML).
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs]  class, dataset, onEVENT handlers, or attributes
+ * @param {...any} children  nodes, strings or numbers; null, undefined and false are left out
+ * @returns {HTMLElement}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -19,7 +32,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Shows a progress bar only when the work takes longer than a moment, so fast loads do not flicker. */
+/**
+ * Shows a progress bar only when the work takes longer than a moment, so fast loads do not flicker.
+ * @param {string} progressId
+ * @param {string} statusText
+ * @returns {() => void}  call it when the work is done
+ */
 export function busy(progressId, statusText) {
   const bar = $(progressId);
   const timer = setTimeout(() => { bar.hidden = false; }, 150);
@@ -31,6 +49,7 @@ export function busy(progressId, statusText) {
   };
 }
 
+/** @param {string} text */
 export function setStatus(text) {
   $("status").textContent = text || "";
 }

@@ -1,8 +1,12 @@
+// @ts-check
 // The User pools view: the pools of a region chosen here (it may differ from the API's region),
 // each with its app clients, loaded when the pool is opened.
 
 import * as api from "./api.js";
 import { $, el, busy } from "./dom.js";
+
+/** @typedef {import("./bindings/UserPool").UserPool} UserPool */
+/** @typedef {import("./api.js").Ctx} Ctx */
 
 export class PoolsView {
   constructor(app) {
@@ -15,12 +19,12 @@ export class PoolsView {
     });
   }
 
-  fillRegions(regions) {
+  fillRegions(/** @type {string[]} */ regions) {
     $("pool-region").replaceChildren(...regions.map((r) => el("option", { value: r }, r)));
   }
 
   /** A new profile or region: forget what was shown, follow the top bar's region. */
-  reset(region) {
+  reset(/** @type {string} */ region) {
     this.region = region;
     this.loadedFor = null;
     const select = $("pool-region");
@@ -63,11 +67,18 @@ export class PoolsView {
     }
   }
 
+  /**
+   * A pool, its app clients loaded when it is first opened.
+   * @param {UserPool} pool
+   * @param {Ctx} ctx
+   * @param {string} region
+   * @param {string} key  what the view showed when it asked (a later answer for another is dropped)
+   */
   poolItem(pool, ctx, region, key) {
     const clients = el("ul", { "aria-label": `App clients of ${pool.name}` }, el("li", { class: "muted" }, "Loading app clients…"));
-    const details = el("details", { class: "pool-item", "data-testid": "pool-item", "data-pool-id": pool.id },
+    const details = /** @type {HTMLDetailsElement} */ (el("details", { class: "pool-item", "data-testid": "pool-item", "data-pool-id": pool.id },
       el("summary", {}, el("strong", {}, pool.name), el("span", { class: "pool-id" }, pool.id)),
-      clients);
+      clients));
     let loaded = false;
     details.addEventListener("toggle", async () => {
       if (!details.open || loaded) return;

@@ -1,8 +1,13 @@
+// @ts-check
 // The Profiles view: every profile the picker offers, and the form that stores a profile's keys
 // in the system keychain. Secrets are cleared from the form as soon as they are saved.
 
 import * as api from "./api.js";
 import { $, el, setStatus } from "./dom.js";
+
+/** @typedef {import("./bindings/KeychainProfile").KeychainProfile} KeychainProfile */
+/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("./bindings/ProfileInput").ProfileInput} ProfileInput */
 
 const FIELDS = {
   name: "pf-name", accessKeyId: "pf-key", secretAccessKey: "pf-secret", sessionToken: "pf-token",
@@ -13,6 +18,7 @@ const SOURCE = { file: "AWS files", keychain: "keychain", env: "environment" };
 export class ProfilesView {
   constructor(app) {
     this.app = app;
+    /** @type {KeychainProfile | null} */
     this.editing = null;
     $("profile-form").addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
     $("pf-reset").addEventListener("click", () => this.edit(null));
@@ -31,6 +37,10 @@ export class ProfilesView {
     $("profile-rows").replaceChildren(...this.app.profiles.map((p) => this.row(p, byName.get(p.name))));
   }
 
+  /**
+   * @param {ProfileInfo} p
+   * @param {KeychainProfile} [k]  its keychain entry, for a keychain profile
+   */
   row(p, k) {
     const isKeychain = p.source === "keychain";
     const result = el("div", { class: "test-result", "aria-live": "polite" });
@@ -53,6 +63,10 @@ export class ProfilesView {
       result);
   }
 
+  /**
+   * @param {string} name
+   * @param {HTMLElement} out
+   */
   async test(name, out) {
     out.textContent = "Checking with STS…";
     try {
@@ -63,7 +77,7 @@ export class ProfilesView {
     }
   }
 
-  edit(k) {
+  edit(/** @type {KeychainProfile | null} */ k) {
     this.editing = k;
     this.clearErrors();
     $("profile-form-title").textContent = k ? `Edit ${k.name}` : "Add a keychain profile";
@@ -80,10 +94,20 @@ export class ProfilesView {
     $("pf-name").focus();
   }
 
+  /** @returns {ProfileInput} */
   input() {
-    const input = { originalName: this.editing?.name ?? null };
-    for (const [field, id] of Object.entries(FIELDS)) input[field] = $(id).value;
-    return input;
+    const value = (/** @type {keyof typeof FIELDS} */ field) => $(FIELDS[field]).value;
+    return {
+      originalName: this.editing?.name ?? null,
+      name: value("name"),
+      accessKeyId: value("accessKeyId"),
+      secretAccessKey: value("secretAccessKey"),
+      sessionToken: value("sessionToken"),
+      region: value("region"),
+      endpointUrl: value("endpointUrl"),
+      roleArn: value("roleArn"),
+      externalId: value("externalId"),
+    };
   }
 
   async save() {
@@ -92,7 +116,7 @@ export class ProfilesView {
     const errors = await api.checkProfile(input);
     if (errors.length) {
       for (const e of errors) this.fieldError(e.field, e.message);
-      document.querySelector("#profile-form [aria-invalid=true]")?.focus();
+      /** @type {HTMLElement | null} */ (document.querySelector("#profile-form [aria-invalid=true]"))?.focus();
       return;
     }
     $("pf-save").disabled = true;
@@ -112,7 +136,7 @@ export class ProfilesView {
     }
   }
 
-  async remove(name) {
+  async remove(/** @type {string} */ name) {
     try {
       await api.deleteProfile(name);
       setStatus(`Profile ${name} deleted, with its keychain item.`);
@@ -124,6 +148,10 @@ export class ProfilesView {
     }
   }
 
+  /**
+   * @param {string} field  as Rust names it (ErrorView.field)
+   * @param {string} message
+   */
   fieldError(field, message) {
     const p = document.querySelector(`#profile-form .field-error[data-field="${field}"]`);
     if (p) p.textContent = message;

@@ -1,37 +1,44 @@
+// @ts-check
 // Protect: the protect bar under the review, the preview/apply dialog with its progress bar and
 // per-method results, the "not live yet" banner with Deploy, and the History view with Undo.
 
 import * as api from "./api.js";
 import { $, el, setStatus } from "./dom.js";
 
-/** A method state as its badge would read it. */
-export function stateText(state, authorizers) {
-  const name = (id) => authorizers.find((a) => a.id === id)?.name ?? id;
-  switch (state.authorizationType) {
-    case "NONE": return "Open";
-    case "AWS_IAM": return "IAM";
-    case "CUSTOM": return `Lambda · ${name(state.authorizerId)}`;
-    case "COGNITO_USER_POOLS": {
-      const scopes = state.scopes.length ? ` [${state.scopes.join(" ")}]` : "";
-      return `Cognito · ${name(state.authorizerId)}${scopes}`;
-    }
-    default: return state.authorizationType;
-  }
-}
+/** @typedef {import("./bindings/ApplyEvent").ApplyEvent} ApplyEvent */
+/** @typedef {import("./bindings/ApplyReport").ApplyReport} ApplyReport */
+/** @typedef {import("./bindings/ApplySummary").ApplySummary} ApplySummary */
+/** @typedef {import("./bindings/MethodResult").MethodResult} MethodResult */
+/** @typedef {import("./bindings/Plan").Plan} Plan */
+/** @typedef {import("./bindings/Target").Target} Target */
+/** @typedef {import("./api.js").Authorizer} Authorizer */
+/** @typedef {import("./api.js").Ctx} Ctx */
 
-function resultCell(result) {
-  const text = { changed: "Changed", unchanged: "Unchanged", failed: "Failed", skipped: "Skipped", notSent: "Not sent" }[result.status];
+/** A method's result as Rust words it; the class (colour and symbol) follows its status. */
+function resultCell(/** @type {MethodResult} */ result) {
   return el("span", { class: `result result-${result.status}`, "data-testid": "apply-result", "data-status": result.status },
-    text, result.error ? el("span", { class: "detail" }, result.error) : null);
+    result.statusText, result.error ? el("span", { class: "detail" }, result.error) : null);
 }
 
 export class Protect {
   constructor(app) {
     this.app = app;
+    /** @type {Plan | null} */
     this.plan = null;
+    /** @type {Target | null} what a protect or unprotect asks; null for an undo */
     this.target = null;
+    /** @type {ApplySummary | null} the apply being undone, for an undo */
+    this.undoOf = null;
+    /** @type {Ctx | null} */
+    this.ctx = null;
+    /** @type {string | null} */
+    this.apiId = null;
+    /** @type {string[]} keys of the methods that failed, for "Retry failed" */
     this.failed = [];
     this.running = false;
+    this.applied = false;
+    /** @type {(event: ApplyEvent) => void} */
+    this.onEvent = () => {};
     $("preview").addEventListener("click", () => this.preview(this.protectTarget()));
     $("unprotect").addEventListener("click", () => this.preview({ kind: "unprotect" }));
     $("apply").addEventListener("click", () => this.undoOf
@@ -47,7 +54,11 @@ export class Protect {
     $("deploy-stage").addEventListener("keydown", (e) => { if (e.key === "Enter") this.deploy(); });
   }
 
-  /** The authorizer select lists the API's Cognito authorizers. */
+  /**
+   * The authorizer select lists the API's Cognito authorizers.
+   * @param {Authorizer[]} authorizers
+   * @param {string} [selectId]  the one to select (just created), else the current choice stays
+   */
   fillAuthorizers(authorizers, selectId) {
     const cognito = authorizers.filter((a) => a.kind === "COGNITO_USER_POOLS");
     const select = $("authorizer-select");
@@ -65,10 +76,12 @@ export class Protect {
     $("unprotect").disabled = !any;
   }
 
+  /** @returns {Target} */
   protectTarget() {
     return { kind: "protect", authorizerId: $("authorizer-select").value, scopes: [] };
   }
 
+  /** @param {Target} target */
   async preview(target) {
     this.undoOf = null;
     const ctx = this.app.ctx();
@@ -95,13 +108,13 @@ export class Protect {
   }
 
   /** Undo from History: a fresh preview, "restore anyway" unticked. */
-  startUndo(entry) {
+  startUndo(/** @type {ApplySummary} */ entry) {
     $("undo-force").checked = false;
     this.previewUndo(entry);
   }
 
   /** The preview of an undo: what is restored, and what is left alone and why. */
-  async previewUndo(entry) {
+  async previewUndo(/** @type {ApplySummary} */ entry) {
     const force = this.undoOf?.id === entry.id && $("undo-force").checked;
     setStatus("Reading the API's current state…");
     let plan;
@@ -115,52 +128,49 @@ export class Protect {
     setStatus("");
     this.undoOf = entry;
     this.plan = plan;
-    this.target = { kind: "undo" };
+    this.target = null;
     this.renderPlan(plan);
     $("undo-force").checked = force;
     if (!$("preview-dialog").open) $("preview-dialog").showModal();
     $("apply").focus();
   }
 
-  renderPlan(plan) {
-    const auths = this.app.lastReview?.authorizers ?? [];
-    const changes = plan.items.filter((i) => i.changes).length;
-    const undo = this.target.kind === "undo";
+  /** Lays out a plan as Rust words it: rows before → after, the summary, warnings, what an undo skips. */
+  renderPlan(/** @type {Plan} */ plan) {
+    const changes = plan.changeCount;
+    const undo = !!this.undoOf;
     $("preview-title").textContent = undo ? `Undo: ${this.undoOf.apiName} · ${this.undoOf.description}`
       : this.target.kind === "protect" ? "Preview: protect methods" : "Preview: remove protection";
-    $("preview-summary").textContent = `${changes} method${changes === 1 ? "" : "s"} will ${undo ? "be restored" : "change"}, ${plan.items.length - changes} already as ${undo ? "before" : "planned"} (not sent).`;
+    $("preview-summary").textContent = plan.summary;
     const rows = plan.items.map((i) => {
       const unchanged = !i.changes;
       return el("tr", { "data-testid": "preview-row", "data-key": `${i.verb} ${i.path}`, "data-unchanged": String(unchanged) },
         el("td", {}, el("span", { class: "verb" }, i.verb), " ", el("span", { class: "path" }, i.path)),
-        el("td", {}, stateText(i.before, auths)),
+        el("td", {}, i.beforeText),
         el("td", { class: "arrow" }, "→"),
-        el("td", {}, unchanged ? el("span", { class: "unchanged-label" }, "unchanged") : stateText(i.after, auths)),
+        el("td", {}, unchanged ? el("span", { class: "unchanged-label" }, i.afterText) : i.afterText),
         el("td", { class: "result-cell" }, el("span", { class: "result result-pending" }, unchanged ? "not sent" : "")));
     });
-    const skipped = plan.skipped ?? [];
+    const skipped = plan.skipped;
     // Rows left alone come first: they are what the user must decide about.
     for (const k of [...skipped].reverse()) {
       rows.unshift(el("tr", { "data-testid": "preview-row", "data-key": `${k.verb} ${k.path}`, "data-skipped": "true" },
         el("td", {}, el("span", { class: "verb" }, k.verb), " ", el("span", { class: "path" }, k.path)),
-        el("td", {}, k.found ? stateText(k.found, auths) : "gone"),
+        el("td", {}, k.foundText),
         el("td", { class: "arrow" }, "→"),
-        el("td", {}, stateText(k.restore, auths)),
-        el("td", { class: "result-cell" }, resultCell({ status: "skipped", error: k.reason }))));
+        el("td", {}, k.restoreText),
+        el("td", { class: "result-cell" },
+          el("span", { class: "result result-skipped", "data-testid": "apply-result", "data-status": "skipped" }, k.reason))));
     }
     $("preview-rows").replaceChildren(...rows);
-    const reopenable = skipped.filter((k) => k.found).length;
-    $("preview-skipped").hidden = !undo || (skipped.length === 0 && !$("undo-force").checked);
-    const gone = skipped.length - reopenable;
-    const parts = [];
-    if (reopenable) parts.push(`${reopenable} method${reopenable === 1 ? " was" : "s were"} changed by someone else since the apply`);
-    if (gone) parts.push(`${gone} no longer exist${gone === 1 ? "s" : ""}`);
-    $("preview-skipped-text").textContent = skipped.length
-      ? `${parts.join(" and ")}: Undo leaves ${skipped.length === 1 ? "it" : "them"} alone (shown first).`
-      : "Restoring every method, also those changed since the apply.";
-    $("undo-force").parentElement.hidden = reopenable === 0 && !$("undo-force").checked;
-    $("preview-warning-list").replaceChildren(...plan.warnings.map((w) => el("li", {}, warningText(w))));
-    $("preview-warnings").hidden = plan.warnings.length === 0;
+    const force = $("undo-force").checked;
+    $("preview-skipped").hidden = !undo || (skipped.length === 0 && !force);
+    $("preview-skipped-text").textContent = plan.skippedSummary
+      ?? "Restoring every method, also those changed since the apply.";
+    // "Restore anyway" only matters for methods that still exist.
+    $("undo-force").parentElement.hidden = !skipped.some((k) => k.found) && !force;
+    $("preview-warning-list").replaceChildren(...plan.warningMessages.map((m) => el("li", {}, m)));
+    $("preview-warnings").hidden = plan.warningMessages.length === 0;
     $("preview-accept").checked = false;
     $("apply-status").hidden = true;
     $("preview-error").hidden = true;
@@ -178,8 +188,12 @@ export class Protect {
     $("apply").disabled = this.running || this.changes === 0 || blocked;
   }
 
-  /** Applies to `methods` (all planned, or only the failed ones), or runs `send` (an undo),
-   * streaming progress into the rows. */
+  /**
+   * Applies to `methods` (all planned, or only the failed ones), or runs `send` (an undo),
+   * streaming progress into the rows.
+   * @param {string[]} methods
+   * @param {() => Promise<ApplyReport>} [send]
+   */
   async apply(methods, send) {
     this.running = true;
     this.updateApplyButton();
@@ -195,6 +209,7 @@ export class Protect {
       const cell = rows.get(key)?.querySelector(".result-cell");
       if (cell) cell.replaceChildren(el("span", { class: "result result-pending" }, "waiting…"));
     }
+    /** @type {import("./api.js").ApplyRequest} */
     const request = {
       apiId: this.apiId,
       apiName: this.app.apiName(this.apiId),
@@ -220,10 +235,7 @@ export class Protect {
         if (cell) cell.replaceChildren(resultCell(r));
       }
       this.failed = report.results.filter((r) => r.status === "failed").map((r) => r.key);
-      const secs = (report.elapsedMs / 1000).toFixed(1);
-      $("apply-progress-text").textContent = `Done in ${secs} s: ${report.changed} changed, ${report.unchanged} unchanged, ${report.failed} failed`
-        + (report.skipped ? `, ${report.skipped} skipped` : "") + (report.notSent ? `, ${report.notSent} not sent` : "")
-        + (report.throttled ? ` (${report.throttled} throttled and retried)` : "") + ".";
+      $("apply-progress-text").textContent = `Done: ${report.summary}.`;
       if (report.stopped) {
         $("preview-error").textContent = report.stopped;
         $("preview-error").hidden = false;
@@ -254,7 +266,12 @@ export class Protect {
     }
   }
 
-  /** The banner: visible while applies to this API are not deployed. */
+  /**
+   * The banner: visible while applies to this API are not deployed.
+   * @param {Ctx} ctx
+   * @param {string} apiId
+   * @param {() => boolean} gen  whether the answer is still for what the window shows
+   */
   async refreshBanner(ctx, apiId, gen) {
     let pending = [];
     try {
@@ -299,16 +316,6 @@ export class Protect {
   }
 }
 
-function warningText(w) {
-  if (w.kind === "optionsSelected") {
-    return `${w.methods.join(", ")} is the CORS preflight: browsers send no token on it, so protecting it breaks CORS for browser clients.`;
-  }
-  if (w.kind === "scopesWithClientIdRegex") {
-    return `Authorizer ${w.authorizer} has an app client ID regex, so it accepts only ID tokens, while OAuth scopes need access tokens: no token will pass.`;
-  }
-  return JSON.stringify(w);
-}
-
 /** The History view: every apply with its before/after, and Undo. */
 export class History {
   constructor(app) {
@@ -329,10 +336,10 @@ export class History {
       // Re-rendered only when something changed, keeping what the user had expanded.
       this.shown = text;
       const expanded = new Set([...document.querySelectorAll("[data-testid=history-item] details[open]")]
-        .map((d) => d.closest("[data-testid=history-item]").dataset.applyId));
+        .map((d) => /** @type {HTMLElement} */ (d.closest("[data-testid=history-item]")).dataset.applyId));
       $("history-list").replaceChildren(...items.map((a) => this.item(a)));
       for (const id of expanded) {
-        const d = document.querySelector(`[data-testid=history-item][data-apply-id="${id}"] details`);
+        const d = /** @type {HTMLDetailsElement | null} */ (document.querySelector(`[data-testid=history-item][data-apply-id="${id}"] details`));
         if (d) d.open = true;
       }
     }
@@ -341,17 +348,14 @@ export class History {
     if (!$("view-history").hidden) this.timer = setTimeout(() => this.load(), items.some((a) => a.running) ? 1000 : 3000);
   }
 
-  item(a) {
+  /** One apply, as Rust words it, with its state as pills. */
+  item(/** @type {ApplySummary} */ a) {
     const when = new Date(a.startedMs).toLocaleString();
-    const counts = `${a.changed} changed · ${a.unchanged} unchanged · ${a.failed} failed`
-      + (a.skipped ? ` · ${a.skipped} skipped` : "") + (a.notSent ? ` · ${a.notSent} not sent` : "")
-      + (a.interrupted && !a.running ? ` · ${a.interrupted} interrupted` : "");
-    const action = { protect: "Protect", unprotect: "Remove protection", undo: "Undo" }[a.action] ?? a.action;
     return el("li", { class: "history-item", "data-testid": "history-item", "data-apply-id": a.id, "data-running": String(a.running) },
       el("header", {},
-        el("strong", {}, `${action} · ${a.apiName}`),
+        el("strong", {}, a.title),
         el("span", { class: "when" }, `${when} · ${a.region} · ${a.profile}`),
-        el("span", { class: "counts" }, counts),
+        el("span", { class: "counts" }, a.countsText),
         a.running ? el("span", { class: "pill running", "data-testid": "running" }, "▶ running") : null,
         !a.finished && !a.running ? el("span", { class: "pill warn" }, "⚠ interrupted") : null,
         a.deployed ? el("span", { class: "pill" }, `deployed to ${a.deployed}`) : null,
@@ -359,7 +363,7 @@ export class History {
         a.partlyUndoneBy && !a.undoneBy ? el("span", { class: "pill warn" }, "partly undone") : null,
         a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.app.protect.startUndo(a) }, "Undo…") : null),
       el("details", {}, el("summary", {}, `${a.methods.length} method${a.methods.length === 1 ? "" : "s"}: ${a.description}`),
-        el("ul", {}, a.methods.map((m) => el("li", {}, `${m.key}: ${stateText(m.before, [])} → ${stateText(m.planned, [])} (${m.status ?? (a.running ? "in progress" : "interrupted")})${m.error ? " — " + m.error : ""}`)))));
+        el("ul", {}, a.methods.map((m) => el("li", {}, m.text)))));
   }
 
 }

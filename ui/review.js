@@ -1,8 +1,13 @@
+// @ts-check
 // The review table: every method of the selected API with its protection badge, filters and the
 // checked set that the protect step uses. Only the rows in view are in the DOM (an API can have
 // thousands of methods): filters recompute a list of indices, scrolling re-renders a window.
 
 import { $ } from "./dom.js";
+import { filterMethods, keysUnder, methodKey, openNotOptionsKeys, visibleRows } from "./logic.js";
+
+/** @typedef {import("./bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("./logic.js").Show} Show */
 
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
@@ -11,22 +16,16 @@ const ROW_HEIGHT = 36;
 /** Rows rendered above and below the visible ones, so fast scrolling does not show gaps. */
 const OVERSCAN = 12;
 
-export const methodKey = (m) => `${m.verb} ${m.path}`;
+/** The badge's colour (and its symbol, so that it reads without colour) for each kind of protection;
+ * its text comes from Rust. */
+const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambda", cognito: "badge-cognito" };
 
-/** The badge's text and class for a protection, so that it reads without colour. */
-export function badge(view) {
-  const p = view.protection;
-  switch (p.kind) {
-    case "open": return { cls: "badge-open", text: "Open" };
-    case "iam": return { cls: "badge-iam", text: "IAM" };
-    case "lambda": return { cls: "badge-lambda", text: `Lambda · ${p.authorizer}` };
-    case "cognito": return { cls: "badge-cognito", text: `Cognito · ${p.authorizer}` };
-    default: return { cls: "badge-other", text: p.authorizationType || view.authorizationType };
-  }
-}
-
+/**
+ * @param {MethodView} view
+ * @param {number} index
+ * @param {boolean} checked
+ */
 function rowHtml(view, index, checked) {
-  const b = badge(view);
   const scopes = view.protection.kind === "cognito"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
@@ -37,16 +36,21 @@ function rowHtml(view, index, checked) {
     + `<td><input type="checkbox" data-testid="method-check" aria-label="${esc(label)}"${checked ? " checked" : ""}></td>`
     + `<td class="path"><button type="button" class="path-select" data-testid="select-path" title="Select ${esc(view.path)} and everything under it">${esc(view.path)}</button></td>`
     + `<td class="verb">${esc(view.verb)}</td>`
-    + `<td class="protection"><span class="badge ${b.cls}">${esc(b.text)}</span>${scopes}${cors}</td>`
+    + `<td class="protection"><span class="badge ${BADGE_CLASS[view.protection.kind] ?? "badge-other"}">${esc(view.badge)}</span>${scopes}${cors}</td>`
     + `<td>${view.apiKeyRequired ? "Required" : '<span class="muted">—</span>'}</td></tr>`;
 }
 
 export class ReviewTable {
+  /** @param {(selected: Set<string>) => void} onSelectionChange */
   constructor(onSelectionChange) {
+    /** @type {MethodView[]} */
     this.views = [];
-    this.shown = [];          // indices into views that pass the filters, in order
+    /** @type {number[]} indices into views that pass the filters, in order */
+    this.shown = [];
     this.range = [0, 0];      // [first, end) of `shown` currently in the DOM
+    /** @type {Set<string>} the checked methods' keys */
     this.selected = new Set();
+    /** @type {Show} */
     this.show = "all";
     this.text = "";
     this.onSelectionChange = onSelectionChange;
@@ -69,6 +73,10 @@ export class ReviewTable {
     });
   }
 
+  /**
+   * @param {MethodView[]} views
+   * @param {boolean} [keepSelection]
+   */
   render(views, keepSelection = false) {
     this.views = views;
     if (!keepSelection) this.selected = new Set();
@@ -78,6 +86,10 @@ export class ReviewTable {
     this.onSelectionChange(this.selected);
   }
 
+  /**
+   * @param {Show | null} show  null keeps the current one
+   * @param {string | null} text  null keeps the current one
+   */
   setFilter(show, text) {
     this.show = show ?? this.show;
     this.text = text ?? this.text;
@@ -85,14 +97,7 @@ export class ReviewTable {
   }
 
   applyFilter() {
-    const needle = this.text.trim().toLowerCase();
-    const shown = [];
-    for (let i = 0; i < this.views.length; i++) {
-      const v = this.views[i];
-      const open = v.protection.kind === "open";
-      if ((this.show === "all" || (this.show === "open") === open)
-        && (!needle || v.path.toLowerCase().includes(needle))) shown.push(i);
-    }
+    const shown = filterMethods(this.views, this.show, this.text);
     this.shown = shown;
     $("methods-empty").hidden = shown.length > 0 || this.views.length === 0;
     this.scroller.scrollTop = Math.min(this.scroller.scrollTop, shown.length * ROW_HEIGHT);
@@ -106,13 +111,20 @@ export class ReviewTable {
     requestAnimationFrame(() => { this.scheduled = false; this.draw(false); });
   }
 
-  /** Puts the rows in view (and a margin) in the DOM, with spacers standing for the rest. */
+  /**
+   * Puts the rows in view (and a margin) in the DOM, with spacers standing for the rest.
+   * @param {boolean} force  redraw even when the same rows are in view (filters, selection changed)
+   */
   draw(force) {
-    const header = this.scroller.querySelector("thead")?.offsetHeight ?? 0;
-    const top = Math.max(0, this.scroller.scrollTop - header);
-    const height = this.scroller.clientHeight || 600;
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const end = Math.min(this.shown.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    /** @type {HTMLElement | null} */
+    const head = this.scroller.querySelector("thead");
+    const { first, end, above, below } = visibleRows({
+      count: this.shown.length,
+      scrollTop: this.scroller.scrollTop - (head?.offsetHeight ?? 0),
+      viewport: this.scroller.clientHeight || 600,
+      rowHeight: ROW_HEIGHT,
+      overscan: OVERSCAN,
+    });
     if (!force && first === this.range[0] && end === this.range[1]) return;
     this.range = [first, end];
     const rows = [];
@@ -120,8 +132,6 @@ export class ReviewTable {
       const i = this.shown[n];
       rows.push(rowHtml(this.views[i], i, this.selected.has(methodKey(this.views[i]))));
     }
-    const above = first * ROW_HEIGHT;
-    const below = (this.shown.length - end) * ROW_HEIGHT;
     const spacer = '<tr class="spacer" aria-hidden="true"><td colspan="5"></td></tr>';
     this.body.innerHTML = (above ? spacer : "") + rows.join("") + (below ? spacer : "");
     // Heights are set through the DOM: the CSP refuses inline style attributes.
@@ -131,17 +141,15 @@ export class ReviewTable {
 
   /** Checks every open method except OPTIONS (they stay open for the CORS preflight). */
   selectOpenExceptOptions() {
-    this.setSelection(this.views.filter((v) => v.protection.kind === "open" && !v.isOptions).map(methodKey));
+    this.setSelection(openNotOptionsKeys(this.views));
   }
 
   /** Adds a path and everything under it (/pets takes /pets/{id}, not /petshop) to the selection. */
-  selectUnder(path) {
-    const base = path.replace(/\/+$/, "");
-    const under = this.views.filter((v) => !base || v.path === base || v.path.startsWith(`${base}/`)).map(methodKey);
-    this.setSelection([...this.selected, ...under]);
+  selectUnder(/** @type {string} */ path) {
+    this.setSelection([...this.selected, ...keysUnder(this.views, path)]);
   }
 
-  setSelection(keys) {
+  setSelection(/** @type {string[]} */ keys) {
     this.selected = new Set(keys);
     this.draw(true);
     this.onSelectionChange(this.selected);

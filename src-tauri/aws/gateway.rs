@@ -2,6 +2,7 @@
 
 use super::session::Session;
 use crate::error::Result;
+pub use crate::model::Stage;
 use crate::model::{Authorizer, AuthorizerInput, Method, MethodState, RestApi};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -386,14 +387,6 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
         .await
         .map_err(|e| session.map_err(e))?;
     Ok(())
-}
-
-/// A stage of the API and the deployment it serves.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stage {
-    pub name: String,
-    pub deployment_id: Option<String>,
 }
 
 pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {

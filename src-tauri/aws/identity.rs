@@ -1,19 +1,10 @@
-//! STS: who the chosen credentials belong to.
+//! STS: who the chosen credentials belong to. The call itself is the session's, which also keys
+//! API Gateway's quota and the per-API locks by the account.
 
 use super::session::Session;
 use crate::error::Result;
 use crate::model::Identity;
 
 pub async fn caller_identity(session: &Session) -> Result<Identity> {
-    let out = session
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| session.map_err(e))?;
-    Ok(Identity {
-        account: out.account().unwrap_or_default().to_string(),
-        arn: out.arn().unwrap_or_default().to_string(),
-        user_id: out.user_id().unwrap_or_default().to_string(),
-    })
+    session.caller_identity().await
 }

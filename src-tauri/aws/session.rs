@@ -1,7 +1,7 @@
 //! A session: one profile and one region, with its SDK clients built once and reused.
 
 use crate::error::Error;
-use crate::model::mask_key_id;
+use crate::model::{mask_key_id, Identity};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -113,15 +113,26 @@ impl Session {
             Some(url) => url,
             None => self
                 .account
-                .get_or_try_init(|| async {
-                    super::identity::caller_identity(self)
-                        .await
-                        .map(|i| i.account)
-                })
+                .get_or_try_init(|| async { self.caller_identity().await.map(|i| i.account) })
                 .await?
                 .clone(),
         };
         Ok(format!("{owner} {}", self.region))
+    }
+
+    /// Who the credentials belong to (STS GetCallerIdentity).
+    pub async fn caller_identity(&self) -> Result<Identity, Error> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| self.map_err(e))?;
+        Ok(Identity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+            user_id: out.user_id().unwrap_or_default().to_string(),
+        })
     }
 
     /// The endpoint named in "cannot reach" messages.

@@ -3,22 +3,17 @@
 // First, so that its `outln!` and `eoutln!` are in scope in the modules below.
 #[macro_use]
 pub(crate) mod out;
+mod common;
+mod print;
 mod protect;
 mod read;
 
 use crate::audit::Show;
-use crate::core::{Core, Ctx};
+use crate::core::Core;
 use crate::error::{Error, Result};
-use crate::model::is_region_name;
-use crate::profiles::{self, ProfileRef};
-use clap::{Args, Parser, Subcommand};
-
-/// Exit statuses, as documented in the README.
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_ERROR: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_OPEN: i32 = 3;
-pub const EXIT_FAILED_METHODS: i32 = 4;
+use clap::{Parser, Subcommand};
+use common::Common;
+pub use common::{EXIT_ERROR, EXIT_FAILED_METHODS, EXIT_OK, EXIT_OPEN, EXIT_USAGE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -30,17 +25,6 @@ pub const EXIT_FAILED_METHODS: i32 = 4;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Debug, Clone)]
-pub(crate) struct Common {
-    /// Profile: of the AWS config/credentials files, or stored by Gatehouse in the keychain
-    /// ("keychain:NAME" to be explicit). Default: the environment's credentials.
-    #[arg(long, global = true)]
-    pub profile: Option<String>,
-    /// Region (default: the profile's, else AWS_REGION, else us-east-1).
-    #[arg(long, global = true)]
-    pub region: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,7 +110,7 @@ pub fn main(args: Vec<String>) -> i32 {
 }
 
 async fn dispatch(command: Command) -> Result<i32> {
-    crate::lock::set_client(match &command {
+    crate::core::set_client(match &command {
         Command::Pools { .. } => "gatehouse pools",
         Command::Audit { .. } => "gatehouse audit",
         Command::Protect(_) => "gatehouse protect",
@@ -161,43 +145,4 @@ async fn dispatch(command: Command) -> Result<i32> {
             protect::undo(&core, apply.as_deref(), force, json).await
         }
     }
-}
-
-/// `--profile NAME`: "keychain:NAME" or "file:NAME" as written, else the AWS files' profile of
-/// that name, else Gatehouse's keychain profile of that name.
-async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRef> {
-    if name.starts_with("keychain:") || name.starts_with("file:") {
-        return ProfileRef::parse(name);
-    }
-    let all = core.profiles().await?;
-    let by_source = |source| all.iter().any(|p| p.name == name && p.source == source);
-    if !by_source(crate::model::ProfileSource::File)
-        && by_source(crate::model::ProfileSource::Keychain)
-    {
-        return Ok(ProfileRef::Keychain(name.to_string()));
-    }
-    Ok(ProfileRef::File(name.to_string()))
-}
-
-/// The profile and region from the flags, else from the environment, as the window picks them.
-pub(crate) async fn context(core: &Core, common: &Common) -> Result<Ctx> {
-    let profile = match &common.profile {
-        Some(name) => resolve_profile(core, name).await?,
-        None if profiles::environment_has_credentials() => ProfileRef::Env,
-        None => ProfileRef::File("default".to_string()),
-    };
-    let region = match &common.region {
-        Some(r) => r.clone(),
-        None => core.default_region(&profile.id()).await?,
-    };
-    if !is_region_name(&region) {
-        return Err(Error::invalid(
-            "region",
-            format!("'{region}' is not a region name"),
-        ));
-    }
-    Ok(Ctx {
-        profile: profile.id(),
-        region,
-    })
 }

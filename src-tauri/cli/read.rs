@@ -1,7 +1,7 @@
 //! The read-only commands: `pools` and `audit`.
 
+use super::common::{context, Common, EXIT_OK, EXIT_OPEN};
 use super::out::clean;
-use super::{context, Common, EXIT_OK, EXIT_OPEN};
 use crate::audit::{self, MethodView, Show};
 use crate::core::{Core, Ctx};
 use crate::error::Result;

@@ -1,12 +1,43 @@
-//! Keychain profile management for the shells: list, save, delete, test.
+//! Profiles: every one the picker lists (environment, AWS files, keychain) with its default
+//! region, and the management of keychain profiles: save, delete, test.
 
-use crate::core::{Core, Ctx};
+use super::state::{Core, Ctx};
 use crate::error::{Error, Result};
 use crate::keychain::{KeychainProfile, ProfileInput};
-use crate::model::Identity;
+use crate::model::{Identity, ProfileInfo, ProfileSource};
 use crate::profiles::{self, ProfileRef};
 
 impl Core {
+    /// Every profile for the picker: the environment's first (when present), then the files'.
+    pub async fn profiles(&self) -> Result<Vec<ProfileInfo>> {
+        let mut all = Vec::new();
+        if let Some(env) = profiles::env_profile().await {
+            all.push(env);
+        }
+        all.extend(profiles::file_profiles().await?);
+        // The list of keychain profiles is a plain file: it shows even when the keychain is locked.
+        if let Ok(kc) = self.keychain.list() {
+            all.extend(kc.into_iter().map(|p| ProfileInfo {
+                id: ProfileRef::Keychain(p.name.clone()).id(),
+                name: p.name,
+                source: ProfileSource::Keychain,
+                region: p.region,
+            }));
+        }
+        Ok(all)
+    }
+
+    pub async fn default_region(&self, profile_id: &str) -> Result<String> {
+        let wanted = ProfileRef::parse(profile_id)?;
+        let region = self
+            .profiles()
+            .await?
+            .into_iter()
+            .find(|p| p.id == wanted.id())
+            .and_then(|p| p.region);
+        Ok(profiles::default_region(region.as_deref()))
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&crate::keychain::KeychainStore) -> Result<T> + Send + 'static,

@@ -1,0 +1,70 @@
+//! The contract between Rust and the page: every type that crosses IPC, in one list, and the
+//! window's command names. `ui/bindings/` is generated from these types (`export_bindings`, run by
+//! `make test` and `make bindings`), and the page's JS is type-checked against it.
+
+pub use crate::apply::{ApplyEvent, ApplyReport, MethodResult};
+pub use crate::audit::{AuthorizerView, MethodView, Summary};
+pub use crate::core::{ApiReview, ApplyRequest, Ctx, Deployment};
+pub use crate::error::ErrorView;
+pub use crate::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
+pub use crate::keychain::{KeychainProfile, ProfileInput};
+pub use crate::model::{
+    AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
+    ProfileSource, Protection, RestApi, Stage, UserPool,
+};
+pub use crate::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
+
+/// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
+/// names them.
+pub const COMMANDS: &[&str] = include!("commands.list");
+
+/// Writes the TypeScript declaration of every contract type (and what they use) into `dir`.
+pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    use ts_rs::TS;
+    // JSON numbers are JavaScript numbers: no `bigint` for the u64 counters.
+    let cfg = ts_rs::Config::new()
+        .with_out_dir(dir)
+        .with_large_int("number");
+    macro_rules! export {
+        ($($t:ty),* $(,)?) => { $( <$t>::export_all(&cfg)?; )* };
+    }
+    export!(
+        ApplyEvent,
+        ApplyReport,
+        MethodResult,
+        MethodView,
+        AuthorizerView,
+        Summary,
+        ErrorView,
+        ApplySummary,
+        KeychainProfile,
+        ProfileInput,
+        AppClient,
+        Authorizer,
+        AuthorizerInput,
+        Identity,
+        ProfileInfo,
+        RestApi,
+        Stage,
+        UserPool,
+        Plan,
+        Target,
+        ApiReview,
+        ApplyRequest,
+        Ctx,
+        Deployment,
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test --lib contract` writes ui/bindings/ from the Rust types; `tsc` then checks the
+    /// page against it (make test runs both, in that order).
+    #[test]
+    fn export_bindings() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/bindings");
+        super::export_bindings(&dir).expect("write ui/bindings");
+        assert!(dir.join("MethodView.ts").exists());
+    }
+}

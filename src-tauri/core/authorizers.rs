@@ -1,0 +1,111 @@
+//! The Cognito authorizers of an API: create (under the API's writer lock), update, delete when
+//! unused, the one a protect would create, and which methods use one.
+
+use super::state::{Core, Ctx};
+use crate::apply;
+use crate::aws::gateway;
+use crate::error::{Error, Result};
+use crate::lock::ApiLock;
+use crate::model::{Authorizer, AuthorizerInput, Method};
+use crate::plan;
+
+/// Stands for the id of an authorizer not created yet (in a dry run, or before warnings are read).
+pub const NEW_AUTHORIZER_ID: &str = "(new)";
+
+impl Core {
+    /// Creates a Cognito authorizer for a pool (whose region may differ from the API's), under
+    /// the API's writer lock (`held` when the caller has it already).
+    pub async fn create_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        pool_region: &str,
+        pool_id: &str,
+        input: &AuthorizerInput,
+        held: Option<&ApiLock>,
+    ) -> Result<Authorizer> {
+        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
+            return Err(e);
+        }
+        if pool_id.trim().is_empty() {
+            return Err(Error::invalid("pool", "Choose a user pool"));
+        }
+        let arn = self.pool_arn(ctx, pool_region, pool_id).await?;
+        let session = self.session(ctx).await?;
+        let _own = match held {
+            Some(_) => None,
+            None => Some(self.lock_api(ctx, api_id, api_id, "apply").await?),
+        };
+        apply::create_authorizer(&session, api_id, input, &arn).await
+    }
+
+    pub async fn update_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        authorizer_id: &str,
+        input: &AuthorizerInput,
+    ) -> Result<()> {
+        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
+            return Err(e);
+        }
+        let session = self.session(ctx).await?;
+        let current = gateway::list_authorizers(&session, api_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == authorizer_id)
+            .ok_or_else(|| Error::NotFound(format!("No authorizer {authorizer_id} in this API")))?;
+        gateway::update_authorizer(&session, api_id, &current, input).await
+    }
+
+    /// Deletes an authorizer no method uses; refused with the list of methods that still do.
+    pub async fn delete_authorizer(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        authorizer_id: &str,
+    ) -> Result<()> {
+        let session = self.session(ctx).await?;
+        let (methods, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
+        let name = authorizers
+            .iter()
+            .find(|a| a.id == authorizer_id)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| authorizer_id.to_string());
+        let users = methods_using(&methods, authorizer_id);
+        if !users.is_empty() {
+            return Err(Error::invalid(
+                "authorizer",
+                format!(
+                    "{name} is still used by {}: remove it from them first",
+                    users.join(", ")
+                ),
+            ));
+        }
+        gateway::delete_authorizer(&session, api_id, authorizer_id).await
+    }
+}
+
+/// The methods ("VERB /path") an authorizer protects.
+pub(super) fn methods_using(methods: &[Method], authorizer_id: &str) -> Vec<String> {
+    methods
+        .iter()
+        .filter(|m| !m.is_open() && m.authorizer_id.as_deref() == Some(authorizer_id))
+        .map(Method::key)
+        .collect()
+}
+
+/// The Cognito authorizer a protect would create for the pool, as AWS would then hold it.
+pub(super) fn draft_authorizer(input: &AuthorizerInput, pool_arn: &str) -> Authorizer {
+    Authorizer {
+        id: NEW_AUTHORIZER_ID.into(),
+        name: input.name.trim().to_string(),
+        kind: "COGNITO_USER_POOLS".into(),
+        provider_arns: vec![pool_arn.to_string()],
+        identity_source: Some(input.identity_source.trim().to_string()),
+        identity_validation_expression: Some(input.client_id_regex.trim().to_string())
+            .filter(|r| !r.is_empty()),
+        ttl_seconds: Some(input.ttl_seconds),
+        authorizer_uri: None,
+    }
+}

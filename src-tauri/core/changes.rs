@@ -1,0 +1,157 @@
+//! Changing an API: the preview of a change, the journaled apply under the API's writer lock, and
+//! the deployment that makes it live.
+
+use super::state::{Core, Ctx};
+use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
+use crate::aws::gateway::{self, Stage};
+use crate::error::{Error, Result};
+use crate::journal::{self, Record};
+use crate::lock::ApiLock;
+use crate::plan::{self, Plan, Target};
+use serde::{Deserialize, Serialize};
+
+/// What the user asks to apply: which methods, to what, and whether warnings were read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(ts_rs::TS)]
+pub struct ApplyRequest {
+    pub api_id: String,
+    pub api_name: String,
+    pub methods: Vec<String>,
+    pub target: Target,
+    /// The user has read the plan's warnings and applies anyway.
+    #[serde(default)]
+    pub accept_warnings: bool,
+}
+
+/// A deployment as the page shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(ts_rs::TS)]
+pub struct Deployment {
+    pub id: String,
+    pub stage: String,
+}
+
+impl Core {
+    /// The preview: every selected method before → after, from AWS's current state.
+    pub async fn plan(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        methods: &[String],
+        target: &Target,
+    ) -> Result<Plan> {
+        let (all, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
+        plan::plan(&all, &authorizers, methods, target)
+    }
+
+    /// Plans afresh (AWS may have changed since the preview) and applies, journaled.
+    pub async fn apply(
+        &self,
+        ctx: &Ctx,
+        req: &ApplyRequest,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    ) -> Result<ApplyReport> {
+        let plan = self
+            .plan(ctx, &req.api_id, &req.methods, &req.target)
+            .await?;
+        self.apply_plan(ctx, req, &plan, pace, progress, None).await
+    }
+
+    /// Applies a plan just made from AWS's current state, journaled, under the API's writer lock
+    /// (`held` when the caller has it already).
+    pub async fn apply_plan(
+        &self,
+        ctx: &Ctx,
+        req: &ApplyRequest,
+        plan: &Plan,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+        held: Option<&ApiLock>,
+    ) -> Result<ApplyReport> {
+        if !plan.warnings.is_empty() && !req.accept_warnings {
+            let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
+            return Err(Error::invalid("warnings", text.join(" ")));
+        }
+        let action = match &req.target {
+            Target::Protect { .. } => "protect",
+            Target::Unprotect => "unprotect",
+        };
+        let description = plan.description.clone();
+        let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
+        let session = self.session(ctx).await?;
+        let _own = match held {
+            Some(lock) => {
+                lock.set_apply(&header.id, action)?;
+                None
+            }
+            None => Some(self.lock_for_apply(&session, &header, action).await?),
+        };
+        apply::apply(&session, &self.journal_dir, header, plan, pace, progress).await
+    }
+
+    pub async fn stages(&self, ctx: &Ctx, api_id: &str) -> Result<Vec<Stage>> {
+        gateway::list_stages(&*self.session(ctx).await?, api_id).await
+    }
+
+    /// One CreateDeployment (paced to 1 per 5 s); the applies it made live are marked deployed.
+    /// Under the API's writer lock (`held` when the caller has it already).
+    pub async fn deploy(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        stage: &str,
+        description: &str,
+        held: Option<&ApiLock>,
+    ) -> Result<Deployment> {
+        let stage = check_stage(stage)?;
+        let session = self.session(ctx).await?;
+        let _own = match held {
+            Some(_) => None,
+            None => {
+                let api_name = self
+                    .history()?
+                    .into_iter()
+                    .find(|a| a.header.api_id == api_id)
+                    .map(|a| a.header.api_name)
+                    .unwrap_or_else(|| api_id.to_string());
+                Some(self.lock_api(ctx, api_id, &api_name, "deploy").await?)
+            }
+        };
+        let pending = self.undeployed(ctx, api_id)?;
+        let id = apply::deploy(&session, &self.journal_dir, api_id, stage, description).await?;
+        for a in pending {
+            journal::append(
+                &self.journal_dir,
+                &a.header.id,
+                &Record::Deployed {
+                    stage: stage.to_string(),
+                    deployment_id: id.clone(),
+                    at_ms: journal::now_ms(),
+                },
+            )?;
+        }
+        Ok(Deployment {
+            id,
+            stage: stage.to_string(),
+        })
+    }
+}
+
+/// A stage name as API Gateway takes it (trimmed), or why not.
+pub(super) fn check_stage(stage: &str) -> Result<&str> {
+    let stage = stage.trim();
+    if stage.is_empty()
+        || !stage
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(Error::invalid(
+            "stage",
+            "A stage name is letters, digits, '-' and '_' (for example prod)",
+        ));
+    }
+    Ok(stage)
+}

@@ -1,0 +1,27 @@
+//! The use cases both shells call — review, protect, unprotect, undo, deploy, profiles — as
+//! methods of one `Core`. This file names the parts and everything the shells may use: they
+//! import from here, never from apply, journal, lock or aws.
+
+mod authorizers;
+mod changes;
+mod history;
+mod profiles;
+mod protect;
+mod read;
+mod requests;
+mod state;
+mod undo;
+mod writer;
+
+pub use crate::apply::{ApplyEvent, ApplyReport, MethodResult, Pace};
+pub use crate::aws::gateway::Stage;
+pub use crate::journal::{ApplySummary, Outcome};
+pub use crate::lock::{set_client, ApiLock};
+pub use authorizers::NEW_AUTHORIZER_ID;
+pub use changes::{ApplyRequest, Deployment};
+pub use read::{methods_and_authorizers, review, ApiReview};
+pub use requests::{
+    AuthorizerStatus, AuthorizerUse, Methods, ProtectEvent, ProtectOutcome, ProtectRequest,
+    UnprotectRequest,
+};
+pub use state::{Core, Ctx};

@@ -1,0 +1,265 @@
+//! The protect and unprotect use cases, start to finish: find the API and the pool, take the
+//! API's writer lock, choose the methods, reuse or create the authorizer, plan, stop on warnings
+//! unless forced, apply, deploy. Both shells call these; the command line prints what they return.
+
+use super::authorizers::{draft_authorizer, methods_using, NEW_AUTHORIZER_ID};
+use super::changes::{check_stage, ApplyRequest};
+use super::requests::{
+    AuthorizerStatus, AuthorizerUse, Methods, ProtectEvent, ProtectOutcome, ProtectRequest,
+    UnprotectRequest,
+};
+use super::state::{Core, Ctx};
+use crate::apply::{ApplyEvent, Pace};
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::lock::ApiLock;
+use crate::model::{Authorizer, AuthorizerInput, Method, RestApi};
+use crate::plan::{self, Plan, Target};
+
+/// How a plan is carried out.
+struct Run<'a> {
+    dry_run: bool,
+    force: bool,
+    deploy: Option<&'a str>,
+    pace: Pace,
+    /// The API's writer lock, held from before the authorizer is looked up until the deploy.
+    lock: Option<&'a ApiLock>,
+}
+
+impl Core {
+    /// Protects methods with a Cognito authorizer for a pool: a matching authorizer is reused,
+    /// else one is created — after the warnings are checked, under the API's writer lock — then
+    /// the plan is applied and, when asked, deployed.
+    pub async fn protect(
+        &self,
+        req: ProtectRequest,
+        progress: &(dyn Fn(ProtectEvent<'_>) + Send + Sync),
+    ) -> Result<ProtectOutcome> {
+        let ctx = &req.ctx;
+        let api = self.find_api(ctx, &req.api).await?;
+        let pool_region = req
+            .pool_region
+            .clone()
+            .unwrap_or_else(|| ctx.region.clone());
+        let pool = self.find_pool(ctx, &pool_region, &req.pool).await?;
+        let input = AuthorizerInput {
+            name: req.authorizer_name.clone().unwrap_or(pool.name),
+            identity_source: req.identity_source.clone(),
+            client_id_regex: req.client_id_regex.clone(),
+            ttl_seconds: req.ttl_seconds,
+        };
+        if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
+            return Err(e);
+        }
+        let deploy = checked_stage(req.deploy.as_deref())?;
+        // One writer per API, from before the authorizer is looked up until the deploy.
+        let lock = self.writer(ctx, &api, "protect", req.dry_run).await?;
+        let (methods, mut authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
+        let keys = select(&methods, &authorizers, &req.methods, &api)?;
+        let mut outcome = ProtectOutcome::of(api);
+        if keys.is_empty() {
+            outcome.nothing_to_do = Some(nothing_to_do(&req.methods));
+            return Ok(outcome);
+        }
+        let pool_arn = self.pool_arn(ctx, &pool_region, &pool.id).await?;
+        let target_for = |authorizer_id: &str| Target::Protect {
+            authorizer_id: authorizer_id.to_string(),
+            scopes: req.scopes.clone(),
+        };
+        let existing = authorizers
+            .iter()
+            .find(|a| {
+                plan::matches_authorizer(a, &pool_arn, &input)
+                    && (req.authorizer_name.is_none() || a.name == input.name.trim())
+            })
+            .cloned();
+        let (authorizer, status) = match existing {
+            Some(a) => (a, AuthorizerStatus::Reused),
+            None => {
+                // Planned against the authorizer that would be created, before anything is sent.
+                let draft = draft_authorizer(&input, &pool_arn);
+                authorizers.push(draft.clone());
+                if req.dry_run {
+                    (draft, AuthorizerStatus::WouldBeCreated)
+                } else {
+                    if !req.force {
+                        let draft_target = target_for(NEW_AUTHORIZER_ID);
+                        let draft_plan = plan::plan(&methods, &authorizers, &keys, &draft_target)?;
+                        if !draft_plan.warnings.is_empty() {
+                            outcome.authorizer =
+                                Some(AuthorizerUse::of(&draft, AuthorizerStatus::WouldBeCreated));
+                            outcome.warnings = draft_plan.warnings;
+                            outcome.stopped_by_warnings = true;
+                            return Ok(outcome);
+                        }
+                    }
+                    authorizers.pop();
+                    let a = self
+                        .create_authorizer(
+                            ctx,
+                            &outcome.api.id,
+                            &pool_region,
+                            &pool.id,
+                            &input,
+                            lock.as_ref(),
+                        )
+                        .await?;
+                    authorizers.push(a.clone());
+                    (a, AuthorizerStatus::Created)
+                }
+            }
+        };
+        outcome.authorizer = Some(AuthorizerUse::of(&authorizer, status));
+        let target = target_for(&authorizer.id);
+        let plan = plan::plan(&methods, &authorizers, &keys, &target)?;
+        outcome.authorizers = authorizers;
+        let run = Run {
+            dry_run: req.dry_run,
+            force: req.force,
+            deploy,
+            pace: req.pace,
+            lock: lock.as_ref(),
+        };
+        self.carry_out(ctx, outcome, plan, target, run, progress)
+            .await
+    }
+
+    /// Takes protection off methods (back to NONE), under the API's writer lock, then deploys
+    /// when asked.
+    pub async fn unprotect(
+        &self,
+        req: UnprotectRequest,
+        progress: &(dyn Fn(ProtectEvent<'_>) + Send + Sync),
+    ) -> Result<ProtectOutcome> {
+        let ctx = &req.ctx;
+        let api = self.find_api(ctx, &req.api).await?;
+        if req.methods == Methods::AllOpen {
+            return Err(Error::invalid(
+                "methods",
+                "Open methods have no protection to remove: name the methods, or an authorizer",
+            ));
+        }
+        let deploy = checked_stage(req.deploy.as_deref())?;
+        let lock = self.writer(ctx, &api, "unprotect", req.dry_run).await?;
+        let (methods, authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
+        let keys = select(&methods, &authorizers, &req.methods, &api)?;
+        let mut outcome = ProtectOutcome::of(api);
+        if keys.is_empty() {
+            outcome.nothing_to_do = Some(nothing_to_do(&req.methods));
+            return Ok(outcome);
+        }
+        let plan = plan::plan(&methods, &authorizers, &keys, &Target::Unprotect)?;
+        outcome.authorizers = authorizers;
+        let run = Run {
+            dry_run: req.dry_run,
+            // An unprotect's plan has no warnings to read.
+            force: true,
+            deploy,
+            pace: req.pace,
+            lock: lock.as_ref(),
+        };
+        self.carry_out(ctx, outcome, plan, Target::Unprotect, run, progress)
+            .await
+    }
+
+    /// The API's writer lock for a whole use case; none for a dry run, which changes nothing.
+    async fn writer(
+        &self,
+        ctx: &Ctx,
+        api: &RestApi,
+        action: &str,
+        dry_run: bool,
+    ) -> Result<Option<ApiLock>> {
+        if dry_run {
+            return Ok(None);
+        }
+        Ok(Some(self.lock_api(ctx, &api.id, &api.name, action).await?))
+    }
+
+    /// Stops on warnings unless forced; else applies the plan (the same path as the window's
+    /// apply) and deploys when asked.
+    async fn carry_out(
+        &self,
+        ctx: &Ctx,
+        mut outcome: ProtectOutcome,
+        plan: Plan,
+        target: Target,
+        run: Run<'_>,
+        progress: &(dyn Fn(ProtectEvent<'_>) + Send + Sync),
+    ) -> Result<ProtectOutcome> {
+        outcome.warnings = plan.warnings.clone();
+        outcome.stopped_by_warnings = !plan.warnings.is_empty() && !run.force && !run.dry_run;
+        outcome.plan = Some(plan.clone());
+        if run.dry_run || outcome.stopped_by_warnings {
+            return Ok(outcome);
+        }
+        progress(ProtectEvent::Planned(&outcome));
+        let request = ApplyRequest {
+            api_id: outcome.api.id.clone(),
+            api_name: outcome.api.name.clone(),
+            methods: plan.items.iter().map(|i| i.key()).collect(),
+            target,
+            accept_warnings: true,
+        };
+        let forward = |e: ApplyEvent| progress(ProtectEvent::Apply(e));
+        let report = self
+            .apply_plan(ctx, &request, &plan, run.pace, &forward, run.lock)
+            .await?;
+        let deployment = match run.deploy {
+            Some(stage) => Some(
+                self.deploy(ctx, &outcome.api.id, stage, "Gatehouse", run.lock)
+                    .await?,
+            ),
+            None => None,
+        };
+        outcome.report = Some(report);
+        outcome.deployment = deployment;
+        Ok(outcome)
+    }
+}
+
+/// The stage to deploy to, checked before anything is changed.
+fn checked_stage(stage: Option<&str>) -> Result<Option<&str>> {
+    stage.map(check_stage).transpose()
+}
+
+/// The methods ("VERB /path") a request names; unknown names are an error.
+fn select(
+    methods: &[Method],
+    authorizers: &[Authorizer],
+    which: &Methods,
+    api: &RestApi,
+) -> Result<Vec<String>> {
+    match which {
+        Methods::Listed { keys } => {
+            plan::check_keys(methods, keys)?;
+            Ok(keys.clone())
+        }
+        Methods::AllOpen => Ok(audit::open_except_options(methods)
+            .into_iter()
+            .map(Method::key)
+            .collect()),
+        Methods::UsingAuthorizer { authorizer } => {
+            let a = authorizers
+                .iter()
+                .find(|a| &a.id == authorizer || &a.name == authorizer)
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "No authorizer named or with id '{authorizer}' in {}",
+                        api.name
+                    ))
+                })?;
+            Ok(methods_using(methods, &a.id))
+        }
+    }
+}
+
+/// Why a selection is empty, in the user's words.
+fn nothing_to_do(which: &Methods) -> String {
+    match which {
+        Methods::Listed { .. } => "No method is selected.",
+        Methods::AllOpen => "No open method to protect (OPTIONS excepted).",
+        Methods::UsingAuthorizer { .. } => "No method uses that authorizer; nothing to do.",
+    }
+    .to_string()
+}

@@ -1,0 +1,93 @@
+//! The `Core` itself: its folders (journal, profile settings) and its cache of sessions, one set
+//! of clients per profile and region. Every use case is an `impl Core` in a sibling file.
+
+use crate::aws::session::{Session, Source};
+use crate::error::{Error, Result};
+use crate::keychain::KeychainStore;
+use crate::model::is_region_name;
+use crate::profiles::{self, ProfileRef};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Which profile and region a request is for. Every answer is for exactly one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+pub struct Ctx {
+    pub profile: String,
+    pub region: String,
+}
+
+pub struct Core {
+    sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
+    pub(crate) journal_dir: PathBuf,
+    pub(crate) keychain: Arc<KeychainStore>,
+}
+
+impl Core {
+    /// The core on the user's own data and config folders; refuses when they cannot be found
+    /// rather than keep journals or profile settings in a shared folder.
+    pub fn new() -> Result<Core> {
+        Ok(Core::with_dirs(
+            crate::journal::default_dir()?,
+            crate::keychain::default_dir()?,
+        ))
+    }
+
+    /// The core on given folders: the journal in one, `profiles.json` in the other (tests).
+    pub fn with_dirs(journal_dir: PathBuf, config_dir: PathBuf) -> Core {
+        Core {
+            sessions: Mutex::new(HashMap::new()),
+            journal_dir,
+            keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
+        }
+    }
+
+    /// The session for a profile and region, built once and reused.
+    pub async fn session(&self, ctx: &Ctx) -> Result<Arc<Session>> {
+        let region = ctx.region.trim();
+        if !is_region_name(region) {
+            return Err(Error::invalid(
+                "region",
+                format!("'{region}' is not a region name (for example us-east-1)"),
+            ));
+        }
+        let profile = ProfileRef::parse(&ctx.profile)?;
+        let key = (profile.clone(), region.to_string());
+        let mut sessions = self.sessions.lock().await;
+        if let Some(s) = sessions.get(&key) {
+            return Ok(s.clone());
+        }
+        let source = self.source(&profile).await?;
+        let session = Arc::new(Session::open(source, region).await?);
+        sessions.insert(key, session.clone());
+        Ok(session)
+    }
+
+    async fn source(&self, profile: &ProfileRef) -> Result<Source> {
+        if let Some(source) = profiles::plain_source(profile) {
+            return Ok(source);
+        }
+        let ProfileRef::Keychain(name) = profile else {
+            return Err(Error::NotFound(format!(
+                "Profile '{}' is not known",
+                profile.id()
+            )));
+        };
+        // The keychain may block on D-Bus or a system prompt: keep it off the async workers.
+        let store = self.keychain.clone();
+        let name = name.clone();
+        let keys = tokio::task::spawn_blocking(move || store.keys(&name))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        Ok(Source::Keys(keys))
+    }
+
+    /// Forgets the cached clients of a profile, so the next call loads its credentials afresh.
+    pub async fn forget(&self, profile_id: &str) {
+        if let Ok(profile) = ProfileRef::parse(profile_id) {
+            self.sessions.lock().await.retain(|(p, _), _| *p != profile);
+        }
+    }
+}
