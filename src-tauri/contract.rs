@@ -1,6 +1,6 @@
 //! The contract between Rust and the page: every type that crosses IPC, in one list, and the
 //! window's command names. `ui/bindings/` is generated from these types (`export_bindings`, run by
-//! `make test` and `make bindings`), and the page's JS is type-checked against it.
+//! `make test` and `make ui-check`), and the page's JS is type-checked against it.
 
 pub use crate::apply::{ApplyEvent, ApplyReport, MethodResult};
 pub use crate::audit::{AuthorizerView, MethodView, Summary};

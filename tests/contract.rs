@@ -85,7 +85,7 @@ fn the_generated_bindings_are_current() {
             std::fs::read_to_string(root().join("ui/bindings").join(&name)).unwrap_or_default();
         assert_eq!(
             committed, fresh,
-            "ui/bindings/{name} is stale: run `make bindings` (cargo test --lib contract)"
+            "ui/bindings/{name} is stale: run `make ui-check` (cargo test --lib contract)"
         );
     }
 }

@@ -229,22 +229,7 @@ pub fn print_report(
         );
         return Ok(());
     }
-    let mut counts = format!(
-        "{} changed, {} unchanged, {} failed",
-        report.changed, report.unchanged, report.failed
-    );
-    if report.skipped > 0 {
-        counts.push_str(&format!(", {} skipped", report.skipped));
-    }
-    if report.not_sent > 0 {
-        counts.push_str(&format!(", {} not sent", report.not_sent));
-    }
-    outln!(
-        "{counts} in {:.1} s ({} throttled and retried). Apply {}.",
-        report.elapsed_ms as f64 / 1000.0,
-        report.throttled,
-        report.apply_id
-    );
+    outln!("{}. Apply {}.", report.summary, report.apply_id);
     if let Some(d) = deployment {
         outln!("Deployed to {} (deployment {}).", d.stage, d.id);
     } else if report.changed > 0 {
