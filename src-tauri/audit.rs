@@ -21,6 +21,8 @@ pub struct MethodView {
     pub label: String,
     /// Open and not the CORS preflight: what "select all open except OPTIONS" takes.
     pub open_not_options: bool,
+    /// "CORS preflight" on OPTIONS: browsers send no token on it.
+    pub note: Option<String>,
 }
 
 /// An authorizer as the Authorizers view shows it: with the methods that use it.
@@ -160,6 +162,7 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
             MethodView {
                 is_options: m.is_options(),
                 open_not_options: m.is_open() && !m.is_options(),
+                note: m.is_options().then(|| "CORS preflight".to_string()),
                 badge: badge(&protection),
                 label: label(&protection),
                 method: m.clone(),

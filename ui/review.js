@@ -29,7 +29,7 @@ function rowHtml(view, index, checked) {
   const scopes = view.protection.kind === "cognito"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
-  const cors = view.isOptions ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">CORS preflight</span>` : "";
+  const cors = view.note ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">${esc(view.note)}</span>` : "";
   const label = `Select ${view.verb} ${view.path}`;
   return `<tr data-testid="method-row" data-index="${index}" data-path="${esc(view.path)}" data-verb="${esc(view.verb)}"`
     + ` data-protection="${esc(view.authorizationType)}" data-authorizer-name="${esc(view.authorizerName ?? "")}"${checked ? ' class="checked"' : ""}>`

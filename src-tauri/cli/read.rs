@@ -144,8 +144,8 @@ fn print_audit_table(
         );
         for (v, path) in rows {
             let mut protection = clean(&v.label);
-            if v.is_options && v.method.is_open() {
-                protection.push_str(" (CORS preflight)");
+            if let Some(note) = v.note.as_ref().filter(|_| v.method.is_open()) {
+                protection.push_str(&format!(" ({note})"));
             }
             let key = if v.method.api_key_required { "yes" } else { "" };
             outln!(

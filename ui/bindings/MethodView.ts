@@ -16,7 +16,11 @@ label: string,
 /**
  * Open and not the CORS preflight: what "select all open except OPTIONS" takes.
  */
-openNotOptions: boolean, resourceId: string, path: string, verb: string, 
+openNotOptions: boolean, 
+/**
+ * "CORS preflight" on OPTIONS: browsers send no token on it.
+ */
+note: string | null, resourceId: string, path: string, verb: string, 
 /**
  * NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS — or whatever else API Gateway answers.
  */
