@@ -12,41 +12,11 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// Sets one method's authorization as a colleague would, with boto3 straight on the sandbox.
-fn set_behind_our_back(sb: &Sandbox, api: &str, path: &str, verb: &str, kind: &str) {
-    let script = r#"
-import boto3, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
-rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2])['items'] if r['path'] == sys.argv[3])
-c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
-                patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': sys.argv[5]}])
-"#;
-    let out = std::process::Command::new(python())
-        .args(["-c", script, &sb.url, api, path, verb, kind])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn kind_of(state: &Value, key: &str) -> String {
     state["methods"][key]["authorizationType"]
         .as_str()
         .unwrap_or_default()
         .to_string()
-}
-
-fn count_kind(state: &Value, kind: &str) -> usize {
-    state["methods"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter(|m| m["authorizationType"] == kind)
-        .count()
 }
 
 #[test]
@@ -58,7 +28,7 @@ fn undo_leaves_alone_what_a_colleague_changed_and_force_restores_it() {
     let apply_id = r.json()["applyId"].as_str().unwrap().to_string();
 
     // A colleague sets GET /pets to IAM after the protect.
-    set_behind_our_back(&sb, &api, "/pets", "GET", "AWS_IAM");
+    sb.set_behind_our_back(&api, "/pets", "GET", "AWS_IAM");
     let undo = run(&sb, h, &["undo", "--json"]);
     assert_eq!(undo.status, 4, "a skipped method exits 4: {}", undo.stderr);
     assert_eq!(undo.with_status("skipped"), ["GET /pets"]);
@@ -83,7 +53,7 @@ fn undo_leaves_alone_what_a_colleague_changed_and_force_restores_it() {
     assert_eq!(kind_of(&state, "POST /purchase"), "NONE");
 
     // The table says what was left alone and how to restore it anyway.
-    set_behind_our_back(&sb, &api, "/purchase", "POST", "AWS_IAM");
+    sb.set_behind_our_back(&api, "/purchase", "POST", "AWS_IAM");
     let again = run(&sb, h, &["undo", "--apply", &apply_id]);
     assert_eq!(again.status, 4, "{}", again.stderr);
     assert!(again.stdout.contains("skipped"), "{}", again.stdout);
@@ -93,7 +63,7 @@ fn undo_leaves_alone_what_a_colleague_changed_and_force_restores_it() {
     assert_eq!(forced.status, 0, "{}", forced.stderr);
     let state = sb.aws_state(&api);
     assert_eq!(kind_of(&state, "GET /pets"), "NONE", "--force restores it");
-    assert_eq!(count_kind(&state, "NONE"), 4);
+    assert_eq!(sb.count_kind(&api, "NONE"), 4);
 
     // Now it is fully undone: a further undo is refused by the core, and nothing is sent.
     sb.reset_stats();
@@ -140,7 +110,7 @@ c.delete_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='POST')
         .find(|m| m["status"] == "skipped");
     assert_eq!(gone.unwrap()["error"], "no longer exists");
     assert_eq!(undo.with_status("changed").len(), 2);
-    assert_eq!(count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"), 0);
+    assert_eq!(sb.count_kind(&api, "COGNITO_USER_POOLS"), 0);
 }
 
 #[test]
@@ -199,13 +169,12 @@ fn a_second_writer_on_one_api_is_refused_at_once_and_other_apis_go_side_by_side(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let state = sb.aws_state(&api);
     assert_eq!(
-        count_kind(&state, "COGNITO_USER_POOLS"),
+        sb.count_kind(&api, "COGNITO_USER_POOLS"),
         60,
         "exactly the first's result"
     );
-    assert_eq!(count_kind(&sb.aws_state(&other), "COGNITO_USER_POOLS"), 30);
+    assert_eq!(sb.count_kind(&other, "COGNITO_USER_POOLS"), 30);
 }
 
 #[test]
@@ -249,14 +218,14 @@ fn expired_credentials_stop_the_apply_and_undo_works_once_renewed() {
         json!({"expire_credentials_after": null}),
     );
     assert_eq!(
-        count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"),
+        sb.count_kind(&api, "COGNITO_USER_POOLS"),
         changed,
         "AWS holds exactly what the report says changed"
     );
     let r = run(&sb, h, &["undo", "--json"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(r.with_status("changed").len(), changed);
-    assert_eq!(count_kind(&sb.aws_state(&api), "NONE"), 100);
+    assert_eq!(sb.count_kind(&api, "NONE"), 100);
 }
 
 #[test]
@@ -330,7 +299,7 @@ fn a_closed_stdout_does_not_stop_the_apply() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(count_kind(&sb.aws_state(&api), "COGNITO_USER_POOLS"), 30);
+    assert_eq!(sb.count_kind(&api, "COGNITO_USER_POOLS"), 30);
 }
 
 #[test]
@@ -373,6 +342,6 @@ fn two_processes_share_one_budget_of_api_gateway_calls() {
         throttled <= 20,
         "two processes kept to one budget: {throttled} × 429"
     );
-    assert_eq!(count_kind(&sb.aws_state(&a), "COGNITO_USER_POOLS"), 60);
-    assert_eq!(count_kind(&sb.aws_state(&b), "COGNITO_USER_POOLS"), 60);
+    assert_eq!(sb.count_kind(&a, "COGNITO_USER_POOLS"), 60);
+    assert_eq!(sb.count_kind(&b, "COGNITO_USER_POOLS"), 60);
 }

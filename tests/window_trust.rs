@@ -5,19 +5,9 @@
 
 mod common;
 
-use common::sandbox::python;
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;
 use std::process::{Command, Stdio};
-
-fn kinds(sandbox: &Sandbox, api: &str, kind: &str) -> usize {
-    sandbox.aws_state(api)["methods"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter(|m| m["authorizationType"] == kind)
-        .count()
-}
 
 #[test]
 fn a_running_script_then_a_colleague_then_undo() {
@@ -91,22 +81,10 @@ fn a_running_script_then_a_colleague_then_undo() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(kinds(&sandbox, &api, "COGNITO_USER_POOLS"), 24);
+        assert_eq!(sandbox.count_kind(&api, "COGNITO_USER_POOLS"), 24);
 
         // A colleague sets GET /r0001 to IAM.
-        let change = r#"
-import boto3, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
-rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2], limit=500)['items'] if r['path'] == '/r0001')
-c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='GET',
-                patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': 'AWS_IAM'}])
-"#;
-        let done = Command::new(python())
-            .args(["-c", change, &sandbox.url, &api])
-            .output()
-            .unwrap();
-        assert!(done.status.success());
+        sandbox.set_behind_our_back(&api, "/r0001", "GET", "AWS_IAM");
 
         // Undo's preview: 23 back to Open, the colleague's method skipped with the reason.
         w.click("#tab-history").await;
@@ -127,8 +105,8 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='GET',
         w.screenshot("undo-preview-skipped").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 23", 30).await;
-        assert_eq!(kinds(&sandbox, &api, "NONE"), 23);
-        assert_eq!(kinds(&sandbox, &api, "AWS_IAM"), 1, "left alone");
+        assert_eq!(sandbox.count_kind(&api, "NONE"), 23);
+        assert_eq!(sandbox.count_kind(&api, "AWS_IAM"), 1, "left alone");
         w.click("#preview-close").await;
 
         // Partly undone: Undo again, tick "restore anyway", and the last one goes back too.
@@ -148,7 +126,7 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='GET',
         .await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 1", 30).await;
-        assert_eq!(kinds(&sandbox, &api, "NONE"), 24);
+        assert_eq!(sandbox.count_kind(&api, "NONE"), 24);
         w.close().await;
     });
 }

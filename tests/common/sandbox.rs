@@ -144,6 +144,38 @@ print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deplo
         serde_json::from_slice(&out.stdout).expect("boto3 view is JSON")
     }
 
+    /// Sets one method's authorization type as a colleague would, with boto3 straight on the
+    /// sandbox (not through Gatehouse).
+    pub fn set_behind_our_back(&self, api_id: &str, path: &str, verb: &str, kind: &str) {
+        let script = r#"
+import boto3, sys
+c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2], limit=500)['items'] if r['path'] == sys.argv[3])
+c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
+                patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': sys.argv[5]}])
+"#;
+        let out = Command::new(python())
+            .args(["-c", script, &self.url, api_id, path, verb, kind])
+            .output()
+            .expect("run boto3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// How many methods of the API AWS holds with this authorization type.
+    pub fn count_kind(&self, api_id: &str, kind: &str) -> usize {
+        self.aws_state(api_id)["methods"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|m| m["authorizationType"] == kind)
+            .count()
+    }
+
     /// `gatehouse ARGS` as a user runs it against this sandbox: a private home, no display.
     pub fn gatehouse(&self, home: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
