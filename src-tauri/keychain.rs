@@ -5,7 +5,7 @@
 
 use crate::aws::session::StaticKeys;
 use crate::error::{Error, Result};
-use crate::journal::{create_private_dir, make_private, private_file_options, user_folder};
+use crate::files::{create_private_dir, make_private, private_file_options, user_folder};
 use crate::model::{check_endpoint_url, is_region_name, mask_key_id};
 use serde::{Deserialize, Serialize};
 use std::fs::File;

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod contract;
 pub mod core;
 pub mod error;
+pub mod files;
 pub mod journal;
 pub mod keychain;
 pub mod lock;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod pacer;
 pub mod plan;
 pub mod profiles;
+pub mod validate;
 
 /// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.
 pub fn run() -> i32 {

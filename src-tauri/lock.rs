@@ -69,10 +69,10 @@ fn path_of(dir: &Path, key: &str) -> PathBuf {
 
 fn open(path: &Path) -> Result<File> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
+        crate::files::create_private_dir(dir)
             .map_err(|e| Error::Io(format!("Cannot create {}: {e}", dir.display())))?;
     }
-    OpenOptions::new()
+    crate::files::private_file_options()
         .read(true)
         .write(true)
         .create(true)

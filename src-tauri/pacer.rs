@@ -3,7 +3,6 @@
 //! The budget is a GCRA ("theoretical arrival time") kept in a small file under an OS lock.
 
 use crate::error::{Error, Result};
-use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -48,10 +47,10 @@ impl SharedPacer {
     /// to wait. The file holds one number, read and written under an exclusive lock.
     fn book(&self, now: u64) -> Result<Option<Duration>> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)
+            crate::files::create_private_dir(dir)
                 .map_err(|e| Error::Io(format!("Cannot create {}: {e}", dir.display())))?;
         }
-        let mut file = OpenOptions::new()
+        let mut file = crate::files::private_file_options()
             .read(true)
             .write(true)
             .create(true)

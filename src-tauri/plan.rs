@@ -3,15 +3,15 @@
 //! validation of the authorizer dialog's input. No SDK, no I/O.
 
 use crate::error::{Error, Result};
-use crate::model::{AppClient, Authorizer, Method};
+use crate::model::{Authorizer, Method};
 pub use crate::model::{AuthorizerInput, MethodState};
+pub use crate::validate::{
+    authorizer_defaults, check_regex, clients_matching, matches_authorizer, regex_for_clients,
+    validate_authorizer, DEFAULT_IDENTITY_SOURCE, DEFAULT_TTL, MAX_TTL,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use ts_rs::TS;
-
-pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
-pub const DEFAULT_TTL: i32 = 300;
-pub const MAX_TTL: i32 = 3600;
 
 /// What the user asked for the checked methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -450,106 +450,4 @@ pub fn parse_method_list(text: &str) -> Vec<String> {
         .map(normalize_key)
         .filter(|k| !k.is_empty())
         .collect()
-}
-
-/// What a new authorizer starts with: no name yet, the Authorization header, no regex, 300 s.
-pub fn authorizer_defaults() -> AuthorizerInput {
-    AuthorizerInput {
-        name: String::new(),
-        identity_source: DEFAULT_IDENTITY_SOURCE.to_string(),
-        client_id_regex: String::new(),
-        ttl_seconds: DEFAULT_TTL,
-    }
-}
-
-/// Every problem with the input, each beside its field; empty when it can be sent.
-pub fn validate_authorizer(input: &AuthorizerInput) -> Vec<Error> {
-    let mut errors = Vec::new();
-    let name = input.name.trim();
-    if name.is_empty() {
-        errors.push(Error::invalid("name", "The authorizer needs a name"));
-    } else if name.chars().count() > 128 {
-        errors.push(Error::invalid(
-            "name",
-            "The name is longer than 128 characters",
-        ));
-    }
-    if !is_header_source(input.identity_source.trim()) {
-        errors.push(Error::invalid(
-            "identitySource",
-            format!(
-                "The token source must have the form method.request.header.NAME (for example {DEFAULT_IDENTITY_SOURCE})"
-            ),
-        ));
-    }
-    if let Err(e) = check_regex(&input.client_id_regex) {
-        errors.push(e);
-    }
-    if !(0..=MAX_TTL).contains(&input.ttl_seconds) {
-        errors.push(Error::invalid(
-            "ttl",
-            format!("The result TTL must be between 0 and {MAX_TTL} seconds"),
-        ));
-    }
-    errors
-}
-
-fn is_header_source(s: &str) -> bool {
-    s.strip_prefix("method.request.header.")
-        .is_some_and(|name| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
-        })
-}
-
-/// An app client ID regex must compile before it is sent; empty means none.
-pub fn check_regex(re: &str) -> Result<Option<regex::Regex>> {
-    if re.trim().is_empty() {
-        return Ok(None);
-    }
-    regex::Regex::new(re).map(Some).map_err(|e| {
-        Error::invalid(
-            "clientIdRegex",
-            format!(
-                "Not a valid regular expression: {}",
-                first_line(&e.to_string())
-            ),
-        )
-    })
-}
-
-fn first_line(s: &str) -> String {
-    s.lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_string()
-}
-
-/// The regex that admits exactly these app clients: `^(id1|id2)$`.
-pub fn regex_for_clients(ids: &[String]) -> String {
-    if ids.is_empty() {
-        return String::new();
-    }
-    let alternatives: Vec<String> = ids.iter().map(|id| regex::escape(id)).collect();
-    format!("^({})$", alternatives.join("|"))
-}
-
-/// Which of the pool's app clients a regex lets through (API Gateway matches it against `aud`).
-pub fn clients_matching<'a>(re: &str, clients: &'a [AppClient]) -> Result<Vec<&'a AppClient>> {
-    Ok(match check_regex(re)? {
-        None => clients.iter().collect(),
-        Some(re) => clients.iter().filter(|c| re.is_match(&c.id)).collect(),
-    })
-}
-
-/// The authorizer settings `gatehouse protect` can reuse: same pool, token source, regex and TTL.
-pub fn matches_authorizer(a: &Authorizer, pool_arn: &str, input: &AuthorizerInput) -> bool {
-    a.kind == "COGNITO_USER_POOLS"
-        && a.provider_arns.iter().any(|p| p == pool_arn)
-        && a.identity_source.as_deref() == Some(input.identity_source.trim())
-        && a.identity_validation_expression.as_deref().unwrap_or("") == input.client_id_regex.trim()
-        && a.ttl_seconds.unwrap_or(DEFAULT_TTL) == input.ttl_seconds
 }
