@@ -5,7 +5,7 @@
 
 use crate::aws::gateway::{self, CallFailure};
 use crate::aws::session::Session;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, EXPIRED_HINT};
 use crate::journal::{ApplyHeader, ApplyJournal, Outcome, Record};
 use crate::model::MethodState;
 use crate::pacer::SharedPacer;
@@ -227,7 +227,7 @@ pub async fn apply(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take()
-        .map(|e| stopped_message(&e, not_sent));
+        .map(|why| stopped_message(&why, not_sent));
     let mut report = ApplyReport {
         summary: String::new(),
         apply_id: journal.id.clone(),
@@ -254,14 +254,12 @@ pub async fn apply(
     Ok(report)
 }
 
-/// What the user reads when the credentials stopped working in the middle of an apply.
-fn stopped_message(error: &Error, not_sent: usize) -> String {
-    let hint = error
-        .hint()
-        .unwrap_or("Renew the credentials or pick another profile.");
+/// What the user reads when the credentials stopped working in the middle of an apply; `why` is
+/// the error that stopped it, as the user reads errors.
+fn stopped_message(why: &str, not_sent: usize) -> String {
     format!(
-        "The apply stopped: the AWS credentials stopped working ({error}). {not_sent} method{} \
-         {} not sent. {hint} Then Undo (History) or apply again.",
+        "The apply stopped: the AWS credentials stopped working ({why}). {not_sent} method{} \
+         {} not sent. {EXPIRED_HINT} Then Undo (History) or apply again.",
         if not_sent == 1 { "" } else { "s" },
         if not_sent == 1 { "was" } else { "were" },
     )
@@ -276,8 +274,9 @@ struct Run<'a> {
     pacer: SharedPacer,
     done: AtomicUsize,
     throttled: AtomicUsize,
-    /// Set by the first call refused for its credentials: no new call starts after it.
-    stopped: Mutex<Option<Error>>,
+    /// Set by the first call refused for its credentials (its error, as the user reads it): no
+    /// new call starts after it.
+    stopped: Mutex<Option<String>>,
     total: usize,
     progress: &'a (dyn Fn(ApplyEvent) + Send + Sync),
 }
@@ -320,7 +319,7 @@ impl Run<'_> {
     fn stop(&self, error: &Error) {
         let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
         if stopped.is_none() {
-            *stopped = Some(Error::Expired(error.to_string()));
+            *stopped = Some(error.to_string());
         }
     }
 

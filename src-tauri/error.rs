@@ -4,6 +4,10 @@ use serde::Serialize;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What to do when the session's credentials expired or were refused.
+pub const EXPIRED_HINT: &str =
+    "Refresh the session (for SSO: `aws sso login --profile NAME`) or pick another profile, then retry.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// AWS answered with an error: its code and message, as AWS said them.
@@ -64,9 +68,7 @@ impl Error {
             Error::Unreachable { .. } => Some(
                 "Check your network connection and the endpoint URL (AWS_ENDPOINT_URL or the profile's endpoint_url), then retry.",
             ),
-            Error::Expired(_) => Some(
-                "Refresh the session (for SSO: `aws sso login --profile NAME`) or pick another profile, then retry.",
-            ),
+            Error::Expired(_) => Some(EXPIRED_HINT),
             Error::Busy(_) => Some(
                 "Wait for the other apply to finish (History shows it as running), then try again.",
             ),
