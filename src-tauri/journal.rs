@@ -451,7 +451,9 @@ pub fn undo_entries(summary: &ApplySummary) -> Vec<UndoEntry> {
         .collect()
 }
 
-/// Every apply in the folder, newest first, with which undo undid which.
+/// Every apply in the folder, newest first, with which undo undid which. Whether each is running,
+/// can be undone, and its texts are the core's to set (`ApplySummary::set_running`): only it
+/// knows the locks.
 pub fn list(dir: &Path) -> Result<Vec<ApplySummary>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -486,7 +488,6 @@ pub fn list(dir: &Path) -> Result<Vec<ApplySummary>> {
             Some((id, false)) => s.partly_undone_by = Some(id.clone()),
             None => {}
         }
-        s.set_running(false);
     }
     Ok(all)
 }

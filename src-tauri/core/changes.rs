@@ -111,8 +111,7 @@ impl Core {
         let _own = match held {
             Some(_) => None,
             None => {
-                let api_name = self
-                    .history()?
+                let api_name = journal::list(&self.journal_dir)?
                     .into_iter()
                     .find(|a| a.header.api_id == api_id)
                     .map(|a| a.header.api_name)

@@ -33,10 +33,10 @@ impl Core {
         }
     }
 
-    /// Applies that changed this API and were not deployed since.
+    /// Applies that changed this API and were not deployed since (read from the journal alone:
+    /// locks and History texts do not matter here).
     pub fn undeployed(&self, ctx: &Ctx, api_id: &str) -> Result<Vec<ApplySummary>> {
-        Ok(self
-            .history()?
+        Ok(journal::list(&self.journal_dir)?
             .into_iter()
             .filter(|a| {
                 a.header.api_id == api_id
