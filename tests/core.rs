@@ -60,6 +60,17 @@ impl Events {
     }
 }
 
+/// The seed scenario's three methods are protected by the Cognito authorizer `authorizer_id`.
+fn assert_scenario_protected_by(aws: &Value, authorizer_id: &str) {
+    for key in SCENARIO.split(',') {
+        assert_eq!(
+            authorization(aws, key),
+            ("COGNITO_USER_POOLS".into(), Value::from(authorizer_id)),
+            "{key}"
+        );
+    }
+}
+
 fn authorization(state: &Value, key: &str) -> (String, Value) {
     let m = &state["methods"][key];
     (
@@ -172,16 +183,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
         "the preview comes before the first call"
     );
     let aws = sb.aws_state(&api_id);
-    for key in SCENARIO.split(',') {
-        assert_eq!(
-            authorization(&aws, key),
-            (
-                "COGNITO_USER_POOLS".into(),
-                Value::from(authorizer_id.clone())
-            ),
-            "{key}"
-        );
-    }
+    assert_scenario_protected_by(&aws, &authorizer_id);
     assert_eq!(authorization(&aws, "OPTIONS /pets").0, "NONE");
     assert_eq!(aws["authorizers"].as_array().unwrap().len(), 1);
     assert_eq!(
@@ -255,16 +257,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
         .unwrap();
     assert_eq!((undone.changed, undone.skipped), (3, 0));
     let aws = sb.aws_state(&api_id);
-    for key in SCENARIO.split(',') {
-        assert_eq!(
-            authorization(&aws, key),
-            (
-                "COGNITO_USER_POOLS".into(),
-                Value::from(authorizer_id.clone())
-            ),
-            "{key}"
-        );
-    }
+    assert_scenario_protected_by(&aws, &authorizer_id);
     let history = core.history().unwrap();
     assert_eq!(history[0].header.action, "undo");
     assert_eq!(

@@ -315,24 +315,12 @@ async fn a_deploy_error_reads_as_aws_says_it() {
     let sb = Sandbox::start();
     // A method with no integration: AWS refuses to deploy the API.
     let script = r#"
-import boto3, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
 api = c.create_rest_api(name='Unfinished')['id']
 root = c.get_resources(restApiId=api)['items'][0]['id']
 c.put_method(restApiId=api, resourceId=root, httpMethod='GET', authorizationType='NONE')
 print(api)
 "#;
-    let out = std::process::Command::new(common::sandbox::python())
-        .args(["-c", script, &sb.url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let api = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let api = sb.boto3(script, &[]).trim().to_string();
     let s = session(&sb.url, "us-east-1").await;
     let dir = tempfile::tempdir().unwrap();
     let err = apply::deploy(&s, dir.path(), &api, "prod", "")

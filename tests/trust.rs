@@ -5,7 +5,6 @@
 mod common;
 
 use common::cli::{protect_all_open, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
-use common::sandbox::python;
 use common::Sandbox;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -84,21 +83,10 @@ fn a_method_that_no_longer_exists_is_reported_and_the_rest_undone() {
     let r = protect_pets(&sb, h, &["--methods", SCENARIO]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let script = r#"
-import boto3, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
 rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2])['items'] if r['path'] == '/purchase')
 c.delete_method(restApiId=sys.argv[2], resourceId=rid, httpMethod='POST')
 "#;
-    let out = std::process::Command::new(python())
-        .args(["-c", script, &sb.url, &api])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.boto3(script, &[&api]);
     let undo = run(&sb, h, &["undo", "--json"]);
     assert_eq!(undo.status, 4, "{}", undo.stderr);
     assert_eq!(undo.with_status("skipped"), ["POST /purchase"]);

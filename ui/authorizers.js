@@ -39,10 +39,22 @@ export class AuthorizerDialog {
     $("ad-region").replaceChildren(...regions.map((r) => el("option", { value: r }, r)));
   }
 
-  /** What a new authorizer starts with (token source, TTL), asked once from Rust. */
+  /** What a new authorizer starts with (token source, TTL), asked once from Rust; null (and
+   * the error shown) when Rust could not be asked. */
   async defaultInput() {
-    this.defaults ??= await api.authorizerDefaults();
-    return this.defaults;
+    try {
+      this.defaults ??= await api.authorizerDefaults();
+      return this.defaults;
+    } catch (e) {
+      this.app.showError(e);
+      return null;
+    }
+  }
+
+  /** Shows `region` in the Cognito region picker, adding it when it is not a listed one. */
+  showRegion(/** @type {string} */ region) {
+    if (![...$("ad-region").options].some((o) => o.value === region)) $("ad-region").append(el("option", { value: region }, region));
+    $("ad-region").value = region;
   }
 
   /**
@@ -50,13 +62,8 @@ export class AuthorizerDialog {
    * @param {(authorizer: Authorizer) => void} onDone
    */
   async openCreate(onDone) {
-    let defaults;
-    try {
-      defaults = await this.defaultInput();
-    } catch (e) {
-      this.app.showError(e);
-      return;
-    }
+    const defaults = await this.defaultInput();
+    if (!defaults) return;
     this.editing = null;
     this.onDone = onDone;
     this.nameEdited = false;
@@ -68,9 +75,7 @@ export class AuthorizerDialog {
     $("ad-regex").value = defaults.clientIdRegex;
     $("ad-ttl").value = String(defaults.ttlSeconds);
     this.clearErrors();
-    const region = this.app.ctx().region;
-    if (![...$("ad-region").options].some((o) => o.value === region)) $("ad-region").append(el("option", { value: region }, region));
-    $("ad-region").value = region;
+    this.showRegion(this.app.ctx().region);
     $("authorizer-dialog").showModal();
     this.loadPools();
   }
@@ -81,13 +86,8 @@ export class AuthorizerDialog {
    * @param {() => void} onDone
    */
   async openEdit(authorizer, onDone) {
-    let defaults;
-    try {
-      defaults = await this.defaultInput();
-    } catch (e) {
-      this.app.showError(e);
-      return;
-    }
+    const defaults = await this.defaultInput();
+    if (!defaults) return;
     this.editing = authorizer;
     this.onDone = onDone;
     this.nameEdited = true;
@@ -101,10 +101,7 @@ export class AuthorizerDialog {
     const arn = authorizer.providerArns[0] || "";
     const [, , , region, , rest] = arn.split(":");
     const poolId = (rest || "").replace("userpool/", "");
-    if (region) {
-      if (![...$("ad-region").options].some((o) => o.value === region)) $("ad-region").append(el("option", { value: region }, region));
-      $("ad-region").value = region;
-    }
+    if (region) this.showRegion(region);
     $("ad-region").disabled = true;
     $("authorizer-dialog").showModal();
     this.loadPools(poolId);

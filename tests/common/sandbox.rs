@@ -121,9 +121,7 @@ impl Sandbox {
     /// Gatehouse): every method's protection, the authorizers, the number of deployments.
     pub fn aws_state(&self, api_id: &str) -> Value {
         let script = r#"
-import boto3, json, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
+import json
 methods = {}
 for r in c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['items']:
     for verb, m in (r.get('resourceMethods') or {}).items():
@@ -132,8 +130,18 @@ auths = c.get_authorizers(restApiId=sys.argv[2])['items']
 deployments = len(c.get_deployments(restApiId=sys.argv[2])['items'])
 print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deployments}, default=str, sort_keys=True))
 "#;
+        serde_json::from_str(&self.boto3(script, &[api_id])).expect("boto3 view is JSON")
+    }
+
+    /// Runs a Python script with `c`, a boto3 API Gateway client on this sandbox (us-east-1), and
+    /// `sys.argv[2:]` = `args`, straight on the sandbox (not through Gatehouse); its stdout.
+    pub fn boto3(&self, script: &str, args: &[&str]) -> String {
+        let preamble =
+            "import boto3, sys\nc = boto3.client('apigateway', endpoint_url=sys.argv[1], \
+            region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')\n";
         let out = Command::new(python())
-            .args(["-c", script, &self.url, api_id])
+            .args(["-c", &format!("{preamble}{script}"), &self.url])
+            .args(args)
             .output()
             .expect("run boto3");
         assert!(
@@ -141,29 +149,18 @@ print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deplo
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).expect("boto3 view is JSON")
+        String::from_utf8_lossy(&out.stdout).to_string()
     }
 
     /// Sets one method's authorization type as a colleague would, with boto3 straight on the
     /// sandbox (not through Gatehouse).
     pub fn set_behind_our_back(&self, api_id: &str, path: &str, verb: &str, kind: &str) {
         let script = r#"
-import boto3, sys
-c = boto3.client('apigateway', endpoint_url=sys.argv[1], region_name='us-east-1',
-                 aws_access_key_id='x', aws_secret_access_key='x')
 rid = next(r['id'] for r in c.get_resources(restApiId=sys.argv[2], limit=500)['items'] if r['path'] == sys.argv[3])
 c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
                 patchOperations=[{'op': 'replace', 'path': '/authorizationType', 'value': sys.argv[5]}])
 "#;
-        let out = Command::new(python())
-            .args(["-c", script, &self.url, api_id, path, verb, kind])
-            .output()
-            .expect("run boto3");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.boto3(script, &[api_id, path, verb, kind]);
     }
 
     /// How many methods of the API AWS holds with this authorization type.
