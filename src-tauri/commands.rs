@@ -2,8 +2,8 @@
 //! answer or its error. No logic lives here.
 
 use crate::core::{
-    ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, Core, Ctx, Deployment, Pace,
-    Stage,
+    ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
+    CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
 };
 use crate::error::{Error, Result};
 use crate::keychain::{self, KeychainProfile, ProfileInput};
@@ -230,6 +230,25 @@ async fn test_profile(core: State<'_, Core>, name: String) -> Result<Identity> {
     core.test_profile(&name).await
 }
 
+#[tauri::command]
+async fn check_token(
+    core: State<'_, Core>,
+    ctx: Ctx,
+    req: CheckTokenRequest,
+) -> Result<TokenCheck> {
+    core.check_token(&ctx, &req).await
+}
+
+#[tauri::command]
+async fn sign_in(core: State<'_, Core>, ctx: Ctx, req: SignInRequest) -> Result<SignInTokens> {
+    core.sign_in(&ctx, &req).await
+}
+
+#[tauri::command]
+async fn test_authorizer(core: State<'_, Core>, ctx: Ctx, req: AwsTestRequest) -> Result<AwsTest> {
+    core.test_in_aws(&ctx, &req).await
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -272,6 +291,9 @@ pub fn open_window() -> i32 {
             save_profile,
             delete_profile,
             test_profile,
+            check_token,
+            sign_in,
+            test_authorizer,
         ])
         .run(tauri::generate_context!());
     match result {

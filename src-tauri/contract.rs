@@ -4,7 +4,10 @@
 
 pub use crate::apply::{ApplyEvent, ApplyReport, MethodResult};
 pub use crate::audit::{AuthorizerView, MethodView, Summary};
-pub use crate::core::{ApiReview, ApplyRequest, Ctx, Deployment};
+pub use crate::core::{
+    ApiReview, ApplyRequest, AwsTest, AwsTestRequest, CheckTokenRequest, Ctx, Deployment,
+    SignInRequest, SignInTokens, TokenCheck,
+};
 pub use crate::error::ErrorView;
 pub use crate::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
 pub use crate::keychain::{KeychainProfile, ProfileInput};
@@ -53,6 +56,12 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         ApplyRequest,
         Ctx,
         Deployment,
+        CheckTokenRequest,
+        SignInRequest,
+        AwsTestRequest,
+        TokenCheck,
+        SignInTokens,
+        AwsTest,
     );
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod pacer;
 pub mod plan;
 pub mod profiles;
+pub mod token;
 pub mod validate;
 
 /// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.

@@ -57,6 +57,20 @@ pub async fn list_clients(
 
 /// The pool's ARN, which a COGNITO_USER_POOLS authorizer names as its provider.
 pub async fn pool_arn(session: &Session, region: &str, pool_id: &str) -> Result<String> {
+    let (arn, _) = describe_pool(session, region, pool_id).await?;
+    arn.ok_or_else(|| Error::NotFound(format!("User pool {pool_id} has no ARN in {region}")))
+}
+
+/// The pool's name (DescribeUserPool).
+pub async fn pool_name(session: &Session, region: &str, pool_id: &str) -> Result<String> {
+    Ok(describe_pool(session, region, pool_id).await?.1)
+}
+
+async fn describe_pool(
+    session: &Session,
+    region: &str,
+    pool_id: &str,
+) -> Result<(Option<String>, String)> {
     let client = session.cognito(region).await;
     let out = client
         .describe_user_pool()
@@ -64,8 +78,157 @@ pub async fn pool_arn(session: &Session, region: &str, pool_id: &str) -> Result<
         .send()
         .await
         .map_err(|e| session.map_err(e))?;
-    out.user_pool()
-        .and_then(|p| p.arn())
-        .map(str::to_string)
-        .ok_or_else(|| Error::NotFound(format!("User pool {pool_id} has no ARN in {region}")))
+    let pool = out.user_pool();
+    Ok((
+        pool.and_then(|p| p.arn()).map(str::to_string),
+        pool.and_then(|p| p.name()).unwrap_or_default().to_string(),
+    ))
+}
+
+/// The tokens of one sign-in, and the flow that gave them.
+pub struct SignedIn {
+    pub id_token: String,
+    pub access_token: String,
+    pub flow: &'static str,
+}
+
+/// Signs a user in with username and password: InitiateAuth (USER_PASSWORD_AUTH) when the app
+/// client allows it, else AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) with the profile's
+/// credentials. A client with a secret gets its SECRET_HASH. A challenge Gatehouse cannot answer
+/// (a new password, MFA) is named in the error.
+pub async fn sign_in(
+    session: &Session,
+    region: &str,
+    pool_id: &str,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> Result<SignedIn> {
+    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType as F};
+    let client = session.cognito(region).await;
+    // Reading the client needs admin rights; without them, try the public flow anyway.
+    let described = client
+        .describe_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_id(client_id)
+        .send()
+        .await;
+    let (flows, secret) = match &described {
+        Ok(out) => {
+            let c = out.user_pool_client();
+            (
+                c.map(|c| c.explicit_auth_flows().to_vec())
+                    .unwrap_or_default(),
+                c.and_then(|c| c.client_secret()).map(str::to_string),
+            )
+        }
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            return Err(Error::NotFound(format!(
+                "No app client {client_id} in user pool {pool_id} ({region})"
+            )))
+        }
+        Err(_) => (vec![], None),
+    };
+    let user_flow = flows.is_empty()
+        || flows
+            .iter()
+            .any(|f| matches!(f, F::AllowUserPasswordAuth | F::UserPasswordAuth));
+    let admin_flow = flows
+        .iter()
+        .any(|f| matches!(f, F::AllowAdminUserPasswordAuth | F::AdminNoSrpAuth));
+    if !user_flow && !admin_flow {
+        let allowed: Vec<&str> = flows.iter().map(|f| f.as_str()).collect();
+        return Err(Error::invalid(
+            "client",
+            format!(
+                "App client {client_id} allows neither USER_PASSWORD_AUTH nor ADMIN_USER_PASSWORD_AUTH (it allows {}); sign in elsewhere and paste the token",
+                allowed.join(", ")
+            ),
+        ));
+    }
+    let secret_hash = secret.map(|s| secret_hash(&s, username, client_id));
+    let (challenge, result, flow) = if user_flow {
+        let out = client
+            .initiate_auth()
+            .client_id(client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", password)
+            .set_auth_parameters_secret(secret_hash)
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
+        (
+            out.challenge_name().map(|c| c.as_str().to_string()),
+            out.authentication_result().cloned(),
+            "USER_PASSWORD_AUTH",
+        )
+    } else {
+        let out = client
+            .admin_initiate_auth()
+            .user_pool_id(pool_id)
+            .client_id(client_id)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", password)
+            .set_auth_parameters_secret(secret_hash)
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
+        (
+            out.challenge_name().map(|c| c.as_str().to_string()),
+            out.authentication_result().cloned(),
+            "ADMIN_USER_PASSWORD_AUTH",
+        )
+    };
+    if let Some(challenge) = challenge {
+        return Err(Error::Aws {
+            code: challenge.clone(),
+            message: format!(
+                "Cognito asks {username} for {challenge}, which Gatehouse cannot answer: complete it in your app or the hosted UI, then sign in again or paste the token"
+            ),
+        });
+    }
+    let tokens = result.ok_or_else(|| Error::Aws {
+        code: "NoTokens".into(),
+        message: "Cognito answered without tokens".into(),
+    })?;
+    Ok(SignedIn {
+        id_token: tokens.id_token().unwrap_or_default().to_string(),
+        access_token: tokens.access_token().unwrap_or_default().to_string(),
+        flow,
+    })
+}
+
+/// Adds SECRET_HASH to the auth parameters when the client has a secret.
+trait SecretHashParam: Sized {
+    fn set_auth_parameters_secret(self, hash: Option<String>) -> Self;
+}
+
+macro_rules! secret_hash_param {
+    ($builder:ty) => {
+        impl SecretHashParam for $builder {
+            fn set_auth_parameters_secret(self, hash: Option<String>) -> Self {
+                match hash {
+                    Some(h) => self.auth_parameters("SECRET_HASH", h),
+                    None => self,
+                }
+            }
+        }
+    };
+}
+secret_hash_param!(
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::builders::InitiateAuthFluentBuilder
+);
+secret_hash_param!(aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::builders::AdminInitiateAuthFluentBuilder);
+
+/// Base64(HMAC-SHA256(client secret, username + client id)), as Cognito wants it.
+fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    use base64::Engine;
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret.as_bytes());
+    let tag = aws_lc_rs::hmac::sign(&key, format!("{username}{client_id}").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(tag.as_ref())
 }

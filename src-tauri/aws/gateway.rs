@@ -455,3 +455,39 @@ pub async fn create_deployment(
         .map_err(|e| call_failure(session, e))?;
     Ok(out.id().unwrap_or_default().to_string())
 }
+
+/// What TestInvokeAuthorizer answered.
+pub struct AuthorizerTestAnswer {
+    pub client_status: i32,
+    pub latency_ms: i64,
+    pub claims: std::collections::BTreeMap<String, String>,
+    pub log: String,
+}
+
+/// TestInvokeAuthorizer with the token in the authorizer's identity-source header.
+pub async fn test_invoke_authorizer(
+    session: &Session,
+    api_id: &str,
+    authorizer_id: &str,
+    header: &str,
+    token: &str,
+) -> Result<AuthorizerTestAnswer> {
+    let out = session
+        .gateway
+        .test_invoke_authorizer()
+        .rest_api_id(api_id)
+        .authorizer_id(authorizer_id)
+        .headers(header, token)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(AuthorizerTestAnswer {
+        client_status: out.client_status(),
+        latency_ms: out.latency(),
+        claims: out
+            .claims()
+            .map(|c| c.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        log: out.log().unwrap_or_default().to_string(),
+    })
+}

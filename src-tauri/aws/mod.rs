@@ -3,6 +3,7 @@
 pub mod cognito;
 pub mod gateway;
 pub mod identity;
+pub mod jwks;
 pub mod session;
 
 use crate::error::Error;

@@ -12,6 +12,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_OPEN: i32 = 3;
+/// `check-token`: the token is refused on at least one of the methods asked about.
+pub const EXIT_DENIED: i32 = 3;
 pub const EXIT_FAILED_METHODS: i32 = 4;
 
 #[derive(Args, Debug, Clone)]

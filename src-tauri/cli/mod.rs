@@ -7,6 +7,7 @@ mod common;
 mod print;
 mod protect;
 mod read;
+mod token;
 
 use crate::audit::Show;
 use crate::core::Core;
@@ -59,6 +60,9 @@ enum Command {
     Protect(protect::ProtectArgs),
     /// Remove protection (back to NONE) from methods.
     Unprotect(protect::UnprotectArgs),
+    /// Will this token get through? Judge every method of an API for a token (pasted in a file or
+    /// stdin, or from a sign-in), as API Gateway would, with the reason. Exit 3 when refused.
+    CheckToken(token::CheckTokenArgs),
     /// Undo the last journaled apply, or the named one.
     Undo {
         /// The apply to undo (see the History view); the last one when omitted.
@@ -116,6 +120,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Protect(_) => "gatehouse protect",
         Command::Unprotect(_) => "gatehouse unprotect",
         Command::Undo { .. } => "gatehouse undo",
+        Command::CheckToken(_) => "gatehouse check-token",
     });
     let core = Core::new()?;
     match command {
@@ -141,6 +146,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         }
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
+        Command::CheckToken(args) => token::check_token(&core, args).await,
         Command::Undo { apply, force, json } => {
             protect::undo(&core, apply.as_deref(), force, json).await
         }

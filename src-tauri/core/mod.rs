@@ -10,6 +10,7 @@ mod protect;
 mod read;
 mod requests;
 mod state;
+mod token;
 mod undo;
 mod writer;
 
@@ -25,3 +26,6 @@ pub use requests::{
     UnprotectRequest,
 };
 pub use state::{Core, Ctx};
+pub use token::{
+    AwsTest, AwsTestRequest, CheckTokenRequest, SignInRequest, SignInTokens, TokenCheck,
+};

@@ -61,10 +61,23 @@ impl Sandbox {
         }
     }
 
-    /// Seeds SecurePets, PetsAdmin and the pools; returns seed.py's JSON summary.
+    /// Seeds SecurePets, PetsAdmin, the pools and their users (alice, bob); returns seed.py's
+    /// JSON summary.
     pub fn seed(&self) -> Value {
+        self.run_seed(&[])
+    }
+
+    /// Builds the TokenLab API (one method per kind of protection) on the pools of `seed()`,
+    /// which must have run first; returns its ids (`id`, `resources`, `authorizers`, `pools`).
+    pub fn seed_token_lab(&self) -> Value {
+        self.run_seed(&["token-lab"])
+    }
+
+    /// `seed.py COMMAND --endpoint URL`: its JSON answer.
+    fn run_seed(&self, command: &[&str]) -> Value {
         let out = Command::new(python())
             .arg(repo_root().join("tests/fake_aws/seed.py"))
+            .args(command)
             .args(["--endpoint", &self.url])
             .output()
             .expect("run seed.py");
@@ -74,6 +87,43 @@ impl Sandbox {
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
+    }
+
+    /// A token signed with the sandbox's Cognito key, e.g. `json!({"pool_id": .., "token_use":
+    /// "id", "client_id": .., "username": "alice", "expires_in": -60})` (see fake_aws/README.md).
+    pub fn mint_token(&self, req: Value) -> String {
+        self.control("/_sandbox/mint-token", req)["token"]
+            .as_str()
+            .expect("minted token")
+            .to_string()
+    }
+
+    /// Signs a user in with InitiateAuth USER_PASSWORD_AUTH, straight on the sandbox, in the
+    /// pool's region (its id's prefix: eu-west-1 for the seeded pools); (ID token, access token).
+    pub fn sign_in(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        username: &str,
+        password: &str,
+    ) -> (String, String) {
+        let script = r#"
+import json
+idp = boto3.client('cognito-idp', endpoint_url=sys.argv[1], region_name=sys.argv[2].split('_')[0],
+                   aws_access_key_id='x', aws_secret_access_key='x')
+result = idp.initiate_auth(ClientId=sys.argv[3], AuthFlow='USER_PASSWORD_AUTH',
+                           AuthParameters={'USERNAME': sys.argv[4], 'PASSWORD': sys.argv[5]})
+print(json.dumps(result['AuthenticationResult']))
+"#;
+        let out = self.boto3(script, &[pool_id, client_id, username, password]);
+        let tokens: Value = serde_json::from_str(&out).expect("sign-in answer is JSON");
+        (
+            tokens["IdToken"].as_str().expect("IdToken").to_string(),
+            tokens["AccessToken"]
+                .as_str()
+                .expect("AccessToken")
+                .to_string(),
+        )
     }
 
     pub fn control(&self, path: &str, body: Value) -> Value {

@@ -11,6 +11,8 @@
   POST /_sandbox/bulk-api     {"region", "name", "resources", "methods_per_resource"}
                               -> {"id", "name", "region", "root_id", "resources", "methods"}
   POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
+  POST /_sandbox/mint-token   {"pool_id", "token_use", "client_id", "username", ...}
+                              -> {"token", "claims"} (tokens.py)
 
 Bulk endpoints also take "account" (default 123456789012, moto's account for
 any access key that STS did not issue). They write into moto's backends
@@ -23,6 +25,8 @@ from http import HTTPStatus
 from moto.apigateway.models import apigateway_backends
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
+
+import tokens
 
 BULK_VERBS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
@@ -114,6 +118,9 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/bulk-pools" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_pools(req))
+        if path == "/_sandbox/mint-token" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, tokens.mint(req))
     except (ValueError, TypeError, AttributeError) as exc:
         return _reply(start_response, 400, {"message": str(exc)})
     return _reply(start_response, 404,

@@ -78,6 +78,8 @@ class SandboxState:
         # operation -> n: the next n calls are carried out by moto, then answered 500 as if the
         # answer were lost (for tests of what Gatehouse does after an ambiguous failure).
         self.lose_answers = {}
+        # True: every user pool's JWKS document answers 503 (tests of an unreachable key set).
+        self.jwks_unavailable = False
         self.reset_stats()
 
     # ---- configuration -------------------------------------------------
@@ -113,6 +115,9 @@ class SandboxState:
         for op, n in lose.items():
             if not isinstance(n, int) or n < 0:
                 raise ValueError(f"lose_answers.{op} must be a count >= 0")
+        jwks_unavailable = cfg.get("jwks_unavailable", self.jwks_unavailable)
+        if not isinstance(jwks_unavailable, bool):
+            raise ValueError("jwks_unavailable must be true or false")
         race = cfg.get("race_update_method")
         if race is not None and (not isinstance(race, int) or race < 0):
             raise ValueError("race_update_method must be a count >= 0")
@@ -130,6 +135,7 @@ class SandboxState:
             self.errors = errors
             self.expire_credentials_after = expire
             self.lose_answers = lose
+            self.jwks_unavailable = jwks_unavailable
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -146,6 +152,7 @@ class SandboxState:
                 "errors": dict(self.errors),
                 "expire_credentials_after": self.expire_credentials_after,
                 "lose_answers": dict(self.lose_answers),
+                "jwks_unavailable": self.jwks_unavailable,
             }
 
     # ---- counters --------------------------------------------------------
@@ -243,6 +250,11 @@ class SandboxMiddleware:
 
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000.0)
+
+        if op == "GetJWKS" and state.jwks_unavailable:
+            state.count("failures", service, op)
+            return aws_error(start_response, 503, "ServiceUnavailableException",
+                             "Service Unavailable (the sandbox's jwks_unavailable is on)")
 
         if op != "GetJWKS" and state.credentials_expired():
             state.count("failures", service, op)

@@ -18,10 +18,15 @@ fixes in patches_cognito.py):
   * ListUserPools: MaxResults must be 1..60 (as AWS).
   * CreateUserPool: the pool's fixed signing key is parsed once, not per pool
     (moto spends ~0.15 s per pool re-deriving the same RSA key).
+  * TestInvokeAuthorizer (moto: 500 "not implemented"): COGNITO_USER_POOLS
+    authorizers only, checking the token as AWS does (tokens.py).
+  * InitiateAuth / AdminInitiateAuth: the password flows must be among the
+    client's ExplicitAuthFlows; a wrong password reads as Cognito's.
 """
 
 import functools
 import json
+import time
 
 from moto.apigateway import models as agw_models
 from moto.apigateway.exceptions import (
@@ -36,7 +41,8 @@ from moto.cognitoidp import models as idp_models
 from moto.cognitoidp.responses import CognitoIdpResponse
 
 import pagination
-from patches_cognito import cached_jwk_module, wrap_list_user_pools
+import tokens
+from patches_cognito import cached_jwk_module, wrap_auth_flow_checks, wrap_list_user_pools
 
 AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 # Authorizer types each method authorization type accepts.
@@ -254,6 +260,44 @@ def delete_authorizer(self):
 
 
 # --------------------------------------------------------------------------
+# TestInvokeAuthorizer
+
+
+def _identity_header(authorizer):
+    """'method.request.header.Authorization' -> 'Authorization' (AWS's default source)."""
+    source = (authorizer.identity_source or "").split(",")[0].strip()
+    prefix = "method.request.header."
+    return source[len(prefix):] if source.startswith(prefix) else "Authorization"
+
+
+def test_invoke_authorizer(self):
+    """POST /restapis/{api}/authorizers/{id}: what a COGNITO_USER_POOLS authorizer makes of
+    the request's token. The token is taken as it is (AWS strips no "Bearer " prefix)."""
+    started = time.monotonic()
+    parts = self.path.split("/")
+    authorizer = self.backend.get_rest_api(parts[2]).authorizers.get(parts[4])
+    if authorizer is None:
+        raise AuthorizerNotFoundException()
+    if authorizer.type != "COGNITO_USER_POOLS":
+        raise BadRequestException("only COGNITO_USER_POOLS authorizers can be tested here")
+    body = _json_body(self)
+    wanted = _identity_header(authorizer).lower()
+    headers = {k.lower(): v for k, v in (body.get("multiValueHeaders") or {}).items() if v}
+    headers = {k: v[0] for k, v in headers.items()}
+    headers.update({k.lower(): v for k, v in (body.get("headers") or {}).items()})
+    claims, why = tokens.check_for_cognito_authorizer(
+        headers.get(wanted), authorizer.provider_arns, authorizer.identity_validation_expression)
+    verdict = "Authorized request" if why is None else f"Unauthorized request: {why}"
+    answer = {
+        "clientStatus": 200 if why is None else 401,
+        "log": f"Starting authorizer: {authorizer.id} ({authorizer.name})\n{verdict}",
+        "latency": int((time.monotonic() - started) * 1000),
+        "claims": claims or {},
+    }
+    return 200, {}, json.dumps(answer)
+
+
+# --------------------------------------------------------------------------
 # Authorizer model fixes
 
 
@@ -330,6 +374,7 @@ def apply():
     APIGatewayResponse.update_method = update_method
     APIGatewayResponse.put_method = _wrap_put_method(APIGatewayResponse.put_method)
     APIGatewayResponse.delete_authorizer = delete_authorizer
+    APIGatewayResponse.test_invoke_authorizer = test_invoke_authorizer
     APIGatewayResponse.get_rest_apis = pagination.get_rest_apis
     APIGatewayResponse.get_resources = pagination.get_resources
     APIGatewayResponse.get_authorizers = pagination.get_authorizers
@@ -337,3 +382,6 @@ def apply():
     CognitoIdpResponse.list_user_pools = wrap_list_user_pools(
         CognitoIdpResponse.list_user_pools)
     idp_models.jwk = cached_jwk_module(idp_models.jwk)
+    CognitoIdpResponse.initiate_auth, CognitoIdpResponse.admin_initiate_auth = (
+        wrap_auth_flow_checks(CognitoIdpResponse.initiate_auth,
+                              CognitoIdpResponse.admin_initiate_auth))

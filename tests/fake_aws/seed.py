@@ -9,9 +9,12 @@
         PUT, ...), all NONE + MOCK; built server-side. Prints {"id", ...}.
     python seed.py bulk-pools --endpoint URL --region R --count N [--prefix P]
         N user pools named P-0001..; built server-side.
+    python seed.py token-lab --endpoint URL
+        The TokenLab API (us-east-1): one method per kind of protection, behind
+        authorizers of the scenario's pools (run the scenario first). Prints its ids.
 
-The same operations are importable: seed_scenario(), bulk_api(), bulk_pools().
-Run the scenario once on a fresh server (it does not look for earlier data).
+The same operations are importable: seed_scenario(), bulk_api(), bulk_pools(),
+seed_token_lab(). Run each once on a fresh server (they do not look for earlier data).
 """
 
 import argparse
@@ -30,6 +33,9 @@ LEGACY_LAMBDA = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/
                  "arn:aws:lambda:us-east-1:123456789012:function:legacy-token-auth"
                  "/invocations")
 TOKEN_SOURCE = "method.request.header.Authorization"
+# Users who can sign in: (pool, name, password, email or None).
+USERS = [("PetsPool", "alice", "Gatehouse-demo-1", "alice@example.com"),
+         ("AdminPool", "bob", "Gatehouse-demo-2", None)]
 
 
 def client(service, endpoint, region):
@@ -67,26 +73,70 @@ def _method(apigw, api_id, resource_id, verb, auth="NONE", **extra):
                           requestTemplates={"application/json": '{"statusCode": 200}'})
 
 
+def _app_client(idp, pool_id, name, flows):
+    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName=name,
+                                       ExplicitAuthFlows=flows)["UserPoolClient"]["ClientId"]
+
+
+def _users(idp, pools):
+    """Create USERS with permanent passwords; adds pools[POOL]["users"]."""
+    for pool, name, password, email in USERS:
+        pool_id = pools[pool]["id"]
+        attributes = [{"Name": "email", "Value": email}] if email else []
+        idp.admin_create_user(UserPoolId=pool_id, Username=name, UserAttributes=attributes,
+                              MessageAction="SUPPRESS")
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=password,
+                                    Permanent=True)
+        user = {"name": name, "password": password, "pool": pool}
+        if email:
+            user["email"] = email
+        pools[pool].setdefault("users", {})[name] = user
+
+
 def _pools(endpoint):
     idp = client("cognito-idp", endpoint, POOL_REGION)
     pets = idp.create_user_pool(PoolName="PetsPool")["UserPool"]
-    clients = {}
-    for name in ("web", "mobile"):
-        made = idp.create_user_pool_client(
-            UserPoolId=pets["Id"], ClientName=name,
-            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
-        clients[name] = made["UserPoolClient"]["ClientId"]
+    clients = {name: _app_client(idp, pets["Id"], name,
+                                 ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+               for name in ("web", "mobile")}
     admin = idp.create_user_pool(PoolName="AdminPool")["UserPool"]
     # The scopes the PetsAdmin /profile method asks for.
     idp.create_resource_server(
         UserPoolId=admin["Id"], Identifier="pets", Name="pets",
         Scopes=[{"ScopeName": "read", "ScopeDescription": "read pets"},
                 {"ScopeName": "admin", "ScopeDescription": "administer pets"}])
-    return {
+    # Signs in only with AdminInitiateAuth (a back-office client, no USER_PASSWORD_AUTH).
+    admin_clients = {"admin-console": _app_client(
+        idp, admin["Id"], "admin-console",
+        ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])}
+    pools = {
         "region": POOL_REGION,
         "PetsPool": {"id": pets["Id"], "arn": pets["Arn"], "clients": clients},
-        "AdminPool": {"id": admin["Id"], "arn": admin["Arn"]},
+        "AdminPool": {"id": admin["Id"], "arn": admin["Arn"], "clients": admin_clients},
     }
+    _users(idp, pools)
+    return pools
+
+
+def pools_by_name(endpoint):
+    """The scenario's pools read back from the sandbox, shaped as seed_scenario's
+    summary["pools"] (without users)."""
+    idp = client("cognito-idp", endpoint, POOL_REGION)
+    found = {"region": POOL_REGION}
+    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
+        for pool in page["UserPools"]:
+            if pool["Name"] in ("PetsPool", "AdminPool"):
+                arn = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]["Arn"]
+                listed = idp.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)
+                found[pool["Name"]] = {
+                    "id": pool["Id"], "arn": arn,
+                    "clients": {c["ClientName"]: c["ClientId"]
+                                for c in listed["UserPoolClients"]}}
+    missing = {"PetsPool", "AdminPool"} - set(found)
+    if missing:
+        raise SystemExit(f"no user pool {', '.join(sorted(missing))} in {POOL_REGION}: "
+                         "run the default scenario (seed.py --endpoint URL) first")
+    return found
 
 
 def _secure_pets(apigw):
@@ -137,6 +187,55 @@ def _pets_admin(apigw, admin_pool_arn):
                             "AdminPool": admin["id"]}}
 
 
+def seed_token_lab(endpoint, pools=None):
+    """The TokenLab API (us-east-1): a method per kind of protection, for token checks.
+    `pools` is seed_scenario's summary["pools"]; without it they are read back by name."""
+    pools = pools or pools_by_name(endpoint)
+    pets_arn, admin_arn = pools["PetsPool"]["arn"], pools["AdminPool"]["arn"]
+    apigw = client("apigateway", endpoint, API_REGION)
+    api = apigw.create_rest_api(name="TokenLab", description="token checks")
+    api_id, root = api["id"], api["rootResourceId"]
+
+    def cognito(name, arn, **extra):
+        return apigw.create_authorizer(
+            restApiId=api_id, name=name, type="COGNITO_USER_POOLS", providerARNs=[arn],
+            identitySource=TOKEN_SOURCE, authorizerResultTtlInSeconds=300, **extra)["id"]
+    authorizers = {
+        "Pets": cognito("Pets", pets_arn),
+        "PetsWebOnly": cognito("PetsWebOnly", pets_arn, identityValidationExpression=(
+            pools["PetsPool"]["clients"]["web"])),
+        "Admin": cognito("Admin", admin_arn),
+        "Legacy": apigw.create_authorizer(
+            restApiId=api_id, name="Legacy", type="TOKEN", authorizerUri=LEGACY_LAMBDA,
+            identitySource=TOKEN_SOURCE, authorizerResultTtlInSeconds=300)["id"],
+    }
+    cog = "COGNITO_USER_POOLS"
+    # path -> [(verb, authorization type, authorizer name, scopes)]
+    layout = {
+        "/plain": [("GET", cog, "Pets", None)],
+        "/scoped": [("GET", cog, "Pets", ["pets/read"])],
+        "/web-only": [("GET", cog, "PetsWebOnly", None)],
+        "/admin": [("GET", cog, "Admin", None)],
+        "/open": [("GET", "NONE", None, None), ("OPTIONS", "NONE", None, None)],
+        "/iam": [("GET", "AWS_IAM", None, None)],
+        "/lambda": [("GET", "CUSTOM", "Legacy", None)],
+    }
+    resources = {}
+    for path, methods in layout.items():
+        resources[path] = apigw.create_resource(restApiId=api_id, parentId=root,
+                                                pathPart=path[1:])["id"]
+        for verb, auth, authorizer, scopes in methods:
+            extra = {"authorizerId": authorizers[authorizer]} if authorizer else {}
+            if scopes:
+                extra["authorizationScopes"] = scopes
+            _method(apigw, api_id, resources[path], verb, auth, **extra)
+    apigw.create_deployment(restApiId=api_id, stageName="prod", description="seed")
+    return {"id": api_id, "name": "TokenLab", "region": API_REGION, "root": root,
+            "resources": resources, "stage": "prod", "authorizers": authorizers,
+            "pools": {name: {"id": pools[name]["id"], "clients": pools[name]["clients"]}
+                      for name in ("PetsPool", "AdminPool")}}
+
+
 def seed_scenario(endpoint):
     """Create the whole scenario; returns the summary dict."""
     pools = _pools(endpoint)
@@ -171,11 +270,13 @@ def main(argv):
         parser.add_argument("--prefix", default="BulkPool")
         args = parser.parse_args(argv)
         out = bulk_pools(args.endpoint, args.region, args.count, args.prefix)
+    elif command == "token-lab":
+        out = seed_token_lab(parser.parse_args(argv).endpoint)
     elif command == "scenario":
         args = parser.parse_args(argv)
         out = seed_scenario(args.endpoint)
     else:
-        parser.error(f"unknown command {command!r} (bulk, bulk-pools)")
+        parser.error(f"unknown command {command!r} (bulk, bulk-pools, token-lab)")
     print(json.dumps(out, indent=2))
 
 

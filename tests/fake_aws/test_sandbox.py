@@ -4,6 +4,7 @@ Starts server.py on a free loopback port as a subprocess, seeds it, and checks
 the behaviour Gatehouse relies on. Ends with the line "N passed, M failed".
 """
 
+import base64
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ import urllib.request
 import boto3
 import botocore.config
 import botocore.exceptions
+from joserfc import jwk, jwt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -24,6 +26,7 @@ import seed  # noqa: E402
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
 SUMMARY = None
+LAB = None  # the TokenLab API's ids, once token_lab() has built it
 TESTS = []
 
 
@@ -48,6 +51,67 @@ def control(path, payload=None):
     req = urllib.request.Request(URL + path, data=data, method="POST" if data else "GET")
     with urllib.request.urlopen(req) as resp:
         return json.load(resp)
+
+
+def control_error(path, payload):
+    """A control call that must fail: (status, body)."""
+    try:
+        control(path, payload)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+    raise AssertionError(f"{path} should have failed")
+
+
+def idp_client():
+    return seed.client("cognito-idp", URL, "eu-west-1")
+
+
+def jwt_parts(token):
+    """(header, claims) of a JWT, unverified."""
+    def part(text):
+        return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    header, claims, _ = token.split(".")
+    return part(header), part(claims)
+
+
+def verified_claims(token, pool_id):
+    """The claims, after checking the signature against the pool's JWKS as served."""
+    with urllib.request.urlopen(f"{URL}/{pool_id}/.well-known/jwks.json") as resp:
+        keys = jwk.KeySet.import_key_set(json.load(resp))
+    return jwt.decode(token, keys, algorithms=["RS256"]).claims
+
+
+def sign_in(pool="PetsPool", client="web", user="alice"):
+    """InitiateAuth USER_PASSWORD_AUTH with a seeded user; AuthenticationResult."""
+    pools = SUMMARY["pools"]
+    password = pools[pool]["users"][user]["password"]
+    return idp_client().initiate_auth(
+        ClientId=pools[pool]["clients"][client], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user, "PASSWORD": password})["AuthenticationResult"]
+
+
+def mint(**req):
+    return control("/_sandbox/mint-token", req)["token"]
+
+
+def token_lab():
+    """TokenLab, built once through the command line (which reads the pools back by name)."""
+    global LAB
+    if LAB is None:
+        out = subprocess.run([sys.executable, os.path.join(HERE, "seed.py"), "token-lab",
+                              "--endpoint", URL], capture_output=True, text=True, check=True)
+        LAB = json.loads(out.stdout)
+    return LAB
+
+
+def try_authorizer(name, token, header="Authorization"):
+    """TestInvokeAuthorizer on one of TokenLab's authorizers, the token in `header`."""
+    lab = token_lab()
+    out = agw().test_invoke_authorizer(
+        restApiId=lab["id"], authorizerId=lab["authorizers"][name],
+        headers={} if token is None else {header: token})
+    out.pop("ResponseMetadata")
+    return out
 
 
 def agw(region="us-east-1", retry=True):
@@ -421,6 +485,202 @@ def pagination_resources_and_pools():
     assert "NextToken" not in page2
     status, code, _ = error_of(idp.list_user_pools, MaxResults=61)
     assert (status, code) == (400, "InvalidParameterException")
+
+
+@test
+def seed_users_sign_in():
+    pools = SUMMARY["pools"]
+    assert pools["PetsPool"]["users"] == {"alice": {
+        "name": "alice", "password": "Gatehouse-demo-1", "pool": "PetsPool",
+        "email": "alice@example.com"}}
+    assert pools["AdminPool"]["users"] == {"bob": {
+        "name": "bob", "password": "Gatehouse-demo-2", "pool": "AdminPool"}}
+    idp = idp_client()
+    admin_id, console = pools["AdminPool"]["id"], pools["AdminPool"]["clients"]["admin-console"]
+    described = idp.describe_user_pool_client(UserPoolId=admin_id, ClientId=console)
+    assert described["UserPoolClient"]["ExplicitAuthFlows"] == [
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    alice = sign_in()
+    assert alice["TokenType"] == "Bearer" and alice["ExpiresIn"] == 3600
+    bob = idp.admin_initiate_auth(
+        UserPoolId=admin_id, ClientId=console, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Gatehouse-demo-2"})
+    assert jwt_parts(bob["AuthenticationResult"]["IdToken"])[1]["cognito:username"] == "bob"
+    # Cognito refuses the password flows a client does not allow (moto did not)...
+    status, code, msg = error_of(
+        idp.initiate_auth, ClientId=console, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Gatehouse-demo-2"})
+    assert (status, code, msg) == (400, "InvalidParameterException",
+                                   "USER_PASSWORD_AUTH flow not enabled for this client")
+    status, code, msg = error_of(
+        idp.admin_initiate_auth, UserPoolId=pools["PetsPool"]["id"],
+        ClientId=pools["PetsPool"]["clients"]["web"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": "Gatehouse-demo-1"})
+    assert (status, code, msg) == (400, "InvalidParameterException",
+                                   "Auth flow not enabled for this client")
+    # ...and a wrong password reads the same through both (moto's admin message was the name).
+    wrong = [(idp.initiate_auth, {"ClientId": pools["PetsPool"]["clients"]["web"],
+                                  "AuthFlow": "USER_PASSWORD_AUTH",
+                                  "AuthParameters": {"USERNAME": "alice", "PASSWORD": "nope"}}),
+             (idp.admin_initiate_auth, {"UserPoolId": admin_id, "ClientId": console,
+                                        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                                        "AuthParameters": {"USERNAME": "bob", "PASSWORD": "nope"}})]
+    for call, kwargs in wrong:
+        assert error_of(call, **kwargs) == (400, "NotAuthorizedException",
+                                            "Incorrect username or password."), call
+
+
+@test
+def moto_tokens_verify_against_the_pool_jwks():
+    pets = SUMMARY["pools"]["PetsPool"]
+    tokens = sign_in()
+    for kind, use in (("IdToken", "id"), ("AccessToken", "access")):
+        header, _ = jwt_parts(tokens[kind])
+        assert header == {"typ": "JWT", "kid": "dummy", "alg": "RS256"}, header
+        claims = verified_claims(tokens[kind], pets["id"])
+        assert claims["iss"] == f"https://cognito-idp.eu-west-1.amazonaws.com/{pets['id']}"
+        assert claims["token_use"] == use and claims["exp"] - claims["iat"] == 3600
+    id_claims = verified_claims(tokens["IdToken"], pets["id"])
+    assert id_claims["aud"] == pets["clients"]["web"] and id_claims["cognito:username"] == "alice"
+    access = verified_claims(tokens["AccessToken"], pets["id"])
+    assert access["client_id"] == pets["clients"]["web"] and access["username"] == "alice"
+    assert access["scope"] == "aws.cognito.signin.user.admin" and "aud" not in access
+
+
+@test
+def minted_tokens_look_like_cognito_ones():
+    pets = SUMMARY["pools"]["PetsPool"]
+    web = pets["clients"]["web"]
+    moto_id = jwt_parts(sign_in()["IdToken"])[1]
+    token = mint(region="eu-west-1", pool_id=pets["id"], token_use="id", client_id=web,
+                 username="alice")
+    assert jwt_parts(token)[0] == {"typ": "JWT", "kid": "dummy", "alg": "RS256"}
+    claims = verified_claims(token, pets["id"])
+    assert set(claims) == set(moto_id) | {"email"}, (sorted(claims), sorted(moto_id))
+    assert claims["sub"] == moto_id["sub"] and claims["email"] == "alice@example.com"
+    assert (claims["aud"], claims["token_use"], claims["iss"]) == (
+        web, "id", moto_id["iss"])
+    assert abs(claims["exp"] - time.time() - 3600) < 5 and claims["auth_time"] == claims["iat"]
+
+    access = verified_claims(mint(
+        region="eu-west-1", pool_id=pets["id"], token_use="access", client_id=web,
+        username="carol", scope="pets/read pets/admin", expires_in=-60, issued_ago=7200,
+        claims={"cognito:groups": ["admins"], "username": "carol2"}), pets["id"])
+    assert (access["client_id"], access["scope"], access["token_use"]) == (
+        web, "pets/read pets/admin", "access")
+    assert access["username"] == "carol2" and access["cognito:groups"] == ["admins"]
+    assert access["exp"] < time.time() and time.time() - access["iat"] >= 7199
+    assert access["jti"] and "aud" not in access
+    assert access["sub"] == jwt_parts(mint(pool_id=pets["id"], token_use="access",
+                                           client_id=web, username="carol"))[1]["sub"]
+    for bad in ({"pool_id": pets["id"], "token_use": "refresh", "client_id": web, "username": "a"},
+                {"pool_id": pets["id"], "token_use": "id", "client_id": web},
+                {"pool_id": pets["id"], "token_use": "id", "client_id": web, "username": "a",
+                 "expires_in": "soon"}):
+        status, body = control_error("/_sandbox/mint-token", bad)
+        assert status == 400 and body["message"], (bad, body)
+
+
+@test
+def token_lab_layout():
+    lab = token_lab()
+    east = agw()
+    assert set(lab["authorizers"]) == {"Pets", "PetsWebOnly", "Admin", "Legacy"}
+    auths = {a["name"]: a for a in east.get_authorizers(restApiId=lab["id"])["items"]}
+    pools = SUMMARY["pools"]
+    assert auths["Pets"]["providerARNs"] == [pools["PetsPool"]["arn"]]
+    web_only = auths["PetsWebOnly"]
+    assert web_only["identityValidationExpression"] == pools["PetsPool"]["clients"]["web"]
+    assert auths["Admin"]["providerARNs"] == [pools["AdminPool"]["arn"]]
+    assert auths["Legacy"]["type"] == "TOKEN"
+    by_id = {a["id"]: name for name, a in auths.items()}
+    methods = {}
+    for r in east.get_resources(restApiId=lab["id"], embed=["methods"])["items"]:
+        for verb, m in r.get("resourceMethods", {}).items():
+            methods[f"{verb} {r['path']}"] = (
+                m["authorizationType"], by_id.get(m.get("authorizerId")),
+                m.get("authorizationScopes"))
+            assert m["methodIntegration"]["type"] == "MOCK"
+    cog = "COGNITO_USER_POOLS"
+    assert methods == {
+        "GET /plain": (cog, "Pets", None), "GET /scoped": (cog, "Pets", ["pets/read"]),
+        "GET /web-only": (cog, "PetsWebOnly", None), "GET /admin": (cog, "Admin", None),
+        "GET /open": ("NONE", None, None), "OPTIONS /open": ("NONE", None, None),
+        "GET /iam": ("AWS_IAM", None, None), "GET /lambda": ("CUSTOM", "Legacy", None)}, methods
+    assert [s["stageName"] for s in east.get_stages(restApiId=lab["id"])["item"]] == ["prod"]
+
+
+@test
+def test_invoke_cognito_authorizer():
+    pools = SUMMARY["pools"]
+    alice = sign_in()
+    ok = try_authorizer("Pets", alice["IdToken"])
+    assert ok["clientStatus"] == 200 and "Authorized request" in ok["log"], ok
+    assert ok["claims"]["cognito:username"] == "alice"
+    assert ok["claims"]["exp"] == str(jwt_parts(alice["IdToken"])[1]["exp"])  # all strings
+    assert try_authorizer("Pets", alice["IdToken"], header="authorization")["clientStatus"] == 200
+
+    pets_id, web = pools["PetsPool"]["id"], pools["PetsPool"]["clients"]["web"]
+    mobile = pools["PetsPool"]["clients"]["mobile"]
+    good = {"region": "eu-west-1", "pool_id": pets_id, "token_use": "id", "client_id": web,
+            "username": "alice"}
+    tampered = alice["IdToken"].rsplit(".", 1)[0] + "." + mint(**good).rsplit(".", 1)[1]
+    refused = [  # (authorizer, token, why)
+        ("Pets", alice["AccessToken"], "ID tokens only"),
+        ("Pets", "Bearer " + alice["IdToken"], "not a valid RS256 JWT"),
+        ("Pets", mint(**dict(good, expires_in=-1)), "expired"),
+        ("Pets", tampered, "signature"),
+        ("Pets", None, "missing"),
+        ("Pets", mint(**dict(good, claims={"iss": "https://evil.example.com"})), "issuer"),
+        ("Admin", alice["IdToken"], "issuer"),
+        ("PetsWebOnly", mint(**dict(good, client_id=mobile)), "identityValidationExpression"),
+    ]
+    for name, token, why in refused:
+        out = try_authorizer(name, token)
+        assert out["clientStatus"] == 401 and out["claims"] == {}, (name, why, out)
+        assert "Unauthorized request" in out["log"] and why in out["log"], (why, out["log"])
+    assert try_authorizer("PetsWebOnly", mint(**good))["clientStatus"] == 200
+    assert try_authorizer("Admin", mint(
+        region="eu-west-1", pool_id=pools["AdminPool"]["id"], token_use="id",
+        client_id=pools["AdminPool"]["clients"]["admin-console"], username="bob"))[
+        "clientStatus"] == 200
+
+    lab, east = token_lab(), agw()
+    control("/_sandbox/reset-stats", {})
+    status, code, msg = error_of(east.test_invoke_authorizer, restApiId=lab["id"],
+                                 authorizerId=lab["authorizers"]["Legacy"])
+    assert (status, code, msg) == (400, "BadRequestException",
+                                   "only COGNITO_USER_POOLS authorizers can be tested here")
+    status, code, _ = error_of(east.test_invoke_authorizer, restApiId=lab["id"],
+                               authorizerId="nope")
+    assert (status, code) == (404, "NotFoundException")
+    assert control("/_sandbox/stats")["calls"]["apigateway"] == {"TestInvokeAuthorizer": 2}
+
+
+@test
+def jwks_can_be_made_unreachable():
+    pets_id = SUMMARY["pools"]["PetsPool"]["id"]
+    url = f"{URL}/{pets_id}/.well-known/jwks.json"
+    control("/_sandbox/reset-stats", {})
+    assert control("/_sandbox/config", {"jwks_unavailable": True})["jwks_unavailable"] is True
+    try:
+        try:
+            urllib.request.urlopen(url)
+            raise AssertionError("expected HTTP 503")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 503
+            assert exc.headers["x-amzn-ErrorType"] == "ServiceUnavailableException"
+            assert json.load(exc)["__type"] == "ServiceUnavailableException"
+        sign_in()  # the rest of Cognito still answers
+    finally:
+        control("/_sandbox/config", {"jwks_unavailable": False})
+    with urllib.request.urlopen(url) as resp:
+        assert json.load(resp)["keys"][0]["kid"] == "dummy"
+    stats = control("/_sandbox/stats")
+    assert stats["calls"]["cognito-idp"]["GetJWKS"] == 2
+    assert stats["failures"]["cognito-idp"] == {"GetJWKS": 1}
+    assert control_error("/_sandbox/config", {"jwks_unavailable": "yes"})[0] == 400
+    assert control("/_sandbox/config")["jwks_unavailable"] is False
 
 
 def main():

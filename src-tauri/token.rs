@@ -1,0 +1,600 @@
+//! The token check, pure: a JWT decoded, its signature checked against a JWKS the caller fetched,
+//! and every method judged as API Gateway would judge a request carrying it. No SDK, no I/O.
+//!
+//! API Gateway's rules for a COGNITO_USER_POOLS authorizer: the signature verifies against the
+//! pool's keys, `exp` is in the future, the issuer is one of the authorizer's pools; a method
+//! without OAuth scopes wants an ID token, a method with scopes an access token carrying one of
+//! them; an app client ID regex is matched against the ID token's `aud` (access tokens have none).
+
+use crate::error::{Error, Result};
+use crate::model::{Authorizer, Method};
+use crate::validate::check_regex;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use ts_rs::TS;
+
+/// What a token is for, from its `token_use` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenUse {
+    Id,
+    Access,
+    /// Not a Cognito ID or access token (no `token_use`, or another value).
+    Other,
+}
+
+impl TokenUse {
+    /// "An ID token", "An access token", "A token": how a reason starts.
+    fn subject(self) -> &'static str {
+        match self {
+            TokenUse::Id => "An ID token",
+            TokenUse::Access => "An access token",
+            TokenUse::Other => "A token that is neither an ID nor an access token",
+        }
+    }
+}
+
+/// Whether the signature was checked against the issuer pool's keys, and what came of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Signature {
+    Valid,
+    /// Tampered with, or signed by a key the pool does not publish.
+    Invalid,
+    /// The pool's keys could not be fetched: nothing is known about the signature.
+    Unverified,
+}
+
+/// A token as the Token panel and `gatehouse check-token` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    #[serde(rename = "use")]
+    pub token_use: TokenUse,
+    pub issuer: String,
+    /// The user pool and its region, when the issuer is a Cognito user pool.
+    pub pool_id: Option<String>,
+    pub pool_region: Option<String>,
+    /// The pool's name, when the profile may read it.
+    pub pool_name: Option<String>,
+    /// `aud` of an ID token, `client_id` of an access token.
+    pub client_id: Option<String>,
+    pub username: Option<String>,
+    /// The `scope` claim, split (access tokens).
+    pub scopes: Vec<String>,
+    /// RFC 3339, UTC.
+    pub issued_at: Option<String>,
+    pub expires_at: Option<String>,
+    /// Seconds since the epoch, for the page to show in local time.
+    #[ts(type = "number | null")]
+    pub issued_at_epoch: Option<i64>,
+    #[ts(type = "number | null")]
+    pub expires_at_epoch: Option<i64>,
+    pub expired: bool,
+    /// "expires in 12 min", "expired 3 h ago", "no expiry (exp missing)".
+    pub expiry_text: String,
+    pub signature: Signature,
+    /// Why the signature is what it is, in one line.
+    pub signature_text: String,
+    /// Said when the pasted text was cleaned up first (a "Bearer " prefix removed).
+    pub note: Option<String>,
+    #[ts(type = "Record<string, unknown>")]
+    pub header: Map<String, Value>,
+    #[ts(type = "Record<string, unknown>")]
+    pub claims: Map<String, Value>,
+}
+
+/// A token taken apart, before its signature is known.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The compact token as it will be verified (whitespace and a "Bearer " prefix removed).
+    pub compact: String,
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+    pub note: Option<String>,
+}
+
+impl Decoded {
+    fn str_claim(&self, name: &str) -> Option<String> {
+        self.claims
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    fn int_claim(&self, name: &str) -> Option<i64> {
+        self.claims.get(name).and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_f64().map(|f| f as i64))
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
+    }
+
+    pub fn token_use(&self) -> TokenUse {
+        match self.str_claim("token_use").as_deref() {
+            Some("id") => TokenUse::Id,
+            Some("access") => TokenUse::Access,
+            _ => TokenUse::Other,
+        }
+    }
+
+    pub fn issuer(&self) -> String {
+        self.str_claim("iss").unwrap_or_default()
+    }
+
+    /// The issuer's user pool as (region, pool id), when it is one.
+    pub fn pool(&self) -> Option<(String, String)> {
+        pool_of_issuer(&self.issuer())
+    }
+
+    /// The `aud` claim (a string for Cognito; the first of a list otherwise).
+    pub fn audience(&self) -> Option<String> {
+        match self.claims.get("aud") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Array(list)) => list.first().and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    pub fn scopes(&self) -> Vec<String> {
+        self.str_claim("scope")
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn key_id(&self) -> Option<String> {
+        self.header
+            .get("kid")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// The token as the panel shows it, with what the signature check found.
+    pub fn info(&self, signature: Signature, signature_text: String, now: i64) -> TokenInfo {
+        let (pool_region, pool_id) = self.pool().unzip();
+        let expires = self.int_claim("exp");
+        let issued = self.int_claim("iat");
+        let token_use = self.token_use();
+        TokenInfo {
+            token_use,
+            issuer: self.issuer(),
+            pool_id,
+            pool_region,
+            pool_name: None,
+            client_id: match token_use {
+                TokenUse::Access => self.str_claim("client_id"),
+                _ => self.audience().or_else(|| self.str_claim("client_id")),
+            },
+            username: self
+                .str_claim("cognito:username")
+                .or_else(|| self.str_claim("username")),
+            scopes: self.scopes(),
+            issued_at: issued.and_then(rfc3339),
+            expires_at: expires.and_then(rfc3339),
+            issued_at_epoch: issued,
+            expires_at_epoch: expires,
+            expired: expires.is_none_or(|exp| exp <= now),
+            expiry_text: match expires {
+                Some(exp) => expiry_text(exp, now),
+                None => "no expiry (the token has no exp claim)".into(),
+            },
+            signature,
+            signature_text,
+            note: self.note.clone(),
+            header: self.header.clone(),
+            claims: self.claims.clone(),
+        }
+    }
+}
+
+/// Takes a pasted token apart. Refuses what is not a JWT, saying why.
+pub fn decode(pasted: &str) -> Result<Decoded> {
+    let trimmed = pasted.trim();
+    let (text, note) = match trimmed
+        .strip_prefix("Bearer ")
+        .or_else(|| trimmed.strip_prefix("bearer "))
+    {
+        Some(rest) => (
+            rest.trim(),
+            Some("The \"Bearer \" prefix was removed before checking.".to_string()),
+        ),
+        None => (trimmed, None),
+    };
+    if text.is_empty() {
+        return Err(Error::invalid("token", "Paste a token first"));
+    }
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() != 3 {
+        return Err(Error::invalid(
+            "token",
+            format!(
+                "This is not a JWT: a token has 3 parts separated by dots, this has {}",
+                parts.len()
+            ),
+        ));
+    }
+    Ok(Decoded {
+        compact: text.to_string(),
+        header: json_part(parts[0], "header")?,
+        claims: json_part(parts[1], "claims")?,
+        note,
+    })
+}
+
+fn json_part(part: &str, what: &str) -> Result<Map<String, Value>> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| Error::invalid("token", format!("The token's {what} is not base64url")))?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Error::invalid(
+            "token",
+            format!("The token's {what} is not a JSON object"),
+        )),
+    }
+}
+
+/// `https://cognito-idp.REGION.amazonaws.com/POOL_ID` → (region, pool id).
+pub fn pool_of_issuer(issuer: &str) -> Option<(String, String)> {
+    let rest = issuer.strip_prefix("https://cognito-idp.")?;
+    let (host, pool) = rest.split_once('/')?;
+    let region = host
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    (valid(region) && valid(pool) && pool.contains('_'))
+        .then(|| (region.to_string(), pool.to_string()))
+}
+
+/// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → (region, pool id).
+pub fn pool_of_arn(arn: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        [_, _, "cognito-idp", region, _, resource] => resource
+            .strip_prefix("userpool/")
+            .map(|pool| (region.to_string(), pool.to_string())),
+        _ => None,
+    }
+}
+
+/// Checks the signature against a JWKS document (the JSON the pool serves).
+pub fn verify(token: &Decoded, jwks_json: &str) -> (Signature, String) {
+    use jsonwebtoken::jwk::JwkSet;
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+    let set: JwkSet = match serde_json::from_str(jwks_json) {
+        Ok(set) => set,
+        Err(e) => {
+            return (
+                Signature::Unverified,
+                format!("the pool's key set could not be read ({e})"),
+            )
+        }
+    };
+    let kid = token.key_id().unwrap_or_default();
+    let Some(jwk) = set.find(&kid) else {
+        return (
+            Signature::Invalid,
+            format!("signed with key '{kid}', which the issuer's pool does not publish"),
+        );
+    };
+    let key = match DecodingKey::from_jwk(jwk) {
+        Ok(key) => key,
+        Err(e) => {
+            return (
+                Signature::Unverified,
+                format!("the pool's key '{kid}' could not be used ({e})"),
+            )
+        }
+    };
+    // Only the signature here: expiry, issuer and audience are judged per method, with reasons.
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    match jsonwebtoken::decode::<Value>(&token.compact, &key, &validation) {
+        Ok(_) => (
+            Signature::Valid,
+            "signed by the issuer pool's key".to_string(),
+        ),
+        Err(e) => match e.kind() {
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => (
+                Signature::Invalid,
+                "the signature does not match: the token was altered or signed by another key"
+                    .to_string(),
+            ),
+            jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => (
+                Signature::Invalid,
+                format!(
+                    "signed with {}, but Cognito signs with RS256",
+                    token
+                        .header
+                        .get("alg")
+                        .and_then(Value::as_str)
+                        .unwrap_or("no algorithm")
+                ),
+            ),
+            _ => (Signature::Invalid, e.to_string()),
+        },
+    }
+}
+
+/// What API Gateway would do with a request to one method carrying the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Allow,
+    Deny,
+    /// No authorization: anyone gets in, token or not.
+    Open,
+    /// A Lambda authorizer (or a type Gatehouse does not know) decides.
+    Unknown,
+}
+
+/// One method's verdict and its reason in one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodVerdict {
+    pub path: String,
+    pub verb: String,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// The counts behind "Allowed on 3 of 6 methods · refused on 2 · open 1".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerdictSummary {
+    pub total: usize,
+    pub allowed: usize,
+    pub refused: usize,
+    pub open: usize,
+    pub unknown: usize,
+}
+
+impl VerdictSummary {
+    pub fn of(verdicts: &[MethodVerdict]) -> VerdictSummary {
+        let count = |v: Verdict| verdicts.iter().filter(|m| m.verdict == v).count();
+        VerdictSummary {
+            total: verdicts.len(),
+            allowed: count(Verdict::Allow),
+            refused: count(Verdict::Deny),
+            open: count(Verdict::Open),
+            unknown: count(Verdict::Unknown),
+        }
+    }
+
+    pub fn line(&self) -> String {
+        let noun = if self.total == 1 { "method" } else { "methods" };
+        let mut line = format!(
+            "Allowed on {} of {} {noun} · refused on {} · open {}",
+            self.allowed, self.total, self.refused, self.open
+        );
+        if self.unknown > 0 {
+            line.push_str(&format!(" · decided by a Lambda {}", self.unknown));
+        }
+        line
+    }
+}
+
+/// Judges every method for a request carrying this token.
+pub fn judge(
+    token: &Decoded,
+    signature: Signature,
+    now: i64,
+    methods: &[Method],
+    authorizers: &[Authorizer],
+) -> Vec<MethodVerdict> {
+    methods
+        .iter()
+        .map(|m| {
+            let (verdict, reason) = judge_one(token, signature, now, m, authorizers);
+            MethodVerdict {
+                path: m.path.clone(),
+                verb: m.verb.clone(),
+                verdict,
+                reason,
+            }
+        })
+        .collect()
+}
+
+fn judge_one(
+    token: &Decoded,
+    signature: Signature,
+    now: i64,
+    method: &Method,
+    authorizers: &[Authorizer],
+) -> (Verdict, String) {
+    let authorizer = || {
+        method
+            .authorizer_id
+            .as_deref()
+            .and_then(|id| authorizers.iter().find(|a| a.id == id))
+    };
+    match method.authorization_type.as_str() {
+        "" | "NONE" => (
+            Verdict::Open,
+            "No authorization: anyone gets in, with or without a token".into(),
+        ),
+        "AWS_IAM" => (
+            Verdict::Deny,
+            "AWS_IAM wants a SigV4-signed request: a bearer token is refused (403)".into(),
+        ),
+        "CUSTOM" => (
+            Verdict::Unknown,
+            match authorizer() {
+                Some(a) => format!("Lambda authorizer {} decides", a.name),
+                None => "A Lambda authorizer decides".into(),
+            },
+        ),
+        "COGNITO_USER_POOLS" => match authorizer() {
+            Some(a) => cognito(token, signature, now, method, a),
+            None => (
+                Verdict::Deny,
+                format!(
+                    "Its authorizer {} no longer exists: API Gateway refuses every request",
+                    method.authorizer_id.as_deref().unwrap_or("(none)")
+                ),
+            ),
+        },
+        other => (
+            Verdict::Unknown,
+            format!("Authorization type {other} is not one Gatehouse can judge"),
+        ),
+    }
+}
+
+fn cognito(
+    token: &Decoded,
+    signature: Signature,
+    now: i64,
+    method: &Method,
+    a: &Authorizer,
+) -> (Verdict, String) {
+    let deny = |reason: String| (Verdict::Deny, reason);
+    if signature == Signature::Invalid {
+        return deny(
+            "The signature does not verify: the token was altered or signed by another key".into(),
+        );
+    }
+    match token.int_claim("exp") {
+        Some(exp) if exp <= now => return deny(format!("The token {}", expiry_text(exp, now))),
+        None => return deny("The token has no exp claim".into()),
+        Some(_) => {}
+    }
+    let trusted: Vec<(String, String)> = a
+        .provider_arns
+        .iter()
+        .filter_map(|p| pool_of_arn(p))
+        .collect();
+    match token.pool() {
+        None => {
+            return deny(format!(
+                "Issued by {}, not by a Cognito user pool",
+                quoted_or_none(&token.issuer())
+            ))
+        }
+        Some(pool) if !trusted.contains(&pool) => {
+            let names: Vec<String> = trusted.iter().map(|(r, p)| format!("{p} ({r})")).collect();
+            return deny(format!(
+                "Issued by pool {} ({}); authorizer {} trusts only {}",
+                pool.1,
+                pool.0,
+                a.name,
+                if names.is_empty() {
+                    "no pool".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        }
+        Some(_) => {}
+    }
+    let token_use = token.token_use();
+    let scopes_text = method.scopes.join(" ");
+    if method.scopes.is_empty() {
+        if token_use != TokenUse::Id {
+            return deny(format!(
+                "{} is refused here: a method without OAuth scopes wants an ID token",
+                token_use.subject()
+            ));
+        }
+    } else {
+        if token_use != TokenUse::Access {
+            return deny(format!(
+                "{} is refused here: a method with OAuth scopes ({scopes_text}) wants an access token",
+                token_use.subject()
+            ));
+        }
+        let held: BTreeSet<String> = token.scopes().into_iter().collect();
+        if !method.scopes.iter().any(|s| held.contains(s)) {
+            return deny(format!(
+                "The token's scopes ({}) include none of {scopes_text}",
+                if held.is_empty() {
+                    "none".to_string()
+                } else {
+                    held.into_iter().collect::<Vec<_>>().join(" ")
+                }
+            ));
+        }
+    }
+    if let Some(re) = a
+        .identity_validation_expression
+        .as_deref()
+        .filter(|re| !re.trim().is_empty())
+    {
+        match (check_regex(re), token.audience()) {
+            (Err(_), _) => return deny(format!("Authorizer {}'s client ID regex {re} is not valid", a.name)),
+            (_, None) => {
+                return deny(format!(
+                    "Authorizer {} matches its client ID regex {re} against the ID token's aud; an access token has none",
+                    a.name
+                ))
+            }
+            (Ok(Some(compiled)), Some(aud)) if !compiled.is_match(&aud) => {
+                return deny(format!(
+                    "App client {aud} does not match authorizer {}'s client ID regex {re}",
+                    a.name
+                ))
+            }
+            _ => {}
+        }
+    }
+    let mut reason = match token_use {
+        TokenUse::Access => format!(
+            "Access token with scope {} accepted by authorizer {}",
+            method
+                .scopes
+                .iter()
+                .find(|s| token.scopes().contains(s))
+                .cloned()
+                .unwrap_or_default(),
+            a.name
+        ),
+        _ => format!("ID token accepted by authorizer {}", a.name),
+    };
+    if signature == Signature::Unverified {
+        reason.push_str(" — if the signature is genuine (the pool's keys could not be fetched)");
+    }
+    (Verdict::Allow, reason)
+}
+
+fn quoted_or_none(s: &str) -> String {
+    if s.is_empty() {
+        "no issuer (iss missing)".into()
+    } else {
+        format!("'{s}'")
+    }
+}
+
+/// "expires in 12 min", "expired 3 h ago".
+pub fn expiry_text(exp: i64, now: i64) -> String {
+    if exp > now {
+        format!("expires in {}", span(exp - now))
+    } else {
+        format!("expired {} ago", span(now - exp))
+    }
+}
+
+fn span(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86_400 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+/// Seconds since the epoch as RFC 3339 UTC ("2026-11-26T21:30:00Z").
+pub fn rfc3339(epoch: i64) -> Option<String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
+    t.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
