@@ -21,6 +21,12 @@
 /** @typedef {import("./bindings/Summary").Summary} Summary */
 /** @typedef {import("./bindings/Target").Target} Target */
 /** @typedef {import("./bindings/UserPool").UserPool} UserPool */
+/** @typedef {import("./bindings/CheckTokenRequest").CheckTokenRequest} CheckTokenRequest */
+/** @typedef {import("./bindings/TokenCheck").TokenCheck} TokenCheck */
+/** @typedef {import("./bindings/SignInRequest").SignInRequest} SignInRequest */
+/** @typedef {import("./bindings/SignInTokens").SignInTokens} SignInTokens */
+/** @typedef {import("./bindings/AwsTestRequest").AwsTestRequest} AwsTestRequest */
+/** @typedef {import("./bindings/AwsTest").AwsTest} AwsTest */
 
 /** @typedef {import("./bindings/Ctx").Ctx} Ctx */
 /** @typedef {import("./bindings/Authorizer").Authorizer} Authorizer */
@@ -142,3 +148,13 @@ export const saveProfile = (input) => invoke("save_profile", { input });
 export const deleteProfile = (name) => invoke("delete_profile", { name });
 /** @param {string} name @returns {Promise<Identity>} */
 export const testProfile = (name) => invoke("test_profile", { name });
+
+// The token check. Tokens and passwords pass through here to Rust and are kept nowhere.
+/** Every method's verdict on a token, the token decoded. @param {Ctx} ctx @param {CheckTokenRequest} req
+ * @returns {Promise<TokenCheck>} */
+export const checkToken = (ctx, req) => invoke("check_token", { ctx, req });
+/** @param {Ctx} ctx @param {SignInRequest} req @returns {Promise<SignInTokens>} */
+export const signIn = (ctx, req) => invoke("sign_in", { ctx, req });
+/** AWS's own authorizer test (TestInvokeAuthorizer) beside Gatehouse's verdict.
+ * @param {Ctx} ctx @param {AwsTestRequest} req @returns {Promise<AwsTest>} */
+export const testAuthorizer = (ctx, req) => invoke("test_authorizer", { ctx, req });

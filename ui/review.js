@@ -4,9 +4,10 @@
 // thousands of methods): filters recompute a list of indices, scrolling re-renders a window.
 
 import { $ } from "./dom.js";
-import { filterMethods, keysUnder, methodKey, openNotOptionsKeys, visibleRows } from "./logic.js";
+import { filterMethods, keysUnder, methodKey, openNotOptionsKeys, verdictBadge, visibleRows } from "./logic.js";
 
 /** @typedef {import("./bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("./bindings/MethodVerdict").MethodVerdict} MethodVerdict */
 /** @typedef {import("./logic.js").Show} Show */
 
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -24,20 +25,31 @@ const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambd
  * @param {MethodView} view
  * @param {number} index
  * @param {boolean} checked
+ * @param {Map<string, MethodVerdict> | null} verdicts  a token check's, keyed "VERB /path"; null: no column
  */
-function rowHtml(view, index, checked) {
+function rowHtml(view, index, checked, verdicts) {
   const scopes = view.protection.kind === "cognito"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
   const cors = view.note ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">${esc(view.note)}</span>` : "";
   const label = `Select ${view.verb} ${view.path}`;
+  const verdict = verdicts?.get(methodKey(view));
+  let verdictCell = "";
+  if (verdicts) {
+    const badge = verdict ? verdictBadge(verdict.verdict) : null;
+    verdictCell = verdict
+      ? `<td class="verdict" title="${esc(`${badge.label}: ${verdict.reason}`)}"><span class="badge ${badge.cls}" data-testid="token-verdict">${esc(badge.label)}</span>`
+        + ` <span class="reason">${esc(verdict.reason)}</span></td>`
+      : '<td class="verdict"><span class="muted" title="Not judged">—</span></td>';
+  }
   return `<tr data-testid="method-row" data-index="${index}" data-path="${esc(view.path)}" data-verb="${esc(view.verb)}"`
-    + ` data-protection="${esc(view.authorizationType)}" data-authorizer-name="${esc(view.authorizerName ?? "")}"${checked ? ' class="checked"' : ""}>`
+    + ` data-protection="${esc(view.authorizationType)}" data-authorizer-name="${esc(view.authorizerName ?? "")}"`
+    + `${verdict ? ` data-verdict="${esc(verdict.verdict)}"` : ""}${checked ? ' class="checked"' : ""}>`
     + `<td><input type="checkbox" data-testid="method-check" aria-label="${esc(label)}"${checked ? " checked" : ""}></td>`
     + `<td class="path"><button type="button" class="path-select" data-testid="select-path" title="Select ${esc(view.path)} and everything under it">${esc(view.path)}</button></td>`
     + `<td class="verb">${esc(view.verb)}</td>`
     + `<td class="protection"><span class="badge ${BADGE_CLASS[view.protection.kind] ?? "badge-other"}">${esc(view.badge)}</span>${scopes}${cors}</td>`
-    + `<td>${view.apiKeyRequired ? "Required" : '<span class="muted">—</span>'}</td></tr>`;
+    + `<td>${view.apiKeyRequired ? "Required" : '<span class="muted">—</span>'}</td>${verdictCell}</tr>`;
 }
 
 export class ReviewTable {
@@ -53,6 +65,8 @@ export class ReviewTable {
     /** @type {Show} */
     this.show = "all";
     this.text = "";
+    /** @type {Map<string, MethodVerdict> | null} the token check's verdicts; null hides the Token column */
+    this.verdicts = null;
     this.onSelectionChange = onSelectionChange;
     this.body = $("method-rows");
     this.scroller = this.body.closest(".table-wrap");
@@ -130,9 +144,9 @@ export class ReviewTable {
     const rows = [];
     for (let n = first; n < end; n++) {
       const i = this.shown[n];
-      rows.push(rowHtml(this.views[i], i, this.selected.has(methodKey(this.views[i]))));
+      rows.push(rowHtml(this.views[i], i, this.selected.has(methodKey(this.views[i])), this.verdicts));
     }
-    const spacer = '<tr class="spacer" aria-hidden="true"><td colspan="5"></td></tr>';
+    const spacer = `<tr class="spacer" aria-hidden="true"><td colspan="${this.verdicts ? 6 : 5}"></td></tr>`;
     this.body.innerHTML = (above ? spacer : "") + rows.join("") + (below ? spacer : "");
     // Heights are set through the DOM: the CSP refuses inline style attributes.
     if (above) this.body.firstElementChild.style.height = `${above}px`;
@@ -155,7 +169,21 @@ export class ReviewTable {
     this.onSelectionChange(this.selected);
   }
 
+  /**
+   * Shows a token check's verdicts in a Token column, or (null) takes the column away.
+   * @param {MethodVerdict[] | null} verdicts
+   */
+  setVerdicts(verdicts) {
+    this.verdicts = verdicts ? new Map(verdicts.map((v) => [methodKey(v), v])) : null;
+    $("token-col").hidden = !this.verdicts;
+    $("methods-table").classList.toggle("with-verdicts", !!this.verdicts);
+    this.draw(true);
+  }
+
   clear() {
+    this.verdicts = null;
+    $("token-col").hidden = true;
+    $("methods-table").classList.remove("with-verdicts");
     this.views = [];
     this.shown = [];
     this.selected = new Set();

@@ -47,17 +47,37 @@ impl Run {
     }
 }
 
-pub fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd(sb, home, args).output().unwrap();
-    Run {
-        status: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into(),
-        stderr: String::from_utf8_lossy(&stderr).into(),
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
     }
+}
+
+pub fn run(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
+    cmd(sb, home, args).output().unwrap().into()
+}
+
+/// `gatehouse ARGS` with `input` on its stdin (a token, a password), as a user pipes it.
+pub fn run_with_stdin(sb: &Sandbox, home: &Path, args: &[&str], input: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd(sb, home, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap().into()
 }
 
 /// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 ARGS…`

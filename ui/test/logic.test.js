@@ -2,7 +2,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { filterMethods, keysUnder, methodKey, openNotOptionsKeys, visibleRows } from "../logic.js";
+import {
+  authorizerPool, cognitoMethods, curlLine, filterMethods, keysUnder, methodKey, openNotOptionsKeys, shellQuote,
+  signatureBadge, tokenUseLabel, verdictBadge, visibleRows,
+} from "../logic.js";
 
 /** A method view as Rust sends it, with only what the helpers read filled in. */
 function view(verb, path, kind = "open") {
@@ -100,4 +103,61 @@ test("a scroll position past the end (the list just got shorter) draws an empty 
 
 test("an empty list draws nothing", () => {
   assert.deepEqual(visibleRows({ ...AT, count: 0, scrollTop: 0, viewport: 600 }), { first: 0, end: 0, above: 0, below: 0 });
+});
+
+// The Token panel's helpers.
+
+test("every verdict reads in words and has its own class", () => {
+  assert.deepEqual(verdictBadge("allow"), { label: "Allowed", cls: "verdict-allow" });
+  assert.deepEqual(verdictBadge("deny"), { label: "Refused", cls: "verdict-deny" });
+  assert.deepEqual(verdictBadge("open"), { label: "Open", cls: "verdict-open" });
+  assert.deepEqual(verdictBadge("unknown"), { label: "Lambda decides", cls: "verdict-unknown" });
+  // A verdict a newer Rust sends still shows, as it is named.
+  assert.deepEqual(verdictBadge(/** @type {any} */ ("later")), { label: "later", cls: "badge-other" });
+});
+
+test("the signature badge says what was checked", () => {
+  assert.equal(signatureBadge("valid").label, "Signature valid");
+  assert.equal(signatureBadge("invalid").label, "Signature invalid");
+  assert.equal(signatureBadge("unverified").label, "Signature not verified");
+  assert.equal(new Set(["valid", "invalid", "unverified"].map((s) => signatureBadge(/** @type {any} */ (s)).cls)).size, 3);
+});
+
+test("a token's use reads in words", () => {
+  assert.equal(tokenUseLabel("id"), "ID token");
+  assert.equal(tokenUseLabel("access"), "Access token");
+  assert.equal(tokenUseLabel("other"), "Not an ID or access token");
+});
+
+test("AWS's authorizer test takes the methods with a Cognito authorizer only", () => {
+  const methods = [
+    { ...view("GET", "/pets", "cognito"), authorizationType: "COGNITO_USER_POOLS", authorizerId: "a1" },
+    { ...view("GET", "/open"), authorizationType: "NONE", authorizerId: null },
+    { ...view("GET", "/lambda"), authorizationType: "CUSTOM", authorizerId: "l1" },
+    { ...view("GET", "/gone", "cognito"), authorizationType: "COGNITO_USER_POOLS", authorizerId: null },
+  ];
+  assert.deepEqual(cognitoMethods(/** @type {any} */ (methods)).map(methodKey), ["GET /pets"]);
+});
+
+test("the pool to sign in to is the first Cognito authorizer's", () => {
+  const lambda = { kind: "TOKEN", providerArns: [] };
+  const pets = { kind: "COGNITO_USER_POOLS", providerArns: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC"] };
+  assert.deepEqual(authorizerPool(/** @type {any} */ ([lambda, pets])), { region: "eu-west-1", poolId: "eu-west-1_AbC" });
+  assert.equal(authorizerPool([]), null);
+  assert.equal(authorizerPool(/** @type {any} */ ([lambda, { kind: "COGNITO_USER_POOLS", providerArns: ["not an arn"] }])), null);
+});
+
+test("shell quoting survives quotes", () => {
+  assert.equal(shellQuote("plain"), "'plain'");
+  assert.equal(shellQuote("it's"), "'it'\\''s'");
+});
+
+test("the curl line carries the token in the authorizer's header, with -X unless GET", () => {
+  const base = { invokeBase: "https://abc.execute-api.us-east-1.amazonaws.com/prod", header: "Authorization", token: "<token>" };
+  assert.equal(curlLine({ ...base, verb: "GET", path: "/pets" }),
+    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/pets'");
+  assert.equal(curlLine({ ...base, verb: "post", path: "/purchase", header: "X-Token", token: "eyJ.a.b" }),
+    "curl -X POST -H 'X-Token: eyJ.a.b' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/purchase'");
+  assert.equal(curlLine({ ...base, invokeBase: `${base.invokeBase}/`, verb: "GET", path: "/" }),
+    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/'");
 });

@@ -1,0 +1,488 @@
+//! `gatehouse check-token` and the core's token check with real tokens from the sandbox's Cognito
+//! (RS256, checked against the pool's JWKS): ID and access tokens of two app clients on TokenLab's
+//! methods (with and without scopes, a client regex, another pool, IAM, Lambda, open), a token of
+//! another pool, a tampered and an expired one, the JWKS unreachable, sign-in (public and admin
+//! flows, a wrong password), exit statuses, AWS's own authorizer test, and no secret left behind.
+
+mod common;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use common::cli::{protect_pets, run_with_stdin, Run};
+use common::Sandbox;
+use gatehouse::core::{AwsTestRequest, CheckTokenRequest, Core, Ctx};
+use gatehouse::token::Verdict;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const ALICE_PASSWORD: &str = "Gatehouse-demo-1";
+
+struct Lab {
+    sb: Sandbox,
+    home: tempfile::TempDir,
+    seed: Value,
+}
+
+impl Lab {
+    fn start() -> Lab {
+        let sb = Sandbox::start();
+        let seed = sb.seed();
+        sb.seed_token_lab();
+        Lab {
+            sb,
+            home: tempfile::tempdir().unwrap(),
+            seed,
+        }
+    }
+
+    fn pets_pool(&self) -> String {
+        self.seed["pools"]["PetsPool"]["id"]
+            .as_str()
+            .unwrap()
+            .into()
+    }
+
+    fn client(&self, pool: &str, name: &str) -> String {
+        self.seed["pools"][pool]["clients"][name]
+            .as_str()
+            .unwrap()
+            .into()
+    }
+
+    /// alice's (ID, access) tokens through `client` of PetsPool.
+    fn alice(&self, client: &str) -> (String, String) {
+        self.sb.sign_in(
+            &self.pets_pool(),
+            &self.client("PetsPool", client),
+            "alice",
+            ALICE_PASSWORD,
+        )
+    }
+
+    /// `check-token --api TokenLab --token-stdin --json ARGS…` with `token` piped in.
+    fn check(&self, token: &str, args: &[&str]) -> Run {
+        let base = [
+            "check-token",
+            "--api",
+            "TokenLab",
+            "--token-stdin",
+            "--json",
+        ];
+        run_with_stdin(
+            &self.sb,
+            self.home.path(),
+            &[&base[..], args].concat(),
+            token,
+        )
+    }
+}
+
+/// "GET /plain" → (verdict, reason) from a `check-token --json` answer.
+fn verdicts(run: &Run) -> BTreeMap<String, (String, String)> {
+    run.json()["methods"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no methods: {}{}", run.stdout, run.stderr))
+        .iter()
+        .map(|m| {
+            (
+                format!(
+                    "{} {}",
+                    m["verb"].as_str().unwrap(),
+                    m["path"].as_str().unwrap()
+                ),
+                (
+                    m["verdict"].as_str().unwrap().to_string(),
+                    m["reason"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn verdict(all: &BTreeMap<String, (String, String)>, key: &str) -> String {
+    all.get(key)
+        .unwrap_or_else(|| panic!("no {key} in {all:?}"))
+        .0
+        .clone()
+}
+
+fn reason(all: &BTreeMap<String, (String, String)>, key: &str) -> String {
+    all[key].1.clone()
+}
+
+/// Every file under `dir`, read as text where it can be.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into();
+                out.push((p, text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn verdicts_for_real_tokens_follow_api_gateways_rules() {
+    let lab = Lab::start();
+    let (web_id, web_access) = lab.alice("web");
+    let (mobile_id, _) = lab.alice("mobile");
+
+    // alice's ID token through the web client.
+    let run = lab.check(&web_id, &[]);
+    assert_eq!(run.status, 3, "refused somewhere → 3: {}", run.stderr);
+    let token = &run.json()["token"];
+    assert_eq!(token["use"], "id");
+    assert_eq!(token["signature"], "valid", "{token}");
+    assert_eq!(token["poolId"], lab.pets_pool().as_str());
+    assert_eq!(token["poolName"], "PetsPool");
+    assert_eq!(token["clientId"], lab.client("PetsPool", "web").as_str());
+    assert_eq!(token["username"], "alice");
+    assert!(token["expiresAt"].as_str().unwrap().ends_with('Z'));
+    let v = verdicts(&run);
+    assert_eq!(verdict(&v, "GET /plain"), "allow");
+    assert_eq!(verdict(&v, "GET /web-only"), "allow");
+    assert_eq!(verdict(&v, "GET /scoped"), "deny");
+    assert!(reason(&v, "GET /scoped").contains("wants an access token"));
+    assert_eq!(verdict(&v, "GET /admin"), "deny");
+    assert!(reason(&v, "GET /admin").contains("trusts only"));
+    assert_eq!(verdict(&v, "GET /open"), "open");
+    assert_eq!(verdict(&v, "OPTIONS /open"), "open");
+    assert_eq!(verdict(&v, "GET /iam"), "deny");
+    assert_eq!(verdict(&v, "GET /lambda"), "unknown");
+    assert_eq!(
+        run.json()["summary"],
+        json!({"total": 8, "allowed": 2, "refused": 3, "open": 2, "unknown": 1})
+    );
+
+    // Only the methods asked about decide the exit status.
+    let run = lab.check(&web_id, &["--methods", "GET /plain,get /open"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(verdicts(&run).len(), 2);
+    let run = lab.check(&web_id, &["--methods", "GET /nowhere"]);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("No method GET /nowhere"),
+        "{}",
+        run.stderr
+    );
+
+    // The mobile client's ID token: the client regex of PetsWebOnly refuses it.
+    let v = verdicts(&lab.check(&mobile_id, &[]));
+    assert_eq!(verdict(&v, "GET /plain"), "allow");
+    assert_eq!(verdict(&v, "GET /web-only"), "deny");
+    assert!(reason(&v, "GET /web-only").contains("does not match"));
+
+    // The access token of a password sign-in: refused without scopes, and its only scope is
+    // Cognito's own, so the scoped method refuses it too.
+    let v = verdicts(&lab.check(&web_access, &[]));
+    assert_eq!(verdict(&v, "GET /plain"), "deny");
+    assert!(reason(&v, "GET /plain").starts_with("An access token is refused here"));
+    assert_eq!(verdict(&v, "GET /scoped"), "deny");
+    assert!(reason(&v, "GET /scoped").contains("aws.cognito.signin.user.admin"));
+
+    // An access token carrying pets/read (as an OAuth flow would mint it) gets into /scoped.
+    let scoped = lab
+        .sb
+        .mint_token(json!({"pool_id": lab.pets_pool(), "token_use": "access",
+        "client_id": lab.client("PetsPool", "web"), "username": "alice", "scope": "pets/read"}));
+    let run = lab.check(&scoped, &["--methods", "GET /scoped"]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(verdict(&verdicts(&run), "GET /scoped"), "allow");
+
+    // Another pool's token (bob of AdminPool): only the Admin authorizer lets it in.
+    let admin_pool = lab.seed["pools"]["AdminPool"]["id"].as_str().unwrap();
+    let bob = lab
+        .sb
+        .mint_token(json!({"pool_id": admin_pool, "token_use": "id",
+        "client_id": lab.client("AdminPool", "admin-console"), "username": "bob"}));
+    let v = verdicts(&lab.check(&bob, &[]));
+    assert_eq!(verdict(&v, "GET /admin"), "allow");
+    assert_eq!(verdict(&v, "GET /plain"), "deny");
+    assert!(reason(&v, "GET /plain").contains(&format!("Issued by pool {admin_pool}")));
+
+    // Tampered: the claims say another user; header and signature are alice's.
+    let mut parts: Vec<String> = web_id.split('.').map(str::to_string).collect();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+    claims["cognito:username"] = json!("mallory");
+    parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+    let run = lab.check(&parts.join("."), &[]);
+    assert_eq!(
+        run.json()["token"]["signature"],
+        "invalid",
+        "{}",
+        run.stdout
+    );
+    assert_eq!(verdict(&verdicts(&run), "GET /plain"), "deny");
+
+    // Expired an hour ago.
+    let expired = lab
+        .sb
+        .mint_token(json!({"pool_id": lab.pets_pool(), "token_use": "id",
+        "client_id": lab.client("PetsPool", "web"), "username": "alice", "expires_in": -3600}));
+    let run = lab.check(&expired, &[]);
+    assert_eq!(run.json()["token"]["expiryText"], "expired 1 h ago");
+    assert_eq!(
+        reason(&verdicts(&run), "GET /plain"),
+        "The token expired 1 h ago"
+    );
+
+    // The pool's keys cannot be fetched: unverified, said in the token and in each verdict.
+    lab.sb
+        .control("/_sandbox/config", json!({"jwks_unavailable": true}));
+    let run = lab.check(&web_id, &[]);
+    assert_eq!(run.json()["token"]["signature"], "unverified");
+    assert!(run.json()["token"]["signatureText"]
+        .as_str()
+        .unwrap()
+        .contains("HTTP 503"));
+    let v = verdicts(&run);
+    assert_eq!(verdict(&v, "GET /plain"), "allow");
+    assert!(reason(&v, "GET /plain").contains("could not be fetched"));
+    lab.sb
+        .control("/_sandbox/config", json!({"jwks_unavailable": false}));
+
+    // What is not a token is a usage error, and the text output reads as a table.
+    let run = lab.check("not-a-token", &[]);
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("not a JWT"), "{}", run.stderr);
+    let text = run_with_stdin(
+        &lab.sb,
+        lab.home.path(),
+        &["check-token", "--api", "TokenLab", "--token-stdin"],
+        &web_id,
+    );
+    assert!(
+        text.stdout.contains("ID token of pool PetsPool"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("  ALLOW    GET       /plain"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("Allowed on 2 of 8 methods · refused on 3 · open 2 · decided by a Lambda 1"));
+    for out in [&text.stdout, &text.stderr] {
+        assert!(!out.contains(&web_id), "the token was printed");
+    }
+}
+
+#[test]
+fn sign_in_from_the_command_line_and_nothing_secret_is_left_behind() {
+    let lab = Lab::start();
+    let home = lab.home.path();
+    // SecurePets protected by PetsPool but not deployed: the verdicts say they await a deploy.
+    assert_eq!(protect_pets(&lab.sb, home, &["--all-open"]).status, 0);
+    let sign_in = |user: &str, client: &str, pool: &str, password: &str, extra: &[&str]| {
+        let base = [
+            "check-token",
+            "--api",
+            "SecurePets",
+            "--username",
+            user,
+            "--client",
+            client,
+            "--pool",
+            pool,
+            "--pool-region",
+            "eu-west-1",
+            "--password-stdin",
+        ];
+        run_with_stdin(
+            &lab.sb,
+            home,
+            &[&base[..], extra].concat(),
+            &format!("{password}\n"),
+        )
+    };
+    let run = sign_in("alice", "web", "PetsPool", ALICE_PASSWORD, &["--json"]);
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    let v = verdicts(&run);
+    assert_eq!(verdict(&v, "GET /pets"), "allow");
+    assert_eq!(verdict(&v, "POST /purchase"), "allow");
+    assert_eq!(verdict(&v, "OPTIONS /pets"), "open");
+    let note = run.json()["undeployedNote"].as_str().unwrap().to_string();
+    assert!(
+        note.contains("after you deploy") && note.contains("3 methods"),
+        "{note}"
+    );
+    let mut outputs = vec![run];
+
+    // --use access: the same sign-in's access token is refused where no scopes are set.
+    let run = sign_in(
+        "alice",
+        "web",
+        "PetsPool",
+        ALICE_PASSWORD,
+        &["--json", "--use", "access"],
+    );
+    assert_eq!(run.status, 3);
+    assert_eq!(verdict(&verdicts(&run), "GET /pets"), "deny");
+    outputs.push(run);
+
+    // A client that only allows the admin flow: AdminInitiateAuth with the profile's keys.
+    let bob = sign_in(
+        "bob",
+        "admin-console",
+        "AdminPool",
+        "Gatehouse-demo-2",
+        &["--json"],
+    );
+    assert_eq!(bob.json()["token"]["username"], "bob", "{}", bob.stderr);
+    assert_eq!(lab.sb.calls("cognito-idp", "AdminInitiateAuth"), 1);
+    assert_eq!(verdict(&verdicts(&bob), "GET /pets"), "deny");
+
+    // A wrong password: Cognito's own code and message, exit 1.
+    let wrong = sign_in("alice", "web", "PetsPool", "not-her-password", &[]);
+    assert_eq!(wrong.status, 1);
+    assert!(
+        wrong
+            .stderr
+            .contains("NotAuthorizedException: Incorrect username or password."),
+        "{}",
+        wrong.stderr
+    );
+    // No password and no terminal to ask on: a usage error, nothing sent.
+    let base = [
+        "check-token",
+        "--api",
+        "SecurePets",
+        "--username",
+        "alice",
+        "--client",
+        "web",
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+    ];
+    let no_password = run_with_stdin(&lab.sb, home, &base, "");
+    assert_eq!(no_password.status, 2, "{}", no_password.stderr);
+    assert!(no_password.stderr.contains("--password-stdin"));
+    let usage = common::cli::run(&lab.sb, home, &["check-token", "--api", "SecurePets"]);
+    assert_eq!(usage.status, 2);
+
+    // Neither the password nor a token is in any file Gatehouse wrote, nor in what it printed.
+    let (id, access) = lab.alice("web");
+    let secrets = [
+        ALICE_PASSWORD,
+        id.as_str(),
+        access.as_str(),
+        "Gatehouse-demo-2",
+    ];
+    let signatures: Vec<&str> = [&id, &access]
+        .iter()
+        .map(|t| t.rsplit('.').next().unwrap())
+        .collect();
+    let files = files_under(home);
+    assert!(files
+        .iter()
+        .any(|(p, _)| p.to_string_lossy().contains("journal")));
+    for (path, text) in &files {
+        for secret in secrets.iter().chain(&signatures) {
+            assert!(!text.contains(secret), "a secret is in {}", path.display());
+        }
+    }
+    for out in outputs.iter().chain([&wrong]) {
+        assert!(!out.stdout.contains(ALICE_PASSWORD) && !out.stderr.contains(ALICE_PASSWORD));
+        // The JSON shows the claims, never the token or its signature.
+        assert!(!out.stdout.contains("eyJ"), "{}", out.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn aws_own_authorizer_test_beside_the_verdict() {
+    let lab = Lab::start();
+    // The only test of this file that reads the environment.
+    for (k, v) in lab.sb.aws_env() {
+        std::env::set_var(k, v);
+    }
+    let home = lab.home.path();
+    std::env::set_var("AWS_CONFIG_FILE", home.join("aws-config"));
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"));
+    std::env::remove_var("AWS_PROFILE");
+    let core = Core::with_dirs(home.join("journal"), home.join("config"));
+    let ctx = Ctx {
+        profile: "env".into(),
+        region: "us-east-1".into(),
+    };
+    let api = core.find_api(&ctx, "TokenLab").await.unwrap();
+    let (web_id, web_access) = lab.alice("web");
+    let (mobile_id, _) = lab.alice("mobile");
+    let test = |token: &str, path: &str| AwsTestRequest {
+        api_id: api.id.clone(),
+        path: path.into(),
+        verb: "GET".into(),
+        token: token.into(),
+    };
+
+    let ok = core
+        .test_in_aws(&ctx, &test(&web_id, "/plain"))
+        .await
+        .unwrap();
+    assert_eq!(ok.client_status, Some(200));
+    assert_eq!(ok.verdict, Verdict::Allow);
+    assert!(ok.agrees, "{}", ok.note);
+    assert_eq!(ok.claims["cognito:username"], "alice");
+    assert_eq!(ok.authorizer, "Pets");
+
+    let refused = core
+        .test_in_aws(&ctx, &test(&mobile_id, "/web-only"))
+        .await
+        .unwrap();
+    assert_eq!(refused.client_status, Some(401));
+    assert_eq!(refused.verdict, Verdict::Deny);
+    assert!(refused.agrees, "{}", refused.note);
+
+    // AWS's test handles ID tokens only: not asked, and the note says why.
+    let access = core
+        .test_in_aws(&ctx, &test(&web_access, "/plain"))
+        .await
+        .unwrap();
+    assert_eq!(access.client_status, None);
+    assert!(access.note.contains("ID tokens only"), "{}", access.note);
+    assert_eq!(lab.sb.calls("apigateway", "TestInvokeAuthorizer"), 2);
+
+    // A method without a Cognito authorizer cannot be tested in AWS.
+    let open = core
+        .test_in_aws(&ctx, &test(&web_id, "/open"))
+        .await
+        .unwrap_err();
+    assert!(open.to_string().contains("no Cognito authorizer"), "{open}");
+
+    // The core's check says where the API is deployed and which header carries the token.
+    let check = core
+        .check_token(
+            &ctx,
+            &CheckTokenRequest {
+                api_id: api.id.clone(),
+                token: web_id.clone(),
+                methods: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        check.invoke_base.as_deref(),
+        Some(
+            format!(
+                "https://{}.execute-api.us-east-1.amazonaws.com/prod",
+                api.id
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(check.headers["GET /plain"], "Authorization");
+    assert!(check.undeployed_note.is_none());
+}
