@@ -173,6 +173,7 @@ fn an_access_token_needs_scopes_on_the_method_and_one_of_them_in_its_scope_claim
     assert!(why.starts_with("An access token is refused here"), "{why}");
     let (v, why) = verdict_of(&scoped, "/web-only");
     assert_eq!(v, Verdict::Deny);
+    assert!(why.starts_with("An access token is refused here"), "{why}");
     // What Cognito's own sign-in gives: no custom scope.
     let plain = verdicts(
         &access_token(POOL, WEB, "aws.cognito.signin.user.admin"),

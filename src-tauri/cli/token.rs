@@ -83,7 +83,11 @@ pub(super) async fn check_token(core: &Core, args: CheckTokenArgs) -> Result<i32
         )
         .await?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&check)?);
+        // Through a Value, so that keys are sorted like every other command's JSON.
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::to_value(&check)?)?
+        );
     } else {
         print(&api.name, &check);
     }

@@ -46,6 +46,7 @@ aws_secret_access_key = demo-secret-not-real
 CRED
 
 echo "Sandbox at $url, seeded with SecurePets (us-east-1) and PetsPool (eu-west-1)."
+echo "Token check: sign in as alice / Gatehouse-demo-1 (PetsPool, app client web) or bob / Gatehouse-demo-2 (AdminPool, admin-console)."
 echo "Opening Gatehouse…"
 AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
 AWS_CONFIG_FILE="$workdir/aws/config" AWS_SHARED_CREDENTIALS_FILE="$workdir/aws/credentials" \
