@@ -20,6 +20,8 @@ mod report;
 mod review;
 #[path = "gatehouse/sandbox_ext.rs"]
 mod sandbox_ext;
+#[path = "gatehouse/token.rs"]
+mod token;
 
 use report::{Row, Section, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,5 +1,5 @@
 //! 3. Review load of a 2,000-resource, 6,000-method API (command line and window), and
-//! 4. start-up and footprint, in the same windows.
+//! 4. start-up and footprint, in the same windows (5., the token check, runs on the same API).
 
 use crate::common::window::{self, AppHome, Window};
 use crate::common::Sandbox;
@@ -24,6 +24,7 @@ pub fn run() -> Section {
     // AWS-like from here on: the reads count against the same 10/s bucket.
     throttle_on(&sb);
     audit(&sb, &api, &mut s);
+    crate::token::check(&sb, &api, (RESOURCES * METHODS_PER_RESOURCE) as usize, &mut s);
     window::run(|| in_window(&sb, &api, &mut s));
     s
 }
