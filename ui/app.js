@@ -10,6 +10,7 @@ import { PoolsView } from "./pools.js";
 import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
 import { Protect, History } from "./protect.js";
 import { ProfilesView } from "./profiles.js";
+import { TokenPanel } from "./token.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -40,6 +41,7 @@ class App {
     /** @type {Map<string, number>} open methods other than OPTIONS, per API id */
     this.openCounts = new Map();
     this.review = new ReviewTable((sel) => this.onSelection(sel));
+    this.token = new TokenPanel(this);
     this.pools = new PoolsView(this);
     this.authDialog = new AuthorizerDialog(this);
     this.protect = new Protect(this);
@@ -277,6 +279,7 @@ class App {
   clearReview() {
     this.apiGen++;
     this.review.clear();
+    this.token.reset();
     this.lastReview = null;
     renderAuthorizers(this, null);
     $("undeployed-banner").hidden = true;
@@ -298,6 +301,7 @@ class App {
     $("review-title").textContent = apiInfo ? apiInfo.name : apiId;
     $("review-summary").textContent = "Loading methods…";
     this.review.clear();
+    this.token.reset();
     await this.loadReview(gen, apiGen, apiId, false);
   }
 
@@ -354,6 +358,7 @@ class App {
       this.review.render(review.methods, keepSelection);
       $("review-summary").textContent = review.summaryLine;
       this.protect.fillAuthorizers(review.authorizers, selectAuthorizerId);
+      this.token.reviewLoaded(review, keepSelection);
       renderAuthorizers(this, review, this.apiName(apiId));
       this.protect.refreshBanner(this.ctx(), apiId, () => gen === this.gen && apiGen === this.apiGen);
       this.openCounts.set(apiId, review.summary.open - review.summary.openOptions);

@@ -53,3 +53,20 @@ export function busy(progressId, statusText) {
 export function setStatus(text) {
   $("status").textContent = text || "";
 }
+
+/**
+ * An error as a line of nodes: AWS's code when it gave one, the message, the hint
+ * ("NotAuthorizedException: Incorrect username or password.").
+ * @param {{code?: string | null, message?: string, hint?: string | null}} e
+ * @returns {(Node | string)[]}
+ */
+export function errorParts(e) {
+  const message = e.message ?? String(e);
+  // Rust's message already starts with the code for AWS errors: the code is shown once, in bold.
+  const prefix = e.code ? `${e.code}: ` : "";
+  return [
+    e.code ? el("strong", {}, prefix) : null,
+    prefix && message.startsWith(prefix) ? message.slice(prefix.length) : message,
+    e.hint ? el("span", { class: "hint" }, e.hint) : null,
+  ].filter((part) => part !== null);
+}

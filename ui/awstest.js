@@ -1,0 +1,127 @@
+// @ts-check
+// The Token panel's "Test in AWS": AWS's own authorizer test (TestInvokeAuthorizer) on one method
+// with a Cognito authorizer, beside Gatehouse's verdict, and a curl line for the deployed stage.
+// The curl line shows <token>; only Copy puts the real token in it, straight to the clipboard.
+
+import * as api from "./api.js";
+import { $, el, errorParts } from "./dom.js";
+import { cognitoMethods, curlLine, methodKey, verdictBadge } from "./logic.js";
+
+/** @typedef {import("./api.js").AwsTest} AwsTest */
+/** @typedef {import("./api.js").MethodView} MethodView */
+
+export class AwsCheck {
+  /** @param {import("./token.js").TokenPanel} panel */
+  constructor(panel) {
+    this.panel = panel;
+    this.app = panel.app;
+    $("token-test-aws").addEventListener("click", () => this.run());
+    $("token-aws-method").addEventListener("change", () => { this.clear(); this.showCurl(); });
+    $("token-curl-copy").addEventListener("click", () => this.copy());
+  }
+
+  /** The methods the test can take: those with a Cognito authorizer (the choice kept if it still is one).
+   * @param {MethodView[]} methods */
+  fill(methods) {
+    const chosen = $("token-aws-method").value;
+    const cognito = cognitoMethods(methods);
+    $("token-aws-method").replaceChildren(...cognito.map((m) => el("option", { value: methodKey(m) }, methodKey(m))));
+    if (cognito.some((m) => methodKey(m) === chosen)) $("token-aws-method").value = chosen;
+    $("token-aws-none").hidden = cognito.length > 0 || methods.length === 0;
+  }
+
+  updateButtons(/** @type {boolean} */ running) {
+    $("token-test-aws").disabled = running || !this.panel.checked || !$("token-aws-method").value;
+    $("token-curl-copy").disabled = !this.panel.checked;
+  }
+
+  clear() {
+    const box = $("token-aws-result");
+    box.replaceChildren();
+    box.hidden = true;
+    delete box.dataset.clientStatus;
+    delete box.dataset.agrees;
+  }
+
+  /** @returns {MethodView | undefined} */
+  method() {
+    const key = $("token-aws-method").value;
+    return this.app.lastReview?.methods.find((m) => methodKey(m) === key);
+  }
+
+  /** @param {string} token @returns {string | null}  null when no stage is deployed or no method chosen */
+  curl(token) {
+    const view = this.method();
+    const result = this.panel.result;
+    if (!result?.invokeBase || !view) return null;
+    const header = result.headers[methodKey(view)] ?? "Authorization";
+    return curlLine({ invokeBase: result.invokeBase, verb: view.verb, path: view.path, header, token });
+  }
+
+  /** The chosen method's curl line, the token shown as <token>. */
+  showCurl() {
+    const line = this.curl("<token>");
+    $("token-curl").textContent = line ?? "";
+    $("token-curl").title = line ?? "";
+    $("token-curl-row").hidden = !line;
+    $("token-curl-status").textContent = "";
+  }
+
+  async copy() {
+    const line = this.panel.checked ? this.curl(this.panel.checked) : null;
+    if (!line) return;
+    try {
+      await navigator.clipboard.writeText(line);
+      $("token-curl-status").textContent = "Copied, with the token.";
+    } catch (e) {
+      $("token-curl-status").textContent = `Could not copy: ${e?.message ?? e}`;
+    }
+  }
+
+  async run() {
+    const view = this.method();
+    const token = this.panel.checked;
+    if (!view || !token) return;
+    const key = methodKey(view);
+    await this.panel.task("token-aws-progress", `Asking AWS's authorizer test about ${key}…`, async () => {
+      const gen = this.panel.gen;
+      this.clear();
+      try {
+        const answer = await api.testAuthorizer(this.app.ctx(), { apiId: this.app.apiId, path: view.path, verb: view.verb, token });
+        if (gen !== this.panel.gen) return;
+        this.render(answer);
+        $("token-aws-result").scrollIntoView({ block: "nearest" });
+      } catch (e) {
+        if (gen !== this.panel.gen) return;
+        $("token-aws-result").replaceChildren(el("p", { class: "form-error" }, ...errorParts(e)));
+        $("token-aws-result").hidden = false;
+        $("token-aws-result").scrollIntoView({ block: "nearest" });
+      }
+    });
+  }
+
+  /** @param {AwsTest} r */
+  render(r) {
+    const ours = verdictBadge(r.verdict);
+    const status = r.clientStatus === null
+      ? el("strong", {}, "AWS was not asked")
+      : el("span", {}, "AWS answered ", el("strong", { "data-testid": "token-aws-status" }, String(r.clientStatus)),
+        { 200: " (let through)", 401: " (refused)" }[r.clientStatus] ?? "",
+        r.latencyMs === null ? "" : ` in ${r.latencyMs} ms`);
+    const claims = Object.keys(r.claims).length ? JSON.stringify(r.claims, null, 2) : null;
+    const box = $("token-aws-result");
+    box.dataset.clientStatus = r.clientStatus === null ? "none" : String(r.clientStatus);
+    box.dataset.agrees = String(r.agrees);
+    box.replaceChildren(
+      el("p", { class: "aws-line" }, status, ` · authorizer ${r.authorizer} · Gatehouse: `,
+        el("span", { class: `badge ${ours.cls}` }, ours.label), " ",
+        el("span", { class: `pill ${r.agrees ? "agree" : "warn"}` }, r.agrees ? "✓ they agree" : "✕ they disagree")),
+      el("p", { class: "help" }, r.note),
+      claims || r.log
+        ? el("details", {}, el("summary", {}, claims ? "Claims AWS saw, and its log" : "AWS's log"),
+          el("div", { class: "json-pair" }, claims ? el("pre", { "aria-label": "Claims" }, claims) : null,
+            r.log ? el("pre", { "aria-label": "Log" }, r.log) : null))
+        : null);
+    box.hidden = false;
+  }
+}
