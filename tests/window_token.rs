@@ -6,9 +6,8 @@ mod common;
 
 use common::cli::{protect_pets, SCENARIO};
 use common::window::{run, sandbox_env, AppHome, Window};
-use common::Sandbox;
+use common::{files_containing, Sandbox};
 use serde_json::{json, Value};
-use std::path::Path;
 
 const PASSWORD: &str = "Gatehouse-demo-1";
 const WRONG_PASSWORD: &str = "Not-the-password-9";
@@ -37,24 +36,6 @@ async fn wait_verdicts(w: &Window, want: &Value) {
 async fn shot(w: &Window, name: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     w.screenshot(name).await;
-}
-
-fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default())
-                .contains(needle)
-            {
-                hits.push(p.display().to_string());
-            }
-        }
-    }
-    hits
 }
 
 /// The token with one character of its signature changed (not the last one, whose spare bits
