@@ -160,6 +160,23 @@ print(json.dumps(result['AuthenticationResult']))
         v["id"].as_str().expect("bulk api id").to_string()
     }
 
+    /// Builds an HTTP API of `routes` open routes (`GET /r0001` …) behind one HTTP_PROXY
+    /// integration; with a `stage`, also that stage (no AutoDeploy), deployed once. Its id.
+    pub fn bulk_http_api(
+        &self,
+        region: &str,
+        name: &str,
+        routes: u32,
+        stage: Option<&str>,
+    ) -> String {
+        let mut req = json!({"region": region, "name": name, "routes": routes});
+        if let Some(stage) = stage {
+            req["stage"] = json!(stage);
+        }
+        let v = self.control("/_sandbox/bulk-http-api", req);
+        v["id"].as_str().expect("bulk http api id").to_string()
+    }
+
     pub fn bulk_pools(&self, region: &str, count: u32, prefix: &str) {
         self.control(
             "/_sandbox/bulk-pools",
@@ -179,6 +196,34 @@ for r in c.get_resources(restApiId=sys.argv[2], embed=['methods'], limit=500)['i
 auths = c.get_authorizers(restApiId=sys.argv[2])['items']
 deployments = len(c.get_deployments(restApiId=sys.argv[2])['items'])
 print(json.dumps({'methods': methods, 'authorizers': auths, 'deployments': deployments}, default=str, sort_keys=True))
+"#;
+        serde_json::from_str(&self.boto3(script, &[api_id])).expect("boto3 view is JSON")
+    }
+
+    /// What AWS holds for an HTTP or WebSocket API (us-east-1), read with boto3 straight from the
+    /// sandbox: every route's protection by route key, the authorizers, each stage's AutoDeploy
+    /// and DeploymentId, the number of deployments (automatic ones included).
+    pub fn http_state(&self, api_id: &str) -> Value {
+        let script = r#"
+import json
+h = boto3.client('apigatewayv2', endpoint_url=sys.argv[1], region_name='us-east-1',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+def every(call, **kw):
+    out, token = [], None
+    while True:
+        page = call(**kw, **({'NextToken': token} if token else {}))
+        out += page['Items']
+        token = page.get('NextToken')
+        if not token:
+            return out
+api = sys.argv[2]
+routes = {r['RouteKey']: {k: r.get(k) for k in ('AuthorizationType', 'AuthorizerId', 'AuthorizationScopes')}
+          for r in every(h.get_routes, ApiId=api, MaxResults='500')}
+stages = {s['StageName']: {k: s.get(k) for k in ('AutoDeploy', 'DeploymentId')}
+          for s in every(h.get_stages, ApiId=api)}
+print(json.dumps({'routes': routes, 'authorizers': every(h.get_authorizers, ApiId=api),
+                  'stages': stages, 'deployments': len(every(h.get_deployments, ApiId=api))},
+                 default=str, sort_keys=True))
 "#;
         serde_json::from_str(&self.boto3(script, &[api_id])).expect("boto3 view is JSON")
     }

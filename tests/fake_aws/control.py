@@ -10,6 +10,8 @@
   POST /_sandbox/latency      {"ms": 50} -> config
   POST /_sandbox/bulk-api     {"region", "name", "resources", "methods_per_resource"}
                               -> {"id", "name", "region", "root_id", "resources", "methods"}
+  POST /_sandbox/bulk-http-api {"region", "name", "routes", "stage"?, "auto_deploy"?}
+                              -> {"id", "name", "region", "routes", "integration_id", "stage"?}
   POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
   POST /_sandbox/mint-token   {"pool_id", "token_use", "client_id", "username", ...}
                               -> {"token", "claims"} (tokens.py)
@@ -23,9 +25,11 @@ import json
 from http import HTTPStatus
 
 from moto.apigateway.models import apigateway_backends
+from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
+import patches_v2
 import tokens
 
 BULK_VERBS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -77,6 +81,53 @@ def bulk_api(req):
             "methods": count * per}
 
 
+def bulk_http_api(req):
+    """Create an HTTP API whose N routes GET /r0001 ... are all NONE and target one
+    HTTP_PROXY integration; with "stage", also that stage, deployed once (or AutoDeploy)."""
+    region = req.get("region") or "us-east-1"
+    name = req.get("name") or "BulkHttpApi"
+    count = int(req.get("routes", 0))
+    if count < 0:
+        raise ValueError("routes must be >= 0")
+    stage_name, auto = req.get("stage"), bool(req.get("auto_deploy", False))
+    if auto and not stage_name:
+        raise ValueError("auto_deploy needs a stage")
+    if stage_name and not count:
+        raise ValueError("a stage needs routes >= 1 (an API without routes cannot be deployed)")
+    backend = apigatewayv2_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    api = backend.create_api(
+        api_key_selection_expression=None, cors_configuration=None,
+        description=req.get("description"), disable_schema_validation=None,
+        disable_execute_api_endpoint=None, name=name, protocol_type="HTTP",
+        route_selection_expression=None, tags=None, version=None)
+    integration = backend.create_integration(
+        api.api_id, connection_id=None, connection_type="INTERNET",
+        content_handling_strategy=None, credentials_arn=None, description=None,
+        integration_method="ANY", integration_subtype=None, integration_type="HTTP_PROXY",
+        integration_uri="https://example.com", passthrough_behavior=None,
+        payload_format_version="1.0", request_parameters=None, request_templates=None,
+        response_parameters=None, template_selection_expression=None,
+        timeout_in_millis=None, tls_config=None)
+    width = max(4, len(str(count)))
+    for i in range(1, count + 1):
+        backend.create_route(
+            api.api_id, api_key_required=False, authorization_scopes=None,
+            authorization_type="NONE", authorizer_id=None, model_selection_expression=None,
+            operation_name=None, request_models=None, request_parameters=None,
+            route_key=f"GET /r{i:0{width}d}", route_response_selection_expression=None,
+            target=f"integrations/{integration.id}")
+    out = {"id": api.api_id, "name": name, "region": region, "routes": count,
+           "integration_id": integration.id}
+    if stage_name:
+        stage = api.create_stage({"stageName": stage_name, "autoDeploy": auto})
+        if auto:
+            patches_v2.auto_deploy(api, only=stage)
+        else:
+            patches_v2.deploy(api, stage, "bulk")
+        out["stage"] = stage_name
+    return out
+
+
 def bulk_pools(req):
     """Create `count` user pools named PREFIX-0001 ... in one region."""
     region = req.get("region") or "us-east-1"
@@ -115,6 +166,9 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/bulk-api" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_api(req))
+        if path == "/_sandbox/bulk-http-api" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, bulk_http_api(req))
         if path == "/_sandbox/bulk-pools" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_pools(req))

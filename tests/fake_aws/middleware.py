@@ -16,9 +16,12 @@ from http import HTTPStatus
 import control
 import ops
 import patches
+import routes_v2
 
 DEFAULT_RATE, DEFAULT_BURST = 10.0, 40.0  # API Gateway control-plane quota
 DEFAULT_DEPLOYMENT_INTERVAL = 5.0  # CreateDeployment: 1 per 5 s
+# REST (v1) and HTTP (v2) deployments share the interval (one account-wide quota here).
+DEPLOYMENTS = ("CreateDeployment", ops.V2_PREFIX + "CreateDeployment")
 
 
 def aws_error(start_response, status, code, message, headers=()):
@@ -102,6 +105,11 @@ class SandboxState:
             raise ValueError("failure_rate must be within [0, 1]")
         failure_ops = list(cfg.get("failure_operations", self.failure_operations))
         errors = dict(cfg.get("errors", self.errors) or {})
+        # Operation names are matched exactly as stats show them ("UpdateMethod",
+        # "v2:UpdateRoute"): a misspelt one would silently never fire.
+        for key in ("failure_operations", "errors", "lose_answers"):
+            for op in cfg.get(key) or ():
+                ops.check_operation_name(op)
         for op, spec in errors.items():
             if not (isinstance(spec, (list, tuple)) and len(spec) == 3):
                 raise ValueError(f"errors.{op} must be [status, code, message]")
@@ -118,12 +126,15 @@ class SandboxState:
         jwks_unavailable = cfg.get("jwks_unavailable", self.jwks_unavailable)
         if not isinstance(jwks_unavailable, bool):
             raise ValueError("jwks_unavailable must be true or false")
-        race = cfg.get("race_update_method")
-        if race is not None and (not isinstance(race, int) or race < 0):
-            raise ValueError("race_update_method must be a count >= 0")
+        races = {"race_update_method": patches.RACE, "race_update_route": routes_v2.RACE}
+        for key in races:
+            race = cfg.get(key)
+            if race is not None and (not isinstance(race, int) or race < 0):
+                raise ValueError(f"{key} must be a count >= 0")
         with self.lock:
-            if race is not None:
-                patches.RACE["left"] = race
+            for key, left in races.items():
+                if cfg.get(key) is not None:
+                    left["left"] = cfg[key]
             if "throttle" in cfg:  # (re)start with a full bucket
                 self.throttle = throttle
                 self.bucket = throttle and TokenBucket(
@@ -185,7 +196,7 @@ class SandboxState:
                 return True
             if not self.bucket.take():
                 return False
-            if op == "CreateDeployment":
+            if op in DEPLOYMENTS:
                 now = time.monotonic()
                 interval = self.throttle["deployment_interval"]
                 if self.last_deployment is not None and (

@@ -6,13 +6,17 @@ operation from the botocore service model that ships with boto3/moto:
 
 * rest-json services (apigateway): match the HTTP method and path against the
   `requestUri` templates of the model ("/restapis/{restapi_id}/resources").
+  HTTP and WebSocket APIs (API Gateway v2) sign with the same scope,
+  `apigateway`; their paths start with /v2/ and are named from the
+  apigatewayv2 model with the prefix "v2:" ("v2:UpdateRoute"), because 40 of
+  their names are also v1 names (CreateDeployment, GetAuthorizers, ...).
 * json services (cognito-idp): the `X-Amz-Target` header ("Prefix.Operation").
 * query services (sts): the `Action` field of the query string or form body.
 """
 
 import functools
 import re
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import botocore.session
 
@@ -23,6 +27,8 @@ _TARGET_PREFIXES = {
 }
 
 _CRED_RE = re.compile(r"Credential=([^,\s]+)")
+
+V2_PREFIX = "v2:"  # API Gateway v2 operations, as counted and configured
 
 
 def credential_scope(environ):
@@ -44,7 +50,7 @@ def _session():
 
 
 @functools.lru_cache(maxsize=None)
-def _service_model(service):
+def service_model(service):
     try:
         return _session().get_service_model(service)
     except Exception:  # unknown service name
@@ -55,7 +61,7 @@ def _service_model(service):
 def _rest_routes(service):
     """Compile the model's requestUri templates into (method, regex, query
     literals, score, operation) tuples, most specific first."""
-    model = _service_model(service)
+    model = service_model(service)
     routes = []
     for name in model.operation_names:
         http = model.operation_model(name).http
@@ -93,6 +99,39 @@ def rest_operation(service, method, path, query_string):
     return None
 
 
+def _raw_path(environ):
+    """The request path as sent (still percent-encoded): an ARN in a path label
+    keeps its slashes encoded, so it stays one label (TagResource)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not raw:
+        return environ.get("PATH_INFO", "/")
+    if not raw.startswith("/"):  # absolute form: http://host/path
+        raw = urlsplit(raw).path or "/"
+    return raw.split("?", 1)[0]
+
+
+@functools.lru_cache(maxsize=None)
+def operation_names():
+    """Every name `identify` can give an operation (what stats show, and what the
+    sandbox's config keys must be spelled as)."""
+    names = {"GetJWKS"}
+    for service in ("apigateway", "cognito-idp", "sts"):
+        names.update(service_model(service).operation_names)
+    names.update(V2_PREFIX + n for n in service_model("apigatewayv2").operation_names)
+    return frozenset(names)
+
+
+def check_operation_name(name):
+    """Raise ValueError unless `name` is an operation name `identify` gives."""
+    if name in operation_names():
+        return
+    if V2_PREFIX + name in operation_names():
+        raise ValueError(f"unknown operation {name!r}: HTTP API (v2) operations are "
+                         f"spelled {V2_PREFIX + name!r}")
+    raise ValueError(f"unknown operation {name!r} (names are botocore's, e.g. "
+                     f"'UpdateMethod', 'v2:UpdateRoute', 'InitiateAuth')")
+
+
 def identify(environ, body):
     """Return (service, operation) for a request; either may be a best-effort
     placeholder such as "unknown" when the request cannot be classified.
@@ -112,7 +151,7 @@ def identify(environ, body):
         else:
             return "unknown", f"{method} {path}"
 
-    model = _service_model(service)
+    model = service_model(service)
     protocol = model.protocol if model is not None else None
 
     if target:
@@ -127,7 +166,12 @@ def identify(environ, body):
         if action:
             return service, action[0]
     if protocol in ("rest-json", "rest-xml"):
-        name = rest_operation(service, method, path, environ.get("QUERY_STRING"))
+        query = environ.get("QUERY_STRING")
+        if service == "apigateway" and path.startswith("/v2/"):
+            name = rest_operation("apigatewayv2", method, _raw_path(environ), query)
+            if name:
+                return service, V2_PREFIX + name
+        name = rest_operation(service, method, _raw_path(environ), query)
         if name:
             return service, name
     return service, f"{method} {path}"

@@ -1,17 +1,25 @@
-"""`limit`/`position` paging for API Gateway list operations (moto 5.2.5
-returns every item at once and ignores both), plus `embed=methods` for
-GetResources. Installed by patches.apply() onto APIGatewayResponse.
+"""Paging for API Gateway list operations (moto 5.2.5 returns every item at
+once and ignores the paging parameters):
 
-The position token is opaque to clients (base64 of an offset), as AWS's is.
+* v1 (REST APIs): `limit`/`position`, plus `embed=methods` for GetResources;
+  installed by patches.apply() onto APIGatewayResponse.
+* v2 (HTTP/WebSocket APIs): `maxResults`/`nextToken` (MaxResults is a string
+  in AWS's model); installed by patches_v2.apply() onto ApiGatewayV2Response.
+
+Tokens are opaque to clients (base64 of an offset), as AWS's are.
 """
 
 import base64
 import json
 
 from moto.apigateway.exceptions import BadRequestException
+from moto.apigatewayv2.exceptions import BadRequestException as V2BadRequest
 
 MAX_PAGE = 500  # API Gateway's largest `limit`
 DEFAULT_PAGE = 25  # API Gateway's default `limit`
+# v2 documents no default and no largest MaxResults; paging at 100 unasked makes a
+# client that ignores NextToken visibly miss items.
+V2_DEFAULT_PAGE, V2_MAX_PAGE = 100, 500
 
 
 def _page(response, items):
@@ -74,3 +82,57 @@ def get_authorizers(self):
     api_id = self.path.split("/")[2]
     authorizers = [a.to_json() for a in self.backend.get_authorizers(api_id)]
     return _paged_json(*_page(self, authorizers))
+
+
+# ---------------------------------------------------------------- v2
+
+
+def _offset(token):
+    try:
+        return int(base64.urlsafe_b64decode(token.encode()).decode())
+    except Exception:
+        raise V2BadRequest("Invalid NextToken specified")
+
+
+def page_v2(response, items):
+    """{"items": one page of `items`, "nextToken"?} by the request's maxResults/nextToken."""
+    query = response.querystring
+    raw = (query.get("maxResults") or [None])[0]
+    limit = V2_DEFAULT_PAGE
+    if raw not in (None, ""):
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise V2BadRequest(f"Invalid MaxResults: {raw}")
+        if not 1 <= limit <= V2_MAX_PAGE:
+            raise V2BadRequest(f"Invalid MaxResults {limit}: must be between 1 and {V2_MAX_PAGE}")
+    token = (query.get("nextToken") or [None])[0]
+    start = _offset(token) if token else 0
+    body = {"items": items[start:start + limit]}
+    if start + limit < len(items):
+        body["nextToken"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
+    return body
+
+
+def _api_v2(response):
+    return response.apigatewayv2_backend.get_api(response.path.split("/")[3])
+
+
+def get_apis_v2(self):
+    items = [api.to_json() for api in self.apigatewayv2_backend.get_apis()]
+    return 200, {}, json.dumps(page_v2(self, items))
+
+
+def get_routes_v2(self):
+    items = [route.to_json() for route in _api_v2(self).routes.values()]
+    return 200, {}, json.dumps(page_v2(self, items))
+
+
+def get_stages_v2(self):
+    items = [stage.to_json() for stage in _api_v2(self).stages.values()]
+    return 200, {}, json.dumps(page_v2(self, items))
+
+
+def get_integrations_v2(self):
+    items = [i.to_json() for i in _api_v2(self).integrations.values()]
+    return 200, {}, json.dumps(page_v2(self, items))

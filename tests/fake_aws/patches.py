@@ -6,7 +6,8 @@ adding or wrapping a method on that class is enough. `apply()` must run before
 the server answers its first request.
 
 What is changed (see README.md; paging lives in pagination.py, the Cognito
-fixes in patches_cognito.py):
+fixes in patches_cognito.py, HTTP/WebSocket API (v2) fixes in patches_v2.py
+and routes_v2.py):
   * UpdateMethod: new, with AWS's patch semantics and validation.
   * PutMethod: 409 ConflictException when the method exists; authorizer checks.
   * CreateAuthorizer keeps identityValidationExpression; UpdateAuthorizer
@@ -41,6 +42,7 @@ from moto.cognitoidp import models as idp_models
 from moto.cognitoidp.responses import CognitoIdpResponse
 
 import pagination
+import patches_v2
 import tokens
 from patches_cognito import cached_jwk_module, wrap_auth_flow_checks, wrap_list_user_pools
 
@@ -378,6 +380,8 @@ def apply():
     APIGatewayResponse.get_rest_apis = pagination.get_rest_apis
     APIGatewayResponse.get_resources = pagination.get_resources
     APIGatewayResponse.get_authorizers = pagination.get_authorizers
+
+    patches_v2.apply()
 
     CognitoIdpResponse.list_user_pools = wrap_list_user_pools(
         CognitoIdpResponse.list_user_pools)

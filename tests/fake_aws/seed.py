@@ -1,20 +1,25 @@
 """Seed the sandbox with Gatehouse's SecurePets scenario, or build bulk APIs.
 
     python seed.py --endpoint URL
-        SecurePets + PetsAdmin APIs (us-east-1), PetsPool + AdminPool user
-        pools (eu-west-1), nothing in us-west-2. Prints a JSON summary.
+        SecurePets + PetsAdmin REST APIs, PetsHttp + ParcelsManual HTTP APIs and
+        the PetsChat WebSocket API (us-east-1), PetsPool + AdminPool user pools
+        (eu-west-1), nothing in us-west-2. Prints a JSON summary.
     python seed.py bulk --endpoint URL --region R --name NAME \
                         --resources N --methods-per-resource M
         One API with N resources /r0001.. under /, M methods each (GET, POST,
         PUT, ...), all NONE + MOCK; built server-side. Prints {"id", ...}.
+    python seed.py bulk-http --endpoint URL --region R --name NAME --routes N
+                             [--stage S [--auto-deploy]]
+        One HTTP API with N routes GET /r0001.., all NONE, targeting one
+        HTTP_PROXY integration; built server-side. Prints {"id", ...}.
     python seed.py bulk-pools --endpoint URL --region R --count N [--prefix P]
         N user pools named P-0001..; built server-side.
     python seed.py token-lab --endpoint URL
         The TokenLab API (us-east-1): one method per kind of protection, behind
         authorizers of the scenario's pools (run the scenario first). Prints its ids.
 
-The same operations are importable: seed_scenario(), bulk_api(), bulk_pools(),
-seed_token_lab(). Run each once on a fresh server (they do not look for earlier data).
+The same operations are importable: seed_scenario(), bulk_api(), bulk_http_api(),
+bulk_pools(), seed_token_lab(). Run each once on a fresh server (they do not look for earlier data).
 """
 
 import argparse
@@ -23,6 +28,8 @@ import sys
 import urllib.request
 
 import boto3
+
+import seed_http
 
 API_REGION = "us-east-1"
 POOL_REGION = "eu-west-1"
@@ -56,6 +63,14 @@ def bulk_api(endpoint, region, name, resources, methods_per_resource):
     return _control(endpoint, "/_sandbox/bulk-api", {
         "region": region, "name": name, "resources": resources,
         "methods_per_resource": methods_per_resource})
+
+
+def bulk_http_api(endpoint, region, name, routes, stage=None, auto_deploy=False):
+    """Server-side bulk HTTP API (POST /_sandbox/bulk-http-api); returns its answer."""
+    payload = {"region": region, "name": name, "routes": routes}
+    if stage:
+        payload.update(stage=stage, auto_deploy=auto_deploy)
+    return _control(endpoint, "/_sandbox/bulk-http-api", payload)
 
 
 def bulk_pools(endpoint, region, count, prefix="BulkPool"):
@@ -240,11 +255,17 @@ def seed_scenario(endpoint):
     """Create the whole scenario; returns the summary dict."""
     pools = _pools(endpoint)
     apigw = client("apigateway", endpoint, API_REGION)
+    v2 = client("apigatewayv2", endpoint, API_REGION)
     return {
         "endpoint": endpoint,
         "api_region": API_REGION,
+        # REST APIs ({"id", "root", "resources", ...}) and HTTP/WebSocket APIs
+        # ({"id", "protocol", "routes", ...}); only the latter have "protocol".
         "apis": {"SecurePets": _secure_pets(apigw),
-                 "PetsAdmin": _pets_admin(apigw, pools["AdminPool"]["arn"])},
+                 "PetsAdmin": _pets_admin(apigw, pools["AdminPool"]["arn"]),
+                 "PetsHttp": seed_http.pets_http(v2),
+                 "ParcelsManual": seed_http.parcels_manual(v2),
+                 "PetsChat": seed_http.pets_chat(v2)},
         "pools": pools,
         "empty_region": "us-west-2",
     }
@@ -264,6 +285,15 @@ def main(argv):
         args = parser.parse_args(argv)
         out = bulk_api(args.endpoint, args.region, args.name, args.resources,
                        args.methods_per_resource)
+    elif command == "bulk-http":
+        parser.add_argument("--region", default=API_REGION)
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--routes", type=int, required=True)
+        parser.add_argument("--stage")
+        parser.add_argument("--auto-deploy", action="store_true")
+        args = parser.parse_args(argv)
+        out = bulk_http_api(args.endpoint, args.region, args.name, args.routes,
+                            args.stage, args.auto_deploy)
     elif command == "bulk-pools":
         parser.add_argument("--region", default=POOL_REGION)
         parser.add_argument("--count", type=int, required=True)
@@ -276,7 +306,7 @@ def main(argv):
         args = parser.parse_args(argv)
         out = seed_scenario(args.endpoint)
     else:
-        parser.error(f"unknown command {command!r} (bulk, bulk-pools, token-lab)")
+        parser.error(f"unknown command {command!r} (bulk, bulk-http, bulk-pools, token-lab)")
     print(json.dumps(out, indent=2))
 
 

@@ -1,7 +1,8 @@
 """Self-check of the sandbox: `python test_sandbox.py` (plain asserts).
 
 Starts server.py on a free loopback port as a subprocess, seeds it, and checks
-the behaviour Gatehouse relies on. Ends with the line "N passed, M failed".
+the behaviour Gatehouse relies on (HTTP/WebSocket API checks: test_http_apis.py).
+Ends with the line "N passed, M failed".
 """
 
 import base64
@@ -22,6 +23,7 @@ from joserfc import jwk, jwt
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import seed  # noqa: E402
+import test_http_apis  # noqa: E402
 
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
@@ -687,9 +689,10 @@ def main():
     global URL, SUMMARY
     proc, URL = start_server()
     passed = failed = 0
+    test_http_apis.S = sys.modules[__name__]  # its checks use this module's helpers
     try:
         SUMMARY = seed.seed_scenario(URL)
-        for fn in TESTS:
+        for fn in TESTS + test_http_apis.TESTS:
             started = time.monotonic()
             try:
                 fn()
