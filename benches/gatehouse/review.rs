@@ -24,7 +24,12 @@ pub fn run() -> Section {
     // AWS-like from here on: the reads count against the same 10/s bucket.
     throttle_on(&sb);
     audit(&sb, &api, &mut s);
-    crate::token::check(&sb, &api, (RESOURCES * METHODS_PER_RESOURCE) as usize, &mut s);
+    crate::token::check(
+        &sb,
+        &api,
+        (RESOURCES * METHODS_PER_RESOURCE) as usize,
+        &mut s,
+    );
     window::run(|| in_window(&sb, &api, &mut s));
     s
 }
