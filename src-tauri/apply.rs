@@ -134,6 +134,9 @@ pub struct ApplyReport {
     pub elapsed_ms: u64,
     /// "3 changed, 0 unchanged, 0 failed in 1.2 s (0 throttled and retried)".
     pub summary: String,
+    /// The stage of an HTTP API that made the change live by itself: "$default (auto-deploy)".
+    #[serde(default)]
+    pub live_on: Option<String>,
 }
 
 impl ApplyReport {
@@ -230,6 +233,7 @@ pub async fn apply(
         .map(|why| stopped_message(&why, not_sent));
     let mut report = ApplyReport {
         summary: String::new(),
+        live_on: None,
         apply_id: journal.id.clone(),
         changed: count(Outcome::Changed),
         unchanged: count(Outcome::Unchanged),

@@ -131,13 +131,29 @@ pub fn protection(method: &Method, authorizers: &HashMap<&str, &Authorizer>) -> 
             })
             .unwrap_or_else(|| "no authorizer".to_string())
     };
-    match method.authorization_type.as_str() {
+    protection_of(&method.authorization_type, name, &method.scopes)
+}
+
+/// A protection from an authorization type, its authorizer's name (asked only where one counts)
+/// and its scopes.
+fn protection_of(
+    authorization_type: &str,
+    authorizer: impl Fn() -> String,
+    scopes: &[String],
+) -> Protection {
+    match authorization_type {
         "" | "NONE" => Protection::Open,
         "AWS_IAM" => Protection::Iam,
-        "CUSTOM" => Protection::Lambda { authorizer: name() },
+        "CUSTOM" => Protection::Lambda {
+            authorizer: authorizer(),
+        },
         "COGNITO_USER_POOLS" => Protection::Cognito {
-            authorizer: name(),
-            scopes: method.scopes.clone(),
+            authorizer: authorizer(),
+            scopes: scopes.to_vec(),
+        },
+        "JWT" => Protection::Jwt {
+            authorizer: authorizer(),
+            scopes: scopes.to_vec(),
         },
         other => Protection::Other {
             authorization_type: other.to_string(),
@@ -154,9 +170,9 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
         .map(|m| {
             let protection = protection(m, &by_id);
             let authorizer_name = match &protection {
-                Protection::Lambda { authorizer } | Protection::Cognito { authorizer, .. } => {
-                    Some(authorizer.clone())
-                }
+                Protection::Lambda { authorizer }
+                | Protection::Cognito { authorizer, .. }
+                | Protection::Jwt { authorizer, .. } => Some(authorizer.clone()),
                 _ => None,
             };
             MethodView {
@@ -254,7 +270,7 @@ pub fn under_path<'a>(methods: &'a [Method], path: &str) -> Vec<&'a Method> {
         .collect()
 }
 
-/// A protection as its badge reads: "Open", "IAM", "Lambda · name", "Cognito · name". The one
+/// A protection as its badge reads: "Open", "IAM", "Lambda · name", "Cognito · name", "JWT · name". The one
 /// rendering of a protection that the window, the command line and the History all show.
 pub fn badge(p: &Protection) -> String {
     match p {
@@ -262,6 +278,7 @@ pub fn badge(p: &Protection) -> String {
         Protection::Iam => "IAM".into(),
         Protection::Lambda { authorizer } => format!("Lambda · {authorizer}"),
         Protection::Cognito { authorizer, .. } => format!("Cognito · {authorizer}"),
+        Protection::Jwt { authorizer, .. } => format!("JWT · {authorizer}"),
         Protection::Other { authorization_type } => authorization_type.clone(),
     }
 }
@@ -269,7 +286,9 @@ pub fn badge(p: &Protection) -> String {
 /// The badge with the OAuth scopes: "Cognito · PetsPool [pets/read]".
 pub fn label(p: &Protection) -> String {
     match p {
-        Protection::Cognito { scopes, .. } if !scopes.is_empty() => {
+        Protection::Cognito { scopes, .. } | Protection::Jwt { scopes, .. }
+            if !scopes.is_empty() =>
+        {
             format!("{} [{}]", badge(p), scopes.join(" "))
         }
         _ => badge(p),
@@ -289,19 +308,9 @@ pub fn describe_state(state: &crate::model::MethodState, authorizers: &[Authoriz
             })
             .unwrap_or_else(|| "?".into())
     };
-    let p = match state.authorization_type.as_str() {
-        "" | "NONE" => Protection::Open,
-        "AWS_IAM" => Protection::Iam,
-        "CUSTOM" => Protection::Lambda {
-            authorizer: name(&state.authorizer_id),
-        },
-        "COGNITO_USER_POOLS" => Protection::Cognito {
-            authorizer: name(&state.authorizer_id),
-            scopes: state.scopes.clone(),
-        },
-        other => Protection::Other {
-            authorization_type: other.to_string(),
-        },
-    };
-    label(&p)
+    label(&protection_of(
+        &state.authorization_type,
+        || name(&state.authorizer_id),
+        &state.scopes,
+    ))
 }

@@ -7,7 +7,9 @@ use crate::core::{
 };
 use crate::error::{Error, Result};
 use crate::keychain::{self, KeychainProfile, ProfileInput};
-use crate::model::{AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS};
+use crate::model::{
+    ApiKind, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS,
+};
 use crate::plan::{self, AuthorizerInput, Plan, Target};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -89,10 +91,10 @@ fn parse_scopes(text: String) -> Vec<String> {
     plan::parse_scopes(&text)
 }
 
-/// What the authorizer dialog starts with: the default token source and TTL.
+/// What the authorizer dialog starts with for a kind of API: the default token source and TTL.
 #[tauri::command]
-fn authorizer_defaults() -> AuthorizerInput {
-    plan::authorizer_defaults()
+fn authorizer_defaults(kind: Option<ApiKind>) -> AuthorizerInput {
+    plan::authorizer_defaults(kind.unwrap_or_default())
 }
 
 #[tauri::command]

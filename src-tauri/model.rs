@@ -4,7 +4,28 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use ts_rs::TS;
 
-/// A REST API of API Gateway.
+/// Which kind of API Gateway API: a REST API (v1), an HTTP API or a WebSocket API (v2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ApiKind {
+    #[default]
+    Rest,
+    Http,
+    Websocket,
+}
+
+impl ApiKind {
+    /// "REST API", "HTTP API", "WebSocket API": how a message names the kind.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ApiKind::Rest => "REST API",
+            ApiKind::Http => "HTTP API",
+            ApiKind::Websocket => "WebSocket API",
+        }
+    }
+}
+
+/// An API of API Gateway: a REST API, or (v2) an HTTP or WebSocket API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]
@@ -12,21 +33,30 @@ pub struct RestApi {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
+    #[serde(default)]
+    pub kind: ApiKind,
 }
 
-/// One method of one resource, as API Gateway holds it.
+/// One method of one resource of a REST API, or one route of an HTTP API, as API Gateway holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]
 pub struct Method {
+    /// The resource's id (REST), or the route's id (HTTP).
     pub resource_id: String,
+    /// The path; `$default` for an HTTP API's default route.
     pub path: String,
+    /// The HTTP verb; `ANY` for an HTTP API's `ANY` and `$default` routes.
     pub verb: String,
-    /// NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS — or whatever else API Gateway answers.
+    /// REST: NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS; HTTP: NONE, AWS_IAM, CUSTOM, JWT — or
+    /// whatever else API Gateway answers.
     pub authorization_type: String,
     pub authorizer_id: Option<String>,
     pub scopes: Vec<String>,
     pub api_key_required: bool,
+    /// An HTTP API route's key as AWS writes it: "GET /parcels", "$default".
+    #[serde(default)]
+    pub route_key: Option<String>,
 }
 
 impl Method {
@@ -38,9 +68,28 @@ impl Method {
         self.authorization_type == "NONE" || self.authorization_type.is_empty()
     }
 
-    /// "GET /pets": how users name a method on the command line.
+    /// "GET /pets", "$default": how users name a method or route on the command line.
     pub fn key(&self) -> String {
-        format!("{} {}", self.verb, self.path)
+        method_key(&self.verb, &self.path)
+    }
+
+    /// A route's path and verb from its key: "GET /parcels" → (/parcels, GET); "$default" →
+    /// ($default, ANY).
+    pub fn path_and_verb(route_key: &str) -> (String, String) {
+        match route_key.trim().split_once(' ') {
+            Some((verb, path)) => (path.trim().to_string(), verb.to_uppercase()),
+            None => (route_key.trim().to_string(), "ANY".to_string()),
+        }
+    }
+}
+
+/// "GET /pets"; an HTTP API's `$default` route is just "$default" (its route key). The page's
+/// `methodKey` (ui/logic.js) follows the same rule.
+pub fn method_key(verb: &str, path: &str) -> String {
+    if path.starts_with('$') {
+        path.to_string()
+    } else {
+        format!("{verb} {path}")
     }
 }
 
@@ -78,7 +127,15 @@ impl MethodState {
     pub fn uses_authorizer(&self) -> bool {
         matches!(
             self.authorization_type.as_str(),
-            "COGNITO_USER_POOLS" | "CUSTOM"
+            "COGNITO_USER_POOLS" | "CUSTOM" | "JWT"
+        )
+    }
+
+    /// Where OAuth scopes count: Cognito authorizers (REST) and JWT authorizers (HTTP).
+    pub fn takes_scopes(&self) -> bool {
+        matches!(
+            self.authorization_type.as_str(),
+            "COGNITO_USER_POOLS" | "JWT"
         )
     }
 
@@ -88,7 +145,7 @@ impl MethodState {
         let scopes = |s: &MethodState| s.scopes.iter().cloned().collect::<BTreeSet<_>>();
         self.authorization_type == other.authorization_type
             && (!self.uses_authorizer() || self.authorizer_id == other.authorizer_id)
-            && (self.authorization_type != "COGNITO_USER_POOLS" || scopes(self) == scopes(other))
+            && (!self.takes_scopes() || scopes(self) == scopes(other))
     }
 }
 
@@ -99,9 +156,15 @@ impl MethodState {
 pub struct AuthorizerInput {
     pub name: String,
     pub identity_source: String,
-    /// Empty for none.
+    /// Empty for none (REST).
     pub client_id_regex: String,
     pub ttl_seconds: i32,
+    /// The app client IDs a JWT authorizer admits (HTTP APIs; at least one there).
+    #[serde(default)]
+    pub audience: Vec<String>,
+    /// The kind of API it is for: a Cognito authorizer (REST) or a JWT authorizer (HTTP).
+    #[serde(default)]
+    pub api_kind: ApiKind,
 }
 
 /// An authorizer of a REST API, of any type.
@@ -111,13 +174,52 @@ pub struct AuthorizerInput {
 pub struct Authorizer {
     pub id: String,
     pub name: String,
-    /// TOKEN, REQUEST or COGNITO_USER_POOLS.
+    /// TOKEN, REQUEST or COGNITO_USER_POOLS (REST); JWT or REQUEST (HTTP).
     pub kind: String,
     pub provider_arns: Vec<String>,
+    /// REST: `method.request.header.NAME`; HTTP: `$request.header.NAME` (the first source).
     pub identity_source: Option<String>,
     pub identity_validation_expression: Option<String>,
     pub ttl_seconds: Option<i32>,
     pub authorizer_uri: Option<String>,
+    /// A JWT authorizer's issuer URL (HTTP).
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// A JWT authorizer's audience: app client IDs (HTTP).
+    #[serde(default)]
+    pub audience: Vec<String>,
+}
+
+/// The issuer URL of a Cognito user pool, as JWT authorizers want it: exactly, no trailing slash.
+pub fn pool_issuer(region: &str, pool_id: &str) -> String {
+    format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")
+}
+
+/// `https://cognito-idp.REGION.amazonaws.com/POOL_ID` → (region, pool id).
+pub fn pool_of_issuer(issuer: &str) -> Option<(String, String)> {
+    let rest = issuer.strip_prefix("https://cognito-idp.")?;
+    let (host, pool) = rest.split_once('/')?;
+    let region = host
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    (valid(region) && valid(pool) && pool.contains('_'))
+        .then(|| (region.to_string(), pool.to_string()))
+}
+
+/// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → (region, pool id).
+pub fn pool_of_arn(arn: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        [_, _, "cognito-idp", region, _, resource] => resource
+            .strip_prefix("userpool/")
+            .map(|pool| (region.to_string(), pool.to_string())),
+        _ => None,
+    }
 }
 
 /// How a method is protected, in the user's words.
@@ -138,6 +240,11 @@ pub enum Protection {
         authorizer: String,
         scopes: Vec<String>,
     },
+    /// A JWT authorizer of an HTTP API (a Cognito pool's, or another issuer's).
+    Jwt {
+        authorizer: String,
+        scopes: Vec<String>,
+    },
     /// An authorization type this version of Gatehouse does not know; shown as AWS names it.
     Other {
         authorization_type: String,
@@ -150,6 +257,9 @@ pub enum Protection {
 pub struct Stage {
     pub name: String,
     pub deployment_id: Option<String>,
+    /// An HTTP API stage that deploys every change by itself.
+    #[serde(default)]
+    pub auto_deploy: bool,
 }
 
 /// A Cognito user pool.

@@ -7,7 +7,8 @@ use crate::model::{Authorizer, Method};
 pub use crate::model::{AuthorizerInput, MethodState};
 pub use crate::validate::{
     authorizer_defaults, check_regex, clients_matching, matches_authorizer, regex_for_clients,
-    validate_authorizer, DEFAULT_IDENTITY_SOURCE, DEFAULT_TTL, MAX_TTL,
+    validate_authorizer, DEFAULT_IDENTITY_SOURCE, DEFAULT_JWT_IDENTITY_SOURCE, DEFAULT_TTL,
+    MAX_TTL,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -53,7 +54,7 @@ pub struct PlanItem {
 
 impl PlanItem {
     pub fn key(&self) -> String {
-        format!("{} {}", self.verb, self.path)
+        crate::model::method_key(&self.verb, &self.path)
     }
 
     pub fn unchanged(&self) -> bool {
@@ -114,7 +115,7 @@ pub struct SkippedItem {
 
 impl SkippedItem {
     pub fn key(&self) -> String {
-        format!("{} {}", self.verb, self.path)
+        crate::model::method_key(&self.verb, &self.path)
     }
 }
 
@@ -266,22 +267,27 @@ pub fn plan(
                         format!("The API has no authorizer with id {authorizer_id}"),
                     )
                 })?;
-            if authorizer.kind != "COGNITO_USER_POOLS" {
-                return Err(Error::invalid(
-                    "authorizer",
-                    format!(
-                        "{} is a {} authorizer, not a Cognito user pool authorizer",
-                        authorizer.name, authorizer.kind
-                    ),
-                ));
-            }
+            // Cognito user pool authorizers protect REST methods; JWT authorizers HTTP routes.
+            let authorization_type = match authorizer.kind.as_str() {
+                "COGNITO_USER_POOLS" => "COGNITO_USER_POOLS",
+                "JWT" => "JWT",
+                other => {
+                    return Err(Error::invalid(
+                        "authorizer",
+                        format!(
+                            "{} is a {other} authorizer, not a Cognito user pool or JWT authorizer",
+                            authorizer.name
+                        ),
+                    ))
+                }
+            };
             if !scopes.is_empty() && authorizer.identity_validation_expression.is_some() {
                 warnings.push(Warning::ScopesWithClientIdRegex {
                     authorizer: authorizer.name.clone(),
                 });
             }
             MethodState {
-                authorization_type: "COGNITO_USER_POOLS".into(),
+                authorization_type: authorization_type.into(),
                 authorizer_id: Some(authorizer_id.clone()),
                 scopes: dedup(scopes),
             }
@@ -350,11 +356,11 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     for e in entries {
-        let (verb, path) = e.key.split_once(' ').unwrap_or((e.key.as_str(), ""));
         let Some(m) = by_key.get(&e.key) else {
+            let (path, verb) = Method::path_and_verb(&e.key);
             skipped.push(SkippedItem {
-                path: path.to_string(),
-                verb: verb.to_string(),
+                path,
+                verb,
                 found: None,
                 restore: e.before.clone(),
                 reason: "no longer exists".to_string(),

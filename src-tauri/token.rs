@@ -7,6 +7,7 @@
 //! them; an app client ID regex is matched against the ID token's `aud` (access tokens have none).
 
 use crate::error::{Error, Result};
+pub use crate::model::{pool_of_arn, pool_of_issuer};
 use crate::model::{Authorizer, Method};
 use crate::validate::check_regex;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -237,33 +238,6 @@ fn json_part(part: &str, what: &str) -> Result<Map<String, Value>> {
     }
 }
 
-/// `https://cognito-idp.REGION.amazonaws.com/POOL_ID` → (region, pool id).
-pub fn pool_of_issuer(issuer: &str) -> Option<(String, String)> {
-    let rest = issuer.strip_prefix("https://cognito-idp.")?;
-    let (host, pool) = rest.split_once('/')?;
-    let region = host
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
-    let valid = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    (valid(region) && valid(pool) && pool.contains('_'))
-        .then(|| (region.to_string(), pool.to_string()))
-}
-
-/// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → (region, pool id).
-pub fn pool_of_arn(arn: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    match parts.as_slice() {
-        [_, _, "cognito-idp", region, _, resource] => resource
-            .strip_prefix("userpool/")
-            .map(|pool| (region.to_string(), pool.to_string())),
-        _ => None,
-    }
-}
-
 /// Checks the signature against a JWKS document (the JSON the pool serves).
 pub fn verify(token: &Decoded, jwks_json: &str) -> (Signature, String) {
     use jsonwebtoken::jwk::JwkSet;
@@ -434,6 +408,16 @@ fn judge_one(
                 None => "A Lambda authorizer decides".into(),
             },
         ),
+        "JWT" => match authorizer() {
+            Some(a) => jwt(token, signature, now, method, a),
+            None => (
+                Verdict::Deny,
+                format!(
+                    "Its authorizer {} no longer exists: API Gateway refuses every request",
+                    method.authorizer_id.as_deref().unwrap_or("(none)")
+                ),
+            ),
+        },
         "COGNITO_USER_POOLS" => match authorizer() {
             Some(a) => cognito(token, signature, now, method, a),
             None => (
@@ -547,7 +531,7 @@ fn cognito(
             _ => {}
         }
     }
-    let mut reason = match token_use {
+    let reason = match token_use {
         TokenUse::Access => format!(
             "Access token with scope {} accepted by authorizer {}",
             method
@@ -560,6 +544,90 @@ fn cognito(
         ),
         _ => format!("ID token accepted by authorizer {}", a.name),
     };
+    allow(reason, signature)
+}
+
+/// What refuses a token before any authorizer's own rule: its signature, its expiry.
+fn signature_or_expiry(token: &Decoded, signature: Signature, now: i64) -> Option<String> {
+    if signature == Signature::Invalid {
+        return Some(
+            "The signature does not verify: the token was altered or signed by another key".into(),
+        );
+    }
+    match token.int_claim("exp") {
+        Some(exp) if exp <= now => Some(format!("The token {}", expiry_text(exp, now))),
+        None => Some("The token has no exp claim".into()),
+        Some(_) => None,
+    }
+}
+
+/// An HTTP API's JWT authorizer: the issuer must be the authorizer's exactly, the token's `aud`
+/// (or `client_id` when it has none) one of its audience, and a route with scopes needs one of
+/// them in the `scope` claim. ID and access tokens both pass where no scopes are set.
+fn jwt(
+    token: &Decoded,
+    signature: Signature,
+    now: i64,
+    method: &Method,
+    a: &Authorizer,
+) -> (Verdict, String) {
+    let deny = |reason: String| (Verdict::Deny, reason);
+    if let Some(reason) = signature_or_expiry(token, signature, now) {
+        return deny(reason);
+    }
+    let issuer = token.issuer();
+    let wanted = a.issuer.as_deref().unwrap_or_default();
+    if issuer != wanted {
+        return deny(format!(
+            "Issued by {}; JWT authorizer {} accepts only {}",
+            quoted_or_none(&issuer),
+            a.name,
+            quoted_or_none(wanted)
+        ));
+    }
+    let client = token.audience().or_else(|| token.str_claim("client_id"));
+    match client {
+        Some(c) if a.audience.contains(&c) => {}
+        Some(c) => {
+            return deny(format!(
+                "App client {c} is not in JWT authorizer {}'s audience ({})",
+                a.name,
+                a.audience.join(", ")
+            ))
+        }
+        None => return deny(format!(
+            "The token has neither aud nor client_id: JWT authorizer {} cannot match its audience",
+            a.name
+        )),
+    }
+    if !method.scopes.is_empty() {
+        let held = token.scopes();
+        if !method.scopes.iter().any(|s| held.contains(s)) {
+            return deny(format!(
+                "The token's scopes ({}) include none of {}",
+                if held.is_empty() {
+                    "none".to_string()
+                } else {
+                    held.join(" ")
+                },
+                method.scopes.join(" ")
+            ));
+        }
+    }
+    let reason = format!(
+        "{} accepted by JWT authorizer {}",
+        match token.token_use() {
+            TokenUse::Id => "ID token",
+            TokenUse::Access => "Access token",
+            TokenUse::Other => "Token",
+        },
+        a.name
+    );
+    allow(reason, signature)
+}
+
+/// An allow, said to depend on the signature when it could not be checked.
+fn allow(mut reason: String, signature: Signature) -> (Verdict, String) {
     if signature == Signature::Unverified {
         reason.push_str(" — if the signature is genuine (the pool's keys could not be fetched)");
     }

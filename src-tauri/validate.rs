@@ -3,19 +3,29 @@
 //! authorizer matches those settings. No SDK, no I/O.
 
 use crate::error::{Error, Result};
-use crate::model::{AppClient, Authorizer, AuthorizerInput};
+use crate::model::{pool_issuer, pool_of_arn, ApiKind, AppClient, Authorizer, AuthorizerInput};
+use std::collections::BTreeSet;
 
 pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
+/// An HTTP API's JWT authorizer reads the token from here by default.
+pub const DEFAULT_JWT_IDENTITY_SOURCE: &str = "$request.header.Authorization";
 pub const DEFAULT_TTL: i32 = 300;
 pub const MAX_TTL: i32 = 3600;
 
-/// What a new authorizer starts with: no name yet, the Authorization header, no regex, 300 s.
-pub fn authorizer_defaults() -> AuthorizerInput {
+/// What a new authorizer starts with: no name yet, the Authorization header, no regex, 300 s
+/// (REST); no audience yet (HTTP).
+pub fn authorizer_defaults(kind: ApiKind) -> AuthorizerInput {
     AuthorizerInput {
         name: String::new(),
-        identity_source: DEFAULT_IDENTITY_SOURCE.to_string(),
+        identity_source: match kind {
+            ApiKind::Http => DEFAULT_JWT_IDENTITY_SOURCE,
+            _ => DEFAULT_IDENTITY_SOURCE,
+        }
+        .to_string(),
         client_id_regex: String::new(),
         ttl_seconds: DEFAULT_TTL,
+        audience: vec![],
+        api_kind: kind,
     }
 }
 
@@ -30,6 +40,27 @@ pub fn validate_authorizer(input: &AuthorizerInput) -> Vec<Error> {
             "name",
             "The name is longer than 128 characters",
         ));
+    }
+    if input.api_kind == ApiKind::Http {
+        let source = input.identity_source.trim();
+        let name = source
+            .strip_prefix("$request.header.")
+            .or_else(|| source.strip_prefix("$request.querystring."));
+        if !name.is_some_and(is_token_name) {
+            errors.push(Error::invalid(
+                "identitySource",
+                format!(
+                    "The token source must have the form $request.header.NAME or $request.querystring.NAME (for example {DEFAULT_JWT_IDENTITY_SOURCE})"
+                ),
+            ));
+        }
+        if input.audience.iter().all(|a| a.trim().is_empty()) {
+            errors.push(Error::invalid(
+                "audience",
+                "A JWT authorizer needs at least one app client in its audience",
+            ));
+        }
+        return errors;
     }
     if !is_header_source(input.identity_source.trim()) {
         errors.push(Error::invalid(
@@ -53,12 +84,15 @@ pub fn validate_authorizer(input: &AuthorizerInput) -> Vec<Error> {
 
 fn is_header_source(s: &str) -> bool {
     s.strip_prefix("method.request.header.")
-        .is_some_and(|name| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
-        })
+        .is_some_and(is_token_name)
+}
+
+/// A header or query parameter name: an HTTP token.
+fn is_token_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// An app client ID regex must compile before it is sent; empty means none.
@@ -102,8 +136,21 @@ pub fn clients_matching<'a>(re: &str, clients: &'a [AppClient]) -> Result<Vec<&'
     })
 }
 
-/// The authorizer settings `gatehouse protect` can reuse: same pool, token source, regex and TTL.
+/// The authorizer settings `gatehouse protect` can reuse: same pool, token source, regex and TTL
+/// (REST); same issuer, audience and token source (a JWT authorizer of an HTTP API).
 pub fn matches_authorizer(a: &Authorizer, pool_arn: &str, input: &AuthorizerInput) -> bool {
+    if input.api_kind == ApiKind::Http {
+        let set = |v: &[String]| {
+            v.iter()
+                .map(|s| s.trim().to_string())
+                .collect::<BTreeSet<_>>()
+        };
+        return a.kind == "JWT"
+            && a.issuer.is_some()
+            && a.issuer == pool_of_arn(pool_arn).map(|(r, p)| pool_issuer(&r, &p))
+            && set(&a.audience) == set(&input.audience)
+            && a.identity_source.as_deref() == Some(input.identity_source.trim());
+    }
     a.kind == "COGNITO_USER_POOLS"
         && a.provider_arns.iter().any(|p| p == pool_arn)
         && a.identity_source.as_deref() == Some(input.identity_source.trim())

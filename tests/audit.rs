@@ -12,6 +12,7 @@ fn method(path: &str, verb: &str, auth: &str, authorizer: Option<&str>) -> Metho
         authorizer_id: authorizer.map(str::to_string),
         scopes: vec![],
         api_key_required: false,
+        route_key: None,
     }
 }
 
@@ -25,6 +26,8 @@ fn authorizer(id: &str, name: &str, kind: &str) -> Authorizer {
         identity_validation_expression: None,
         ttl_seconds: None,
         authorizer_uri: None,
+        issuer: None,
+        audience: vec![],
     }
 }
 

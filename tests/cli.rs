@@ -207,7 +207,7 @@ fn usage_errors_and_unknown_names_have_their_exit_status() {
     assert_eq!(r.status, 1);
     assert!(
         r.stderr
-            .contains("No REST API named or with id 'NoSuchApi' in us-east-1"),
+            .contains("No API named or with id 'NoSuchApi' in us-east-1"),
         "{}",
         r.stderr
     );

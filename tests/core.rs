@@ -30,6 +30,7 @@ fn protect_request(ctx: &Ctx, methods: Methods, dry_run: bool) -> ProtectRequest
         authorizer_name: None,
         identity_source: DEFAULT_IDENTITY_SOURCE.into(),
         client_id_regex: String::new(),
+        clients: vec![],
         ttl_seconds: 60,
         scopes: vec![],
         methods,

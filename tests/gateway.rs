@@ -15,8 +15,21 @@ async fn securepets_methods_are_all_open_and_counted() {
     let seed = sb.seed();
     let s = session(&sb.url, "us-east-1").await;
     let apis = gateway::list_apis(&s).await.unwrap();
-    let names: Vec<&str> = apis.iter().map(|a| a.name.as_str()).collect();
-    assert_eq!(names, ["PetsAdmin", "SecurePets"]);
+    // REST and HTTP APIs together, each with its kind; the WebSocket API is listed as such.
+    let names: Vec<String> = apis
+        .iter()
+        .map(|a| format!("{} {:?}", a.name, a.kind))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ParcelsManual Http",
+            "PetsAdmin Rest",
+            "PetsChat Websocket",
+            "PetsHttp Http",
+            "SecurePets Rest"
+        ]
+    );
     let id = seed["apis"]["SecurePets"]["id"].as_str().unwrap();
     let review = gatehouse::core::review(&s, id).await.unwrap();
     let keys: Vec<String> = review.methods.iter().map(|v| v.method.key()).collect();
@@ -94,9 +107,11 @@ async fn six_hundred_resources_load_in_two_pages_and_one_authorizers_call() {
         "601 resources at 500 a page"
     );
     assert_eq!(sb.calls("apigateway", "GetAuthorizers"), 1);
+    // A session that has not listed the APIs asks v2 once whether the id is an HTTP API.
+    assert_eq!(sb.calls("apigateway", "v2:GetApi"), 1);
     assert_eq!(
         sb.stats()["totals"]["calls"].as_u64(),
-        Some(3),
+        Some(4),
         "nothing else was called"
     );
 }

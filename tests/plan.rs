@@ -2,7 +2,7 @@
 
 use gatehouse::aws::gateway::{patch_ops, PatchOp};
 use gatehouse::journal::{self, ApplyHeader, Outcome, Record};
-use gatehouse::model::{AppClient, Authorizer, Method};
+use gatehouse::model::{ApiKind, AppClient, Authorizer, Method};
 use gatehouse::plan::{self, AuthorizerInput, MethodState, Target, Warning};
 
 fn method(path: &str, verb: &str, auth: &str, authorizer: Option<&str>, scopes: &[&str]) -> Method {
@@ -14,6 +14,7 @@ fn method(path: &str, verb: &str, auth: &str, authorizer: Option<&str>, scopes: 
         authorizer_id: authorizer.map(str::to_string),
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         api_key_required: false,
+        route_key: None,
     }
 }
 
@@ -29,6 +30,8 @@ fn cognito(id: &str, name: &str, regex: Option<&str>) -> Authorizer {
         identity_validation_expression: regex.map(str::to_string),
         ttl_seconds: Some(300),
         authorizer_uri: None,
+        issuer: None,
+        audience: vec![],
     }
 }
 
@@ -236,6 +239,7 @@ fn input(name: &str, source: &str, regex: &str, ttl: i32) -> AuthorizerInput {
         identity_source: source.into(),
         client_id_regex: regex.into(),
         ttl_seconds: ttl,
+        ..plan::authorizer_defaults(ApiKind::Rest)
     }
 }
 

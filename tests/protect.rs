@@ -10,7 +10,7 @@ use gatehouse::aws::gateway;
 use gatehouse::aws::session::Session;
 use gatehouse::error::Error;
 use gatehouse::journal::{self, ApplyHeader, Outcome};
-use gatehouse::model::{Authorizer, Method};
+use gatehouse::model::{ApiKind, Authorizer, Method};
 use gatehouse::plan::{self, AuthorizerInput, MethodState, Target};
 use serde_json::json;
 use std::path::Path;
@@ -42,6 +42,7 @@ async fn pets_pool_authorizer(
         identity_source: "method.request.header.X-Pets-Token".into(),
         client_id_regex: regex.into(),
         ttl_seconds: 120,
+        ..plan::authorizer_defaults(ApiKind::Rest)
     };
     apply::create_authorizer(s, api_id, &input, arn)
         .await
@@ -350,6 +351,7 @@ async fn an_authorizer_is_edited_in_place() {
         identity_source: plan::DEFAULT_IDENTITY_SOURCE.into(),
         client_id_regex: String::new(),
         ttl_seconds: 0,
+        ..plan::authorizer_defaults(ApiKind::Rest)
     };
     gateway::update_authorizer(&s, api, &a, &edit)
         .await

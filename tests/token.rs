@@ -57,6 +57,8 @@ fn cognito_authorizer(id: &str, name: &str, pool: &str, regex: Option<&str>) -> 
         identity_validation_expression: regex.map(str::to_string),
         ttl_seconds: Some(300),
         authorizer_uri: None,
+        issuer: None,
+        audience: vec![],
     }
 }
 
@@ -69,6 +71,7 @@ fn method(path: &str, kind: &str, authorizer: Option<&str>, scopes: &[&str]) -> 
         authorizer_id: authorizer.map(str::to_string),
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         api_key_required: false,
+        route_key: None,
     }
 }
 
@@ -87,6 +90,8 @@ fn lab() -> (Vec<Method>, Vec<Authorizer>) {
             identity_validation_expression: None,
             ttl_seconds: Some(300),
             authorizer_uri: Some("arn:aws:lambda".into()),
+            issuer: None,
+            audience: vec![],
         },
     ];
     let methods = vec![

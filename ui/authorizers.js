@@ -189,6 +189,8 @@ export class AuthorizerDialog {
       identitySource: $("ad-source").value,
       clientIdRegex: $("ad-regex").value,
       ttlSeconds: Number.parseInt($("ad-ttl").value, 10),
+      audience: [],
+      apiKind: "REST",
     };
   }
 

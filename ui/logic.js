@@ -7,7 +7,8 @@
  * @typedef {"all" | "open" | "protected"} Show */
 
 /** "GET /pets": how a method is named in selections, plans and results. */
-export const methodKey = (/** @type {{verb: string, path: string}} */ m) => `${m.verb} ${m.path}`;
+/** "GET /pets"; an HTTP API's `$default` route is just "$default" (as Rust's model::method_key). */
+export const methodKey = (/** @type {{verb: string, path: string}} */ m) => (m.path.startsWith("$") ? m.path : `${m.verb} ${m.path}`);
 
 /**
  * The indices of the methods that pass the filters, in order.

@@ -1,7 +1,9 @@
 //! The only place that touches AWS SDK types. Each module maps SDK shapes into model types.
 
 pub mod cognito;
+pub mod failure;
 pub mod gateway;
+pub mod http;
 pub mod identity;
 pub mod jwks;
 pub mod session;

@@ -1,7 +1,7 @@
 //! A session: one profile and one region, with its SDK clients built once and reused.
 
 use crate::error::Error;
-use crate::model::{mask_key_id, Identity};
+use crate::model::{mask_key_id, ApiKind, Identity};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -46,9 +46,13 @@ pub struct Session {
     pub region: String,
     config: SdkConfig,
     pub gateway: aws_sdk_apigateway::Client,
+    /// API Gateway v2: HTTP (and WebSocket) APIs.
+    pub gateway_v2: aws_sdk_apigatewayv2::Client,
     pub sts: aws_sdk_sts::Client,
     cognito: Mutex<HashMap<String, aws_sdk_cognitoidentityprovider::Client>>,
     account: tokio::sync::OnceCell<String>,
+    /// Each API's kind as listed or looked up: REST and HTTP APIs share one id space.
+    kinds: std::sync::Mutex<HashMap<String, ApiKind>>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -76,9 +80,11 @@ impl Session {
         Session {
             region: region.to_string(),
             gateway: aws_sdk_apigateway::Client::new(&config),
+            gateway_v2: aws_sdk_apigatewayv2::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             cognito: Mutex::new(HashMap::new()),
             account: tokio::sync::OnceCell::new(),
+            kinds: std::sync::Mutex::new(HashMap::new()),
             config,
         }
     }
@@ -95,6 +101,17 @@ impl Session {
                 aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
             })
             .clone()
+    }
+
+    /// The kind of an API already seen by this session.
+    pub fn known_kind(&self, api_id: &str) -> Option<ApiKind> {
+        self.kinds.lock().ok()?.get(api_id).copied()
+    }
+
+    pub fn remember_kind(&self, api_id: &str, kind: ApiKind) {
+        if let Ok(mut kinds) = self.kinds.lock() {
+            kinds.insert(api_id.to_string(), kind);
+        }
     }
 
     /// The endpoint set for this session (a profile's endpoint_url, AWS_ENDPOINT_URL), if any.

@@ -225,6 +225,7 @@ pub fn print_report(
             "{}",
             serde_json::to_string_pretty(&json!({"authorizer": authorizer_json,
                 "applyId": report.apply_id, "results": results, "deployment": deployment,
+                "liveOn": report.live_on,
                 "stopped": stopped}))?
         );
         return Ok(());
@@ -232,6 +233,8 @@ pub fn print_report(
     outln!("{}. Apply {}.", report.summary, report.apply_id);
     if let Some(d) = deployment {
         outln!("Deployed to {} (deployment {}).", d.stage, d.id);
+    } else if let Some(stage) = &report.live_on {
+        outln!("Live on {stage}: the stage deploys every change by itself.");
     } else if report.changed > 0 {
         outln!("Not live yet: deploy the API to a stage (--deploy STAGE) for the change to take effect.");
     }

@@ -6,7 +6,7 @@ use super::out::clean;
 use super::print::{exit_status, print_report, progress_line, Command, Printer};
 use crate::core::{ApplyEvent, Core, Methods, Pace, ProtectRequest, UnprotectRequest};
 use crate::error::{Error, Result};
-use crate::plan::{self, DEFAULT_IDENTITY_SOURCE, DEFAULT_TTL};
+use crate::plan::{self, DEFAULT_TTL};
 use clap::Args;
 use serde_json::Value;
 
@@ -14,7 +14,7 @@ use serde_json::Value;
 pub struct ProtectArgs {
     #[command(flatten)]
     common: Common,
-    /// The REST API, by name or id.
+    /// The REST or HTTP API, by name or id.
     #[arg(long)]
     api: String,
     /// The user pool, by name or id.
@@ -26,11 +26,17 @@ pub struct ProtectArgs {
     /// Name of the authorizer to create (default: the pool's name).
     #[arg(long)]
     authorizer_name: Option<String>,
-    #[arg(long, default_value = DEFAULT_IDENTITY_SOURCE)]
+    /// Where the token is read: method.request.header.NAME (REST), $request.header.NAME or
+    /// $request.querystring.NAME (HTTP). Default: the Authorization header.
+    #[arg(long, default_value = "")]
     identity_source: String,
     /// App client ID regex matched against the ID token's `aud` (access tokens are then refused).
     #[arg(long, default_value = "")]
     client_id_regex: String,
+    /// App clients by name or id, comma-separated: the client ID regex ^(id1|id2)$ of a REST
+    /// API's authorizer, the audience of an HTTP API's JWT authorizer (required there).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES_OR_IDS")]
+    clients: Vec<String>,
     /// Result TTL in seconds, 0–3600.
     #[arg(long, default_value_t = DEFAULT_TTL)]
     ttl: i32,
@@ -50,7 +56,7 @@ pub struct ProtectArgs {
     force: bool,
     #[arg(long)]
     json: bool,
-    /// UpdateMethod calls per second (API Gateway's quota is 10 per account).
+    /// UpdateMethod/UpdateRoute calls per second (API Gateway's quota is 10 per account).
     #[arg(long, default_value_t = 10)]
     max_rps: u32,
 }
@@ -112,6 +118,7 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
         authorizer_name: args.authorizer_name,
         identity_source: args.identity_source,
         client_id_regex: args.client_id_regex,
+        clients: args.clients,
         ttl_seconds: args.ttl,
         scopes: plan::parse_scopes(&args.scopes),
         methods,

@@ -58,7 +58,13 @@ pub(super) async fn audit_cmd(
     let ctx = context(core, common).await?;
     let apis = match api {
         Some(name) => vec![core.find_api(&ctx, name).await?],
-        None => core.apis(&ctx).await?,
+        // WebSocket APIs have no methods to protect: the audit leaves them out.
+        None => core
+            .apis(&ctx)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind != crate::model::ApiKind::Websocket)
+            .collect(),
     };
     let mut reports = Vec::new();
     for api in apis {
@@ -73,7 +79,7 @@ pub(super) async fn audit_cmd(
                     .into_iter()
                     .map(method_json)
                     .collect();
-                json!({"id": api.id, "name": api.name, "methods": methods, "summary": r.summary})
+                json!({"id": api.id, "name": api.name, "kind": api.kind, "methods": methods, "summary": r.summary})
             })
             .collect();
         outln!(
@@ -95,10 +101,10 @@ pub(super) async fn audit_cmd(
 
 fn method_json(v: &MethodView) -> serde_json::Value {
     let scopes = match &v.protection {
-        Protection::Cognito { scopes, .. } => scopes.clone(),
+        Protection::Cognito { scopes, .. } | Protection::Jwt { scopes, .. } => scopes.clone(),
         _ => Vec::new(),
     };
-    json!({
+    let mut m = json!({
         "path": v.method.path,
         "verb": v.method.verb,
         "authorizationType": v.method.authorization_type,
@@ -107,7 +113,11 @@ fn method_json(v: &MethodView) -> serde_json::Value {
         "scopes": scopes,
         "apiKeyRequired": v.method.api_key_required,
         "open": v.method.is_open(),
-    })
+    });
+    if let Some(key) = &v.method.route_key {
+        m["routeKey"] = json!(key);
+    }
+    m
 }
 
 fn print_audit_table(
@@ -117,7 +127,7 @@ fn print_audit_table(
     path: &str,
 ) {
     if reports.is_empty() {
-        outln!("No REST APIs in {}.", ctx.region);
+        outln!("No REST or HTTP APIs in {}.", ctx.region);
     }
     for (api, r) in reports {
         outln!(

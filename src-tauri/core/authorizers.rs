@@ -6,7 +6,7 @@ use crate::apply;
 use crate::aws::gateway;
 use crate::error::{Error, Result};
 use crate::lock::ApiLock;
-use crate::model::{Authorizer, AuthorizerInput, Method};
+use crate::model::{pool_issuer, pool_of_arn, ApiKind, Authorizer, AuthorizerInput, Method};
 use crate::plan;
 
 /// Stands for the id of an authorizer not created yet (in a dry run, or before warnings are read).
@@ -95,17 +95,29 @@ pub(super) fn methods_using(methods: &[Method], authorizer_id: &str) -> Vec<Stri
         .collect()
 }
 
-/// The Cognito authorizer a protect would create for the pool, as AWS would then hold it.
+/// The authorizer a protect would create for the pool, as AWS would then hold it: a Cognito
+/// authorizer (REST), or a JWT authorizer with the pool's issuer (HTTP).
 pub(super) fn draft_authorizer(input: &AuthorizerInput, pool_arn: &str) -> Authorizer {
+    let http = input.api_kind == ApiKind::Http;
     Authorizer {
         id: NEW_AUTHORIZER_ID.into(),
         name: input.name.trim().to_string(),
-        kind: "COGNITO_USER_POOLS".into(),
-        provider_arns: vec![pool_arn.to_string()],
+        kind: if http { "JWT" } else { "COGNITO_USER_POOLS" }.into(),
+        provider_arns: if http {
+            vec![]
+        } else {
+            vec![pool_arn.to_string()]
+        },
         identity_source: Some(input.identity_source.trim().to_string()),
         identity_validation_expression: Some(input.client_id_regex.trim().to_string())
-            .filter(|r| !r.is_empty()),
-        ttl_seconds: Some(input.ttl_seconds),
+            .filter(|r| !r.is_empty() && !http),
+        ttl_seconds: (!http).then_some(input.ttl_seconds),
         authorizer_uri: None,
+        issuer: if http {
+            pool_of_arn(pool_arn).map(|(r, p)| pool_issuer(&r, &p))
+        } else {
+            None
+        },
+        audience: if http { input.audience.clone() } else { vec![] },
     }
 }

@@ -4,9 +4,11 @@
 use super::state::{Core, Ctx};
 use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway::{self, Stage};
+use crate::aws::session::Session;
 use crate::error::{Error, Result};
 use crate::journal::{self, Record};
 use crate::lock::ApiLock;
+use crate::model::ApiKind;
 use crate::plan::{self, Plan, Target};
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +91,39 @@ impl Core {
             }
             None => Some(self.lock_for_apply(&session, &header, action).await?),
         };
-        apply::apply(&session, &self.journal_dir, header, plan, pace, progress).await
+        self.journaled_apply(&session, header, plan, pace, progress)
+            .await
+    }
+
+    /// Applies a plan under the given journal header; on an HTTP API whose stage deploys by
+    /// itself, the apply is marked live on that stage at once.
+    pub(super) async fn journaled_apply(
+        &self,
+        session: &Session,
+        header: journal::ApplyHeader,
+        plan: &Plan,
+        pace: Pace,
+        progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    ) -> Result<ApplyReport> {
+        let (apply_id, api_id) = (header.id.clone(), header.api_id.clone());
+        let mut report =
+            apply::apply(session, &self.journal_dir, header, plan, pace, progress).await?;
+        if report.changed > 0 {
+            if let Some(stage) = auto_deploy_stage(session, &api_id).await {
+                let live_on = format!("{stage} (auto-deploy)");
+                journal::append(
+                    &self.journal_dir,
+                    &apply_id,
+                    &Record::Deployed {
+                        stage: live_on.clone(),
+                        deployment_id: "auto".into(),
+                        at_ms: journal::now_ms(),
+                    },
+                )?;
+                report.live_on = Some(live_on);
+            }
+        }
+        Ok(report)
     }
 
     pub async fn stages(&self, ctx: &Ctx, api_id: &str) -> Result<Vec<Stage>> {
@@ -120,7 +154,12 @@ impl Core {
             }
         };
         let pending = self.undeployed(ctx, api_id)?;
-        let id = apply::deploy(&session, &self.journal_dir, api_id, stage, description).await?;
+        // A stage that deploys by itself refuses CreateDeployment: it is live already.
+        let auto = auto_deploy_stage(&session, api_id).await;
+        let id = match auto.as_deref() == Some(stage) {
+            true => "auto".to_string(),
+            false => apply::deploy(&session, &self.journal_dir, api_id, stage, description).await?,
+        };
         for a in pending {
             journal::append(
                 &self.journal_dir,
@@ -139,9 +178,26 @@ impl Core {
     }
 }
 
-/// A stage name as API Gateway takes it (trimmed), or why not.
+/// The stage of an HTTP API that deploys every change by itself, if it has one (a REST API has
+/// none; a failed lookup counts as none, so the change is shown as not live yet).
+async fn auto_deploy_stage(session: &Session, api_id: &str) -> Option<String> {
+    if gateway::api_kind(session, api_id).await.ok()? != ApiKind::Http {
+        return None;
+    }
+    gateway::list_stages(session, api_id)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|s| s.auto_deploy)
+        .map(|s| s.name)
+}
+
+/// A stage name as API Gateway takes it (trimmed), or why not. `$default` is an HTTP API's.
 pub(super) fn check_stage(stage: &str) -> Result<&str> {
     let stage = stage.trim();
+    if stage == "$default" {
+        return Ok(stage);
+    }
     if stage.is_empty()
         || !stage
             .chars()

@@ -13,8 +13,79 @@ use crate::apply::{ApplyEvent, Pace};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::lock::ApiLock;
-use crate::model::{Authorizer, AuthorizerInput, Method, RestApi};
+use crate::model::{ApiKind, Authorizer, AuthorizerInput, Method, RestApi, UserPool};
 use crate::plan::{self, Plan, Target};
+
+impl Core {
+    /// The authorizer a protect asks for, for the API's kind: a Cognito authorizer whose client
+    /// ID regex is written from `clients` (REST), or a JWT authorizer whose audience they are
+    /// (HTTP, where at least one is needed). Clients are named by name or id.
+    async fn authorizer_input(
+        &self,
+        ctx: &Ctx,
+        req: &ProtectRequest,
+        api: &RestApi,
+        pool_region: &str,
+        pool: &UserPool,
+    ) -> Result<AuthorizerInput> {
+        let http = api.kind == ApiKind::Http;
+        let mut ids = Vec::new();
+        if !req.clients.is_empty() {
+            let known = self.clients(ctx, pool_region, &pool.id).await?;
+            for wanted in req
+                .clients
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+            {
+                let client = known
+                    .iter()
+                    .find(|c| c.id == wanted)
+                    .or_else(|| known.iter().find(|c| c.name == wanted))
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "clients",
+                            format!("No app client named or with id '{wanted}' in {}", pool.name),
+                        )
+                    })?;
+                if !ids.contains(&client.id) {
+                    ids.push(client.id.clone());
+                }
+            }
+        }
+        if http && ids.is_empty() {
+            return Err(Error::invalid(
+                "clients",
+                format!(
+                    "{} is an HTTP API: its JWT authorizer needs an audience — name the app clients with --clients (names or ids)",
+                    api.name
+                ),
+            ));
+        }
+        let defaults = plan::authorizer_defaults(api.kind);
+        let source = req.identity_source.trim();
+        let rest_default = source == plan::DEFAULT_IDENTITY_SOURCE;
+        Ok(AuthorizerInput {
+            name: req
+                .authorizer_name
+                .clone()
+                .unwrap_or_else(|| pool.name.clone()),
+            identity_source: if source.is_empty() || (http && rest_default) {
+                defaults.identity_source
+            } else {
+                source.to_string()
+            },
+            client_id_regex: match (http, req.client_id_regex.trim()) {
+                (true, _) => String::new(),
+                (false, "") => plan::regex_for_clients(&ids),
+                (false, regex) => regex.to_string(),
+            },
+            ttl_seconds: req.ttl_seconds,
+            audience: if http { ids } else { vec![] },
+            api_kind: api.kind,
+        })
+    }
+}
 
 /// How a plan is carried out.
 struct Run<'a> {
@@ -42,12 +113,9 @@ impl Core {
             .clone()
             .unwrap_or_else(|| ctx.region.clone());
         let pool = self.find_pool(ctx, &pool_region, &req.pool).await?;
-        let input = AuthorizerInput {
-            name: req.authorizer_name.clone().unwrap_or(pool.name),
-            identity_source: req.identity_source.clone(),
-            client_id_regex: req.client_id_regex.clone(),
-            ttl_seconds: req.ttl_seconds,
-        };
+        let input = self
+            .authorizer_input(ctx, &req, &api, &pool_region, &pool)
+            .await?;
         if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
             return Err(e);
         }

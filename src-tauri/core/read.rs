@@ -6,7 +6,9 @@ use crate::audit::{self, AuthorizerView, MethodView, Summary};
 use crate::aws::session::Session;
 use crate::aws::{cognito, gateway, identity};
 use crate::error::{Error, Result};
-use crate::model::{is_region_name, AppClient, Authorizer, Identity, Method, RestApi, UserPool};
+use crate::model::{
+    is_region_name, ApiKind, AppClient, Authorizer, Identity, Method, RestApi, UserPool,
+};
 use serde::Serialize;
 
 /// The review of one API: every method with its protection, the authorizers, the summary.
@@ -14,6 +16,9 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct ApiReview {
     pub api_id: String,
+    pub kind: ApiKind,
+    /// An HTTP API's built-in CORS configuration, which answers preflights before any route.
+    pub cors: Option<String>,
     pub methods: Vec<MethodView>,
     /// Every authorizer, with the methods that use it.
     pub authorizers: Vec<AuthorizerView>,
@@ -41,7 +46,7 @@ impl Core {
         match named.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(Error::NotFound(format!(
-                "No REST API named or with id '{name_or_id}' in {}",
+                "No API named or with id '{name_or_id}' in {}",
                 ctx.region
             ))),
             many => Err(Error::invalid(
@@ -131,12 +136,19 @@ pub async fn methods_and_authorizers(
     )
 }
 
-/// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together.
+/// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together; on an
+/// HTTP API, GetRoutes, GetAuthorizers and GetApi (its CORS configuration).
 pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
-    let (methods, authorizers) = methods_and_authorizers(session, api_id).await?;
+    let kind = gateway::api_kind(session, api_id).await?;
+    let ((methods, authorizers), cors) = tokio::try_join!(
+        methods_and_authorizers(session, api_id),
+        gateway::cors(session, api_id)
+    )?;
     let summary = audit::summarize(&methods);
     Ok(ApiReview {
         api_id: api_id.to_string(),
+        kind,
+        cors,
         summary_line: summary.line(),
         summary,
         methods: audit::review(&methods, &authorizers),

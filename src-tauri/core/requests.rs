@@ -30,7 +30,7 @@ pub enum Methods {
 #[serde(rename_all = "camelCase")]
 pub struct ProtectRequest {
     pub ctx: Ctx,
-    /// The REST API, by name or id.
+    /// The REST or HTTP API, by name or id.
     pub api: String,
     /// The user pool, by name or id.
     pub pool: String,
@@ -39,9 +39,14 @@ pub struct ProtectRequest {
     /// The authorizer's name. None: the pool's name, and a matching authorizer of any name is
     /// reused.
     pub authorizer_name: Option<String>,
+    /// Where the token is read; empty for the kind's default (the Authorization header).
     pub identity_source: String,
     /// App client ID regex matched against the ID token's `aud`; empty for none.
     pub client_id_regex: String,
+    /// App clients by name or id: a REST API's client ID regex `^(id1|id2)$` (unless one is
+    /// given), an HTTP API's JWT audience (required there).
+    #[serde(default)]
+    pub clients: Vec<String>,
     pub ttl_seconds: i32,
     /// OAuth scopes the methods require.
     pub scopes: Vec<String>,
@@ -60,7 +65,7 @@ pub struct ProtectRequest {
 #[serde(rename_all = "camelCase")]
 pub struct UnprotectRequest {
     pub ctx: Ctx,
-    /// The REST API, by name or id.
+    /// The REST or HTTP API, by name or id.
     pub api: String,
     /// Listed, or those using an authorizer (an open method has nothing to remove).
     pub methods: Methods,

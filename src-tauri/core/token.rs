@@ -8,6 +8,7 @@ use super::state::{Core, Ctx};
 use crate::aws::{cognito, gateway, jwks};
 use crate::error::{Error, Result};
 use crate::model::{is_region_name, Authorizer, Method};
+use crate::plan::normalize_key;
 use crate::token::{self, MethodVerdict, Signature, TokenInfo, TokenUse, Verdict, VerdictSummary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -163,10 +164,10 @@ impl Core {
         let headers = authorizers
             .iter()
             .filter_map(|a| {
-                let h = a
-                    .identity_source
-                    .as_deref()?
-                    .strip_prefix("method.request.header.")?;
+                let source = a.identity_source.as_deref()?;
+                let h = source
+                    .strip_prefix("method.request.header.")
+                    .or_else(|| source.strip_prefix("$request.header."))?;
                 Some((a.id.clone(), h.to_string()))
             })
             .collect();
@@ -232,7 +233,7 @@ impl Core {
     /// TestInvokeAuthorizer for the method's authorizer, beside Gatehouse's own verdict. AWS's
     /// test handles ID tokens only: for an access token it is not asked, and the note says why.
     pub async fn test_in_aws(&self, ctx: &Ctx, req: &AwsTestRequest) -> Result<AwsTest> {
-        let key = normalize_key(&format!("{} {}", req.verb, req.path));
+        let key = normalize_key(&crate::model::method_key(&req.verb, &req.path));
         let (mut check, methods, authorizers) = self
             .judged(
                 ctx,
@@ -332,14 +333,6 @@ fn chosen(methods: Vec<Method>, keys: Option<&[String]>) -> Result<Vec<Method>> 
         .into_iter()
         .filter(|m| wanted.contains(&m.key()))
         .collect())
-}
-
-/// "get  /pets" → "GET /pets".
-fn normalize_key(key: &str) -> String {
-    let mut parts = key.split_whitespace();
-    let verb = parts.next().unwrap_or_default().to_uppercase();
-    let path = parts.collect::<Vec<_>>().join(" ");
-    format!("{verb} {path}")
 }
 
 /// Method key → the header its authorizer reads.

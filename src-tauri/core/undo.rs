@@ -2,7 +2,7 @@
 //! as the apply set it (the rest is skipped unless forced), under the API's writer lock.
 
 use super::state::{Core, Ctx};
-use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
+use crate::apply::{ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway;
 use crate::error::{Error, Result};
 use crate::journal::{self, ApplySummary};
@@ -74,7 +74,8 @@ impl Core {
         // Planned under the lock, from AWS's current state.
         let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
         let plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
-        apply::apply(&session, &self.journal_dir, header, &plan, pace, progress).await
+        self.journaled_apply(&session, header, &plan, pace, progress)
+            .await
     }
 }
 

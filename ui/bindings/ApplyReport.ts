@@ -14,4 +14,8 @@ stopped: string | null, elapsedMs: number,
 /**
  * "3 changed, 0 unchanged, 0 failed in 1.2 s (0 throttled and retried)".
  */
-summary: string, };
+summary: string, 
+/**
+ * The stage of an HTTP API that made the change live by itself: "$default (auto-deploy)".
+ */
+liveOn: string | null, };

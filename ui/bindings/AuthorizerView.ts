@@ -13,6 +13,18 @@ usedBy: Array<string>,
  */
 usedByText: string, id: string, name: string, 
 /**
- * TOKEN, REQUEST or COGNITO_USER_POOLS.
+ * TOKEN, REQUEST or COGNITO_USER_POOLS (REST); JWT or REQUEST (HTTP).
  */
-kind: string, providerArns: Array<string>, identitySource: string | null, identityValidationExpression: string | null, ttlSeconds: number | null, authorizerUri: string | null, };
+kind: string, providerArns: Array<string>, 
+/**
+ * REST: `method.request.header.NAME`; HTTP: `$request.header.NAME` (the first source).
+ */
+identitySource: string | null, identityValidationExpression: string | null, ttlSeconds: number | null, authorizerUri: string | null, 
+/**
+ * A JWT authorizer's issuer URL (HTTP).
+ */
+issuer: string | null, 
+/**
+ * A JWT authorizer's audience: app client IDs (HTTP).
+ */
+audience: Array<string>, };

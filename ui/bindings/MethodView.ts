@@ -20,8 +20,25 @@ openNotOptions: boolean,
 /**
  * "CORS preflight" on OPTIONS: browsers send no token on it.
  */
-note: string | null, resourceId: string, path: string, verb: string, 
+note: string | null, 
 /**
- * NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS — or whatever else API Gateway answers.
+ * The resource's id (REST), or the route's id (HTTP).
  */
-authorizationType: string, authorizerId: string | null, scopes: Array<string>, apiKeyRequired: boolean, };
+resourceId: string, 
+/**
+ * The path; `$default` for an HTTP API's default route.
+ */
+path: string, 
+/**
+ * The HTTP verb; `ANY` for an HTTP API's `ANY` and `$default` routes.
+ */
+verb: string, 
+/**
+ * REST: NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS; HTTP: NONE, AWS_IAM, CUSTOM, JWT — or
+ * whatever else API Gateway answers.
+ */
+authorizationType: string, authorizerId: string | null, scopes: Array<string>, apiKeyRequired: boolean, 
+/**
+ * An HTTP API route's key as AWS writes it: "GET /parcels", "$default".
+ */
+routeKey: string | null, };

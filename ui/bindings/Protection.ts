@@ -3,4 +3,4 @@
 /**
  * How a method is protected, in the user's words.
  */
-export type Protection = { "kind": "open" } | { "kind": "iam" } | { "kind": "lambda", authorizer: string, } | { "kind": "cognito", authorizer: string, scopes: Array<string>, } | { "kind": "other", authorizationType: string, };
+export type Protection = { "kind": "open" } | { "kind": "iam" } | { "kind": "lambda", authorizer: string, } | { "kind": "cognito", authorizer: string, scopes: Array<string>, } | { "kind": "jwt", authorizer: string, scopes: Array<string>, } | { "kind": "other", authorizationType: string, };

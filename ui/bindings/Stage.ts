@@ -3,4 +3,8 @@
 /**
  * A stage of the API and the deployment it serves.
  */
-export type Stage = { name: string, deploymentId: string | null, };
+export type Stage = { name: string, deploymentId: string | null, 
+/**
+ * An HTTP API stage that deploys every change by itself.
+ */
+autoDeploy: boolean, };
