@@ -1,4 +1,5 @@
-//! 1. Bulk protect at API Gateway's own quota, and 2. the same job through an AWS CLI loop.
+//! Bulk protect at API Gateway's own quota (REST methods and HTTP API routes, parts 1 and 1b),
+//! and the same job through an AWS CLI loop (part 2).
 
 use crate::common::Sandbox;
 use crate::report::{secs, Row, Section};
@@ -20,27 +21,44 @@ pub struct Protected {
     pub wall: f64,
 }
 
-/// `gatehouse protect --all-open` on a fresh API of `n` open methods, throttling on.
-fn protect(sb: &Sandbox, pool_region: &str, n: usize, s: &mut Section) -> Protected {
+/// Which kind of API a bulk protect runs on.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// A REST API: one UpdateMethod per method.
+    Rest,
+    /// An HTTP API: one UpdateRoute per route, a JWT authorizer for the `web` client.
+    Http,
+}
+
+/// `gatehouse protect --all-open` on a fresh API of `n` open methods (or routes), throttling on.
+fn protect(sb: &Sandbox, pool_region: &str, n: usize, kind: Kind, s: &mut Section) -> Protected {
     throttle_off(sb);
-    let name = format!("BenchProtect{n}");
-    let api = sb.bulk_api("us-east-1", &name, n as u32, 1);
+    let (api, noun) = match kind {
+        Kind::Rest => (
+            sb.bulk_api("us-east-1", &format!("BenchProtect{n}"), n as u32, 1),
+            "N",
+        ),
+        Kind::Http => (
+            sb.bulk_http_api("us-east-1", &format!("BenchRoutes{n}"), n as u32, None),
+            "routes N",
+        ),
+    };
     let home = tempfile::tempdir().unwrap();
-    let cmd = gatehouse(
-        sb,
-        home.path(),
-        &[
-            "protect",
-            "--api",
-            &api,
-            "--pool",
-            "PetsPool",
-            "--pool-region",
-            pool_region,
-            "--all-open",
-            "--json",
-        ],
-    );
+    let mut args = vec![
+        "protect",
+        "--api",
+        &api,
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        pool_region,
+        "--all-open",
+        "--json",
+    ];
+    if kind == Kind::Http {
+        args.extend(["--clients", "web"]);
+    }
+    let cmd = gatehouse(sb, home.path(), &args);
     // Right before the run: the bucket starts full, as after a quiet spell on AWS.
     throttle_on(sb);
     sb.reset_stats();
@@ -59,7 +77,7 @@ fn protect(sb: &Sandbox, pool_region: &str, n: usize, s: &mut Section) -> Protec
     let ratio = wall / limit;
     let answered = stats.calls - stats.throttled;
     s.note(format!(
-        "protect N={n}: {wall:.1} s, {changed} changed, {failed} failed; API Gateway calls {} \
+        "protect {noun}={n}: {wall:.1} s, {changed} changed, {failed} failed; API Gateway calls {} \
          ({}), {} answered 429; the sandbox's bucket alone needs ({answered} answered − 40) / 10 \
          = {:.1} s",
         stats.calls,
@@ -67,7 +85,7 @@ fn protect(sb: &Sandbox, pool_region: &str, n: usize, s: &mut Section) -> Protec
         stats.throttled,
         quota_limit(answered as usize)
     ));
-    let fig = |what: &str| format!("Bulk protect N={n}: {what}");
+    let fig = |what: &str| format!("Bulk protect {noun}={n}: {what}");
     s.row(Row::info(&fig("wall time"), secs(wall)));
     s.row(Row::info(&fig("quota limit (N − 40) / 10"), secs(limit)));
     s.row(if n >= 1000 {
@@ -220,8 +238,9 @@ pub fn run() -> Section {
         .expect("PetsPool's ARN in seed.py's summary")
         .to_string();
 
-    let small = protect(&sb, pool_region, 200, &mut s);
-    protect(&sb, pool_region, 1000, &mut s);
+    let small = protect(&sb, pool_region, 200, Kind::Rest, &mut s);
+    protect(&sb, pool_region, 1000, Kind::Rest, &mut s);
+    protect(&sb, pool_region, 1000, Kind::Http, &mut s);
     let cli = cli_loop(&sb, &pool_arn, 200, &mut s);
     let ratio = small.wall / cli;
     s.row(Row::info("AWS CLI loop N=200: wall time", secs(cli)));
