@@ -400,3 +400,21 @@ fn token_verdicts_on_jwt_routes_follow_the_jwt_authorizer_rules() {
         .unwrap()
         .contains("accepts only"));
 }
+
+#[test]
+fn six_hundred_routes_are_read_in_two_pages() {
+    let h = Http::start();
+    let id = h.sb.bulk_http_api("us-east-1", "BigHttp", 600, None);
+    h.sb.reset_stats();
+    let review = h.run(&["audit", "--api", "BigHttp", "--json"]);
+    assert_eq!(review.status, 0, "{}", review.stderr);
+    let api = &review.json()["apis"][0];
+    assert_eq!(api["id"], id.as_str());
+    assert_eq!(api["methods"].as_array().unwrap().len(), 600);
+    assert_eq!(
+        h.sb.calls("apigateway", "v2:GetRoutes"),
+        2,
+        "600 routes at 500 a page"
+    );
+    assert_eq!(h.sb.calls("apigateway", "v2:GetAuthorizers"), 1);
+}
