@@ -595,10 +595,12 @@ fn jwt(
                 a.audience.join(", ")
             ))
         }
-        None => return deny(format!(
+        None => {
+            return deny(format!(
             "The token has neither aud nor client_id: JWT authorizer {} cannot match its audience",
             a.name
-        )),
+        ))
+        }
     }
     if !method.scopes.is_empty() {
         let held = token.scopes();

@@ -28,7 +28,8 @@ fn review_securepets_switch_regions_and_list_pools() {
         w.select("[data-testid=region-select]", "us-east-1").await;
         w.find("[data-testid=api-item][data-api-name=SecurePets]")
             .await;
-        assert_eq!(w.count_visible("[data-testid=api-item]").await, 2);
+        // REST (SecurePets, PetsAdmin), HTTP (PetsHttp, ParcelsManual) and WebSocket (PetsChat).
+        assert_eq!(w.count_visible("[data-testid=api-item]").await, 5);
         w.click("[data-testid=api-item][data-api-name=SecurePets]")
             .await;
         w.wait_js(
@@ -181,7 +182,8 @@ fn aws_errors_show_their_code_and_message_and_retry_recovers() {
         let denied = "User: arn:aws:iam::123456789012:user/moto is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/restapis";
         sandbox.control(
             "/_sandbox/config",
-            serde_json::json!({"errors": {"GetRestApis": [403, "AccessDeniedException", denied]}}),
+            // The list reads REST (GetRestApis) and HTTP/WebSocket APIs (v2 GetApis) together: both refuse.
+            serde_json::json!({"errors": {"GetRestApis": [403, "AccessDeniedException", denied], "v2:GetApis": [403, "AccessDeniedException", denied]}}),
         );
         let home = AppHome::new();
         let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;
@@ -197,7 +199,10 @@ fn aws_errors_show_their_code_and_message_and_retry_recovers() {
         // An expired session says so, with what to do.
         sandbox.control(
             "/_sandbox/config",
-            serde_json::json!({"errors": {"GetRestApis": [403, "ExpiredTokenException", "The security token included in the request is expired"]}}),
+            serde_json::json!({"errors": {
+                "GetRestApis": [403, "ExpiredTokenException", "The security token included in the request is expired"],
+                "v2:GetApis": [403, "ExpiredTokenException", "The security token included in the request is expired"],
+            }}),
         );
         w.click("#error-retry").await;
         w.wait_js(

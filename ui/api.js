@@ -3,6 +3,7 @@
 // `app.withGlobalTauri` injects). Every call returns a promise of a type from ui/bindings/, which is
 // generated from the Rust types; errors reject with an `ErrorView` ({kind, code, message, hint, field}).
 
+/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("./bindings/AppClient").AppClient} AppClient */
 /** @typedef {import("./bindings/ApplyEvent").ApplyEvent} ApplyEvent */
 /** @typedef {import("./bindings/ApplyReport").ApplyReport} ApplyReport */
@@ -101,8 +102,9 @@ export const matchClients = (regex, clients) => invoke("match_clients", { regex,
 export const regexForClients = (ids) => invoke("regex_for_clients", { ids });
 /** @param {string} text @returns {Promise<string[]>} */
 export const parseScopes = (text) => invoke("parse_scopes", { text });
-/** What a new authorizer starts with (name and regex empty). @returns {Promise<AuthorizerInput>} */
-export const authorizerDefaults = () => invoke("authorizer_defaults");
+/** What a new authorizer starts with for a kind of API (name and regex empty; an HTTP API's JWT
+ * authorizer reads $request.header.Authorization). @param {ApiKind} kind @returns {Promise<AuthorizerInput>} */
+export const authorizerDefaults = (kind) => invoke("authorizer_defaults", { kind });
 /** @param {Ctx} ctx @param {string} apiId @param {string} poolRegion @param {string} poolId
  * @param {AuthorizerInput} input @returns {Promise<Authorizer>} */
 export const createAuthorizer = (ctx, apiId, poolRegion, poolId, input) =>

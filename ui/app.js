@@ -4,13 +4,15 @@
 // previous profile or region never lands on the screen of the new one.
 
 import * as api from "./api.js";
-import { $, el, busy, setStatus } from "./dom.js";
+import { $, el, busy, setStatus, showErrorBar, hideErrorBar } from "./dom.js";
 import { ReviewTable } from "./review.js";
 import { PoolsView } from "./pools.js";
 import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
 import { Protect, History } from "./protect.js";
 import { ProfilesView } from "./profiles.js";
 import { TokenPanel } from "./token.js";
+import { renderApiList } from "./apis.js";
+import { notReviewedText } from "./logic.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -235,13 +237,13 @@ class App {
       $("identity").textContent = "Identity unknown";
     });
 
-    const done = busy("apis-progress", `Loading REST APIs in ${ctx.region}…`);
+    const done = busy("apis-progress", `Loading APIs in ${ctx.region}…`);
     api.listApis(ctx).then((apis) => {
       if (gen !== this.gen) return;
       this.apis = apis;
       this.apisLoaded = true;
       this.renderApis();
-      setStatus(`${apis.length} REST API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
+      setStatus(`${apis.length} API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
     }).catch((e) => {
       if (gen !== this.gen) return;
       // Bad input (a region that is no region name) gives the same answer again: no Retry.
@@ -252,28 +254,15 @@ class App {
   }
 
   renderApis() {
-    const needle = $("api-filter").value.trim().toLowerCase();
-    const shown = this.apis.filter((a) => !needle || a.name.toLowerCase().includes(needle));
-    const list = $("api-list");
-    list.replaceChildren(...shown.map((a) => {
-      const open = this.openCounts.get(a.id);
-      const item = el("li", {
-        class: "api-item", role: "option", tabindex: "0", "data-testid": "api-item",
-        "data-api-name": a.name, "data-api-id": a.id, "aria-selected": String(a.id === this.apiId),
-        title: a.description || a.name,
-      },
-      el("span", {}, a.name, el("br"), el("span", { class: "api-id" }, a.id)),
-      open === undefined ? null : el("span", { class: "open-count", title: "Open methods other than OPTIONS" }, open === 0 ? "all protected" : `${open} open`));
-      item.addEventListener("click", () => this.selectApi(a.id));
-      item.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.selectApi(a.id); }
-        if (e.key === "ArrowDown") { e.preventDefault(); /** @type {HTMLElement | null} */ (item.nextElementSibling)?.focus(); }
-        if (e.key === "ArrowUp") { e.preventDefault(); /** @type {HTMLElement | null} */ (item.previousElementSibling)?.focus(); }
-      });
-      return item;
-    }));
-    $("apis-count").textContent = this.apis.length ? `${shown.length} of ${this.apis.length}` : "";
-    $("apis-empty").hidden = !this.apisLoaded || this.apis.length > 0;
+    renderApiList(this.apis, {
+      filter: $("api-filter").value, selectedId: this.apiId, openCounts: this.openCounts, loaded: this.apisLoaded,
+      onSelect: (id) => this.selectApi(id),
+    });
+  }
+
+  /** @returns {import("./bindings/ApiKind").ApiKind} the open API's kind */
+  apiKind() {
+    return this.lastReview?.kind ?? this.apis.find((a) => a.id === this.apiId)?.kind ?? "REST";
   }
 
   clearReview() {
@@ -284,6 +273,7 @@ class App {
     renderAuthorizers(this, null);
     $("undeployed-banner").hidden = true;
     $("review").hidden = true;
+    $("review-unsupported").hidden = true;
     $("review-placeholder").hidden = false;
   }
 
@@ -296,12 +286,25 @@ class App {
     }
     this.showTab("tab-review");
     const apiInfo = this.apis.find((a) => a.id === apiId);
-    $("review-placeholder").hidden = true;
-    $("review").hidden = false;
-    $("review-title").textContent = apiInfo ? apiInfo.name : apiId;
-    $("review-summary").textContent = "Loading methods…";
     this.review.clear();
     this.token.reset();
+    this.lastReview = null;
+    $("review-placeholder").hidden = true;
+    const why = apiInfo ? notReviewedText(apiInfo) : null;
+    // A WebSocket API is listed, not opened: the review area says why.
+    $("review-unsupported").hidden = !why;
+    $("review").hidden = !!why;
+    if (why) {
+      renderAuthorizers(this, null);
+      $("unsupported-title").textContent = apiInfo.name;
+      $("unsupported-text").textContent = why;
+      return;
+    }
+    $("review-title").textContent = apiInfo ? apiInfo.name : apiId;
+    $("review-kind").hidden = apiInfo?.kind !== "HTTP";
+    $("review-kind").textContent = "HTTP API";
+    $("review-cors").hidden = true;
+    $("review-summary").textContent = "Loading methods…";
     await this.loadReview(gen, apiGen, apiId, false);
   }
 
@@ -357,7 +360,11 @@ class App {
       this.lastReview = review;
       this.review.render(review.methods, keepSelection);
       $("review-summary").textContent = review.summaryLine;
-      this.protect.fillAuthorizers(review.authorizers, selectAuthorizerId);
+      $("review-kind").hidden = review.kind !== "HTTP";
+      // An HTTP API's own CORS answers preflights before any route: say so under the title.
+      $("review-cors").textContent = review.cors ?? "";
+      $("review-cors").hidden = !review.cors;
+      this.protect.fillAuthorizers(review.authorizers, review.kind, selectAuthorizerId);
       this.token.reviewLoaded(review, keepSelection);
       renderAuthorizers(this, review, this.apiName(apiId));
       this.protect.refreshBanner(this.ctx(), apiId, () => gen === this.gen && apiGen === this.apiGen);
@@ -378,27 +385,14 @@ class App {
     this.protect?.updateButtons();
   }
 
-  /**
-   * The error bar: what happened (Rust's message and hint), with Retry when trying again may help.
-   * @param {Partial<ErrorView>} e
-   * @param {() => void} [retry]
-   */
+  /** The error bar (dom.js), with Retry when trying again may help.
+   * @param {Partial<ErrorView>} e @param {() => void} [retry] */
   showError(e, retry) {
-    const titles = {
-      aws: "AWS refused the request", "no-credentials": "No credentials", unreachable: "AWS is unreachable",
-      expired: "Session expired", invalid: "Check your input", "not-found": "Not found", keychain: "Keychain unavailable",
-    };
-    $("error-title").textContent = titles[e.kind] ?? "Something went wrong";
-    $("error-message").textContent = e.message ?? String(e);
-    $("error-hint").textContent = e.hint ?? "";
-    $("error").dataset.kind = e.kind ?? "internal";
-    $("error-retry").hidden = !retry;
-    $("error-retry").onclick = retry ? () => { this.hideError(); retry(); } : null;
-    $("error").hidden = false;
+    showErrorBar(e, retry);
   }
 
   hideError() {
-    $("error").hidden = true;
+    hideErrorBar();
   }
 }
 

@@ -1,13 +1,16 @@
 // @ts-check
-// The authorizer dialog (create or edit a Cognito user pool authorizer) and the Authorizers view.
+// The authorizer dialog (create or edit a Cognito user pool authorizer for a REST API, or a JWT
+// authorizer for a Cognito pool on an HTTP API) and the Authorizers view.
 
 import * as api from "./api.js";
 import { $, el, busy } from "./dom.js";
+import { poolIssuer, poolOfAuthorizer, poolOfIssuer } from "./logic.js";
 
 /** @typedef {import("./bindings/AppClient").AppClient} AppClient */
 /** @typedef {import("./bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/UserPool").UserPool} UserPool */
+/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("./api.js").ApiReview} ApiReview */
 /** @typedef {import("./api.js").Authorizer} Authorizer */
 
@@ -22,8 +25,10 @@ export class AuthorizerDialog {
     this.pool = null;
     /** @type {Authorizer | null} */
     this.editing = null;
-    /** @type {AuthorizerInput | null} what a new authorizer starts with, from Rust */
-    this.defaults = null;
+    /** @type {Map<ApiKind, AuthorizerInput>} what a new authorizer starts with, from Rust, per kind of API */
+    this.defaults = new Map();
+    /** @type {ApiKind} REST: a Cognito authorizer; HTTP: a JWT authorizer */
+    this.kind = "REST";
     /** @type {((authorizer: Authorizer) => void) | null} */
     this.onDone = null;
     this.nameEdited = false;
@@ -39,16 +44,26 @@ export class AuthorizerDialog {
     $("ad-region").replaceChildren(...regions.map((r) => el("option", { value: r }, r)));
   }
 
-  /** What a new authorizer starts with (token source, TTL), asked once from Rust; null (and
-   * the error shown) when Rust could not be asked. */
-  async defaultInput() {
+  /** What a new authorizer starts with (token source, TTL) for a kind of API, asked once from
+   * Rust; null (and the error shown) when Rust could not be asked.
+   * @param {ApiKind} kind */
+  async defaultInput(kind) {
     try {
-      this.defaults ??= await api.authorizerDefaults();
-      return this.defaults;
+      if (!this.defaults.has(kind)) this.defaults.set(kind, await api.authorizerDefaults(kind));
+      return this.defaults.get(kind);
     } catch (e) {
       this.app.showError(e);
       return null;
     }
+  }
+
+  /** Lays the form out for a kind of API: the JWT fields (issuer, audience) or the Cognito ones
+   * (client ID regex, TTL). @param {ApiKind} kind */
+  setKind(kind) {
+    this.kind = kind === "HTTP" ? "HTTP" : "REST";
+    $("authorizer-form").dataset.kind = this.kind;
+    $("ad-clients").setAttribute("aria-label", this.kind === "HTTP" ? "Audience: app clients of the pool" : "App clients of the pool");
+    $("ad-issuer").value = "";
   }
 
   /** Shows `region` in the Cognito region picker, adding it when it is not a listed one. */
@@ -62,12 +77,15 @@ export class AuthorizerDialog {
    * @param {(authorizer: Authorizer) => void} onDone
    */
   async openCreate(onDone) {
-    const defaults = await this.defaultInput();
+    const kind = this.app.apiKind();
+    const defaults = await this.defaultInput(kind);
     if (!defaults) return;
     this.editing = null;
     this.onDone = onDone;
     this.nameEdited = false;
-    $("authorizer-dialog-title").textContent = "New Cognito user pool authorizer";
+    this.setKind(kind);
+    $("authorizer-dialog-title").textContent = this.kind === "HTTP"
+      ? "New JWT authorizer for a Cognito user pool" : "New Cognito user pool authorizer";
     $("ad-submit").textContent = "Create authorizer";
     $("ad-region").disabled = false;
     $("ad-name").value = defaults.name;
@@ -86,25 +104,26 @@ export class AuthorizerDialog {
    * @param {() => void} onDone
    */
   async openEdit(authorizer, onDone) {
-    const defaults = await this.defaultInput();
+    const kind = authorizer.kind === "JWT" ? "HTTP" : "REST";
+    const defaults = await this.defaultInput(kind);
     if (!defaults) return;
     this.editing = authorizer;
     this.onDone = onDone;
     this.nameEdited = true;
-    $("authorizer-dialog-title").textContent = `Edit authorizer ${authorizer.name}`;
+    this.setKind(kind);
+    $("ad-issuer").value = authorizer.issuer ?? "";
+    $("authorizer-dialog-title").textContent = `Edit ${kind === "HTTP" ? "JWT " : ""}authorizer ${authorizer.name}`;
     $("ad-submit").textContent = "Save changes";
     $("ad-name").value = authorizer.name;
     $("ad-source").value = authorizer.identitySource || defaults.identitySource;
     $("ad-regex").value = authorizer.identityValidationExpression || "";
     $("ad-ttl").value = String(authorizer.ttlSeconds ?? defaults.ttlSeconds);
     this.clearErrors();
-    const arn = authorizer.providerArns[0] || "";
-    const [, , , region, , rest] = arn.split(":");
-    const poolId = (rest || "").replace("userpool/", "");
-    if (region) this.showRegion(region);
+    const pool = poolOfAuthorizer(authorizer);
+    if (pool) this.showRegion(pool.region);
     $("ad-region").disabled = true;
     $("authorizer-dialog").showModal();
-    this.loadPools(poolId);
+    this.loadPools(pool?.poolId);
   }
 
   /** @param {string} [selectId]  the pool to choose (editing: the authorizer's own) */
@@ -117,6 +136,7 @@ export class AuthorizerDialog {
     $("ad-pools").replaceChildren();
     $("ad-clients").replaceChildren();
     $("ad-matches").textContent = "";
+    if (!this.editing) $("ad-issuer").value = "";
     const done = busy("ad-pools-progress", `Loading user pools in ${region}…`);
     try {
       const pools = await api.listPools(this.app.ctx(), region);
@@ -148,14 +168,26 @@ export class AuthorizerDialog {
       this.showFormError(e);
     }
     if (gen !== this.loadGen) return;
-    $("ad-clients").replaceChildren(...this.clients.map((c) => el("label", { "data-testid": "client-item", "data-client-id": c.id },
-      el("input", { type: "checkbox", value: c.id, onchange: () => this.clientsChanged() }),
-      el("span", {}, c.name), el("code", {}, c.id))));
-    await this.regexChanged(false);
+    const http = this.kind === "HTTP";
+    // A JWT authorizer trusts the pool by its issuer URL, written here as it will be sent.
+    if (http && !this.editing) $("ad-issuer").value = poolIssuer($("ad-region").value, pool.id);
+    const audience = http && this.editing ? this.editing.audience : [];
+    $("ad-clients").replaceChildren(...(this.clients.length || !http
+      ? this.clients.map((c) => el("label", { "data-testid": "client-item", "data-client-id": c.id },
+        el("input", { type: "checkbox", value: c.id, checked: audience.includes(c.id), onchange: () => this.clientsChanged() }),
+        el("span", {}, c.name), el("code", {}, c.id)))
+      : [el("span", { class: "muted" }, `${pool.name} has no app clients: a JWT authorizer needs one in its audience.`)]));
+    if (!http) await this.regexChanged(false);
   }
 
-  /** The checkboxes write the regex: ^(id1|id2)$. */
+  /** @returns {string[]} the ticked app clients' ids */
+  checkedClients() {
+    return [...$("ad-clients").querySelectorAll("input:checked")].map((i) => i.value);
+  }
+
+  /** The checkboxes write the regex: ^(id1|id2)$ (REST); they are the audience (HTTP). */
   async clientsChanged() {
+    if (this.kind === "HTTP") { this.setFieldError("audience", ""); return; }
     const ids = [...$("ad-clients").querySelectorAll("input:checked")].map((i) => i.value);
     $("ad-regex").value = await api.regexForClients(ids);
     await this.regexChanged(false);
@@ -184,13 +216,14 @@ export class AuthorizerDialog {
 
   /** @returns {AuthorizerInput} */
   input() {
+    const http = this.kind === "HTTP";
     return {
       name: $("ad-name").value,
       identitySource: $("ad-source").value,
-      clientIdRegex: $("ad-regex").value,
+      clientIdRegex: http ? "" : $("ad-regex").value,
       ttlSeconds: Number.parseInt($("ad-ttl").value, 10),
-      audience: [],
-      apiKind: "REST",
+      audience: http ? this.checkedClients() : [],
+      apiKind: this.kind,
     };
   }
 
@@ -203,7 +236,9 @@ export class AuthorizerDialog {
     if (!this.editing && !this.pool) errors.push({ field: "pool", message: "Choose a user pool" });
     if (errors.length) {
       for (const e of errors) this.setFieldError(e.field, e.message);
-      /** @type {HTMLElement | null} */ (document.querySelector("#authorizer-form [aria-invalid=true]"))?.focus();
+      // The first field in error takes the focus (the audience: its first app client).
+      const first = document.querySelector("#authorizer-form [aria-invalid=true]");
+      /** @type {HTMLElement | null} */ (first?.matches("input, select") ? first : first?.querySelector("input"))?.focus();
       return;
     }
     $("ad-submit").disabled = true;
@@ -234,7 +269,7 @@ export class AuthorizerDialog {
     const p = document.querySelector(`#authorizer-form .field-error[data-field="${field}"]`);
     if (!p) { if (message) this.showFormError({ message }); return; }
     p.textContent = message;
-    const inputFor = { name: "ad-name", identitySource: "ad-source", clientIdRegex: "ad-regex", ttl: "ad-ttl" }[field];
+    const inputFor = { name: "ad-name", identitySource: "ad-source", clientIdRegex: "ad-regex", ttl: "ad-ttl", audience: "ad-clients" }[field];
     if (inputFor) {
       if (message) $(inputFor).setAttribute("aria-invalid", "true"); else $(inputFor).removeAttribute("aria-invalid");
     }
@@ -264,19 +299,35 @@ export function renderAuthorizers(app, review, apiName) {
   $("authorizers-title").textContent = review ? `Authorizers of ${apiName}` : "Authorizers";
   if (!review) { $("authorizer-rows").replaceChildren(); $("authorizers-count").textContent = ""; return; }
   $("authorizers-count").textContent = `${review.authorizers.length} authorizer${review.authorizers.length === 1 ? "" : "s"}`;
-  const kinds = { COGNITO_USER_POOLS: "Cognito user pools", TOKEN: "Lambda (token)", REQUEST: "Lambda (request)" };
+  const http = review.kind === "HTTP";
+  $("auth-col-pools").textContent = http ? "Issuer / function" : "User pools / function";
+  $("auth-col-clients").textContent = http ? "Audience" : "Client ID regex";
+  const kinds = { COGNITO_USER_POOLS: "Cognito user pools", TOKEN: "Lambda (token)", REQUEST: "Lambda (request)", JWT: "JWT" };
+  const lambda = (/** @type {Authorizer} */ a) => (a.authorizerUri || "").split(":function:").pop().split("/")[0] || "—";
   $("authorizer-rows").replaceChildren(...review.authorizers.map((a) => {
-    const pools = a.providerArns.length ? a.providerArns.map((arn) => el("div", { class: "mono" }, arn.split(":").slice(3, 4).concat(arn.split("/").pop()).join(" · "))) : [el("span", { class: "mono" }, (a.authorizerUri || "").split(":function:").pop().split("/")[0] || "—")];
-    return el("tr", { "data-testid": "authorizer-row", "data-authorizer-id": a.id, "data-authorizer-name": a.name },
+    const jwt = a.kind === "JWT";
+    // A Cognito issuer reads as the pools of a REST API's authorizers do (region · pool id); the
+    // exact URL is its title. Another issuer is shown whole.
+    const issuerPool = jwt ? poolOfIssuer(a.issuer) : null;
+    const trusts = jwt ? [el("div", { class: "mono wrap", title: a.issuer, "data-testid": "authorizer-row-issuer", "data-issuer": a.issuer },
+      issuerPool ? `${issuerPool.region} · ${issuerPool.poolId}` : a.issuer || "—")]
+      : a.providerArns.length ? a.providerArns.map((arn) => el("div", { class: "mono" }, arn.split(":").slice(3, 4).concat(arn.split("/").pop()).join(" · ")))
+        : [el("span", { class: "mono" }, lambda(a))];
+    const clients = jwt
+      ? el("td", { class: "mono", "data-testid": "authorizer-row-audience" }, a.audience.length ? a.audience.map((id) => el("div", {}, id)) : "—")
+      : el("td", { class: "mono" }, a.identityValidationExpression || "—");
+    // A Cognito authorizer, or a JWT one whose issuer is a Cognito pool: the dialog can show its app clients.
+    const editable = a.kind === "COGNITO_USER_POOLS" || !!issuerPool;
+    return el("tr", { "data-testid": "authorizer-row", "data-authorizer-id": a.id, "data-authorizer-name": a.name, "data-authorizer-kind": a.kind },
       el("td", {}, el("strong", {}, a.name)),
       el("td", {}, kinds[a.kind] || a.kind),
-      el("td", {}, pools),
+      el("td", {}, trusts),
       el("td", { class: "mono" }, a.identitySource || "—"),
-      el("td", { class: "mono" }, a.identityValidationExpression || "—"),
+      clients,
       el("td", {}, a.ttlSeconds === null || a.ttlSeconds === undefined ? "—" : `${a.ttlSeconds} s`),
       el("td", { title: a.usedByText }, a.usedBy.length ? a.usedBy.join(", ") : el("span", { class: "muted" }, a.usedByText)),
       el("td", {},
-        a.kind === "COGNITO_USER_POOLS" ? el("button", { type: "button", onclick: () => app.editAuthorizer(a) }, "Edit") : null, " ",
+        editable ? el("button", { type: "button", "data-testid": "authorizer-edit", onclick: () => app.editAuthorizer(a) }, "Edit") : null, " ",
         el("button", { type: "button", "data-testid": "authorizer-delete", onclick: () => app.deleteAuthorizer(a) }, "Delete")));
   }));
 }

@@ -1,37 +1,44 @@
 // @ts-check
 // The Token panel's "Test in AWS": AWS's own authorizer test (TestInvokeAuthorizer) on one method
 // with a Cognito authorizer, beside Gatehouse's verdict, and a curl line for the deployed stage.
+// An HTTP API's JWT routes get the curl line only: AWS has no authorizer test for HTTP APIs.
 // The curl line shows <token>; only Copy puts the real token in it, straight to the clipboard.
 
 import * as api from "./api.js";
 import { $, el, errorParts } from "./dom.js";
-import { cognitoMethods, curlLine, methodKey, verdictBadge } from "./logic.js";
+import { curlLine, methodKey, tokenMethods, verdictBadge } from "./logic.js";
 
 /** @typedef {import("./api.js").AwsTest} AwsTest */
 /** @typedef {import("./api.js").MethodView} MethodView */
+/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 
 export class AwsCheck {
   /** @param {import("./token.js").TokenPanel} panel */
   constructor(panel) {
     this.panel = panel;
     this.app = panel.app;
+    /** An HTTP API: no "Test in AWS", the curl line only. */
+    this.http = false;
     $("token-test-aws").addEventListener("click", () => this.run());
     $("token-aws-method").addEventListener("change", () => { this.clear(); this.showCurl(); });
     $("token-curl-copy").addEventListener("click", () => this.copy());
   }
 
-  /** The methods the test can take: those with a Cognito authorizer (the choice kept if it still is one).
-   * @param {MethodView[]} methods */
-  fill(methods) {
+  /** The methods the test (REST: a Cognito authorizer) or the curl line (HTTP: a JWT authorizer)
+   * can take, the choice kept if it still is one. @param {MethodView[]} methods @param {ApiKind} [kind] */
+  fill(methods, kind = "REST") {
     const chosen = $("token-aws-method").value;
-    const cognito = cognitoMethods(methods);
-    $("token-aws-method").replaceChildren(...cognito.map((m) => el("option", { value: methodKey(m) }, methodKey(m))));
-    if (cognito.some((m) => methodKey(m) === chosen)) $("token-aws-method").value = chosen;
-    $("token-aws-none").hidden = cognito.length > 0 || methods.length === 0;
+    const offered = tokenMethods(methods, kind);
+    this.http = kind === "HTTP";
+    $("token-aws-method").replaceChildren(...offered.map((m) => el("option", { value: methodKey(m) }, methodKey(m))));
+    if (offered.some((m) => methodKey(m) === chosen)) $("token-aws-method").value = chosen;
+    $("token-test-aws").hidden = this.http;
+    $("token-aws-http").hidden = !this.http;
+    $("token-aws-none").hidden = this.http || offered.length > 0 || methods.length === 0;
   }
 
   updateButtons(/** @type {boolean} */ running) {
-    $("token-test-aws").disabled = running || !this.panel.checked || !$("token-aws-method").value;
+    $("token-test-aws").disabled = this.http || running || !this.panel.checked || !$("token-aws-method").value;
     $("token-curl-copy").disabled = !this.panel.checked;
   }
 
@@ -79,6 +86,7 @@ export class AwsCheck {
   }
 
   async run() {
+    if (this.http) return;
     const view = this.method();
     const token = this.panel.checked;
     if (!view || !token) return;

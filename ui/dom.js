@@ -70,3 +70,28 @@ export function errorParts(e) {
     e.hint ? el("span", { class: "hint" }, e.hint) : null,
   ].filter((part) => part !== null);
 }
+
+/** @type {Record<string, string>} the error bar's title for each kind of ErrorView */
+const ERROR_TITLES = {
+  aws: "AWS refused the request", "no-credentials": "No credentials", unreachable: "AWS is unreachable",
+  expired: "Session expired", invalid: "Check your input", "not-found": "Not found", keychain: "Keychain unavailable",
+};
+
+/**
+ * The error bar: what happened (Rust's message and hint), with Retry when trying again may help.
+ * @param {{kind?: string, message?: string, hint?: string | null}} e
+ * @param {() => void} [retry]
+ */
+export function showErrorBar(e, retry) {
+  $("error-title").textContent = ERROR_TITLES[e.kind] ?? "Something went wrong";
+  $("error-message").textContent = e.message ?? String(e);
+  $("error-hint").textContent = e.hint ?? "";
+  $("error").dataset.kind = e.kind ?? "internal";
+  $("error-retry").hidden = !retry;
+  $("error-retry").onclick = retry ? () => { hideErrorBar(); retry(); } : null;
+  $("error").hidden = false;
+}
+
+export function hideErrorBar() {
+  $("error").hidden = true;
+}

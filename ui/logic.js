@@ -3,10 +3,11 @@
 // methods a filter shows, which a selection takes, and which rows of a virtual list are in view.
 
 /** @typedef {import("./bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
+/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
 /** Which methods the review shows: all, open (no authorization at all) or protected (any other).
  * @typedef {"all" | "open" | "protected"} Show */
 
-/** "GET /pets": how a method is named in selections, plans and results. */
 /** "GET /pets"; an HTTP API's `$default` route is just "$default" (as Rust's model::method_key). */
 export const methodKey = (/** @type {{verb: string, path: string}} */ m) => (m.path.startsWith("$") ? m.path : `${m.verb} ${m.path}`);
 
@@ -105,19 +106,76 @@ export const tokenUseLabel = (use) => ({ id: "ID token", access: "Access token" 
 export const cognitoMethods = (views) => views.filter((v) => v.authorizationType === "COGNITO_USER_POOLS" && !!v.authorizerId);
 
 /**
- * Where the API's users sign in, as its first Cognito authorizer says: the pool's region and id.
+ * The methods the Token panel offers for "Test in AWS" and the curl line: a REST API's with a
+ * Cognito authorizer, an HTTP API's routes with a JWT authorizer (curl only: AWS has no test there).
+ * @param {MethodView[]} views
+ * @param {ApiKind} kind
+ * @returns {MethodView[]}
+ */
+export const tokenMethods = (views, kind) => (kind === "HTTP"
+  ? views.filter((v) => v.authorizationType === "JWT" && !!v.authorizerId)
+  : cognitoMethods(views));
+
+/** A valid region or pool id piece: letters, digits, - and _. */
+const plainId = (/** @type {string} */ s) => /^[A-Za-z0-9_-]+$/.test(s);
+
+/**
+ * A Cognito provider ARN's pool (`arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID`), as
+ * Rust's model::pool_of_arn reads it; null for anything else.
+ * @param {string} arn
+ * @returns {{region: string, poolId: string} | null}
+ */
+export function poolOfArn(arn) {
+  const [, , service, region, , resource] = arn.split(":");
+  const poolId = (resource ?? "").replace(/^userpool\//, "");
+  return service === "cognito-idp" && region && poolId && resource.startsWith("userpool/") ? { region, poolId } : null;
+}
+
+/**
+ * The issuer a JWT authorizer needs for a Cognito pool, exactly (no trailing slash), as Rust's
+ * model::pool_issuer writes it.
+ * @param {string} region
+ * @param {string} poolId
+ */
+export const poolIssuer = (region, poolId) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+
+/**
+ * A Cognito issuer's pool (`https://cognito-idp.REGION.amazonaws.com/POOL_ID`), as Rust's
+ * model::pool_of_issuer reads it; null for another issuer.
+ * @param {string | null} issuer
+ * @returns {{region: string, poolId: string} | null}
+ */
+export function poolOfIssuer(issuer) {
+  const m = /^https:\/\/cognito-idp\.([^./]+)\.amazonaws\.com(?:\.cn)?\/([^/]+)$/.exec(issuer ?? "");
+  return m && plainId(m[1]) && plainId(m[2]) && m[2].includes("_") ? { region: m[1], poolId: m[2] } : null;
+}
+
+/**
+ * The user pool an authorizer trusts: a Cognito authorizer's first pool, a JWT authorizer's
+ * Cognito issuer; null for a Lambda authorizer or another issuer.
+ * @param {Authorizer} a
+ * @returns {{region: string, poolId: string} | null}
+ */
+export function poolOfAuthorizer(a) {
+  if (a.kind === "JWT") return poolOfIssuer(a.issuer);
+  if (a.kind !== "COGNITO_USER_POOLS") return null;
+  for (const arn of a.providerArns) {
+    const pool = poolOfArn(arn);
+    if (pool) return pool;
+  }
+  return null;
+}
+
+/**
+ * Where the API's users sign in, as its first Cognito (REST) or JWT (HTTP) authorizer with a
+ * Cognito pool says: the pool's region and id.
  * @param {Authorizer[]} authorizers
  * @returns {{region: string, poolId: string} | null}
  */
 export function authorizerPool(authorizers) {
   for (const a of authorizers) {
-    if (a.kind !== "COGNITO_USER_POOLS") continue;
-    for (const arn of a.providerArns) {
-      // arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID
-      const [, , , region, , resource] = arn.split(":");
-      const poolId = (resource ?? "").replace(/^userpool\//, "");
-      if (region && poolId) return { region, poolId };
-    }
+    const pool = poolOfAuthorizer(a);
+    if (pool) return pool;
   }
   return null;
 }
@@ -132,7 +190,34 @@ export const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
  * @returns {string}
  */
 export function curlLine({ invokeBase, verb, path, header, token }) {
-  const url = invokeBase.replace(/\/+$/, "") + (path.startsWith("/") ? path : `/${path}`);
-  const method = verb.toUpperCase() === "GET" ? "" : `-X ${verb.toUpperCase()} `;
+  // An HTTP API's $default route answers any path, and its ANY routes any verb: / and GET do.
+  const route = path.startsWith("$") ? "/" : path;
+  const url = invokeBase.replace(/\/+$/, "") + (route.startsWith("/") ? route : `/${route}`);
+  const upper = verb.toUpperCase();
+  const method = upper === "GET" || upper === "ANY" ? "" : `-X ${upper} `;
   return `curl ${method}-H ${shellQuote(`${header}: ${token}`)} ${shellQuote(url)}`;
 }
+
+// The kinds of API: how the list marks them, which authorizers protect them, how History reads.
+
+/** The small tag beside an API's name in the list; none for a REST API.
+ * @param {ApiKind} kind @returns {string | null} */
+export const apiKindTag = (kind) => ({ HTTP: "HTTP", WEBSOCKET: "WebSocket" })[kind] ?? null;
+
+/**
+ * Why an API is listed but not opened (a WebSocket API); null for one Gatehouse reviews.
+ * @param {RestApi} api
+ * @returns {string | null}
+ */
+export const notReviewedText = (api) => (api.kind === "WEBSOCKET"
+  ? `${api.name} is a WebSocket API: its routes are chosen by the message's content, and API Gateway has no JWT authorizer for them; Gatehouse reviews REST and HTTP APIs.`
+  : null);
+
+/** The authorizers the protect bar offers: an HTTP API's JWT authorizers, a REST API's Cognito ones.
+ * @template {Authorizer} A @param {A[]} authorizers @param {ApiKind} kind @returns {A[]} */
+export const protectAuthorizers = (authorizers, kind) =>
+  authorizers.filter((a) => a.kind === (kind === "HTTP" ? "JWT" : "COGNITO_USER_POOLS"));
+
+/** A History entry's deployment: "live on $default (auto-deploy)" for a stage that deploys by
+ * itself, else "deployed to prod". @param {string} deployed */
+export const deployedText = (deployed) => (/\(auto-deploy\)$/.test(deployed) ? `live on ${deployed}` : `deployed to ${deployed}`);

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { $, el, setStatus } from "./dom.js";
+import { deployedText, methodKey, protectAuthorizers } from "./logic.js";
 
 /** @typedef {import("./bindings/ApplyEvent").ApplyEvent} ApplyEvent */
 /** @typedef {import("./bindings/ApplyReport").ApplyReport} ApplyReport */
@@ -13,6 +14,7 @@ import { $, el, setStatus } from "./dom.js";
 /** @typedef {import("./bindings/Target").Target} Target */
 /** @typedef {import("./api.js").Authorizer} Authorizer */
 /** @typedef {import("./api.js").Ctx} Ctx */
+/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 
 /** A method's result as Rust words it; the class (colour and symbol) follows its status. */
 function resultCell(/** @type {MethodResult} */ result) {
@@ -43,7 +45,7 @@ export class Protect {
     $("unprotect").addEventListener("click", () => this.preview({ kind: "unprotect" }));
     $("apply").addEventListener("click", () => this.undoOf
       ? this.apply([], () => api.undoApply(this.undoOf.id, $("undo-force").checked, this.onEvent))
-      : this.apply(this.plan.items.map((i) => `${i.verb} ${i.path}`)));
+      : this.apply(this.plan.items.map(methodKey)));
     $("undo-force").addEventListener("change", () => this.previewUndo(this.undoOf));
     $("retry-failed").addEventListener("click", () => this.apply(this.failed));
     $("preview-close").addEventListener("click", () => $("preview-dialog").close());
@@ -55,18 +57,21 @@ export class Protect {
   }
 
   /**
-   * The authorizer select lists the API's Cognito authorizers.
+   * The authorizer select lists the API's Cognito authorizers (REST) or JWT authorizers (HTTP).
    * @param {Authorizer[]} authorizers
+   * @param {ApiKind} kind
    * @param {string} [selectId]  the one to select (just created), else the current choice stays
    */
-  fillAuthorizers(authorizers, selectId) {
-    const cognito = authorizers.filter((a) => a.kind === "COGNITO_USER_POOLS");
+  fillAuthorizers(authorizers, kind, selectId) {
+    const usable = protectAuthorizers(authorizers, kind);
     const select = $("authorizer-select");
     const previous = selectId ?? select.value;
-    select.replaceChildren(...(cognito.length
-      ? cognito.map((a) => el("option", { value: a.id }, `${a.name} (${a.id})`))
-      : [el("option", { value: "" }, "No Cognito authorizer yet — create one")]));
-    if (cognito.some((a) => a.id === previous)) select.value = previous;
+    const what = kind === "HTTP" ? "JWT" : "Cognito";
+    select.replaceChildren(...(usable.length
+      ? usable.map((a) => el("option", { value: a.id }, `${a.name} (${a.id})`))
+      : [el("option", { value: "" }, `No ${what} authorizer yet — create one`)]));
+    if (usable.some((a) => a.id === previous)) select.value = previous;
+    $("authorizer-create").title = kind === "HTTP" ? "Create a JWT authorizer for a Cognito user pool" : "Create a Cognito user pool authorizer";
     this.updateButtons();
   }
 
@@ -144,7 +149,7 @@ export class Protect {
     $("preview-summary").textContent = plan.summary;
     const rows = plan.items.map((i) => {
       const unchanged = !i.changes;
-      return el("tr", { "data-testid": "preview-row", "data-key": `${i.verb} ${i.path}`, "data-unchanged": String(unchanged) },
+      return el("tr", { "data-testid": "preview-row", "data-key": methodKey(i), "data-unchanged": String(unchanged) },
         el("td", {}, el("span", { class: "verb" }, i.verb), " ", el("span", { class: "path" }, i.path)),
         el("td", {}, i.beforeText),
         el("td", { class: "arrow" }, "→"),
@@ -154,7 +159,7 @@ export class Protect {
     const skipped = plan.skipped;
     // Rows left alone come first: they are what the user must decide about.
     for (const k of [...skipped].reverse()) {
-      rows.unshift(el("tr", { "data-testid": "preview-row", "data-key": `${k.verb} ${k.path}`, "data-skipped": "true" },
+      rows.unshift(el("tr", { "data-testid": "preview-row", "data-key": methodKey(k), "data-skipped": "true" },
         el("td", {}, el("span", { class: "verb" }, k.verb), " ", el("span", { class: "path" }, k.path)),
         el("td", {}, k.foundText),
         el("td", { class: "arrow" }, "→"),
@@ -173,6 +178,7 @@ export class Protect {
     $("preview-warnings").hidden = plan.warningMessages.length === 0;
     $("preview-accept").checked = false;
     $("apply-status").hidden = true;
+    $("apply-live").hidden = true;
     $("preview-error").hidden = true;
     $("retry-failed").hidden = true;
     $("apply").hidden = false;
@@ -205,7 +211,7 @@ export class Protect {
     $("apply-progress-text").textContent = "Starting…";
     $("preview-close").disabled = true;
     const rows = new Map([...$("preview-rows").rows].map((r) => [r.dataset.key, r]));
-    for (const key of send ? this.plan.items.filter((i) => i.changes).map((i) => `${i.verb} ${i.path}`) : methods) {
+    for (const key of send ? this.plan.items.filter((i) => i.changes).map(methodKey) : methods) {
       const cell = rows.get(key)?.querySelector(".result-cell");
       if (cell) cell.replaceChildren(el("span", { class: "result result-pending" }, "waiting…"));
     }
@@ -236,6 +242,9 @@ export class Protect {
       }
       this.failed = report.results.filter((r) => r.status === "failed").map((r) => r.key);
       $("apply-progress-text").textContent = `Done: ${report.summary}.`;
+      // A stage that deploys by itself made the change live already: no Deploy needed.
+      $("apply-live").textContent = report.liveOn ? `Live on ${report.liveOn}: this stage deploys every change by itself.` : "";
+      $("apply-live").hidden = !report.liveOn;
       if (report.stopped) {
         $("preview-error").textContent = report.stopped;
         $("preview-error").hidden = false;
@@ -358,7 +367,7 @@ export class History {
         el("span", { class: "counts" }, a.countsText),
         a.running ? el("span", { class: "pill running", "data-testid": "running" }, "▶ running") : null,
         !a.finished && !a.running ? el("span", { class: "pill warn" }, "⚠ interrupted") : null,
-        a.deployed ? el("span", { class: "pill" }, `deployed to ${a.deployed}`) : null,
+        a.deployed ? el("span", { class: "pill deployed", "data-testid": "history-deployed" }, deployedText(a.deployed)) : null,
         a.undoneBy ? el("span", { class: "pill" }, "undone") : null,
         a.partlyUndoneBy && !a.undoneBy ? el("span", { class: "pill warn" }, "partly undone") : null,
         a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.app.protect.startUndo(a) }, "Undo…") : null),

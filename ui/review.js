@@ -19,7 +19,7 @@ const OVERSCAN = 12;
 
 /** The badge's colour (and its symbol, so that it reads without colour) for each kind of protection;
  * its text comes from Rust. */
-const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambda", cognito: "badge-cognito" };
+const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambda", cognito: "badge-cognito", jwt: "badge-jwt" };
 
 /**
  * @param {MethodView} view
@@ -28,11 +28,11 @@ const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambd
  * @param {Map<string, MethodVerdict> | null} verdicts  a token check's, keyed "VERB /path"; null: no column
  */
 function rowHtml(view, index, checked, verdicts) {
-  const scopes = view.protection.kind === "cognito"
+  const scopes = view.protection.kind === "cognito" || view.protection.kind === "jwt"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
   const cors = view.note ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">${esc(view.note)}</span>` : "";
-  const label = `Select ${view.verb} ${view.path}`;
+  const label = `Select ${methodKey(view)}`;
   const verdict = verdicts?.get(methodKey(view));
   let verdictCell = "";
   if (verdicts) {

@@ -117,12 +117,12 @@ export class TokenPanel {
 
   /**
    * The review of the API arrived (first load or reload): the methods AWS's test can take, and
-   * the pool its Cognito authorizer trusts as the place to sign in.
+   * the pool its Cognito (REST) or JWT (HTTP) authorizer trusts as the place to sign in.
    * @param {ApiReview} review
    * @param {boolean} reloaded  the same API again (after an apply…): a shown result is checked again
    */
   reviewLoaded(review, reloaded) {
-    this.aws.fill(review.methods);
+    this.aws.fill(review.methods, review.kind);
     if (!this.regionChosen) this.showRegion(authorizerPool(review.authorizers)?.region ?? this.app.ctx().region);
     if (this.open) this.ensurePools();
     this.updateButtons();

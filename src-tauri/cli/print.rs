@@ -231,10 +231,10 @@ pub fn print_report(
         return Ok(());
     }
     outln!("{}. Apply {}.", report.summary, report.apply_id);
-    if let Some(d) = deployment {
-        outln!("Deployed to {} (deployment {}).", d.stage, d.id);
-    } else if let Some(stage) = &report.live_on {
+    if let Some(stage) = &report.live_on {
         outln!("Live on {stage}: the stage deploys every change by itself.");
+    } else if let Some(d) = deployment {
+        outln!("Deployed to {} (deployment {}).", d.stage, d.id);
     } else if report.changed > 0 {
         outln!("Not live yet: deploy the API to a stage (--deploy STAGE) for the change to take effect.");
     }

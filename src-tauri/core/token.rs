@@ -69,7 +69,8 @@ pub struct TokenCheck {
     pub summary_line: String,
     /// Said when the journal holds changes to this API not deployed yet.
     pub undeployed_note: Option<String>,
-    /// `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed.
+    /// `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed (no
+    /// `/STAGE` for an HTTP API's `$default` stage).
     pub invoke_base: Option<String>,
     /// The header each authorizer-protected method reads the token from ("Authorization").
     pub headers: BTreeMap<String, String>,
@@ -185,10 +186,15 @@ impl Core {
                 )
             }),
             invoke_base: stage.map(|s| {
-                format!(
-                    "https://{}.execute-api.{}.amazonaws.com/{}",
-                    req.api_id, ctx.region, s.name
-                )
+                let host = format!(
+                    "https://{}.execute-api.{}.amazonaws.com",
+                    req.api_id, ctx.region
+                );
+                // An HTTP API's $default stage serves the API's root: no stage in its URLs.
+                match s.name.as_str() {
+                    "$default" => host,
+                    name => format!("{host}/{name}"),
+                }
             }),
             headers: authorizers_by_method(&methods, headers),
         };

@@ -16,7 +16,8 @@ summaryLine: string,
  */
 undeployedNote: string | null, 
 /**
- * `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed.
+ * `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed (no
+ * `/STAGE` for an HTTP API's `$default` stage).
  */
 invokeBase: string | null, 
 /**

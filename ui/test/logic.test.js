@@ -3,8 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  authorizerPool, cognitoMethods, curlLine, filterMethods, keysUnder, methodKey, openNotOptionsKeys, shellQuote,
-  signatureBadge, tokenUseLabel, verdictBadge, visibleRows,
+  apiKindTag, authorizerPool, cognitoMethods, curlLine, deployedText, filterMethods, keysUnder, methodKey, notReviewedText,
+  openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, protectAuthorizers, shellQuote, signatureBadge, tokenMethods,
+  tokenUseLabel, verdictBadge, visibleRows,
 } from "../logic.js";
 
 /** A method view as Rust sends it, with only what the helpers read filled in. */
@@ -28,6 +29,11 @@ const PETS = [
 
 test("a method's key is its verb and path", () => {
   assert.equal(methodKey({ verb: "GET", path: "/pets" }), "GET /pets");
+});
+
+test("an HTTP API's $default route is named by its route key alone", () => {
+  assert.equal(methodKey({ verb: "ANY", path: "$default" }), "$default");
+  assert.equal(methodKey({ verb: "ANY", path: "/{proxy+}" }), "ANY /{proxy+}");
 });
 
 test("the filter shows all, open or protected methods, in order", () => {
@@ -160,4 +166,64 @@ test("the curl line carries the token in the authorizer's header, with -X unless
     "curl -X POST -H 'X-Token: eyJ.a.b' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/purchase'");
   assert.equal(curlLine({ ...base, invokeBase: `${base.invokeBase}/`, verb: "GET", path: "/" }),
     "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/'");
+});
+
+test("the curl line of an HTTP API's ANY and $default routes asks GET, $default on /", () => {
+  const base = { invokeBase: "https://abc.execute-api.us-east-1.amazonaws.com", header: "Authorization", token: "<token>" };
+  assert.equal(curlLine({ ...base, verb: "ANY", path: "$default" }),
+    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/'");
+  assert.equal(curlLine({ ...base, verb: "ANY", path: "/{proxy+}" }),
+    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/{proxy+}'");
+});
+
+// HTTP APIs.
+
+test("the Token panel offers Cognito methods on a REST API, JWT routes on an HTTP API", () => {
+  const methods = [
+    { ...view("GET", "/pets", "cognito"), authorizationType: "COGNITO_USER_POOLS", authorizerId: "a1" },
+    { ...view("GET", "/parcels"), authorizationType: "JWT", authorizerId: "j1" },
+    { ...view("ANY", "$default"), authorizationType: "JWT", authorizerId: "j1" },
+    { ...view("GET", "/open"), authorizationType: "NONE", authorizerId: null },
+  ];
+  assert.deepEqual(tokenMethods(/** @type {any} */ (methods), "REST").map(methodKey), ["GET /pets"]);
+  assert.deepEqual(tokenMethods(/** @type {any} */ (methods), "HTTP").map(methodKey), ["GET /parcels", "$default"]);
+});
+
+test("a pool's issuer is exact and reads back; other issuers are no pool", () => {
+  assert.equal(poolIssuer("eu-west-1", "eu-west-1_AbC"), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC");
+  assert.deepEqual(poolOfIssuer(poolIssuer("eu-west-1", "eu-west-1_AbC")), { region: "eu-west-1", poolId: "eu-west-1_AbC" });
+  assert.equal(poolOfIssuer("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC/"), null, "a trailing slash is another issuer");
+  assert.equal(poolOfIssuer("https://login.example.com/"), null);
+  assert.equal(poolOfIssuer(null), null);
+  assert.deepEqual(poolOfArn("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC"), { region: "eu-west-1", poolId: "eu-west-1_AbC" });
+  assert.equal(poolOfArn("arn:aws:lambda:eu-west-1:123456789012:function:f"), null);
+});
+
+test("the pool to sign in to is the first JWT authorizer's issuer on an HTTP API", () => {
+  const lambda = { kind: "REQUEST", providerArns: [], issuer: null };
+  const other = { kind: "JWT", providerArns: [], issuer: "https://login.example.com" };
+  const pets = { kind: "JWT", providerArns: [], issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pets" };
+  assert.deepEqual(authorizerPool(/** @type {any} */ ([lambda, other, pets])), { region: "eu-west-1", poolId: "eu-west-1_Pets" });
+  assert.equal(authorizerPool(/** @type {any} */ ([lambda, other])), null);
+});
+
+test("the protect bar offers JWT authorizers on an HTTP API, Cognito ones on a REST API", () => {
+  const all = [{ id: "c", kind: "COGNITO_USER_POOLS" }, { id: "j", kind: "JWT" }, { id: "l", kind: "REQUEST" }];
+  assert.deepEqual(protectAuthorizers(/** @type {any} */ (all), "HTTP").map((a) => a.id), ["j"]);
+  assert.deepEqual(protectAuthorizers(/** @type {any} */ (all), "REST").map((a) => a.id), ["c"]);
+});
+
+test("the list tags HTTP and WebSocket APIs, and says why a WebSocket API is not opened", () => {
+  assert.equal(apiKindTag("REST"), null);
+  assert.equal(apiKindTag("HTTP"), "HTTP");
+  assert.equal(apiKindTag("WEBSOCKET"), "WebSocket");
+  const chat = { id: "w1", name: "PetsChat", description: null, kind: /** @type {const} */ ("WEBSOCKET") };
+  assert.match(notReviewedText(chat), /^PetsChat is a WebSocket API: .*Gatehouse reviews REST and HTTP APIs\.$/);
+  assert.equal(notReviewedText({ ...chat, kind: "HTTP" }), null);
+  assert.equal(notReviewedText({ ...chat, kind: "REST" }), null);
+});
+
+test("History says live on an auto-deploy stage, deployed to another", () => {
+  assert.equal(deployedText("$default (auto-deploy)"), "live on $default (auto-deploy)");
+  assert.equal(deployedText("prod"), "deployed to prod");
 });
