@@ -7,7 +7,7 @@ use common::Sandbox;
 use gatehouse::audit::Show;
 use gatehouse::aws::{cognito, gateway, identity};
 use gatehouse::error::Error;
-use gatehouse::model::Protection;
+use gatehouse::model::{ApiKind, Protection};
 
 #[tokio::test]
 async fn securepets_methods_are_all_open_and_counted() {
@@ -204,4 +204,25 @@ async fn an_unreachable_endpoint_says_so() {
         other => panic!("expected Unreachable, got {other:?}"),
     }
     assert!(err.hint().unwrap().contains("retry"));
+}
+
+#[tokio::test]
+async fn more_than_five_hundred_http_apis_are_listed_across_pages_beside_rest_apis() {
+    let sb = Sandbox::start();
+    sb.bulk_api("ap-southeast-2", "RestOne", 1, 1);
+    let script = r#"
+h = boto3.client('apigatewayv2', endpoint_url=sys.argv[1], region_name='ap-southeast-2',
+                 aws_access_key_id='x', aws_secret_access_key='x')
+for i in range(int(sys.argv[2])):
+    h.create_api(Name='Http%04d' % i, ProtocolType='HTTP')
+"#;
+    sb.boto3(script, &["505"]);
+    let s = session(&sb.url, "ap-southeast-2").await;
+    sb.reset_stats();
+    let apis = gateway::list_apis(&s).await.unwrap();
+    assert_eq!(apis.len(), 506);
+    assert_eq!(apis.iter().filter(|a| a.kind == ApiKind::Http).count(), 505);
+    assert_eq!(apis[0].name, "Http0000", "sorted by name across both kinds");
+    assert_eq!(sb.calls("apigateway", "v2:GetApis"), 2, "500 a page");
+    assert_eq!(sb.calls("apigateway", "GetRestApis"), 1);
 }
