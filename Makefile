@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 
 BUILD_PKGS := libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
               libssl-dev libdbus-1-dev pkg-config build-essential python3 python3-venv
-TEST_PKGS := xvfb webkit2gtk-driver imagemagick gnome-keyring libsecret-tools dbus-x11 dbus
+TEST_PKGS := xvfb webkit2gtk-driver imagemagick gnome-keyring libsecret-tools dbus-x11 dbus awscli
 UI_PKGS := nodejs npm
 
 .PHONY: demo run test build check ui-check system-deps test-deps ui-deps venv tauri-driver bench clean

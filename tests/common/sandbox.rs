@@ -285,6 +285,102 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
         c
     }
 
+    /// Reads one control endpoint with GET, e.g. `/_sandbox/sso/state`.
+    pub fn read(&self, path: &str) -> Value {
+        let mut resp = ureq::get(format!("{}{}", self.url, path))
+            .call()
+            .unwrap_or_else(|e| panic!("sandbox {path}: {e}"));
+        resp.body_mut().read_json().expect("control answer is JSON")
+    }
+
+    /// What the person at the browser does with the code Gatehouse shows: approves that device
+    /// authorization, signed in as `user` (the session name in the role credentials' ARN).
+    pub fn sso_approve(&self, user_code: &str, user: &str) -> Value {
+        self.control(
+            "/_sandbox/sso/approve",
+            json!({"userCode": user_code, "user": user}),
+        )
+    }
+
+    /// Or refuses it: the next CreateToken poll answers AccessDeniedException.
+    pub fn sso_deny(&self, user_code: &str) -> Value {
+        self.control("/_sandbox/sso/deny", json!({"userCode": user_code}))
+    }
+
+    /// Changes how SSO sign-in behaves (`interval`, `expires_in`, `token_expires_in`,
+    /// `slow_down_once`, `enforce_interval`, `assignments`, ...); returns the whole SSO config.
+    pub fn sso_config(&self, config: Value) -> Value {
+        self.control("/_sandbox/sso/config", config)
+    }
+
+    /// SSO clients, device authorizations with their status, access and refresh tokens.
+    pub fn sso_state(&self) -> Value {
+        self.read("/_sandbox/sso/state")
+    }
+
+    /// The user code of the newest device authorization still pending, if any.
+    pub fn sso_pending_user_code(&self) -> Option<String> {
+        self.sso_state()["devices"]
+            .as_array()?
+            .iter()
+            .rev()
+            .find(|d| d["status"] == "pending")
+            .and_then(|d| d["userCode"].as_str())
+            .map(str::to_string)
+    }
+
+    /// Signs in as `aws sso login` does and writes its cache files under `home/.aws/sso/cache`:
+    /// for an sso-session named `session` (registering scope `sso:account:access`, so the token
+    /// comes with a refresh token), or for a legacy profile (`None`: the file is named by the
+    /// start URL). Returns `{"token_file", "token", "registration_file"}`.
+    pub fn sso_login(
+        &self,
+        home: &Path,
+        start_url: &str,
+        session: Option<&str>,
+        user: &str,
+    ) -> Value {
+        let mut c = Command::new(python());
+        c.arg(repo_root().join("tests/fake_aws/sso_login.py"))
+            .args([
+                "--endpoint",
+                &self.url,
+                "--start-url",
+                start_url,
+                "--user",
+                user,
+            ])
+            .arg("--home")
+            .arg(home);
+        if let Some(session) = session {
+            c.args(["--session", session, "--scopes", "sso:account:access"]);
+        }
+        let out = c.output().expect("run sso_login.py");
+        assert!(
+            out.status.success(),
+            "sso_login.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("sso_login.py prints JSON")
+    }
+
+    /// Makes AssumeRole of `role_arn` (only that role) require MFA with this one-time code, as a
+    /// trust policy with `aws:MultiFactorAuthPresent` does.
+    pub fn require_mfa(&self, role_arn: &str, code: &str) {
+        let mut roles = serde_json::Map::new();
+        roles.insert(role_arn.to_string(), json!(code));
+        self.control("/_sandbox/config", json!({ "mfa_required": roles }));
+    }
+
+    /// Every AssumeRole the sandbox has answered, oldest first: `RoleArn`, `RoleSessionName`,
+    /// `SerialNumber`, `TokenCode` (null when not sent), `DurationSeconds`, `status`, `code`.
+    pub fn assume_role_calls(&self) -> Vec<Value> {
+        self.read("/_sandbox/sts/assume-role-calls")["calls"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The environment that points any AWS client (the app, the CLI) at this sandbox.
     pub fn aws_env(&self) -> Vec<(String, String)> {
         vec![

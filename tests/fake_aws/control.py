@@ -15,6 +15,15 @@
   POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
   POST /_sandbox/mint-token   {"pool_id", "token_use", "client_id", "username", ...}
                               -> {"token", "claims"} (tokens.py)
+  POST /_sandbox/sso/approve  {"userCode" | "deviceCode", "user"?} -> the device authorization
+  POST /_sandbox/sso/deny     {"userCode" | "deviceCode"}          -> the device authorization
+  POST /_sandbox/sso/expire   {"userCode" | "deviceCode" | "accessToken" | "refreshToken"}
+  GET|POST /_sandbox/sso/config {"interval", "expires_in", "token_expires_in",
+                               "slow_down_once", "enforce_interval", ...} -> SSO config
+  GET  /_sandbox/sso/state    -> clients, devices, access and refresh tokens (sso.py)
+  POST /_sandbox/sso/reset    -> forget every client and token; default config
+  GET  /_sandbox/sts/assume-role-calls -> {"calls": [...]} (sts_mfa.py)
+  POST /_sandbox/sts/assume-role-calls/clear -> {"ok": true, "previous": [...]}
 
 Bulk endpoints also take "account" (default 123456789012, moto's account for
 any access key that STS did not issue). They write into moto's backends
@@ -30,6 +39,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
 import patches_v2
+import sso
 import tokens
 
 BULK_VERBS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -143,6 +153,20 @@ def bulk_pools(req):
     return {"region": region, "pools": pools}
 
 
+def _sso(sso_state, method, action, req):
+    """The answer of one /_sandbox/sso/ACTION request, or None when there is no such one."""
+    if method == "POST" and action in ("approve", "deny", "expire"):
+        return getattr(sso_state, action)(req)
+    if action == "config" and method in ("GET", "POST"):
+        return sso_state.configure(req)
+    if action == "state" and method == "GET":
+        return sso_state.snapshot()
+    if action == "reset" and method == "POST":
+        sso_state.reset()
+        return {"ok": True}
+    return None
+
+
 def handle(state, environ, start_response):
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "").rstrip("/")
@@ -175,6 +199,19 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/mint-token" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, tokens.mint(req))
+        if path.startswith("/_sandbox/sso/"):
+            answer = _sso(state.sso, method, path[len("/_sandbox/sso/"):], req)
+            if answer is not None:
+                return _reply(start_response, 200, answer)
+        if path == "/_sandbox/sts/assume-role-calls" and method == "GET":
+            with state.lock:
+                return _reply(start_response, 200, {"calls": list(state.assume_role_calls)})
+        if path == "/_sandbox/sts/assume-role-calls/clear" and method == "POST":
+            with state.lock:
+                previous, state.assume_role_calls = state.assume_role_calls, []
+            return _reply(start_response, 200, {"ok": True, "previous": previous})
+    except sso.ControlError as exc:
+        return _reply(start_response, exc.status, {"message": str(exc)})
     except (ValueError, TypeError, AttributeError) as exc:
         return _reply(start_response, 400, {"message": str(exc)})
     return _reply(start_response, 404,

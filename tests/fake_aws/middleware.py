@@ -1,5 +1,7 @@
 """WSGI middleware in front of moto: call counting, throttling, injected
 failures, latency, and the /_sandbox/* control endpoints (see control.py).
+What moto lacks is answered here too: SSO OIDC and the SSO portal
+(sso_http.py), and AssumeRole's MFA checks and record (sts_mfa.py).
 
 Every AWS request is passed to moto while holding one lock (`backend_lock`):
 moto's in-memory backends are not thread-safe, and the control endpoints
@@ -17,6 +19,9 @@ import control
 import ops
 import patches
 import routes_v2
+import sso
+import sso_http
+import sts_mfa
 
 DEFAULT_RATE, DEFAULT_BURST = 10.0, 40.0  # API Gateway control-plane quota
 DEFAULT_DEPLOYMENT_INTERVAL = 5.0  # CreateDeployment: 1 per 5 s
@@ -83,6 +88,10 @@ class SandboxState:
         self.lose_answers = {}
         # True: every user pool's JWKS document answers 503 (tests of an unreachable key set).
         self.jwks_unavailable = False
+        # role ARN -> the one-time code AssumeRole must carry (sts_mfa.py).
+        self.mfa_required = {}
+        self.assume_role_calls = []  # every AssumeRole's parameters and answer (sts_mfa.py)
+        self.sso = sso.SsoState()  # IAM Identity Center sign-in (sso.py, sso_http.py)
         self.reset_stats()
 
     # ---- configuration -------------------------------------------------
@@ -126,6 +135,8 @@ class SandboxState:
         jwks_unavailable = cfg.get("jwks_unavailable", self.jwks_unavailable)
         if not isinstance(jwks_unavailable, bool):
             raise ValueError("jwks_unavailable must be true or false")
+        mfa_required = cfg.get("mfa_required", self.mfa_required)
+        mfa_required = sts_mfa.check_config(mfa_required or {})
         races = {"race_update_method": patches.RACE, "race_update_route": routes_v2.RACE}
         for key in races:
             race = cfg.get(key)
@@ -147,6 +158,7 @@ class SandboxState:
             self.expire_credentials_after = expire
             self.lose_answers = lose
             self.jwks_unavailable = jwks_unavailable
+            self.mfa_required = mfa_required
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -164,6 +176,7 @@ class SandboxState:
                 "expire_credentials_after": self.expire_credentials_after,
                 "lose_answers": dict(self.lose_answers),
                 "jwks_unavailable": self.jwks_unavailable,
+                "mfa_required": dict(self.mfa_required),
             }
 
     # ---- counters --------------------------------------------------------
@@ -262,6 +275,14 @@ class SandboxMiddleware:
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000.0)
 
+        if service in sso_http.SERVICES:  # unsigned: no credentials to expire
+            return sso_http.handle(state, service, op, environ, body, start_response)
+
+        assume_role = None
+        if service == "sts" and op == "AssumeRole":
+            assume_role = sts_mfa.record(state, environ, body)
+            start_response = sts_mfa.noting_status(assume_role, start_response)
+
         if op == "GetJWKS" and state.jwks_unavailable:
             state.count("failures", service, op)
             return aws_error(start_response, 503, "ServiceUnavailableException",
@@ -271,6 +292,11 @@ class SandboxMiddleware:
             state.count("failures", service, op)
             return aws_error(start_response, 403, "ExpiredTokenException",
                              "The security token included in the request is expired")
+
+        if assume_role is not None:
+            refusal = sts_mfa.denial(state, assume_role)
+            if refusal:
+                return sts_mfa.refuse(assume_role, start_response, refusal)
 
         if service == "apigateway":
             if not state.admit(op):

@@ -12,6 +12,11 @@ operation from the botocore service model that ships with boto3/moto:
   their names are also v1 names (CreateDeployment, GetAuthorizers, ...).
 * json services (cognito-idp): the `X-Amz-Target` header ("Prefix.Operation").
 * query services (sts): the `Action` field of the query string or form body.
+* unsigned SSO requests (moto has neither service): SSO OIDC (`sso-oidc`: /client/register,
+  /device_authorization, /token) and the SSO portal (`sso`: /federation/credentials,
+  /assignment/..., /logout), matched against those models' paths; named by botocore's
+  service names, since the requests carry no SigV4 scope (their signing names would be
+  `sso-oauth` and `awsssoportal`).
 """
 
 import functools
@@ -29,6 +34,7 @@ _TARGET_PREFIXES = {
 _CRED_RE = re.compile(r"Credential=([^,\s]+)")
 
 V2_PREFIX = "v2:"  # API Gateway v2 operations, as counted and configured
+SSO_SERVICES = ("sso-oidc", "sso")  # served by sso_http.py, unsigned
 
 
 def credential_scope(environ):
@@ -115,7 +121,7 @@ def operation_names():
     """Every name `identify` can give an operation (what stats show, and what the
     sandbox's config keys must be spelled as)."""
     names = {"GetJWKS"}
-    for service in ("apigateway", "cognito-idp", "sts"):
+    for service in ("apigateway", "cognito-idp", "sts", *SSO_SERVICES):
         names.update(service_model(service).operation_names)
     names.update(V2_PREFIX + n for n in service_model("apigatewayv2").operation_names)
     return frozenset(names)
@@ -149,6 +155,11 @@ def identify(environ, body):
         elif path.endswith("/.well-known/jwks.json"):
             return "cognito-idp", "GetJWKS"
         else:
+            query = environ.get("QUERY_STRING")
+            for sso_service in SSO_SERVICES:
+                name = rest_operation(sso_service, method, _raw_path(environ), query)
+                if name:
+                    return sso_service, name
             return "unknown", f"{method} {path}"
 
     model = service_model(service)

@@ -25,10 +25,32 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 import patches  # noqa: E402
+import sso_http  # noqa: E402
 from middleware import SandboxMiddleware, SandboxState  # noqa: E402
 
 
-class QuietHandler(MotoRequestHandler):
+# Headers whose names hold underscores that werkzeug (and moto's handler) would drop.
+UNDERSCORE_HEADERS = {"x-amz-sso_bearer_token": sso_http.BEARER_ENVIRON_KEY}
+
+
+class SandboxHandler(MotoRequestHandler):
+    """moto's handler, keeping the SSO portal's `x-amz-sso_bearer_token` header.
+
+    Werkzeug drops every header whose name holds an underscore (WSGI folds `_` and `-`
+    alike, so one could spoof the other). The portal's bearer header is spelt with
+    underscores, so it is kept under its own environ key: a dashed
+    `x-amz-sso-bearer-token` still does not count, as at AWS."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        for name, value in self.headers.items():
+            key = UNDERSCORE_HEADERS.get(name.lower())
+            if key:
+                environ[key] = value.strip()
+        return environ
+
+
+class QuietHandler(SandboxHandler):
     """Drops the per-request access log line (errors are still logged)."""
 
     def log_request(self, *args, **kwargs):
@@ -76,7 +98,7 @@ def main(argv=None):
     state.configure(config)
 
     server = make_server(args.host, args.port, build_app(state), threaded=True,
-                         request_handler=MotoRequestHandler if args.verbose
+                         request_handler=SandboxHandler if args.verbose
                          else QuietHandler)
     os.environ.setdefault("MOTO_PORT", str(server.server_port))
     # Let SIGTERM end serve_forever() cleanly (SIGINT already does).

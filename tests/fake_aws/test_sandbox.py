@@ -1,7 +1,8 @@
 """Self-check of the sandbox: `python test_sandbox.py` (plain asserts).
 
 Starts server.py on a free loopback port as a subprocess, seeds it, and checks
-the behaviour Gatehouse relies on (HTTP/WebSocket API checks: test_http_apis.py).
+the behaviour Gatehouse relies on (HTTP/WebSocket API checks: test_http_apis.py; SSO sign-in
+and STS MFA: test_sso.py; the AWS CLI's SSO sign-in: test_sso_cli.py).
 Ends with the line "N passed, M failed".
 """
 
@@ -24,6 +25,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import seed  # noqa: E402
 import test_http_apis  # noqa: E402
+import test_sso  # noqa: E402
+import test_sso_cli  # noqa: E402
 
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
@@ -688,16 +691,20 @@ def jwks_can_be_made_unreachable():
 def main():
     global URL, SUMMARY
     proc, URL = start_server()
-    passed = failed = 0
+    passed = failed = skipped = 0
     test_http_apis.S = sys.modules[__name__]  # its checks use this module's helpers
+    test_sso.S = test_sso_cli.S = sys.modules[__name__]
     try:
         SUMMARY = seed.seed_scenario(URL)
-        for fn in TESTS + test_http_apis.TESTS:
+        for fn in TESTS + test_http_apis.TESTS + test_sso.TESTS + test_sso_cli.TESTS:
             started = time.monotonic()
             try:
                 fn()
                 passed += 1
                 print(f"ok   {fn.__name__} ({time.monotonic() - started:.2f}s)", flush=True)
+            except test_sso.Skip as exc:
+                skipped += 1
+                print(f"skip {fn.__name__}: {exc}", flush=True)
             except Exception:
                 failed += 1
                 print(f"FAIL {fn.__name__}", flush=True)
@@ -705,8 +712,10 @@ def main():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    if skipped:
+        print("a skipped check is not a pass: install what it names (make test-deps does)")
+    return 1 if failed or skipped else 0
 
 
 if __name__ == "__main__":
