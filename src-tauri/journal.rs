@@ -36,6 +36,11 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
+/// Seconds since the epoch (token expiries, SSO sign-ins).
+pub fn now_s() -> i64 {
+    (now_ms() / 1000) as i64
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]

@@ -16,6 +16,7 @@ pub mod model;
 pub mod pacer;
 pub mod plan;
 pub mod profiles;
+pub mod sso;
 pub mod token;
 pub mod validate;
 

@@ -313,6 +313,9 @@ pub struct ProfileInfo {
     pub name: String,
     pub source: ProfileSource,
     pub region: Option<String>,
+    /// An IAM Identity Center (SSO) profile's sign-in state; None for other profiles.
+    #[serde(default)]
+    pub sso: Option<crate::sso::SsoState>,
 }
 
 /// The commercial regions where API Gateway and Cognito user pools run.

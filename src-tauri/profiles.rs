@@ -4,6 +4,7 @@
 use crate::aws::session::Source;
 use crate::error::{Error, Result};
 use crate::model::{ProfileInfo, ProfileSource};
+use crate::sso::SsoSettings;
 use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 
@@ -54,12 +55,46 @@ fn env_region() -> Option<String> {
     env_nonempty("AWS_REGION").or_else(|| env_nonempty("AWS_DEFAULT_REGION"))
 }
 
-/// The profiles of the config and credentials files, with their regions, as aws-config reads them.
+async fn profile_set() -> Result<aws_config::profile::ProfileSet> {
+    aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+        .await
+        .map_err(|e| Error::Io(format!("Could not read the AWS config files: {e}")))
+}
+
+/// A file profile's IAM Identity Center settings, when it signs in through SSO.
+fn sso_of(set: &aws_config::profile::ProfileSet, name: &str) -> Option<SsoSettings> {
+    let profile = set.get_profile(name)?;
+    SsoSettings::from_profile(
+        |key| profile.get(key).map(str::to_string),
+        |session, key| {
+            set.sso_session(session)
+                .and_then(|s| s.get(key))
+                .map(str::to_string)
+        },
+    )
+}
+
+/// The SSO settings of a profile of the AWS files, or why it has none.
+pub async fn sso_settings(name: &str) -> Result<SsoSettings> {
+    let set = profile_set().await?;
+    if set.get_profile(name).is_none() {
+        return Err(Error::NotFound(format!(
+            "No profile named {name} in the AWS config files"
+        )));
+    }
+    sso_of(&set, name).ok_or_else(|| {
+        Error::invalid(
+            "profile",
+            format!("{name} does not sign in through IAM Identity Center (no sso_session or sso_start_url)"),
+        )
+    })
+}
+
+/// The profiles of the config and credentials files, with their regions, as aws-config reads them;
+/// SSO profiles with their sign-in state (from the AWS CLI's token cache).
 pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
-    let set =
-        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
-            .await
-            .map_err(|e| Error::Io(format!("Could not read the AWS config files: {e}")))?;
+    let set = profile_set().await?;
+    let now = crate::journal::now_s();
     let mut names: Vec<&str> = set.profiles().collect();
     names.sort_by_key(|n| (*n != "default", n.to_string()));
     Ok(names
@@ -72,6 +107,9 @@ pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
                 .get_profile(name)
                 .and_then(|p| p.get("region"))
                 .map(str::to_string),
+            sso: sso_of(&set, name).map(|sso| {
+                crate::sso::state(&sso, crate::aws::sso::read_cache(&sso).as_deref(), now)
+            }),
         })
         .collect())
 }
@@ -100,6 +138,7 @@ pub async fn env_profile() -> Option<ProfileInfo> {
         name,
         source: ProfileSource::Env,
         region,
+        sso: None,
     })
 }
 

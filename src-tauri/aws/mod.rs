@@ -7,6 +7,7 @@ pub mod http;
 pub mod identity;
 pub mod jwks;
 pub mod session;
+pub mod sso;
 
 use crate::error::Error;
 use aws_sdk_apigateway::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};

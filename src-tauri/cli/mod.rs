@@ -4,6 +4,7 @@
 #[macro_use]
 pub(crate) mod out;
 mod common;
+mod login;
 mod print;
 mod protect;
 mod read;
@@ -63,6 +64,8 @@ enum Command {
     /// Will this token get through? Judge every method of an API for a token (pasted in a file or
     /// stdin, or from a sign-in), as API Gateway would, with the reason. Exit 3 when refused.
     CheckToken(token::CheckTokenArgs),
+    /// Sign in to IAM Identity Center (SSO) for a profile: the device flow, in the browser.
+    Login(login::LoginArgs),
     /// Undo the last journaled apply, or the named one.
     Undo {
         /// The apply to undo (see the History view); the last one when omitted.
@@ -121,6 +124,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Unprotect(_) => "gatehouse unprotect",
         Command::Undo { .. } => "gatehouse undo",
         Command::CheckToken(_) => "gatehouse check-token",
+        Command::Login(_) => "gatehouse login",
     });
     let core = Core::new()?;
     match command {
@@ -147,6 +151,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
         Command::CheckToken(args) => token::check_token(&core, args).await,
+        Command::Login(args) => login::login(&core, args).await,
         Command::Undo { apply, force, json } => {
             protect::undo(&core, apply.as_deref(), force, json).await
         }

@@ -9,6 +9,7 @@ mod profiles;
 mod protect;
 mod read;
 mod requests;
+mod sso;
 mod state;
 mod token;
 mod undo;

@@ -22,6 +22,7 @@ impl Core {
                 name: p.name,
                 source: ProfileSource::Keychain,
                 region: p.region,
+                sso: None,
             }));
         }
         Ok(all)

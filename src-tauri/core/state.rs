@@ -23,6 +23,8 @@ pub struct Core {
     sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
     pub(crate) journal_dir: PathBuf,
     pub(crate) keychain: Arc<KeychainStore>,
+    /// IAM Identity Center sign-ins under way, by profile id, and those the user cancelled.
+    pub(crate) sso: super::sso::SignIns,
 }
 
 impl Core {
@@ -41,6 +43,7 @@ impl Core {
             sessions: Mutex::new(HashMap::new()),
             journal_dir,
             keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
+            sso: Default::default(),
         }
     }
 

@@ -150,7 +150,7 @@ impl Core {
             gateway::list_stages(&session, &req.api_id)
         )?;
         let methods = chosen(methods, req.methods.as_deref())?;
-        let now = now_s();
+        let now = crate::journal::now_s();
         let verdicts = token::judge(&decoded, signature, now, &methods, &authorizers);
         let summary = VerdictSummary::of(&verdicts);
         let pending: usize = self
@@ -353,11 +353,4 @@ fn authorizers_by_method(
             Some((m.key(), h.clone()))
         })
         .collect()
-}
-
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

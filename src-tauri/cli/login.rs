@@ -1,0 +1,50 @@
+//! `gatehouse login --profile P`: sign in to IAM Identity Center (SSO) with the device flow. Prints
+//! the page to open and the code to compare, opens the browser (unless --no-browser), waits, and
+//! writes the token where the AWS CLI and the SDKs read it.
+
+use super::common::{EXIT_ERROR, EXIT_OK};
+use crate::core::Core;
+use crate::error::{Error, Result};
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct LoginArgs {
+    /// The SSO profile of the AWS config files (with sso_session, or the legacy sso_start_url).
+    #[arg(long)]
+    profile: String,
+    /// Print the page and the code only; do not open a browser.
+    #[arg(long)]
+    no_browser: bool,
+}
+
+pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
+    let profile = args.profile.strip_prefix("file:").unwrap_or(&args.profile);
+    let prompt = core.sso_start(profile).await?;
+    let page = prompt
+        .verification_uri_complete
+        .clone()
+        .unwrap_or_else(|| prompt.verification_uri.clone());
+    outln!("Sign in to IAM Identity Center for profile {profile}:");
+    outln!("  open      {page}");
+    outln!("  and check that the page shows the code {}", prompt.user_code);
+    if !args.no_browser {
+        if let Err(e) = open::that_detached(&page) {
+            outln!("  (the browser could not be opened: {e}; open the page yourself)");
+        }
+    }
+    outln!(
+        "Waiting for the approval (the code expires in {} min)…",
+        (prompt.expires_in + 59) / 60
+    );
+    match core.sso_finish(profile).await {
+        Ok(state) => {
+            outln!("Signed in: {profile} is {}.", state.text);
+            Ok(EXIT_OK)
+        }
+        Err(Error::Aws { code, message }) => {
+            eoutln!("gatehouse: {profile}: {message} ({code})");
+            Ok(EXIT_ERROR)
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,165 @@
+//! IAM Identity Center (SSO), pure: which profiles sign in through it, where the AWS CLI keeps their
+//! token (`~/.aws/sso/cache/<sha1>.json`, shared with every SDK), what that file holds, and whether
+//! a profile is signed in. No SDK, no I/O.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+use ts_rs::TS;
+
+/// The SSO settings of a profile: an `sso_session` section, or the legacy keys in the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSettings {
+    /// The `sso-session` section's name; None for a legacy profile.
+    pub session: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl SsoSettings {
+    /// The settings from a profile's keys and, when it names one, its `sso-session` section's.
+    /// None when the profile does not sign in through SSO (or its settings are incomplete).
+    pub fn from_profile(
+        get: impl Fn(&str) -> Option<String>,
+        session: impl Fn(&str, &str) -> Option<String>,
+    ) -> Option<SsoSettings> {
+        let name = get("sso_session");
+        let (start_url, region, scopes) = match &name {
+            Some(s) => (
+                session(s, "sso_start_url")?,
+                session(s, "sso_region")?,
+                session(s, "sso_registration_scopes").unwrap_or_default(),
+            ),
+            None => (get("sso_start_url")?, get("sso_region")?, String::new()),
+        };
+        Some(SsoSettings {
+            session: name,
+            start_url,
+            region,
+            account_id: get("sso_account_id"),
+            role_name: get("sso_role_name"),
+            scopes: scopes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        })
+    }
+
+    /// What the cache file is named after: the session's name, or the start URL (legacy).
+    pub fn cache_identifier(&self) -> &str {
+        self.session.as_deref().unwrap_or(&self.start_url)
+    }
+
+    /// `<sha1 hex>.json`, as the AWS CLI and the SDKs name the token's file.
+    pub fn cache_file_name(&self) -> String {
+        format!(
+            "{}.json",
+            hex::encode(Sha1::digest(self.cache_identifier().as_bytes()))
+        )
+    }
+}
+
+/// A signed-in token as the AWS CLI writes it (the same fields, so the CLI and SDKs share it).
+pub struct CachedToken<'a> {
+    pub settings: &'a SsoSettings,
+    pub access_token: &'a str,
+    pub expires_at: i64,
+    pub client_id: &'a str,
+    pub client_secret: &'a str,
+    pub registration_expires_at: i64,
+    pub refresh_token: Option<&'a str>,
+}
+
+impl CachedToken<'_> {
+    pub fn document(&self) -> Value {
+        let time = |t: i64| crate::token::rfc3339(t).unwrap_or_default();
+        let mut doc = json!({
+            "startUrl": self.settings.start_url,
+            "region": self.settings.region,
+            "accessToken": self.access_token,
+            "expiresAt": time(self.expires_at),
+            "clientId": self.client_id,
+            "clientSecret": self.client_secret,
+            "registrationExpiresAt": time(self.registration_expires_at),
+        });
+        if let Some(r) = self.refresh_token {
+            doc["refreshToken"] = json!(r);
+        }
+        doc
+    }
+}
+
+/// Whether a profile can use its SSO sign-in now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SsoStatus {
+    SignedIn,
+    /// A token is cached but expired; with a refresh token the SDK may still renew it.
+    Expired,
+    NotSignedIn,
+}
+
+/// An SSO profile's state, as the picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SsoState {
+    pub status: SsoStatus,
+    /// Until when the token holds (RFC 3339 UTC), when one is cached.
+    pub until: Option<String>,
+    /// "signed in until 18:40 UTC", "expired", "not signed in".
+    pub text: String,
+    pub start_url: String,
+}
+
+/// The state a cache file's contents (None: no file) say, at `now` (seconds since the epoch).
+pub fn state(settings: &SsoSettings, cached: Option<&str>, now: i64) -> SsoState {
+    let expires = cached
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .filter(|doc| doc.get("accessToken").and_then(Value::as_str).is_some())
+        .and_then(|doc| doc.get("expiresAt").and_then(Value::as_str).map(str::to_string))
+        .and_then(|at| parse_rfc3339(&at));
+    let (status, text) = match expires {
+        None => (SsoStatus::NotSignedIn, "not signed in".to_string()),
+        Some(t) if t <= now => (SsoStatus::Expired, "sign-in expired".to_string()),
+        Some(t) => (
+            SsoStatus::SignedIn,
+            format!("signed in until {}", clock(t)),
+        ),
+    };
+    SsoState {
+        status,
+        until: expires.and_then(crate::token::rfc3339),
+        text,
+        start_url: settings.start_url.clone(),
+    }
+}
+
+/// "18:40 UTC".
+fn clock(epoch: i64) -> String {
+    let day = epoch.rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", day / 3600, (day % 3600) / 60)
+}
+
+/// RFC 3339 ("2026-11-26T23:14:48Z", with or without fractions or an offset) to epoch seconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// The device sign-in shown to the user: where to go and the code to compare there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SsoPrompt {
+    pub profile: String,
+    pub verification_uri: String,
+    /// The same page with the code filled in.
+    pub verification_uri_complete: Option<String>,
+    pub user_code: String,
+    pub expires_in: i32,
+}
