@@ -53,6 +53,9 @@ pub struct Session {
     account: tokio::sync::OnceCell<String>,
     /// Each API's kind as listed or looked up: REST and HTTP APIs share one id space.
     kinds: std::sync::Mutex<HashMap<String, ApiKind>>,
+    /// The profile's name, and whether it signs in through IAM Identity Center: credential errors
+    /// name both, and the way to sign in.
+    who: std::sync::OnceLock<(String, Option<crate::sso::SsoSettings>)>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -85,6 +88,7 @@ impl Session {
             cognito: Mutex::new(HashMap::new()),
             account: tokio::sync::OnceCell::new(),
             kinds: std::sync::Mutex::new(HashMap::new()),
+            who: std::sync::OnceLock::new(),
             config,
         }
     }
@@ -170,7 +174,45 @@ impl Session {
             + 'static,
         R: std::fmt::Debug,
     {
-        super::map_sdk_error(err, &self.endpoint())
+        self.about_profile(super::map_sdk_error(err, &self.endpoint()))
+    }
+
+    /// Names the profile these credentials come from, and its SSO settings when it has them.
+    pub fn name_profile(&self, name: &str, sso: Option<crate::sso::SsoSettings>) {
+        let _ = self.who.set((name.to_string(), sso));
+    }
+
+    /// A credentials error that names the profile and, for an SSO profile, the cause (read from
+    /// the token cache: none, or expired) and how to sign in.
+    pub fn about_profile(&self, err: Error) -> Error {
+        let Some((name, sso)) = self.who.get() else {
+            return err;
+        };
+        let sso_state = |settings: &crate::sso::SsoSettings| {
+            let cached = super::sso::read_cache(settings);
+            crate::sso::state(settings, cached.as_deref(), crate::journal::now_s())
+        };
+        let login = format!(
+            "sign in with `gatehouse login --profile {name}` (or `aws sso login --profile {name}`)"
+        );
+        match (err, sso) {
+            (Error::NoCredentials(why) | Error::Expired(why), Some(settings)) => {
+                match sso_state(settings).status {
+                    crate::sso::SsoStatus::NotSignedIn => Error::NoCredentials(format!(
+                        "{name}: not signed in to IAM Identity Center (no SSO token) — {login}"
+                    )),
+                    crate::sso::SsoStatus::Expired => Error::Expired(format!(
+                        "{name}: the SSO session has expired — {login}"
+                    )),
+                    crate::sso::SsoStatus::SignedIn => {
+                        Error::NoCredentials(format!("{name}: {why} — {login}"))
+                    }
+                }
+            }
+            (Error::NoCredentials(why), None) => Error::NoCredentials(format!("{name}: {why}")),
+            (Error::Expired(why), None) => Error::Expired(format!("{name}: {why}")),
+            (other, _) => other,
+        }
     }
 }
 

@@ -64,6 +64,13 @@ impl Core {
         }
         let source = self.source(&profile).await?;
         let session = Arc::new(Session::open(source, region).await?);
+        match &profile {
+            ProfileRef::File(name) => {
+                session.name_profile(name, profiles::sso_settings(name).await.ok())
+            }
+            ProfileRef::Keychain(name) => session.name_profile(name, None),
+            ProfileRef::Env => {}
+        }
         sessions.insert(key, session.clone());
         Ok(session)
     }
