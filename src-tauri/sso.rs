@@ -121,15 +121,16 @@ pub fn state(settings: &SsoSettings, cached: Option<&str>, now: i64) -> SsoState
     let expires = cached
         .and_then(|text| serde_json::from_str::<Value>(text).ok())
         .filter(|doc| doc.get("accessToken").and_then(Value::as_str).is_some())
-        .and_then(|doc| doc.get("expiresAt").and_then(Value::as_str).map(str::to_string))
+        .and_then(|doc| {
+            doc.get("expiresAt")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .and_then(|at| parse_rfc3339(&at));
     let (status, text) = match expires {
         None => (SsoStatus::NotSignedIn, "not signed in".to_string()),
         Some(t) if t <= now => (SsoStatus::Expired, "sign-in expired".to_string()),
-        Some(t) => (
-            SsoStatus::SignedIn,
-            format!("signed in until {}", clock(t)),
-        ),
+        Some(t) => (SsoStatus::SignedIn, format!("signed in until {}", clock(t))),
     };
     SsoState {
         status,

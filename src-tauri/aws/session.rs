@@ -201,9 +201,9 @@ impl Session {
                     crate::sso::SsoStatus::NotSignedIn => Error::NoCredentials(format!(
                         "{name}: not signed in to IAM Identity Center (no SSO token) — {login}"
                     )),
-                    crate::sso::SsoStatus::Expired => Error::Expired(format!(
-                        "{name}: the SSO session has expired — {login}"
-                    )),
+                    crate::sso::SsoStatus::Expired => {
+                        Error::Expired(format!("{name}: the SSO session has expired — {login}"))
+                    }
                     crate::sso::SsoStatus::SignedIn => {
                         Error::NoCredentials(format!("{name}: {why} — {login}"))
                     }

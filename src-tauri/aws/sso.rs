@@ -35,7 +35,8 @@ where
     E: aws_sdk_ssooidc::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "oidc.REGION.amazonaws.com".into());
+    let endpoint =
+        std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "oidc.REGION.amazonaws.com".into());
     match super::map_sdk_error(err, &endpoint) {
         Error::Aws { code, message } => Error::Aws {
             code,
@@ -171,7 +172,12 @@ pub fn cache_dir() -> Result<PathBuf> {
 /// Writes the token file, 0600 in a 0700 folder, replaced whole.
 fn write_cache(dir: &Path, name: &str, doc: &serde_json::Value) -> Result<PathBuf> {
     use std::io::Write;
-    let io = |e: std::io::Error| Error::Io(format!("Could not write the SSO sign-in to {}: {e}", dir.display()));
+    let io = |e: std::io::Error| {
+        Error::Io(format!(
+            "Could not write the SSO sign-in to {}: {e}",
+            dir.display()
+        ))
+    };
     crate::files::create_private_dir(dir).map_err(io)?;
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
@@ -180,8 +186,12 @@ fn write_cache(dir: &Path, name: &str, doc: &serde_json::Value) -> Result<PathBu
         options.write(true).create(true).truncate(true);
         let mut f = options.open(&tmp).map_err(io)?;
         crate::files::make_private(&f).map_err(io)?;
-        f.write_all(serde_json::to_string_pretty(doc).unwrap_or_default().as_bytes())
-            .map_err(io)?;
+        f.write_all(
+            serde_json::to_string_pretty(doc)
+                .unwrap_or_default()
+                .as_bytes(),
+        )
+        .map_err(io)?;
         f.sync_all().map_err(io)?;
     }
     std::fs::rename(&tmp, &path).map_err(io)?;

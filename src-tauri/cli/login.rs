@@ -26,7 +26,10 @@ pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
         .unwrap_or_else(|| prompt.verification_uri.clone());
     outln!("Sign in to IAM Identity Center for profile {profile}:");
     outln!("  open      {page}");
-    outln!("  and check that the page shows the code {}", prompt.user_code);
+    outln!(
+        "  and check that the page shows the code {}",
+        prompt.user_code
+    );
     if !args.no_browser {
         if let Err(e) = open::that_detached(&page) {
             outln!("  (the browser could not be opened: {e}; open the page yourself)");

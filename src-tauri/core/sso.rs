@@ -38,7 +38,11 @@ impl Core {
         let pending = aws_sso::start(&name, &settings).await?;
         let prompt = pending.prompt.clone();
         let id = ProfileRef::File(name).id();
-        self.sso.cancelled.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        self.sso
+            .cancelled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
         self.sso
             .pending
             .lock()
@@ -70,7 +74,11 @@ impl Core {
         let path = aws_sso::finish(pending, &settings, &aws_sso::cache_dir()?, cancelled).await?;
         self.forget(&id).await;
         let text = std::fs::read_to_string(&path).ok();
-        Ok(crate::sso::state(&settings, text.as_deref(), crate::journal::now_s()))
+        Ok(crate::sso::state(
+            &settings,
+            text.as_deref(),
+            crate::journal::now_s(),
+        ))
     }
 
     /// Stops waiting for a sign-in (the code shown no longer signs Gatehouse in).
