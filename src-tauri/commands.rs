@@ -11,6 +11,7 @@ use crate::model::{
     ApiKind, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS,
 };
 use crate::plan::{self, AuthorizerInput, Plan, Target};
+use crate::sso::{SsoPrompt, SsoState};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -251,6 +252,33 @@ async fn test_authorizer(core: State<'_, Core>, ctx: Ctx, req: AwsTestRequest) -
     core.test_in_aws(&ctx, &req).await
 }
 
+/// Starts an IAM Identity Center sign-in and opens its page in the system browser (not when
+/// GATEHOUSE_NO_BROWSER is set, as in tests); the page shows the code and, if the browser did not
+/// open, the link.
+#[tauri::command]
+async fn sso_start(core: State<'_, Core>, profile: String) -> Result<SsoPrompt> {
+    let mut prompt = core.sso_start(&profile).await?;
+    if std::env::var_os("GATEHOUSE_NO_BROWSER").is_none() {
+        let page = prompt
+            .verification_uri_complete
+            .clone()
+            .unwrap_or_else(|| prompt.verification_uri.clone());
+        prompt.browser_opened = open::that_detached(page).is_ok();
+    }
+    Ok(prompt)
+}
+
+/// Waits for the sign-in started by `sso_start` to be approved.
+#[tauri::command]
+async fn sso_finish(core: State<'_, Core>, profile: String) -> Result<SsoState> {
+    core.sso_finish(&profile).await
+}
+
+#[tauri::command]
+fn sso_cancel(core: State<'_, Core>, profile: String) {
+    core.sso_cancel(&profile)
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -296,6 +324,9 @@ pub fn open_window() -> i32 {
             check_token,
             sign_in,
             test_authorizer,
+            sso_start,
+            sso_finish,
+            sso_cancel,
         ])
         .run(tauri::generate_context!());
     match result {

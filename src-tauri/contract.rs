@@ -16,6 +16,7 @@ pub use crate::model::{
     ProfileSource, Protection, RestApi, Stage, UserPool,
 };
 pub use crate::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
+pub use crate::sso::{SsoPrompt, SsoState, SsoStatus};
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
 /// names them.
@@ -62,6 +63,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         TokenCheck,
         SignInTokens,
         AwsTest,
+        SsoPrompt,
+        SsoState,
     );
     Ok(())
 }

@@ -163,4 +163,8 @@ pub struct SsoPrompt {
     pub verification_uri_complete: Option<String>,
     pub user_code: String,
     pub expires_in: i32,
+    /// Whether the verification page was opened in the system browser (else the page shows it as
+    /// a link to open and copy).
+    #[serde(default)]
+    pub browser_opened: bool,
 }

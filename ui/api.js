@@ -160,3 +160,13 @@ export const signIn = (ctx, req) => invoke("sign_in", { ctx, req });
 /** AWS's own authorizer test (TestInvokeAuthorizer) beside Gatehouse's verdict.
  * @param {Ctx} ctx @param {AwsTestRequest} req @returns {Promise<AwsTest>} */
 export const testAuthorizer = (ctx, req) => invoke("test_authorizer", { ctx, req });
+
+// IAM Identity Center (SSO) sign-in for a profile of the AWS files ("file:NAME").
+/** Starts the device sign-in (and opens the browser): the page and the code to compare.
+ * @param {string} profile @returns {Promise<import("./bindings/SsoPrompt").SsoPrompt>} */
+export const ssoStart = (profile) => invoke("sso_start", { profile });
+/** Resolves once the sign-in is approved (rejects when denied, expired or cancelled).
+ * @param {string} profile @returns {Promise<import("./bindings/SsoState").SsoState>} */
+export const ssoFinish = (profile) => invoke("sso_finish", { profile });
+/** @param {string} profile @returns {Promise<void>} */
+export const ssoCancel = (profile) => invoke("sso_cancel", { profile });

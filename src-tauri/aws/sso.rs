@@ -75,6 +75,7 @@ pub async fn start(profile: &str, settings: &SsoSettings) -> Result<Pending> {
             verification_uri_complete: auth.verification_uri_complete().map(str::to_string),
             user_code: auth.user_code().unwrap_or_default().to_string(),
             expires_in,
+            browser_opened: false,
         },
         client,
         client_id,
