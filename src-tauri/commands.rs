@@ -279,6 +279,13 @@ fn sso_cancel(core: State<'_, Core>, profile: String) {
     core.sso_cancel(&profile)
 }
 
+/// The one-time code of an MFA device, for a profile whose role needs one; the next call on that
+/// profile assumes the role with it.
+#[tauri::command]
+fn provide_mfa_code(core: State<'_, Core>, profile: String, code: String) -> Result<()> {
+    core.provide_mfa_code(&profile, &code)
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -327,6 +334,7 @@ pub fn open_window() -> i32 {
             sso_start,
             sso_finish,
             sso_cancel,
+            provide_mfa_code,
         ])
         .run(tauri::generate_context!());
     match result {

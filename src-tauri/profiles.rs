@@ -90,6 +90,28 @@ pub async fn sso_settings(name: &str) -> Result<SsoSettings> {
     })
 }
 
+/// A profile's role guarded by an MFA device: (role_arn, source_profile, mfa_serial, external_id,
+/// duration_seconds), when it has `role_arn`, `source_profile` and `mfa_serial`.
+pub struct MfaSettings {
+    pub role_arn: String,
+    pub source_profile: String,
+    pub serial: String,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<i32>,
+}
+
+pub async fn mfa_settings(name: &str) -> Option<MfaSettings> {
+    let set = profile_set().await.ok()?;
+    let p = set.get_profile(name)?;
+    Some(MfaSettings {
+        role_arn: p.get("role_arn")?.to_string(),
+        source_profile: p.get("source_profile")?.to_string(),
+        serial: p.get("mfa_serial")?.to_string(),
+        external_id: p.get("external_id").map(str::to_string),
+        duration_seconds: p.get("duration_seconds").and_then(|d| d.parse().ok()),
+    })
+}
+
 /// The profiles of the config and credentials files, with their regions, as aws-config reads them;
 /// SSO profiles with their sign-in state (from the AWS CLI's token cache).
 pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {

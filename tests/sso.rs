@@ -288,3 +288,81 @@ fn a_denied_or_expired_sign_in_says_why_and_the_legacy_form_works() {
         out.stderr
     );
 }
+
+#[test]
+fn a_role_guarded_by_mfa_is_assumed_with_the_code() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let role = "arn:aws:iam::123456789012:role/guarded";
+    let serial = "arn:aws:iam::123456789012:mfa/alice";
+    std::fs::create_dir_all(h.join(".aws")).unwrap();
+    std::fs::write(
+        h.join(".aws/config"),
+        format!(
+            "[profile base]\nregion = us-east-1\n\n[profile guarded]\nrole_arn = {role}\n\
+             source_profile = base\nmfa_serial = {serial}\nregion = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        h.join(".aws/credentials"),
+        "[base]\naws_access_key_id = AKIABASEBASEBASE0001\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    sb.require_mfa(role, "123456");
+
+    // No code and no terminal to ask on: a usage error that names the profile and the flag.
+    let out = run(&sb, h, &["audit", "--profile", "guarded"]);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("guarded: an MFA code is required")
+            && out.stderr.contains("--mfa-code"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.assume_role_calls().is_empty(), "nothing was sent");
+
+    // A wrong code: STS's refusal, with the profile.
+    let out = run(
+        &sb,
+        h,
+        &["audit", "--profile", "guarded", "--mfa-code", "654321"],
+    );
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr.contains("guarded: assuming") && out.stderr.contains("AccessDenied"),
+        "{}",
+        out.stderr
+    );
+
+    // The right one: AssumeRole with the device's serial and the code, then the API answers.
+    let out = run(
+        &sb,
+        h,
+        &[
+            "audit",
+            "--profile",
+            "guarded",
+            "--mfa-code",
+            "123456",
+            "--api",
+            "SecurePets",
+        ],
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let calls = sb.assume_role_calls();
+    let last = calls.last().unwrap();
+    assert_eq!(last["RoleArn"], role);
+    assert_eq!(last["SerialNumber"], serial);
+    assert_eq!(last["TokenCode"], "123456");
+    // A bad code is refused before anything is sent.
+    let out = run(
+        &sb,
+        h,
+        &["audit", "--profile", "guarded", "--mfa-code", "12ab"],
+    );
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("6 digits"), "{}", out.stderr);
+}

@@ -170,3 +170,6 @@ export const ssoStart = (profile) => invoke("sso_start", { profile });
 export const ssoFinish = (profile) => invoke("sso_finish", { profile });
 /** @param {string} profile @returns {Promise<void>} */
 export const ssoCancel = (profile) => invoke("sso_cancel", { profile });
+/** The MFA device's one-time code for a profile whose role needs one (ErrorView field "mfaCode").
+ * @param {string} profile @param {string} code @returns {Promise<void>} */
+export const provideMfaCode = (profile, code) => invoke("provide_mfa_code", { profile, code });

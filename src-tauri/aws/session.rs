@@ -19,6 +19,22 @@ pub enum Source {
     Environment,
     /// Keys held in memory (loaded from the keychain), optionally assuming a role with them.
     Keys(StaticKeys),
+    /// A role guarded by an MFA device (`role_arn` + `source_profile` + `mfa_serial`), assumed
+    /// with the source profile's credentials and a one-time code.
+    MfaRole(MfaRole),
+}
+
+/// What assuming an MFA-guarded role needs. The code is used once.
+#[derive(Debug, Clone)]
+pub struct MfaRole {
+    /// The profile that names the role (for messages).
+    pub profile: String,
+    pub source_profile: String,
+    pub role_arn: String,
+    pub serial: String,
+    pub code: String,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<i32>,
 }
 
 /// Keys for a session: wiped from memory when dropped, never cloned; Debug never prints the secret.
@@ -56,6 +72,8 @@ pub struct Session {
     /// The profile's name, and whether it signs in through IAM Identity Center: credential errors
     /// name both, and the way to sign in.
     who: std::sync::OnceLock<(String, Option<crate::sso::SsoSettings>)>,
+    /// When the credentials of an MFA-guarded role expire (they are not refreshed without a code).
+    expires_at: Option<std::time::SystemTime>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -71,12 +89,27 @@ impl Session {
         let loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts());
-        let config = match source {
-            Source::FileProfile(name) => loader.profile_name(name).load().await,
-            Source::Environment => loader.load().await,
-            Source::Keys(keys) => keys_config(loader, keys).await,
+        let (config, expires_at) = match source {
+            Source::FileProfile(name) => (loader.profile_name(name).load().await, None),
+            Source::Environment => (loader.load().await, None),
+            Source::Keys(keys) => (keys_config(loader, keys).await, None),
+            Source::MfaRole(role) => {
+                let (config, expiry) = mfa_config(loader, &role, region).await?;
+                (config, Some(expiry))
+            }
         };
-        Ok(Session::from_config(config, region))
+        let mut session = Session::from_config(config, region);
+        session.expires_at = expires_at;
+        Ok(session)
+    }
+
+    /// Whether the session's own credentials (an MFA role's) expire within a minute: such a
+    /// session is dropped, and the user asked for a new code.
+    pub fn expiring(&self) -> bool {
+        self.expires_at.is_some_and(|t| {
+            t.duration_since(std::time::SystemTime::now())
+                .map_or(true, |left| left < Duration::from_secs(60))
+        })
     }
 
     fn from_config(config: SdkConfig, region: &str) -> Session {
@@ -89,6 +122,7 @@ impl Session {
             account: tokio::sync::OnceCell::new(),
             kinds: std::sync::Mutex::new(HashMap::new()),
             who: std::sync::OnceLock::new(),
+            expires_at: None,
             config,
         }
     }
@@ -245,4 +279,61 @@ async fn keys_config(loader: aws_config::ConfigLoader, mut keys: StaticKeys) -> 
     base.into_builder()
         .credentials_provider(SharedCredentialsProvider::new(provider))
         .build()
+}
+
+/// AssumeRole with the MFA device's serial and code, using the source profile's credentials; the
+/// role's credentials are kept in memory (in the session) until they expire.
+async fn mfa_config(
+    loader: aws_config::ConfigLoader,
+    role: &MfaRole,
+    region: &str,
+) -> Result<(SdkConfig, std::time::SystemTime), Error> {
+    let base = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(timeouts())
+        .profile_name(&role.source_profile)
+        .load()
+        .await;
+    let endpoint = base
+        .endpoint_url()
+        .map(str::to_string)
+        .unwrap_or_else(|| "sts.amazonaws.com".into());
+    let out = aws_sdk_sts::Client::new(&base)
+        .assume_role()
+        .role_arn(&role.role_arn)
+        .role_session_name("gatehouse")
+        .serial_number(&role.serial)
+        .token_code(&role.code)
+        .set_external_id(role.external_id.clone())
+        .set_duration_seconds(role.duration_seconds)
+        .send()
+        .await
+        .map_err(|e| match super::map_sdk_error(e, &endpoint) {
+            Error::Aws { code, message } => Error::Aws {
+                code,
+                message: format!(
+                    "{}: assuming {} with the MFA code was refused: {message}",
+                    role.profile, role.role_arn
+                ),
+            },
+            other => other,
+        })?;
+    let creds = out.credentials().ok_or_else(|| Error::Aws {
+        code: "NoCredentials".into(),
+        message: format!("{}: AssumeRole answered without credentials", role.profile),
+    })?;
+    let expiry = std::time::SystemTime::try_from(*creds.expiration())
+        .unwrap_or_else(|_| std::time::SystemTime::now() + Duration::from_secs(900));
+    let keys = Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        Some(expiry),
+        "gatehouse-mfa",
+    );
+    let config = loader
+        .credentials_provider(SharedCredentialsProvider::new(keys))
+        .load()
+        .await;
+    Ok((config, expiry))
 }

@@ -25,6 +25,37 @@ pub struct Common {
     /// Region (default: the profile's, else AWS_REGION, else us-east-1).
     #[arg(long, global = true)]
     pub region: Option<String>,
+    /// The one-time code of the MFA device, for a profile whose role needs one (mfa_serial);
+    /// asked for on a terminal when omitted.
+    #[arg(long, global = true, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+}
+
+/// For a profile whose role is guarded by an MFA device: gives the core the code, from the flag
+/// or asked on the terminal; without either, a usage error that says how to pass it.
+pub(crate) async fn mfa(core: &Core, profile_id: &str, given: Option<&str>) -> Result<()> {
+    let Some(serial) = core.mfa_device(profile_id).await else {
+        return Ok(());
+    };
+    let name = profile_id.strip_prefix("file:").unwrap_or(profile_id);
+    let code = match given {
+        Some(code) => code.to_string(),
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            eprint!("MFA code for {name} ({serial}): ");
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| Error::invalid("mfaCode", format!("Cannot read the code: {e}")))?;
+            line.trim().to_string()
+        }
+        None => {
+            return Err(Error::invalid(
+                "mfaCode",
+                format!("{name}: an MFA code is required ({serial}): pass --mfa-code CODE"),
+            ))
+        }
+    };
+    core.provide_mfa_code(profile_id, &code)
 }
 
 /// `--profile NAME`: "keychain:NAME" or "file:NAME" as written, else the AWS files' profile of
@@ -60,6 +91,7 @@ pub(crate) async fn context(core: &Core, common: &Common) -> Result<Ctx> {
             format!("'{region}' is not a region name"),
         ));
     }
+    mfa(core, &profile.id(), common.mfa_code.as_deref()).await?;
     Ok(Ctx {
         profile: profile.id(),
         region,

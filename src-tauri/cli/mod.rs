@@ -76,6 +76,9 @@ enum Command {
         force: bool,
         #[arg(long)]
         json: bool,
+        /// The MFA device's one-time code, when the apply's profile needs one.
+        #[arg(long, value_name = "CODE")]
+        mfa_code: Option<String>,
     },
 }
 
@@ -152,8 +155,11 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
         Command::CheckToken(args) => token::check_token(&core, args).await,
         Command::Login(args) => login::login(&core, args).await,
-        Command::Undo { apply, force, json } => {
-            protect::undo(&core, apply.as_deref(), force, json).await
-        }
+        Command::Undo {
+            apply,
+            force,
+            json,
+            mfa_code,
+        } => protect::undo(&core, apply.as_deref(), force, json, mfa_code.as_deref()).await,
     }
 }

@@ -163,8 +163,15 @@ fn pace(max_rps: u32) -> Result<Pace> {
     Ok(Pace::with_rate(max_rps))
 }
 
-pub async fn undo(core: &Core, apply: Option<&str>, force: bool, json_out: bool) -> Result<i32> {
+pub async fn undo(
+    core: &Core,
+    apply: Option<&str>,
+    force: bool,
+    json_out: bool,
+    mfa_code: Option<&str>,
+) -> Result<i32> {
     let target = core.find_apply(apply)?;
+    super::common::mfa(core, &target.header.profile, mfa_code).await?;
     if !json_out {
         outln!(
             "Undoing apply {} ({} on {} in {})…",

@@ -1,7 +1,7 @@
 //! The `Core` itself: its folders (journal, profile settings) and its cache of sessions, one set
 //! of clients per profile and region. Every use case is an `impl Core` in a sibling file.
 
-use crate::aws::session::{Session, Source};
+use crate::aws::session::{MfaRole, Session, Source};
 use crate::error::{Error, Result};
 use crate::keychain::KeychainStore;
 use crate::model::is_region_name;
@@ -25,6 +25,8 @@ pub struct Core {
     pub(crate) keychain: Arc<KeychainStore>,
     /// IAM Identity Center sign-ins under way, by profile id, and those the user cancelled.
     pub(crate) sso: super::sso::SignIns,
+    /// One-time MFA codes given for profiles whose role needs one, used by the next session.
+    mfa_codes: std::sync::Mutex<HashMap<String, String>>,
 }
 
 impl Core {
@@ -44,6 +46,7 @@ impl Core {
             journal_dir,
             keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
             sso: Default::default(),
+            mfa_codes: Default::default(),
         }
     }
 
@@ -60,7 +63,11 @@ impl Core {
         let key = (profile.clone(), region.to_string());
         let mut sessions = self.sessions.lock().await;
         if let Some(s) = sessions.get(&key) {
-            return Ok(s.clone());
+            if !s.expiring() {
+                return Ok(s.clone());
+            }
+            // An MFA role's credentials are not renewed without a new code.
+            sessions.remove(&key);
         }
         let source = self.source(&profile).await?;
         let session = Arc::new(Session::open(source, region).await?);
@@ -75,7 +82,57 @@ impl Core {
         Ok(session)
     }
 
+    /// Gives the one-time code for a profile whose role is guarded by an MFA device; the next
+    /// session of that profile assumes the role with it.
+    pub fn provide_mfa_code(&self, profile_id: &str, code: &str) -> Result<()> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid("mfaCode", "An MFA code is 6 digits"));
+        }
+        let id = ProfileRef::parse(profile_id)?.id();
+        self.mfa_codes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, code.to_string());
+        Ok(())
+    }
+
+    /// Whether the profile's role needs an MFA code (and which device), for the shells to ask.
+    pub async fn mfa_device(&self, profile_id: &str) -> Option<String> {
+        match ProfileRef::parse(profile_id).ok()? {
+            ProfileRef::File(name) => profiles::mfa_settings(&name).await.map(|m| m.serial),
+            _ => None,
+        }
+    }
+
     async fn source(&self, profile: &ProfileRef) -> Result<Source> {
+        if let ProfileRef::File(name) = profile {
+            if let Some(mfa) = profiles::mfa_settings(name).await {
+                let code = self
+                    .mfa_codes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&profile.id())
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "mfaCode",
+                            format!(
+                                "{name}: an MFA code is required to assume {} (device {})",
+                                mfa.role_arn, mfa.serial
+                            ),
+                        )
+                    })?;
+                return Ok(Source::MfaRole(MfaRole {
+                    profile: name.clone(),
+                    source_profile: mfa.source_profile,
+                    role_arn: mfa.role_arn,
+                    serial: mfa.serial,
+                    code,
+                    external_id: mfa.external_id,
+                    duration_seconds: mfa.duration_seconds,
+                }));
+            }
+        }
         if let Some(source) = profiles::plain_source(profile) {
             return Ok(source);
         }
