@@ -244,6 +244,15 @@ impl Session {
                 }
             }
             (Error::NoCredentials(why), None) => Error::NoCredentials(format!("{name}: {why}")),
+            // Keys refused or unknown (InvalidClientTokenId, UnrecognizedClientException...):
+            // say whose they are.
+            (err @ Error::Aws { .. }, _) if err.is_credentials() => match err {
+                Error::Aws { code, message } => Error::Aws {
+                    code,
+                    message: format!("{name}: {message}"),
+                },
+                other => other,
+            },
             (Error::Expired(why), None) => Error::Expired(format!("{name}: {why}")),
             (other, _) => other,
         }
