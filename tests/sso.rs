@@ -366,3 +366,54 @@ fn a_role_guarded_by_mfa_is_assumed_with_the_code() {
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("6 digits"), "{}", out.stderr);
 }
+
+#[test]
+fn sso_settings_cache_names_and_states_follow_the_aws_cli() {
+    use gatehouse::sso::{state, SsoSettings, SsoStatus};
+    use std::collections::HashMap;
+    let session: HashMap<&str, &str> = [
+        ("sso_start_url", START_URL),
+        ("sso_region", "eu-west-1"),
+        ("sso_registration_scopes", "sso:account:access"),
+    ]
+    .into();
+    let modern = SsoSettings::from_profile(
+        |k| (k == "sso_session").then(|| "corp".to_string()),
+        |s, k| {
+            (s == "corp")
+                .then(|| session.get(k).map(|v| v.to_string()))
+                .flatten()
+        },
+    )
+    .unwrap();
+    assert_eq!(modern.region, "eu-west-1");
+    assert_eq!(modern.scopes, ["sso:account:access"]);
+    assert_eq!(modern.cache_file_name(), SESSION_FILE);
+    let legacy_keys: HashMap<&str, &str> =
+        [("sso_start_url", LEGACY_URL), ("sso_region", "us-east-1")].into();
+    let legacy =
+        SsoSettings::from_profile(|k| legacy_keys.get(k).map(|v| v.to_string()), |_, _| None)
+            .unwrap();
+    assert!(legacy.session.is_none());
+    assert_eq!(legacy.cache_identifier(), LEGACY_URL);
+    // Not an SSO profile, or one whose session section is missing.
+    assert!(SsoSettings::from_profile(|_| None, |_, _| None).is_none());
+    assert!(SsoSettings::from_profile(
+        |k| (k == "sso_session").then(|| "gone".to_string()),
+        |_, _| None
+    )
+    .is_none());
+
+    let now = 1_800_000_000;
+    let cached = |expires: &str| format!(r#"{{"accessToken": "t", "expiresAt": "{expires}"}}"#);
+    let signed_in = state(&modern, Some(&cached("2027-01-15T09:30:00Z")), now);
+    assert_eq!(signed_in.status, SsoStatus::SignedIn);
+    assert_eq!(signed_in.text, "signed in until 09:30 UTC");
+    let expired = state(&modern, Some(&cached("2027-01-15T07:00:00Z")), now);
+    assert_eq!(expired.status, SsoStatus::Expired);
+    assert_eq!(state(&modern, None, now).status, SsoStatus::NotSignedIn);
+    assert_eq!(
+        state(&modern, Some("not json"), now).status,
+        SsoStatus::NotSignedIn
+    );
+}
