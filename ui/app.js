@@ -12,7 +12,9 @@ import { Protect, History } from "./protect.js";
 import { ProfilesView } from "./profiles.js";
 import { TokenPanel } from "./token.js";
 import { renderApiList } from "./apis.js";
-import { notReviewedText } from "./logic.js";
+import { SsoSignIn } from "./sso.js";
+import { initTheme } from "./theme.js";
+import { notReviewedText, profileLabel } from "./logic.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -49,6 +51,12 @@ class App {
     this.protect = new Protect(this);
     this.history = new History(this);
     this.profilesView = new ProfilesView(this);
+    this.sso = new SsoSignIn(this);
+  }
+
+  /** @returns {ProfileInfo | undefined} the profile chosen in the picker */
+  currentProfile() {
+    return this.profiles.find((p) => p.id === $("profile").value);
   }
 
   apiName(/** @type {string} */ id) {
@@ -61,7 +69,7 @@ class App {
   }
 
   async start() {
-    this.applyTheme(localStorage.getItem("theme") || "auto");
+    initTheme();
     this.wire();
     try {
       this.regions = await api.listRegions();
@@ -87,18 +95,18 @@ class App {
   }
 
   fillProfiles() {
-    const sourceLabel = { file: " (AWS files)", keychain: " (keychain)", env: "" };
     $("profile").replaceChildren(...this.profiles.map((p) =>
-      el("option", { value: p.id, "data-source": p.source }, `${p.name}${sourceLabel[p.source] ?? ""}`)));
+      el("option", { value: p.id, "data-source": p.source, "data-sso": p.sso?.status }, profileLabel(p))));
   }
 
-  /** After a keychain profile is saved or deleted: refresh the picker, keep the choice if it still exists. */
+  /** After a keychain profile is saved or deleted, or an SSO sign-in: refresh the picker, keep the choice if it still exists. */
   async reloadProfiles() {
     const current = $("profile").value;
     this.profiles = await api.listProfiles();
     this.fillProfiles();
     if (this.profiles.some((p) => p.id === current)) {
       $("profile").value = current;
+      this.sso.update();
     } else if (this.profiles.length) {
       await this.profileChanged();
     }
@@ -126,10 +134,6 @@ class App {
     document.addEventListener("keydown", (e) => {
       if (e.key === "F5") { e.preventDefault(); $("refresh").click(); }
     });
-    $("theme").addEventListener("click", () => {
-      const next = { auto: "light", light: "dark", dark: "auto" }[document.documentElement.dataset.theme || "auto"];
-      this.applyTheme(next);
-    });
     $("error-dismiss").addEventListener("click", () => this.hideError());
     $("api-filter").addEventListener("input", () => this.renderApis());
     $("path-filter").addEventListener("input", () => this.review.setFilter(null, $("path-filter").value));
@@ -153,16 +157,6 @@ class App {
         this.showTab(next.id);
       });
     });
-  }
-
-  applyTheme(/** @type {string} */ theme) {
-    if (theme === "auto") delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
-    localStorage.setItem("theme", theme);
-    const label = { auto: "system", light: "light", dark: "dark" }[theme];
-    $("theme").textContent = { auto: "◐", light: "☀", dark: "☾" }[theme];
-    $("theme").setAttribute("aria-label", `Theme: ${label}`);
-    $("theme").title = `Theme: ${label} (click for light, dark, system)`;
   }
 
   showTab(/** @type {string} */ id) {
@@ -199,6 +193,7 @@ class App {
   async profileChanged() {
     const profile = $("profile").value;
     localStorage.setItem("profile", profile);
+    this.sso.update();
     const gen = ++this.gen;
     let region;
     try {
@@ -232,6 +227,7 @@ class App {
       if (gen !== this.gen) return;
       $("identity").replaceChildren("Account ", el("strong", {}, id.account), " · ", id.arn);
       $("identity").title = id.arn;
+      this.sso.identityLoaded();
     }).catch((e) => {
       if (gen !== this.gen) return;
       $("identity").textContent = "Identity unknown";
@@ -389,6 +385,7 @@ class App {
    * @param {Partial<ErrorView>} e @param {() => void} [retry] */
   showError(e, retry) {
     showErrorBar(e, retry);
+    this.sso.errorShown(e);
   }
 
   hideError() {

@@ -221,3 +221,40 @@ export const protectAuthorizers = (authorizers, kind) =>
 /** A History entry's deployment: "live on $default (auto-deploy)" for a stage that deploys by
  * itself, else "deployed to prod". @param {string} deployed */
 export const deployedText = (deployed) => (/\(auto-deploy\)$/.test(deployed) ? `live on ${deployed}` : `deployed to ${deployed}`);
+
+// Profiles in the picker, and IAM Identity Center (SSO) sign-in.
+
+/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+
+/** @type {Record<string, string>} */
+const SOURCE_LABELS = { file: " (AWS files)", keychain: " (keychain)", env: "" };
+
+/**
+ * A profile as the picker reads it: an SSO profile with its sign-in state as Rust words it
+ * ("corp (SSO · signed in until 18:40 UTC)", "corp (SSO · not signed in)"), the others with where
+ * they come from ("team (AWS files)", "dev (keychain)").
+ * @param {ProfileInfo} p @returns {string}
+ */
+export const profileLabel = (p) => (p.sso ? `${p.name} (SSO · ${p.sso.text})` : `${p.name}${SOURCE_LABELS[p.source] ?? ""}`);
+
+/**
+ * Whether to offer "Sign in with SSO" for a profile: an SSO profile whose sign-in is missing or
+ * expired, or (given a call's error) one whose call failed for want of valid credentials.
+ * @param {ProfileInfo | undefined} p
+ * @param {{kind?: string} | null} [error]
+ * @returns {boolean}
+ */
+export function ssoSignInNeeded(p, error) {
+  if (!p?.sso) return false;
+  if (error) return error.kind === "no-credentials" || error.kind === "expired";
+  return p.sso.status !== "signedIn";
+}
+
+/** How long a sign-in code stays valid, in words: "10 minutes", "1 minute", "45 seconds".
+ * @param {number} seconds @returns {string} */
+export function validFor(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} second${s === 1 ? "" : "s"}`;
+  const m = Math.round(s / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}

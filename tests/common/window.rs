@@ -142,6 +142,12 @@ macro_rules! retry {
 impl Window {
     /// Starts tauri-driver with `env` (the app inherits it) and opens Gatehouse.
     pub async fn open(env: &[(String, String)]) -> Window {
+        Self::open_without(env, &[]).await
+    }
+
+    /// As `open`, with the variables `unset` removed from what the app inherits (e.g. the test
+    /// runner's own AWS_ACCESS_KEY_ID, for an app that must find its credentials elsewhere).
+    pub async fn open_without(env: &[(String, String)], unset: &[&str]) -> Window {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "window tests need a display: run them through `make test` (Xvfb + D-Bus + Secret Service)"
@@ -183,6 +189,9 @@ impl Window {
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log));
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        for name in unset {
+            cmd.env_remove(name);
+        }
         let driver = cmd.spawn().expect("start tauri-driver");
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), json!({"application": wrapper}));

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   apiKindTag, authorizerPool, cognitoMethods, curlLine, deployedText, filterMethods, keysUnder, methodKey, notReviewedText,
-  openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, protectAuthorizers, shellQuote, signatureBadge, tokenMethods,
-  tokenUseLabel, verdictBadge, visibleRows,
+  openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, profileLabel, protectAuthorizers, shellQuote, signatureBadge,
+  ssoSignInNeeded, tokenMethods, tokenUseLabel, validFor, verdictBadge, visibleRows,
 } from "../logic.js";
 
 /** A method view as Rust sends it, with only what the helpers read filled in. */
@@ -226,4 +226,43 @@ test("the list tags HTTP and WebSocket APIs, and says why a WebSocket API is not
 test("History says live on an auto-deploy stage, deployed to another", () => {
   assert.equal(deployedText("$default (auto-deploy)"), "live on $default (auto-deploy)");
   assert.equal(deployedText("prod"), "deployed to prod");
+});
+
+/** A profile as Rust lists it; `status` makes it an SSO profile in that state. */
+function profile(name, source = "file", status = null) {
+  const text = { signedIn: "signed in until 18:40 UTC", expired: "sign-in expired", notSignedIn: "not signed in" }[status];
+  const sso = status ? { status, until: null, text, startUrl: "https://corp.awsapps.com/start" } : null;
+  return { id: source === "env" ? "env" : `${source}:${name}`, name, source, region: null, sso };
+}
+
+test("the picker marks SSO profiles with their sign-in state, the others with their source", () => {
+  assert.equal(profileLabel(profile("corp", "file", "signedIn")), "corp (SSO · signed in until 18:40 UTC)");
+  assert.equal(profileLabel(profile("corp", "file", "expired")), "corp (SSO · sign-in expired)");
+  assert.equal(profileLabel(profile("corp", "file", "notSignedIn")), "corp (SSO · not signed in)");
+  assert.equal(profileLabel(profile("team")), "team (AWS files)");
+  assert.equal(profileLabel(profile("dev", "keychain")), "dev (keychain)");
+  assert.equal(profileLabel(profile("environment credentials", "env")), "environment credentials");
+});
+
+test("Sign in with SSO is offered for an SSO profile without a valid sign-in, or whose call lacked credentials", () => {
+  assert.equal(ssoSignInNeeded(profile("corp", "file", "notSignedIn")), true);
+  assert.equal(ssoSignInNeeded(profile("corp", "file", "expired")), true);
+  assert.equal(ssoSignInNeeded(profile("corp", "file", "signedIn")), false);
+  assert.equal(ssoSignInNeeded(profile("team")), false);
+  assert.equal(ssoSignInNeeded(undefined), false);
+  // A call's error: only the credential errors, only for an SSO profile, whatever the picker said.
+  const signedIn = profile("corp", "file", "signedIn");
+  assert.equal(ssoSignInNeeded(signedIn, { kind: "no-credentials" }), true);
+  assert.equal(ssoSignInNeeded(signedIn, { kind: "expired" }), true);
+  assert.equal(ssoSignInNeeded(profile("corp", "file", "notSignedIn"), { kind: "unreachable" }), false);
+  assert.equal(ssoSignInNeeded(profile("corp", "file", "notSignedIn"), { kind: "aws" }), false);
+  assert.equal(ssoSignInNeeded(profile("team"), { kind: "no-credentials" }), false);
+});
+
+test("a sign-in code's lifetime reads in minutes, or seconds when under one", () => {
+  assert.equal(validFor(600), "10 minutes");
+  assert.equal(validFor(60), "1 minute");
+  assert.equal(validFor(90), "2 minutes");
+  assert.equal(validFor(45), "45 seconds");
+  assert.equal(validFor(1), "1 second");
 });
