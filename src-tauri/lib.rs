@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod sso;
 pub mod token;
 pub mod validate;
+pub mod verdict;
 
 /// Runs Gatehouse: a subcommand runs headless, none opens the window. Returns the exit status.
 pub fn run() -> i32 {

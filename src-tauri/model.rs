@@ -315,7 +315,7 @@ pub struct ProfileInfo {
     pub region: Option<String>,
     /// An IAM Identity Center (SSO) profile's sign-in state; None for other profiles.
     #[serde(default)]
-    pub sso: Option<crate::sso::SsoState>,
+    pub sso: Option<SsoState>,
 }
 
 /// The commercial regions where API Gateway and Cognito user pools run.
@@ -446,4 +446,26 @@ pub fn check_endpoint_url(url: &str) -> Result<(), String> {
             e.host
         )),
     }
+}
+
+/// Whether a profile can use its SSO sign-in now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SsoStatus {
+    SignedIn,
+    /// A token is cached but expired; with a refresh token the SDK may still renew it.
+    Expired,
+    NotSignedIn,
+}
+
+/// An SSO profile's state, as the picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SsoState {
+    pub status: SsoStatus,
+    /// Until when the token holds (RFC 3339 UTC), when one is cached.
+    pub until: Option<String>,
+    /// "signed in until 18:40 UTC", "expired", "not signed in".
+    pub text: String,
+    pub start_url: String,
 }

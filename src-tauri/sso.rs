@@ -2,6 +2,7 @@
 //! token (`~/.aws/sso/cache/<sha1>.json`, shared with every SDK), what that file holds, and whether
 //! a profile is signed in. No SDK, no I/O.
 
+pub use crate::model::{SsoState, SsoStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
@@ -92,28 +93,6 @@ impl CachedToken<'_> {
         }
         doc
     }
-}
-
-/// Whether a profile can use its SSO sign-in now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum SsoStatus {
-    SignedIn,
-    /// A token is cached but expired; with a refresh token the SDK may still renew it.
-    Expired,
-    NotSignedIn,
-}
-
-/// An SSO profile's state, as the picker shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SsoState {
-    pub status: SsoStatus,
-    /// Until when the token holds (RFC 3339 UTC), when one is cached.
-    pub until: Option<String>,
-    /// "signed in until 18:40 UTC", "expired", "not signed in".
-    pub text: String,
-    pub start_url: String,
 }
 
 /// The state a cache file's contents (None: no file) say, at `now` (seconds since the epoch).

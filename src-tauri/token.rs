@@ -1,20 +1,12 @@
-//! The token check, pure: a JWT decoded, its signature checked against a JWKS the caller fetched,
-//! and every method judged as API Gateway would judge a request carrying it. No SDK, no I/O.
-//!
-//! API Gateway's rules for a COGNITO_USER_POOLS authorizer: the signature verifies against the
-//! pool's keys, `exp` is in the future, the issuer is one of the authorizer's pools; a method
-//! without OAuth scopes wants an ID token, a method with scopes an access token carrying one of
-//! them; an app client ID regex is matched against the ID token's `aud` (access tokens have none).
+//! The token check, pure: a JWT decoded and its signature checked against a JWKS the caller
+//! fetched; the verdicts on each method are in verdict.rs . No SDK, no I/O.
 
 use crate::error::{Error, Result};
 pub use crate::model::{pool_of_arn, pool_of_issuer};
-use crate::model::{Authorizer, Method};
-use crate::validate::check_regex;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 use ts_rs::TS;
 
 /// What a token is for, from its `token_use` claim.
@@ -29,7 +21,7 @@ pub enum TokenUse {
 
 impl TokenUse {
     /// "An ID token", "An access token", "A token": how a reason starts.
-    fn subject(self) -> &'static str {
+    pub fn subject(self) -> &'static str {
         match self {
             TokenUse::Id => "An ID token",
             TokenUse::Access => "An access token",
@@ -99,14 +91,14 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    fn str_claim(&self, name: &str) -> Option<String> {
+    pub fn str_claim(&self, name: &str) -> Option<String> {
         self.claims
             .get(name)
             .and_then(Value::as_str)
             .map(str::to_string)
     }
 
-    fn int_claim(&self, name: &str) -> Option<i64> {
+    pub fn int_claim(&self, name: &str) -> Option<i64> {
         self.claims.get(name).and_then(|v| {
             v.as_i64()
                 .or_else(|| v.as_f64().map(|f| f as i64))
@@ -296,351 +288,6 @@ pub fn verify(token: &Decoded, jwks_json: &str) -> (Signature, String) {
             ),
             _ => (Signature::Invalid, e.to_string()),
         },
-    }
-}
-
-/// What API Gateway would do with a request to one method carrying the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Allow,
-    Deny,
-    /// No authorization: anyone gets in, token or not.
-    Open,
-    /// A Lambda authorizer (or a type Gatehouse does not know) decides.
-    Unknown,
-}
-
-/// One method's verdict and its reason in one line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct MethodVerdict {
-    pub path: String,
-    pub verb: String,
-    pub verdict: Verdict,
-    pub reason: String,
-}
-
-/// The counts behind "Allowed on 3 of 6 methods · refused on 2 · open 1".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct VerdictSummary {
-    pub total: usize,
-    pub allowed: usize,
-    pub refused: usize,
-    pub open: usize,
-    pub unknown: usize,
-}
-
-impl VerdictSummary {
-    pub fn of(verdicts: &[MethodVerdict]) -> VerdictSummary {
-        let count = |v: Verdict| verdicts.iter().filter(|m| m.verdict == v).count();
-        VerdictSummary {
-            total: verdicts.len(),
-            allowed: count(Verdict::Allow),
-            refused: count(Verdict::Deny),
-            open: count(Verdict::Open),
-            unknown: count(Verdict::Unknown),
-        }
-    }
-
-    pub fn line(&self) -> String {
-        let noun = if self.total == 1 { "method" } else { "methods" };
-        let mut line = format!(
-            "Allowed on {} of {} {noun} · refused on {} · open {}",
-            self.allowed, self.total, self.refused, self.open
-        );
-        if self.unknown > 0 {
-            line.push_str(&format!(" · decided by a Lambda {}", self.unknown));
-        }
-        line
-    }
-}
-
-/// Judges every method for a request carrying this token.
-pub fn judge(
-    token: &Decoded,
-    signature: Signature,
-    now: i64,
-    methods: &[Method],
-    authorizers: &[Authorizer],
-) -> Vec<MethodVerdict> {
-    methods
-        .iter()
-        .map(|m| {
-            let (verdict, reason) = judge_one(token, signature, now, m, authorizers);
-            MethodVerdict {
-                path: m.path.clone(),
-                verb: m.verb.clone(),
-                verdict,
-                reason,
-            }
-        })
-        .collect()
-}
-
-fn judge_one(
-    token: &Decoded,
-    signature: Signature,
-    now: i64,
-    method: &Method,
-    authorizers: &[Authorizer],
-) -> (Verdict, String) {
-    let authorizer = || {
-        method
-            .authorizer_id
-            .as_deref()
-            .and_then(|id| authorizers.iter().find(|a| a.id == id))
-    };
-    match method.authorization_type.as_str() {
-        "" | "NONE" => (
-            Verdict::Open,
-            "No authorization: anyone gets in, with or without a token".into(),
-        ),
-        "AWS_IAM" => (
-            Verdict::Deny,
-            "AWS_IAM wants a SigV4-signed request: a bearer token is refused (403)".into(),
-        ),
-        "CUSTOM" => (
-            Verdict::Unknown,
-            match authorizer() {
-                Some(a) => format!("Lambda authorizer {} decides", a.name),
-                None => "A Lambda authorizer decides".into(),
-            },
-        ),
-        "JWT" => match authorizer() {
-            Some(a) => jwt(token, signature, now, method, a),
-            None => (
-                Verdict::Deny,
-                format!(
-                    "Its authorizer {} no longer exists: API Gateway refuses every request",
-                    method.authorizer_id.as_deref().unwrap_or("(none)")
-                ),
-            ),
-        },
-        "COGNITO_USER_POOLS" => match authorizer() {
-            Some(a) => cognito(token, signature, now, method, a),
-            None => (
-                Verdict::Deny,
-                format!(
-                    "Its authorizer {} no longer exists: API Gateway refuses every request",
-                    method.authorizer_id.as_deref().unwrap_or("(none)")
-                ),
-            ),
-        },
-        other => (
-            Verdict::Unknown,
-            format!("Authorization type {other} is not one Gatehouse can judge"),
-        ),
-    }
-}
-
-fn cognito(
-    token: &Decoded,
-    signature: Signature,
-    now: i64,
-    method: &Method,
-    a: &Authorizer,
-) -> (Verdict, String) {
-    let deny = |reason: String| (Verdict::Deny, reason);
-    if signature == Signature::Invalid {
-        return deny(
-            "The signature does not verify: the token was altered or signed by another key".into(),
-        );
-    }
-    match token.int_claim("exp") {
-        Some(exp) if exp <= now => return deny(format!("The token {}", expiry_text(exp, now))),
-        None => return deny("The token has no exp claim".into()),
-        Some(_) => {}
-    }
-    let trusted: Vec<(String, String)> = a
-        .provider_arns
-        .iter()
-        .filter_map(|p| pool_of_arn(p))
-        .collect();
-    match token.pool() {
-        None => {
-            return deny(format!(
-                "Issued by {}, not by a Cognito user pool",
-                quoted_or_none(&token.issuer())
-            ))
-        }
-        Some(pool) if !trusted.contains(&pool) => {
-            let names: Vec<String> = trusted.iter().map(|(r, p)| format!("{p} ({r})")).collect();
-            return deny(format!(
-                "Issued by pool {} ({}); authorizer {} trusts only {}",
-                pool.1,
-                pool.0,
-                a.name,
-                if names.is_empty() {
-                    "no pool".to_string()
-                } else {
-                    names.join(", ")
-                }
-            ));
-        }
-        Some(_) => {}
-    }
-    let token_use = token.token_use();
-    let scopes_text = method.scopes.join(" ");
-    if method.scopes.is_empty() {
-        if token_use != TokenUse::Id {
-            return deny(format!(
-                "{} is refused here: a method without OAuth scopes wants an ID token",
-                token_use.subject()
-            ));
-        }
-    } else {
-        if token_use != TokenUse::Access {
-            return deny(format!(
-                "{} is refused here: a method with OAuth scopes ({scopes_text}) wants an access token",
-                token_use.subject()
-            ));
-        }
-        let held: BTreeSet<String> = token.scopes().into_iter().collect();
-        if !method.scopes.iter().any(|s| held.contains(s)) {
-            return deny(format!(
-                "The token's scopes ({}) include none of {scopes_text}",
-                if held.is_empty() {
-                    "none".to_string()
-                } else {
-                    held.into_iter().collect::<Vec<_>>().join(" ")
-                }
-            ));
-        }
-    }
-    if let Some(re) = a
-        .identity_validation_expression
-        .as_deref()
-        .filter(|re| !re.trim().is_empty())
-    {
-        match (check_regex(re), token.audience()) {
-            (Err(_), _) => return deny(format!("Authorizer {}'s client ID regex {re} is not valid", a.name)),
-            (_, None) => {
-                return deny(format!(
-                    "Authorizer {} matches its client ID regex {re} against the ID token's aud; an access token has none",
-                    a.name
-                ))
-            }
-            (Ok(Some(compiled)), Some(aud)) if !compiled.is_match(&aud) => {
-                return deny(format!(
-                    "App client {aud} does not match authorizer {}'s client ID regex {re}",
-                    a.name
-                ))
-            }
-            _ => {}
-        }
-    }
-    let reason = match token_use {
-        TokenUse::Access => format!(
-            "Access token with scope {} accepted by authorizer {}",
-            method
-                .scopes
-                .iter()
-                .find(|s| token.scopes().contains(s))
-                .cloned()
-                .unwrap_or_default(),
-            a.name
-        ),
-        _ => format!("ID token accepted by authorizer {}", a.name),
-    };
-    allow(reason, signature)
-}
-
-/// What refuses a token before any authorizer's own rule: its signature, its expiry.
-fn signature_or_expiry(token: &Decoded, signature: Signature, now: i64) -> Option<String> {
-    if signature == Signature::Invalid {
-        return Some(
-            "The signature does not verify: the token was altered or signed by another key".into(),
-        );
-    }
-    match token.int_claim("exp") {
-        Some(exp) if exp <= now => Some(format!("The token {}", expiry_text(exp, now))),
-        None => Some("The token has no exp claim".into()),
-        Some(_) => None,
-    }
-}
-
-/// An HTTP API's JWT authorizer: the issuer must be the authorizer's exactly, the token's `aud`
-/// (or `client_id` when it has none) one of its audience, and a route with scopes needs one of
-/// them in the `scope` claim. ID and access tokens both pass where no scopes are set.
-fn jwt(
-    token: &Decoded,
-    signature: Signature,
-    now: i64,
-    method: &Method,
-    a: &Authorizer,
-) -> (Verdict, String) {
-    let deny = |reason: String| (Verdict::Deny, reason);
-    if let Some(reason) = signature_or_expiry(token, signature, now) {
-        return deny(reason);
-    }
-    let issuer = token.issuer();
-    let wanted = a.issuer.as_deref().unwrap_or_default();
-    if issuer != wanted {
-        return deny(format!(
-            "Issued by {}; JWT authorizer {} accepts only {}",
-            quoted_or_none(&issuer),
-            a.name,
-            quoted_or_none(wanted)
-        ));
-    }
-    let client = token.audience().or_else(|| token.str_claim("client_id"));
-    match client {
-        Some(c) if a.audience.contains(&c) => {}
-        Some(c) => {
-            return deny(format!(
-                "App client {c} is not in JWT authorizer {}'s audience ({})",
-                a.name,
-                a.audience.join(", ")
-            ))
-        }
-        None => {
-            return deny(format!(
-            "The token has neither aud nor client_id: JWT authorizer {} cannot match its audience",
-            a.name
-        ))
-        }
-    }
-    if !method.scopes.is_empty() {
-        let held = token.scopes();
-        if !method.scopes.iter().any(|s| held.contains(s)) {
-            return deny(format!(
-                "The token's scopes ({}) include none of {}",
-                if held.is_empty() {
-                    "none".to_string()
-                } else {
-                    held.join(" ")
-                },
-                method.scopes.join(" ")
-            ));
-        }
-    }
-    let reason = format!(
-        "{} accepted by JWT authorizer {}",
-        match token.token_use() {
-            TokenUse::Id => "ID token",
-            TokenUse::Access => "Access token",
-            TokenUse::Other => "Token",
-        },
-        a.name
-    );
-    allow(reason, signature)
-}
-
-/// An allow, said to depend on the signature when it could not be checked.
-fn allow(mut reason: String, signature: Signature) -> (Verdict, String) {
-    if signature == Signature::Unverified {
-        reason.push_str(" — if the signature is genuine (the pool's keys could not be fetched)");
-    }
-    (Verdict::Allow, reason)
-}
-
-fn quoted_or_none(s: &str) -> String {
-    if s.is_empty() {
-        "no issuer (iss missing)".into()
-    } else {
-        format!("'{s}'")
     }
 }
 

@@ -7,7 +7,8 @@ use base64::Engine;
 use gatehouse::audit;
 use gatehouse::model::{method_key, pool_issuer, ApiKind, Authorizer, Method, MethodState};
 use gatehouse::plan::{self, AuthorizerInput, Target, UndoEntry};
-use gatehouse::token::{decode, judge, Signature, Verdict};
+use gatehouse::token::{decode, Signature};
+use gatehouse::verdict::{judge, Verdict};
 use serde_json::json;
 
 const ARN: &str = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Pets";

@@ -6,9 +6,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use gatehouse::model::{Authorizer, Method};
 use gatehouse::token::{
-    self, decode, expiry_text, judge, pool_of_arn, pool_of_issuer, Signature, TokenUse, Verdict,
-    VerdictSummary,
+    self, decode, expiry_text, pool_of_arn, pool_of_issuer, Signature, TokenUse,
 };
+use gatehouse::verdict::{judge, Verdict, VerdictSummary};
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_800_000_000;

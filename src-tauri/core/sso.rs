@@ -7,15 +7,6 @@ use crate::aws::sso as aws_sso;
 use crate::error::{Error, Result};
 use crate::profiles::{self, ProfileRef};
 use crate::sso::{SsoPrompt, SsoState};
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
-
-/// Sign-ins under way (their device codes), and the profiles whose sign-in was cancelled.
-#[derive(Default)]
-pub struct SignIns {
-    pending: Mutex<HashMap<String, aws_sso::Pending>>,
-    cancelled: Mutex<HashSet<String>>,
-}
 
 /// The name of a file profile given as "file:NAME" or "NAME".
 fn file_profile(profile_id: &str) -> Result<String> {

@@ -24,7 +24,7 @@ pub struct Core {
     pub(crate) journal_dir: PathBuf,
     pub(crate) keychain: Arc<KeychainStore>,
     /// IAM Identity Center sign-ins under way, by profile id, and those the user cancelled.
-    pub(crate) sso: super::sso::SignIns,
+    pub(crate) sso: SignIns,
     /// One-time MFA codes given for profiles whose role needs one, used by the next session.
     mfa_codes: std::sync::Mutex<HashMap<String, String>>,
 }
@@ -157,4 +157,11 @@ impl Core {
             self.sessions.lock().await.retain(|(p, _), _| *p != profile);
         }
     }
+}
+
+/// Sign-ins under way (their device codes), and the profiles whose sign-in was cancelled.
+#[derive(Default)]
+pub struct SignIns {
+    pub(super) pending: std::sync::Mutex<HashMap<String, crate::aws::sso::Pending>>,
+    pub(super) cancelled: std::sync::Mutex<std::collections::HashSet<String>>,
 }

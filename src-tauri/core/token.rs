@@ -9,7 +9,8 @@ use crate::aws::{cognito, gateway, jwks};
 use crate::error::{Error, Result};
 use crate::model::{is_region_name, Authorizer, Method};
 use crate::plan::normalize_key;
-use crate::token::{self, MethodVerdict, Signature, TokenInfo, TokenUse, Verdict, VerdictSummary};
+use crate::token::{self, Signature, TokenInfo, TokenUse};
+use crate::verdict::{self, MethodVerdict, Verdict, VerdictSummary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -151,7 +152,7 @@ impl Core {
         )?;
         let methods = chosen(methods, req.methods.as_deref())?;
         let now = crate::journal::now_s();
-        let verdicts = token::judge(&decoded, signature, now, &methods, &authorizers);
+        let verdicts = verdict::judge(&decoded, signature, now, &methods, &authorizers);
         let summary = VerdictSummary::of(&verdicts);
         let pending: usize = self
             .undeployed(ctx, &req.api_id)?
