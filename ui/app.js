@@ -4,7 +4,7 @@
 // previous profile or region never lands on the screen of the new one.
 
 import * as api from "./api.js";
-import { $, el, busy, setStatus, showErrorBar, hideErrorBar } from "./dom.js";
+import { $, el, busy, setStatus, showErrorBar, hideErrorBar, wireTabs } from "./dom.js";
 import { ReviewTable } from "./review.js";
 import { PoolsView } from "./pools.js";
 import { AuthorizerDialog, renderAuthorizers } from "./authorizers.js";
@@ -13,6 +13,7 @@ import { ProfilesView } from "./profiles.js";
 import { TokenPanel } from "./token.js";
 import { renderApiList } from "./apis.js";
 import { SsoSignIn } from "./sso.js";
+import { MfaPrompt } from "./mfa.js";
 import { initTheme } from "./theme.js";
 import { notReviewedText, profileLabel } from "./logic.js";
 
@@ -52,6 +53,7 @@ class App {
     this.history = new History(this);
     this.profilesView = new ProfilesView(this);
     this.sso = new SsoSignIn(this);
+    this.mfa = new MfaPrompt(this);
   }
 
   /** @returns {ProfileInfo | undefined} the profile chosen in the picker */
@@ -146,17 +148,7 @@ class App {
       setStatus(`Authorizer ${a.name} created.`);
       await this.refreshReview(a.id);
     }));
-    const tabs = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[role="tab"]')]);
-    tabs.forEach((tab, i) => {
-      tab.addEventListener("click", () => this.showTab(tab.id));
-      tab.addEventListener("keydown", (e) => {
-        const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-        if (!step) return;
-        const next = tabs[(i + step + tabs.length) % tabs.length];
-        next.focus();
-        this.showTab(next.id);
-      });
-    });
+    wireTabs((id) => this.showTab(id));
   }
 
   showTab(/** @type {string} */ id) {
@@ -231,6 +223,7 @@ class App {
     }).catch((e) => {
       if (gen !== this.gen) return;
       $("identity").textContent = "Identity unknown";
+      this.mfa.callFailed(e);
     });
 
     const done = busy("apis-progress", `Loading APIs in ${ctx.region}…`);
@@ -386,6 +379,7 @@ class App {
   showError(e, retry) {
     showErrorBar(e, retry);
     this.sso.errorShown(e);
+    this.mfa.errorShown(e);
   }
 
   hideError() {

@@ -95,3 +95,21 @@ export function showErrorBar(e, retry) {
 export function hideErrorBar() {
   $("error").hidden = true;
 }
+
+/**
+ * The tabs (role="tab"): a click or the arrow keys (which also move the focus) choose one.
+ * @param {(tabId: string) => void} show
+ */
+export function wireTabs(show) {
+  const tabs = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[role="tab"]')]);
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => show(tab.id));
+    tab.addEventListener("keydown", (e) => {
+      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length];
+      next.focus();
+      show(next.id);
+    });
+  });
+}

@@ -258,3 +258,20 @@ export function validFor(seconds) {
   const m = Math.round(s / 60);
   return `${m} minute${m === 1 ? "" : "s"}`;
 }
+
+/**
+ * What a call's error says about a role guarded by an MFA device: a code is needed (Rust's
+ * ErrorView with field "mfaCode"), or STS refused the code sent; null for any other error. The
+ * profile, role and device are read from Rust's message.
+ * @param {{kind?: string, field?: string | null, message?: string} | null | undefined} e
+ * @returns {{refused: boolean, profile: string, role: string, device: string} | null}
+ */
+export function mfaNeed(e) {
+  const message = e?.message ?? "";
+  if (e?.kind === "invalid" && e.field === "mfaCode") {
+    const m = /^(.+?): an MFA code is required to assume (\S+) \(device ([^)]+)\)/.exec(message);
+    return { refused: false, profile: m?.[1] ?? "", role: m?.[2] ?? "", device: m?.[3] ?? "" };
+  }
+  const m = e?.kind === "aws" ? /(\S+): assuming (\S+) with the MFA code was refused/.exec(message) : null;
+  return m ? { refused: true, profile: m[1], role: m[2], device: "" } : null;
+}

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import {
   apiKindTag, authorizerPool, cognitoMethods, curlLine, deployedText, filterMethods, keysUnder, methodKey, notReviewedText,
   openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, profileLabel, protectAuthorizers, shellQuote, signatureBadge,
-  ssoSignInNeeded, tokenMethods, tokenUseLabel, validFor, verdictBadge, visibleRows,
+  mfaNeed, ssoSignInNeeded, tokenMethods, tokenUseLabel, validFor, verdictBadge, visibleRows,
 } from "../logic.js";
 
 /** A method view as Rust sends it, with only what the helpers read filled in. */
@@ -265,4 +265,24 @@ test("a sign-in code's lifetime reads in minutes, or seconds when under one", ()
   assert.equal(validFor(90), "2 minutes");
   assert.equal(validFor(45), "45 seconds");
   assert.equal(validFor(1), "1 second");
+});
+
+test("an MFA role's errors: a code is needed (with the role and device), or the code was refused", () => {
+  const needed = {
+    kind: "invalid", field: "mfaCode",
+    message: "guarded: an MFA code is required to assume arn:aws:iam::123456789012:role/guarded (device arn:aws:iam::123456789012:mfa/alice)",
+  };
+  assert.deepEqual(mfaNeed(needed), {
+    refused: false, profile: "guarded", role: "arn:aws:iam::123456789012:role/guarded", device: "arn:aws:iam::123456789012:mfa/alice",
+  });
+  const refused = {
+    kind: "aws", code: "AccessDenied",
+    message: "AccessDenied: guarded: assuming arn:aws:iam::123456789012:role/guarded with the MFA code was refused: MultiFactorAuthentication failed with invalid MFA one time pass code.",
+  };
+  assert.deepEqual(mfaNeed(refused), { refused: true, profile: "guarded", role: "arn:aws:iam::123456789012:role/guarded", device: "" });
+  // Another message about the field still asks for the code; other errors do not.
+  assert.equal(mfaNeed({ kind: "invalid", field: "mfaCode", message: "An MFA code is 6 digits" }).refused, false);
+  assert.equal(mfaNeed({ kind: "aws", code: "AccessDenied", message: "AccessDenied: not allowed" }), null);
+  assert.equal(mfaNeed({ kind: "invalid", field: "region", message: "'x' is not a region name" }), null);
+  assert.equal(mfaNeed(undefined), null);
 });

@@ -1,0 +1,216 @@
+//! A role guarded by an MFA device in the real window, against the sandbox's STS: choosing the
+//! profile asks for the one-time code in a dialog that names the device; Escape leaves the plain
+//! error with a way back to the dialog; a wrong code is refused in the dialog, which asks again;
+//! the right one assumes the role (AssumeRole with the device's serial and the code) and loads the
+//! profile's identity and APIs. The code does not stay in the page.
+
+mod common;
+
+use common::window::{run, AppHome, Window};
+use common::Sandbox;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/guarded";
+const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+const ACCOUNT: &str = "123456789012";
+
+/// `default` (keys in the credentials file) and `guarded`, its role behind an MFA device.
+fn write_aws_files(home: &Path) {
+    let aws = home.join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[default]\nregion = us-east-1\n\n\
+             [profile guarded]\nrole_arn = {ROLE}\nsource_profile = default\n\
+             mfa_serial = {DEVICE}\nregion = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+}
+
+async fn wait_dialog(w: &Window, open: bool) {
+    let not = if open { "" } else { "!" };
+    w.wait_js(
+        &format!("return {not}document.querySelector('[data-testid=mfa-dialog]').open"),
+        20,
+    )
+    .await;
+}
+
+/// The code input's value, and whether it has the focus.
+async fn code_input(w: &Window) -> (String, bool) {
+    let v = w
+        .js("const i = document.querySelector('[data-testid=mfa-code]'); return [i.value, document.activeElement === i]")
+        .await;
+    (v[0].as_str().unwrap().to_string(), v[1].as_bool().unwrap())
+}
+
+/// A screenshot once the window has painted what the page now shows (the driver's picture can
+/// lag a frame behind).
+async fn shot(w: &Window, name: &str) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    w.screenshot(name).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    w.screenshot(name).await;
+}
+
+/// Light, then dark (set on the page: the modal dialog covers the theme button), then the
+/// system's theme, which the window had.
+async fn screenshots(w: &Window, name: &str) {
+    for theme in ["light", "dark"] {
+        w.js(&format!(
+            "document.documentElement.dataset.theme = '{theme}'; return true"
+        ))
+        .await;
+        shot(w, &format!("{name}-{theme}")).await;
+    }
+    w.js("delete document.documentElement.dataset.theme; return true")
+        .await;
+}
+
+#[test]
+fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_the_right_one() {
+    run(|| async {
+        let started = Instant::now();
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        sandbox.require_mfa(ROLE, "123456");
+        let home = AppHome::new();
+        write_aws_files(home.path());
+        let mut env = home.env();
+        env.extend([
+            ("AWS_ENDPOINT_URL".to_string(), sandbox.url.clone()),
+            ("AWS_REGION".to_string(), "us-east-1".to_string()),
+        ]);
+        // Credentials only from the profiles: none from the environment the tests run in.
+        let unset = [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+        ];
+        let w = Window::open_without(&env, &unset).await;
+
+        // `default` works and asks for nothing.
+        w.wait_value("[data-testid=profile-select]", "file:default")
+            .await;
+        w.wait_js("return document.querySelector('[data-testid=identity]').textContent.includes('123456789012')", 20).await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        wait_dialog(&w, false).await;
+        assert_eq!(w.count_visible("[data-testid=mfa-open]").await, 0);
+
+        // guarded: the dialog asks for the code, naming the profile, the role and the device.
+        w.select("[data-testid=profile-select]", "file:guarded")
+            .await;
+        wait_dialog(&w, true).await;
+        let facts = w.text("[data-testid=mfa-facts]").await;
+        for part in ["guarded", ROLE, DEVICE] {
+            assert!(facts.contains(part), "{part} in {facts}");
+        }
+        assert_eq!(w.count_visible("[data-testid=mfa-error]").await, 0);
+        let (value, focused) = code_input(&w).await;
+        assert!(value.is_empty() && focused, "an empty code input, focused");
+        let attrs = w
+            .js("const i = document.querySelector('[data-testid=mfa-code]'); return [i.inputMode, i.autocomplete, i.maxLength]")
+            .await;
+        assert_eq!(attrs, serde_json::json!(["numeric", "one-time-code", 6]));
+        assert!(sandbox.assume_role_calls().is_empty(), "nothing sent yet");
+        screenshots(&w, "mfa-dialog").await;
+
+        // Escape: the plain error stays, with the way back to the dialog.
+        w.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&fantoccini::key::Key::Escape.to_string())
+            .await
+            .unwrap();
+        wait_dialog(&w, false).await;
+        let error = w.text("[data-testid=error]").await;
+        assert!(
+            error.contains("MFA code needed") && error.contains(DEVICE),
+            "{error}"
+        );
+        w.click("[data-testid=mfa-open]").await;
+        wait_dialog(&w, true).await;
+
+        // Not 6 digits: refused before anything is sent.
+        w.type_into("[data-testid=mfa-code]", "12ab").await;
+        w.click("[data-testid=mfa-submit]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=mfa-error]').textContent.includes('6 digits')",
+            20,
+        )
+        .await;
+        assert!(sandbox.assume_role_calls().is_empty(), "nothing sent");
+
+        // A wrong code: STS refuses it, and the dialog says so and asks again, the input cleared.
+        w.type_into("[data-testid=mfa-code]", "654321").await;
+        w.click("[data-testid=mfa-submit]").await;
+        w.wait_js(
+            "const e = document.querySelector('[data-testid=mfa-error]'); return document.querySelector('[data-testid=mfa-dialog]').open && !!e && !e.hidden",
+            20,
+        )
+        .await;
+        let refusal = w.text("[data-testid=mfa-error]").await;
+        assert!(
+            refusal.contains("AccessDenied") && refusal.contains("MFA"),
+            "{refusal}"
+        );
+        let (value, focused) = code_input(&w).await;
+        assert!(value.is_empty() && focused, "the input cleared, focused");
+        let calls = sandbox.assume_role_calls();
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        assert_eq!(calls[0]["TokenCode"], "654321");
+        screenshots(&w, "mfa-refused").await;
+
+        // The right code: the role is assumed, its identity and the APIs load.
+        w.type_into("[data-testid=mfa-code]", "123456").await;
+        w.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&fantoccini::key::Key::Enter.to_string())
+            .await
+            .unwrap();
+        wait_dialog(&w, false).await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=identity]').textContent.includes('assumed-role/guarded/gatehouse')",
+            20,
+        )
+        .await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        assert!(
+            w.js("return document.querySelector('[data-testid=error]').hidden")
+                .await
+                .as_bool()
+                .unwrap(),
+            "no error left"
+        );
+        let calls = sandbox.assume_role_calls();
+        let last = calls.last().unwrap();
+        assert_eq!(last["RoleArn"], ROLE);
+        assert_eq!(last["SerialNumber"], DEVICE);
+        assert_eq!(last["TokenCode"], "123456");
+
+        // Neither code stays in the page (the account id starts with the right one's digits).
+        let (value, _) = code_input(&w).await;
+        assert!(value.is_empty());
+        let dom = w.client.source().await.unwrap().replace(ACCOUNT, "");
+        for code in ["654321", "123456"] {
+            assert!(!dom.contains(code), "{code} in the page");
+        }
+        w.close().await;
+        eprintln!("window_mfa: {:.1}s", started.elapsed().as_secs_f64());
+    });
+}
