@@ -118,6 +118,23 @@ pub async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
     }))
 }
 
+/// A route's protection from any v2 SDK shape with a route's accessors (`Route`,
+/// `UpdateRouteOutput`, `GetRouteOutput`): distinct types with the same fields. An empty
+/// authorizer id is none.
+macro_rules! route_protection {
+    ($r:expr) => {{
+        let r = &$r;
+        MethodState {
+            authorization_type: auth_type(r.authorization_type()),
+            authorizer_id: r
+                .authorizer_id()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+            scopes: r.authorization_scopes().to_vec(),
+        }
+    }};
+}
+
 /// Every route, as methods: path and verb from the route key.
 pub async fn list_routes(session: &Session, api_id: &str) -> Result<Vec<Method>> {
     let c = &session.gateway_v2;
@@ -132,16 +149,14 @@ pub async fn list_routes(session: &Session, api_id: &str) -> Result<Vec<Method>>
         |page| page.items().iter().map(|r| {
             let key = r.route_key().unwrap_or_default().to_string();
             let (path, verb) = Method::path_and_verb(&key);
+            let state = route_protection!(r);
             Method {
                 resource_id: r.route_id().unwrap_or_default().to_string(),
                 path,
                 verb,
-                authorization_type: auth_type(r.authorization_type()),
-                authorizer_id: r
-                    .authorizer_id()
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_string),
-                scopes: r.authorization_scopes().to_vec(),
+                authorization_type: state.authorization_type,
+                authorizer_id: state.authorizer_id,
+                scopes: state.scopes,
                 api_key_required: r.api_key_required().unwrap_or(false),
                 route_key: Some(key),
             }
@@ -201,14 +216,7 @@ pub async fn update_route(
         .send()
         .await
         .map_err(|e| call_failure(session, e))?;
-    Ok(MethodState {
-        authorization_type: auth_type(r.authorization_type()),
-        authorizer_id: r
-            .authorizer_id()
-            .filter(|a| !a.is_empty())
-            .map(str::to_string),
-        scopes: r.authorization_scopes().to_vec(),
-    })
+    Ok(route_protection!(r))
 }
 
 /// One route's protection as AWS holds it now.
@@ -221,14 +229,7 @@ pub async fn route_state(session: &Session, api_id: &str, route_id: &str) -> Res
         .send()
         .await
         .map_err(|e| session.map_err(e))?;
-    Ok(MethodState {
-        authorization_type: auth_type(r.authorization_type()),
-        authorizer_id: r
-            .authorizer_id()
-            .filter(|a| !a.is_empty())
-            .map(str::to_string),
-        scopes: r.authorization_scopes().to_vec(),
-    })
+    Ok(route_protection!(r))
 }
 
 /// One CreateAuthorizer of a JWT authorizer for a Cognito pool: issuer = the pool's URL,
@@ -327,12 +328,8 @@ pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> 
     Ok(stages)
 }
 
-/// The deployment a stage serves now; None when the stage does not exist yet.
-pub async fn stage_deployment(
-    session: &Session,
-    api_id: &str,
-    stage: &str,
-) -> Result<Option<String>> {
+/// The stage as AWS holds it: None when it does not exist, else the deployment it serves.
+async fn get_stage(session: &Session, api_id: &str, stage: &str) -> Result<Option<Option<String>>> {
     match session
         .gateway_v2
         .get_stage()
@@ -341,7 +338,7 @@ pub async fn stage_deployment(
         .send()
         .await
     {
-        Ok(s) => Ok(s.deployment_id().map(str::to_string)),
+        Ok(s) => Ok(Some(s.deployment_id().map(str::to_string))),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_not_found_exception()) =>
@@ -352,6 +349,15 @@ pub async fn stage_deployment(
     }
 }
 
+/// The deployment a stage serves now; None when the stage does not exist yet.
+pub async fn stage_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+) -> Result<Option<String>> {
+    Ok(get_stage(session, api_id, stage).await?.flatten())
+}
+
 /// One CreateDeployment to `stage`, not retried by the SDK. An HTTP API's stage must exist
 /// first: a missing one is created (without auto-deploy) before deploying to it.
 pub async fn create_deployment(
@@ -360,12 +366,7 @@ pub async fn create_deployment(
     stage: &str,
     description: &str,
 ) -> std::result::Result<String, CallFailure> {
-    let exists = stage_deployment(session, api_id, stage).await;
-    let missing = matches!(exists, Ok(None))
-        && !list_stages(session, api_id)
-            .await
-            .is_ok_and(|all| all.iter().any(|s| s.name == stage));
-    if missing {
+    if matches!(get_stage(session, api_id, stage).await, Ok(None)) {
         session
             .gateway_v2
             .create_stage()
