@@ -122,17 +122,8 @@ fn judge_one(
                 None => "A Lambda authorizer decides".into(),
             },
         ),
-        "JWT" => match authorizer() {
-            Some(a) => jwt(token, signature, now, method, a),
-            None => (
-                Verdict::Deny,
-                format!(
-                    "Its authorizer {} no longer exists: API Gateway refuses every request",
-                    method.authorizer_id.as_deref().unwrap_or("(none)")
-                ),
-            ),
-        },
-        "COGNITO_USER_POOLS" => match authorizer() {
+        kind @ ("JWT" | "COGNITO_USER_POOLS") => match authorizer() {
+            Some(a) if kind == "JWT" => jwt(token, signature, now, method, a),
             Some(a) => cognito(token, signature, now, method, a),
             None => (
                 Verdict::Deny,
@@ -157,15 +148,8 @@ fn cognito(
     a: &Authorizer,
 ) -> (Verdict, String) {
     let deny = |reason: String| (Verdict::Deny, reason);
-    if signature == Signature::Invalid {
-        return deny(
-            "The signature does not verify: the token was altered or signed by another key".into(),
-        );
-    }
-    match token.int_claim("exp") {
-        Some(exp) if exp <= now => return deny(format!("The token {}", expiry_text(exp, now))),
-        None => return deny("The token has no exp claim".into()),
-        Some(_) => {}
+    if let Some(reason) = signature_or_expiry(token, signature, now) {
+        return deny(reason);
     }
     let trusted: Vec<(String, String)> = a
         .provider_arns
