@@ -4,30 +4,11 @@
 mod common;
 
 use common::window::{run, AppHome, Window};
-use common::Sandbox;
-use std::path::Path;
+use common::{files_containing, Sandbox};
 use std::process::Command;
 
 const SECRET: &str = "kEyChAiN/SeCrEt+window-test-0123456789";
 const TOKEN: &str = "SeSsIoN-ToKeN-window-test-9876543210";
-
-fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default())
-                .contains(needle)
-            {
-                hits.push(p.display().to_string());
-            }
-        }
-    }
-    hits
-}
 
 fn secret_tool(name: &str) -> bool {
     let out = Command::new("secret-tool")

@@ -119,7 +119,7 @@ pub async fn finish(
             .await;
         match answer {
             Ok(token) => {
-                let now = now_s();
+                let now = crate::journal::now_s();
                 let doc = CachedToken {
                     settings,
                     access_token: token.access_token().unwrap_or_default(),
@@ -203,11 +203,4 @@ fn write_cache(dir: &Path, name: &str, doc: &serde_json::Value) -> Result<PathBu
 pub fn read_cache(settings: &SsoSettings) -> Option<String> {
     let path = cache_dir().ok()?.join(settings.cache_file_name());
     std::fs::read_to_string(path).ok()
-}
-
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
