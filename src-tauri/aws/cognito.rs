@@ -149,15 +149,20 @@ pub async fn sign_in(
             ),
         ));
     }
-    let secret_hash = secret.map(|s| secret_hash(&s, username, client_id));
+    // The same parameters for both flows; a client with a secret needs its SECRET_HASH.
+    let mut params = std::collections::HashMap::from([
+        ("USERNAME".to_string(), username.to_string()),
+        ("PASSWORD".to_string(), password.to_string()),
+    ]);
+    if let Some(s) = secret {
+        params.insert("SECRET_HASH".into(), secret_hash(&s, username, client_id));
+    }
     let (challenge, result, flow) = if user_flow {
         let out = client
             .initiate_auth()
             .client_id(client_id)
             .auth_flow(AuthFlowType::UserPasswordAuth)
-            .auth_parameters("USERNAME", username)
-            .auth_parameters("PASSWORD", password)
-            .set_auth_parameters_secret(secret_hash)
+            .set_auth_parameters(Some(params))
             .send()
             .await
             .map_err(|e| session.map_err(e))?;
@@ -172,9 +177,7 @@ pub async fn sign_in(
             .user_pool_id(pool_id)
             .client_id(client_id)
             .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-            .auth_parameters("USERNAME", username)
-            .auth_parameters("PASSWORD", password)
-            .set_auth_parameters_secret(secret_hash)
+            .set_auth_parameters(Some(params))
             .send()
             .await
             .map_err(|e| session.map_err(e))?;
@@ -202,28 +205,6 @@ pub async fn sign_in(
         flow,
     })
 }
-
-/// Adds SECRET_HASH to the auth parameters when the client has a secret.
-trait SecretHashParam: Sized {
-    fn set_auth_parameters_secret(self, hash: Option<String>) -> Self;
-}
-
-macro_rules! secret_hash_param {
-    ($builder:ty) => {
-        impl SecretHashParam for $builder {
-            fn set_auth_parameters_secret(self, hash: Option<String>) -> Self {
-                match hash {
-                    Some(h) => self.auth_parameters("SECRET_HASH", h),
-                    None => self,
-                }
-            }
-        }
-    };
-}
-secret_hash_param!(
-    aws_sdk_cognitoidentityprovider::operation::initiate_auth::builders::InitiateAuthFluentBuilder
-);
-secret_hash_param!(aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::builders::AdminInitiateAuthFluentBuilder);
 
 /// Base64(HMAC-SHA256(client secret, username + client id)), as Cognito wants it.
 fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
