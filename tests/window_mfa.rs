@@ -6,10 +6,10 @@
 
 mod common;
 
-use common::window::{run, AppHome, Window};
+use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
 use common::Sandbox;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/guarded";
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
@@ -52,29 +52,6 @@ async fn code_input(w: &Window) -> (String, bool) {
     (v[0].as_str().unwrap().to_string(), v[1].as_bool().unwrap())
 }
 
-/// A screenshot once the window has painted what the page now shows (the driver's picture can
-/// lag a frame behind).
-async fn shot(w: &Window, name: &str) {
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    w.screenshot(name).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    w.screenshot(name).await;
-}
-
-/// Light, then dark (set on the page: the modal dialog covers the theme button), then the
-/// system's theme, which the window had.
-async fn screenshots(w: &Window, name: &str) {
-    for theme in ["light", "dark"] {
-        w.js(&format!(
-            "document.documentElement.dataset.theme = '{theme}'; return true"
-        ))
-        .await;
-        shot(w, &format!("{name}-{theme}")).await;
-    }
-    w.js("delete document.documentElement.dataset.theme; return true")
-        .await;
-}
-
 #[test]
 fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_the_right_one() {
     run(|| async {
@@ -90,14 +67,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
             ("AWS_REGION".to_string(), "us-east-1".to_string()),
         ]);
         // Credentials only from the profiles: none from the environment the tests run in.
-        let unset = [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-        ];
-        let w = Window::open_without(&env, &unset).await;
+        let w = Window::open_without(&env, &ENV_CREDENTIALS).await;
 
         // `default` works and asks for nothing.
         w.wait_value("[data-testid=profile-select]", "file:default")
@@ -124,7 +94,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
             .await;
         assert_eq!(attrs, serde_json::json!(["numeric", "one-time-code", 6]));
         assert!(sandbox.assume_role_calls().is_empty(), "nothing sent yet");
-        screenshots(&w, "mfa-dialog").await;
+        w.screenshots_in_both_themes("mfa-dialog").await;
 
         // Escape: the plain error stays, with the way back to the dialog.
         w.client
@@ -171,7 +141,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
         let calls = sandbox.assume_role_calls();
         assert_eq!(calls.len(), 1, "{calls:?}");
         assert_eq!(calls[0]["TokenCode"], "654321");
-        screenshots(&w, "mfa-refused").await;
+        w.screenshots_in_both_themes("mfa-refused").await;
 
         // The right code: the role is assumed, its identity and the APIs load.
         w.type_into("[data-testid=mfa-code]", "123456").await;

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::window::{run, AppHome, Window};
+use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
 use common::{files_containing, Sandbox};
 use serde_json::Value;
 use std::path::Path;
@@ -83,29 +83,6 @@ async fn wait_dialog_closed(w: &Window) {
     .await;
 }
 
-/// A screenshot once the window has painted what the page now shows (the driver's picture can
-/// lag a frame behind).
-async fn shot(w: &Window, name: &str) {
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    w.screenshot(name).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    w.screenshot(name).await;
-}
-
-/// Light, then dark (set on the page: the modal dialog covers the theme button), then the
-/// system's theme, which the window had.
-async fn screenshots(w: &Window, name: &str) {
-    for theme in ["light", "dark"] {
-        w.js(&format!(
-            "document.documentElement.dataset.theme = '{theme}'; return true"
-        ))
-        .await;
-        shot(w, &format!("{name}-{theme}")).await;
-    }
-    w.js("delete document.documentElement.dataset.theme; return true")
-        .await;
-}
-
 #[test]
 fn sign_in_with_sso_cancel_deny_and_approve() {
     run(|| async {
@@ -122,14 +99,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
             ("GATEHOUSE_NO_BROWSER".to_string(), "1".to_string()),
         ]);
         // Credentials only from the profiles: none from the environment the tests run in.
-        let unset = [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-        ];
-        let w = Window::open_without(&env, &unset).await;
+        let w = Window::open_without(&env, &ENV_CREDENTIALS).await;
 
         // `default` comes first and works; nothing about SSO is offered for it.
         w.wait_value("[data-testid=profile-select]", "file:default")
@@ -158,7 +128,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
         w.find("#error [data-testid=sso-login]").await;
         assert_eq!(w.count_visible("[data-testid=sso-login]").await, 1);
         w.wait_js("return document.querySelector('[data-testid=identity]').textContent === 'Identity unknown'", 20).await;
-        shot(&w, "sso-signed-out").await;
+        w.settled_screenshot("sso-signed-out").await;
 
         // Dismissed, the error bar's offer moves to the top bar, beside the picker.
         w.click("#error-dismiss").await;
@@ -190,7 +160,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
             5,
         )
         .await;
-        screenshots(&w, "sso-dialog").await;
+        w.screenshots_in_both_themes("sso-dialog").await;
         // Clicking the link never takes the window away from Gatehouse.
         w.click("[data-testid=sso-link]").await;
         w.wait_js(
@@ -228,7 +198,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
             "{reason}"
         );
         assert_eq!(w.count_visible("[data-testid=sso-user-code]").await, 0);
-        screenshots(&w, "sso-denied").await;
+        w.screenshots_in_both_themes("sso-denied").await;
         assert!(!cache.exists(), "nothing written after a denial");
         w.click("[data-testid=sso-retry]").await;
         let again = shown_code(&w, &sandbox).await;
@@ -270,7 +240,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
             "no error left"
         );
         w.open_api("SecurePets", 4).await;
-        shot(&w, "sso-signed-in").await;
+        w.settled_screenshot("sso-signed-in").await;
 
         // The token and the secrets are in the AWS CLI's cache, and nowhere else of ours.
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();

@@ -139,6 +139,16 @@ macro_rules! retry {
     }};
 }
 
+/// The environment variables that would give the app credentials of the test's own environment:
+/// unset them when the credentials must come from the profiles alone.
+pub const ENV_CREDENTIALS: [&str; 5] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+];
+
 impl Window {
     /// Starts tauri-driver with `env` (the app inherits it) and opens Gatehouse.
     pub async fn open(env: &[(String, String)]) -> Window {
@@ -344,6 +354,29 @@ impl Window {
             std::fs::write(&path, png).unwrap();
         }
         path
+    }
+
+    /// A screenshot once the window has painted what the page now shows (the driver's picture
+    /// can lag a frame behind): taken twice, the second kept.
+    pub async fn settled_screenshot(&self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.screenshot(name).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.screenshot(name).await;
+    }
+
+    /// `NAME-light` and `NAME-dark` (the theme set on the page: a modal dialog covers the theme
+    /// button), then the system's theme again, which the window had.
+    pub async fn screenshots_in_both_themes(&self, name: &str) {
+        for theme in ["light", "dark"] {
+            self.js(&format!(
+                "document.documentElement.dataset.theme = '{theme}'; return true"
+            ))
+            .await;
+            self.settled_screenshot(&format!("{name}-{theme}")).await;
+        }
+        self.js("delete document.documentElement.dataset.theme; return true")
+            .await;
     }
 
     /// Ends the session (the app quits) and stops the drivers.
