@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::plan::{self, AuthorizerInput, Plan, Target};
 use crate::sso::{SsoPrompt, SsoState};
+use crate::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -286,6 +287,33 @@ fn provide_mfa_code(core: State<'_, Core>, profile: String, code: String) -> Res
     core.provide_mfa_code(&profile, &code)
 }
 
+/// The regions a sweep can cover; those enabled in every account are ticked by default.
+#[tauri::command]
+fn sweep_regions() -> Vec<SweepRegion> {
+    crate::sweep::regions()
+}
+
+/// Sweeps profiles and regions; rows and progress reach the page as they arrive.
+#[tauri::command]
+async fn start_sweep(
+    core: State<'_, Core>,
+    request: SweepRequest,
+    on_event: Channel<SweepEvent>,
+) -> Result<SweepOutcome> {
+    let progress = move |e: SweepEvent| {
+        let _ = on_event.send(e);
+    };
+    let report = core.sweep(&request, &progress).await?;
+    let request = request.checked()?;
+    Ok(report.outcome(request.regions.len(), request.profiles.len()))
+}
+
+/// Stops the sweep under way at once (what it read so far stays on the page).
+#[tauri::command]
+fn cancel_sweep(core: State<'_, Core>) {
+    core.cancel_sweep()
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -335,6 +363,9 @@ pub fn open_window() -> i32 {
             sso_finish,
             sso_cancel,
             provide_mfa_code,
+            sweep_regions,
+            start_sweep,
+            cancel_sweep,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -15,8 +15,12 @@ pub use crate::model::{
     AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
     ProfileSource, Protection, RestApi, Stage, UserPool,
 };
+pub use crate::ownership::ManagedBy;
 pub use crate::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
 pub use crate::sso::{SsoPrompt, SsoState, SsoStatus};
+pub use crate::sweep::{
+    SweepError, SweepEvent, SweepOutcome, SweepProgress, SweepRegion, SweepRequest, SweepRow,
+};
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
 /// names them.
@@ -65,6 +69,13 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         AwsTest,
         SsoPrompt,
         SsoState,
+        ManagedBy,
+        SweepEvent,
+        SweepOutcome,
+        SweepRegion,
+        SweepRequest,
+        SweepRow,
+        SweepError,
     );
     Ok(())
 }

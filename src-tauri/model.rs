@@ -35,6 +35,9 @@ pub struct RestApi {
     pub description: Option<String>,
     #[serde(default)]
     pub kind: ApiKind,
+    /// The CloudFormation stack (or other tool) its tags say manages it.
+    #[serde(default)]
+    pub managed_by: Option<crate::ownership::ManagedBy>,
 }
 
 /// One method of one resource of a REST API, or one route of an HTTP API, as API Gateway holds it.

@@ -72,6 +72,51 @@ impl SharedPacer {
     }
 }
 
+/// Which of API Gateway's control-plane quotas a call draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// Any call: 10 per second per account, burst 40.
+    Any,
+    /// GetResources: 5 every 2 seconds per account, and within the 10 per second as well.
+    GetResources,
+}
+
+/// The share of a quota a sweep plans to use.
+const MARGIN: f64 = 0.9;
+
+/// API Gateway's control-plane quotas of one account, shared machine-wide through files. In this
+/// process, callers queue in turn (a fair lock) so that only the first of them polls the file.
+#[derive(Debug)]
+pub struct AccountPacer {
+    total: SharedPacer,
+    get_resources: SharedPacer,
+    total_turn: tokio::sync::Mutex<()>,
+    get_resources_turn: tokio::sync::Mutex<()>,
+}
+
+impl AccountPacer {
+    /// The budgets of the account (or endpoint) `key`, kept in `dir`: 90% of each quota, so that
+    /// calls that leave on time but arrive bunched up (network and server jitter) still fit.
+    pub fn new(dir: &Path, key: &str) -> AccountPacer {
+        AccountPacer {
+            total: SharedPacer::new(dir, "account", key, 10.0 * MARGIN, 36),
+            get_resources: SharedPacer::new(dir, "get-resources", key, 2.5 * MARGIN, 4),
+            total_turn: tokio::sync::Mutex::new(()),
+            get_resources_turn: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Waits until the call may be sent within the account's quotas, then books it.
+    pub async fn until_ready(&self, call: Call) -> Result<()> {
+        if call == Call::GetResources {
+            let _turn = self.get_resources_turn.lock().await;
+            self.get_resources.until_ready().await?;
+        }
+        let _turn = self.total_turn.lock().await;
+        self.total.until_ready().await
+    }
+}
+
 /// One GCRA decision: with the schedule at `tat`, a call at `now` either goes (and the schedule
 /// moves on by one interval) or waits. A schedule far in the future (a clock set back) restarts.
 pub fn gcra(tat: u64, now: u64, interval: u64, tolerance: u64) -> (Option<u64>, Option<Duration>) {

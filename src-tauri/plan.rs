@@ -75,6 +75,8 @@ pub enum Warning {
     ScopesWithClientIdRegex { authorizer: String },
     /// OPTIONS is the CORS preflight: browsers send no token on it.
     OptionsSelected { methods: Vec<String> },
+    /// The API belongs to a CloudFormation stack, whose next update undoes the change.
+    StackManaged { api: String, stack: String },
 }
 
 impl Warning {
@@ -89,7 +91,23 @@ impl Warning {
                  CORS for browser clients.",
                 methods.join(", ")
             ),
+            Warning::StackManaged { api, stack } => crate::ownership::stack_warning(api, stack),
         }
+    }
+}
+
+/// Adds the warning a change to a stack-owned API needs (before the others: it concerns every
+/// method of the plan).
+pub fn warn_if_stack_owned(plan: &mut Plan, api: &crate::model::RestApi) {
+    if let Some(stack) = api.managed_by.as_ref().and_then(|m| m.stack.as_ref()) {
+        plan.warnings.insert(
+            0,
+            Warning::StackManaged {
+                api: api.name.clone(),
+                stack: stack.clone(),
+            },
+        );
+        plan.warning_messages = plan.warnings.iter().map(Warning::message).collect();
     }
 }
 

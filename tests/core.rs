@@ -232,6 +232,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
                 },
                 deploy: None,
                 dry_run: false,
+                force: false,
                 pace: Pace::default(),
             },
             &progress,
@@ -290,6 +291,7 @@ fn the_use_cases_can_run_in_an_async_command() {
         methods: keys("GET /pets"),
         deploy: None,
         dry_run: true,
+        force: false,
         pace: Pace::default(),
     };
     send(&core.unprotect(unprotect, &progress));

@@ -34,6 +34,11 @@
 /** @typedef {import("./bindings/ApiReview").ApiReview} ApiReview */
 /** @typedef {import("./bindings/ApplyRequest").ApplyRequest} ApplyRequest */
 /** @typedef {import("./bindings/Deployment").Deployment} Deployment */
+/** @typedef {import("./bindings/SweepEvent").SweepEvent} SweepEvent */
+/** @typedef {import("./bindings/SweepOutcome").SweepOutcome} SweepOutcome */
+/** @typedef {import("./bindings/SweepRegion").SweepRegion} SweepRegion */
+/** @typedef {import("./bindings/SweepRequest").SweepRequest} SweepRequest */
+/** @typedef {import("./bindings/SweepRow").SweepRow} SweepRow */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -65,7 +70,7 @@ function invoke(cmd, args = {}) {
 
 /**
  * Tauri's ordered channel, for the progress events a command sends while it runs.
- * @param {(event: ApplyEvent) => void} onEvent
+ * @param {(event: any) => void} onEvent
  */
 function channel(onEvent) {
   const c = new (tauri().Channel)();
@@ -173,3 +178,13 @@ export const ssoCancel = (profile) => invoke("sso_cancel", { profile });
 /** The MFA device's one-time code for a profile whose role needs one (ErrorView field "mfaCode").
  * @param {string} profile @param {string} code @returns {Promise<void>} */
 export const provideMfaCode = (profile, code) => invoke("provide_mfa_code", { profile, code });
+
+// The sweep: every API of several profiles and regions.
+/** @returns {Promise<SweepRegion[]>} */
+export const sweepRegions = () => invoke("sweep_regions");
+/** Resolves when the sweep ends (or is cancelled); rows arrive through `onEvent` before.
+ * @param {SweepRequest} request @param {(event: SweepEvent) => void} onEvent
+ * @returns {Promise<SweepOutcome>} */
+export const startSweep = (request, onEvent) => invoke("start_sweep", { request, onEvent: channel(onEvent) });
+/** @returns {Promise<void>} */
+export const cancelSweep = () => invoke("cancel_sweep");

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::error::Result;
 pub use crate::model::Stage;
 use crate::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
+use crate::pacer::Call;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -95,6 +96,21 @@ pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
     ops
 }
 
+/// A REST API as Gatehouse lists it, from either SDK shape with a REST API's accessors
+/// (`RestApi` of a listing, `GetRestApiOutput`).
+macro_rules! rest_api {
+    ($a:expr) => {{
+        let a = &$a;
+        RestApi {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
+            description: a.description().map(str::to_string),
+            kind: ApiKind::Rest,
+            managed_by: a.tags().and_then(crate::ownership::managed_by),
+        }
+    }};
+}
+
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
 const PAGE: i32 = 500;
 
@@ -116,23 +132,51 @@ pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
 }
 
 async fn list_rest_apis(session: &Session) -> Result<Vec<RestApi>> {
-    let mut pages = session
-        .gateway
-        .get_rest_apis()
-        .limit(PAGE)
-        .into_paginator()
-        .send();
     let mut apis = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| session.map_err(e))?;
-        apis.extend(page.items().iter().map(|a| RestApi {
-            id: a.id().unwrap_or_default().to_string(),
-            name: a.name().unwrap_or_default().to_string(),
-            description: a.description().map(str::to_string),
-            kind: ApiKind::Rest,
-        }));
+    let mut position: Option<String> = None;
+    loop {
+        session.pace(Call::Any).await?;
+        let page = session
+            .gateway
+            .get_rest_apis()
+            .limit(PAGE)
+            .set_position(position.take())
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
+        apis.extend(page.items().iter().map(|a| rest_api!(a)));
+        match next_position(page.position(), page.items().is_empty()) {
+            Some(p) => position = Some(p),
+            None => break,
+        }
     }
     Ok(apis)
+}
+
+/// The next page's position: none after the last page (no position, or an empty page).
+fn next_position(position: Option<&str>, empty: bool) -> Option<String> {
+    position
+        .filter(|p| !p.is_empty() && !empty)
+        .map(str::to_string)
+}
+
+/// One API as the listing shows it (name, kind, owner), by id: GetRestApi, or GetApi for v2.
+pub async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
+    if session.known_kind(api_id) != Some(ApiKind::Rest) {
+        if let Some(api) = http::api(session, api_id).await? {
+            session.remember_kind(&api.id, api.kind);
+            return Ok(api);
+        }
+    }
+    let a = session
+        .gateway
+        .get_rest_api()
+        .rest_api_id(api_id)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    session.remember_kind(api_id, ApiKind::Rest);
+    Ok(rest_api!(a))
 }
 
 /// The API's kind: remembered from the listing, else asked of v2 (GetApi), else REST.
@@ -182,17 +226,20 @@ pub async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>
     if is_http(session, api_id).await? {
         return http::list_routes(session, api_id).await;
     }
-    let mut pages = session
-        .gateway
-        .get_resources()
-        .rest_api_id(api_id)
-        .embed("methods")
-        .limit(PAGE)
-        .into_paginator()
-        .send();
     let mut methods = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| session.map_err(e))?;
+    let mut position: Option<String> = None;
+    loop {
+        session.pace(Call::GetResources).await?;
+        let page = session
+            .gateway
+            .get_resources()
+            .rest_api_id(api_id)
+            .embed("methods")
+            .limit(PAGE)
+            .set_position(position.take())
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
         for resource in page.items() {
             let path = resource.path().unwrap_or("/").to_string();
             let resource_id = resource.id().unwrap_or_default().to_string();
@@ -209,6 +256,10 @@ pub async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>
                 });
             }
         }
+        match next_position(page.position(), page.items().is_empty()) {
+            Some(p) => position = Some(p),
+            None => break,
+        }
     }
     Ok(methods)
 }
@@ -220,6 +271,7 @@ pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Aut
     let mut authorizers = Vec::new();
     let mut position: Option<String> = None;
     loop {
+        session.pace(Call::Any).await?;
         let page = session
             .gateway
             .get_authorizers()
@@ -230,9 +282,9 @@ pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Aut
             .await
             .map_err(|e| session.map_err(e))?;
         authorizers.extend(page.items().iter().map(authorizer_from_sdk));
-        match page.position() {
-            Some(p) if !p.is_empty() && !page.items().is_empty() => position = Some(p.to_string()),
-            _ => break,
+        match next_position(page.position(), page.items().is_empty()) {
+            Some(p) => position = Some(p),
+            None => break,
         }
     }
     authorizers.sort_by(|a, b| a.name.cmp(&b.name));

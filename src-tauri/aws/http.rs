@@ -21,6 +21,7 @@ macro_rules! all_pages {
         let mut next: Option<String> = None;
         loop {
             let $token = next.take();
+            $session.pace(crate::pacer::Call::Any).await?;
             let $page = $call.await.map_err(|e| $session.map_err(e))?;
             out.extend($items);
             match $page.next_token() {
@@ -29,6 +30,21 @@ macro_rules! all_pages {
             }
         }
         out
+    }};
+}
+
+/// An HTTP or WebSocket API as Gatehouse lists it, from either SDK shape with an API's accessors
+/// (`Api` of a listing, `GetApiOutput`).
+macro_rules! v2_api {
+    ($a:expr) => {{
+        let a = &$a;
+        RestApi {
+            id: a.api_id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
+            description: a.description().map(str::to_string),
+            kind: kind_of(a.protocol_type()),
+            managed_by: a.tags().and_then(crate::ownership::managed_by),
+        }
     }};
 }
 
@@ -61,12 +77,7 @@ pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
     Ok(all_pages!(
         session,
         |token| c.get_apis().max_results(PAGE).set_next_token(token).send(),
-        |page| page.items().iter().map(|a| RestApi {
-            id: a.api_id().unwrap_or_default().to_string(),
-            name: a.name().unwrap_or_default().to_string(),
-            description: a.description().map(str::to_string),
-            kind: kind_of(a.protocol_type()),
-        })
+        |page| page.items().iter().map(|a| v2_api!(a))
     ))
 }
 
@@ -79,8 +90,13 @@ fn kind_of(protocol: Option<&ProtocolType>) -> ApiKind {
 
 /// The kind of a v2 API, or None when v2 does not know the id (then it is a REST API).
 pub async fn api_kind(session: &Session, api_id: &str) -> Result<Option<ApiKind>> {
+    Ok(api(session, api_id).await?.map(|a| a.kind))
+}
+
+/// A v2 API as listed, or None when v2 does not know the id (then it is a REST API).
+pub async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
     match session.gateway_v2.get_api().api_id(api_id).send().await {
-        Ok(api) => Ok(Some(kind_of(api.protocol_type()))),
+        Ok(a) => Ok(Some(v2_api!(a))),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_not_found_exception()) =>

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::model::{mask_key_id, ApiKind, Identity};
+use crate::pacer::{AccountPacer, Call};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -74,6 +75,9 @@ pub struct Session {
     who: std::sync::OnceLock<(String, Option<crate::sso::SsoSettings>)>,
     /// When the credentials of an MFA-guarded role expire (they are not refreshed without a code).
     expires_at: Option<std::time::SystemTime>,
+    /// The account's quotas, once a sweep has asked for reads to be paced; every session of the
+    /// account shares one.
+    pacer: std::sync::OnceLock<std::sync::Arc<AccountPacer>>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -123,6 +127,7 @@ impl Session {
             kinds: std::sync::Mutex::new(HashMap::new()),
             who: std::sync::OnceLock::new(),
             expires_at: None,
+            pacer: std::sync::OnceLock::new(),
             config,
         }
     }
@@ -164,15 +169,38 @@ impl Session {
     /// What API Gateway's quota and Gatehouse's per-API locks are kept per: the endpoint when one
     /// is set (a local sandbox), else the account (one STS call, remembered), with the region.
     pub async fn quota_key(&self) -> Result<String, Error> {
-        let owner = match self.custom_endpoint() {
+        Ok(format!("{} {}", self.account_key().await?, self.region))
+    }
+
+    /// Whose quotas the calls draw from: the account, or the endpoint when one is set (a local
+    /// server stands for one account).
+    pub async fn account_key(&self) -> Result<String, Error> {
+        Ok(match self.custom_endpoint() {
             Some(url) => url,
-            None => self
-                .account
-                .get_or_try_init(|| async { self.caller_identity().await.map(|i| i.account) })
-                .await?
-                .clone(),
-        };
-        Ok(format!("{owner} {}", self.region))
+            None => self.account().await?,
+        })
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity, asked once).
+    pub async fn account(&self) -> Result<String, Error> {
+        Ok(self
+            .account
+            .get_or_try_init(|| async { self.caller_identity().await.map(|i| i.account) })
+            .await?
+            .clone())
+    }
+
+    /// Paces this session's reads with the account's quotas from now on (the first pacer stays).
+    pub fn pace_with(&self, pacer: std::sync::Arc<AccountPacer>) {
+        let _ = self.pacer.set(pacer);
+    }
+
+    /// Waits for the account's quota when reads are paced; at once otherwise.
+    pub async fn pace(&self, call: Call) -> Result<(), Error> {
+        match self.pacer.get() {
+            Some(p) => p.until_ready(call).await,
+            None => Ok(()),
+        }
     }
 
     /// Who the credentials belong to (STS GetCallerIdentity).

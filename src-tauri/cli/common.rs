@@ -60,7 +60,7 @@ pub(crate) async fn mfa(core: &Core, profile_id: &str, given: Option<&str>) -> R
 
 /// `--profile NAME`: "keychain:NAME" or "file:NAME" as written, else the AWS files' profile of
 /// that name, else Gatehouse's keychain profile of that name.
-async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRef> {
+pub(crate) async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRef> {
     if name.starts_with("keychain:") || name.starts_with("file:") {
         return ProfileRef::parse(name);
     }

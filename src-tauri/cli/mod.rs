@@ -8,6 +8,7 @@ mod login;
 mod print;
 mod protect;
 mod read;
+mod sweep;
 mod token;
 
 use crate::audit::Show;
@@ -38,18 +39,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show every method of one API (or of every API in the region) with its protection.
+    /// Show every method of one API (or of every API in the region) with its protection; with
+    /// --profiles, --regions or --all-regions, sweep every API of those profiles and regions.
+    #[command(
+        after_help = "Examples:\n  gatehouse audit --profile dev --api SecurePets\n  gatehouse audit --profiles all --all-regions --format sarif > gatehouse.sarif\n  gatehouse audit --profiles dev,prod --regions us-east-1,eu-west-1 --fail-on-open"
+    )]
     Audit {
         #[command(flatten)]
         common: Common,
         /// API name or id; every API of the region when omitted.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["profiles", "regions", "all_regions"])]
         api: Option<String>,
-        #[arg(long)]
+        /// Same as --format json.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// table (default), json, sarif (SARIF 2.1.0, for code scanning) or csv.
+        #[arg(long, value_enum)]
+        format: Option<sweep::Format>,
+        /// Sweep these profiles (names, comma-separated), or `all` (every profile but the
+        /// environment's credentials).
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        profiles: Vec<String>,
+        /// Sweep these regions, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "REGIONS",
+            conflicts_with = "all_regions"
+        )]
+        regions: Vec<String>,
+        /// Sweep the 17 commercial regions every account has enabled.
+        #[arg(long)]
+        all_regions: bool,
         /// Exit with status 3 when a method other than OPTIONS is open.
         #[arg(long)]
         fail_on_open: bool,
+        /// A region that could not be read (access denied, not enabled) does not make the exit
+        /// status 1.
+        #[arg(long)]
+        ignore_errors: bool,
         /// Which methods to list: all, open or protected (the summary always counts all).
         #[arg(long, default_value = "all")]
         show: Show,
@@ -136,20 +164,47 @@ async fn dispatch(command: Command) -> Result<i32> {
             common,
             api,
             json,
+            format,
+            profiles,
+            regions,
+            all_regions,
             fail_on_open,
+            ignore_errors,
             show,
             path,
         } => {
-            read::audit_cmd(
-                &core,
-                &common,
-                api.as_deref(),
-                json,
-                fail_on_open,
-                show,
-                &path,
-            )
-            .await
+            let format = format.unwrap_or(if json {
+                sweep::Format::Json
+            } else {
+                sweep::Format::Table
+            });
+            let sweeping = !profiles.is_empty() || !regions.is_empty() || all_regions;
+            if sweeping || matches!(format, sweep::Format::Sarif | sweep::Format::Csv) {
+                let args = sweep::SweepArgs {
+                    common,
+                    api,
+                    format,
+                    profiles,
+                    regions,
+                    all_regions,
+                    fail_on_open,
+                    ignore_errors,
+                    show,
+                    path,
+                };
+                sweep::audit(&core, args).await
+            } else {
+                read::audit_cmd(
+                    &core,
+                    &common,
+                    api.as_deref(),
+                    format == sweep::Format::Json,
+                    fail_on_open,
+                    show,
+                    &path,
+                )
+                .await
+            }
         }
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,

@@ -27,6 +27,12 @@ pub fn write_line(args: std::fmt::Arguments) {
     let _ = writeln!(std::io::stdout().lock(), "{args}");
 }
 
+/// Writes text as it is (it ends its own lines); a closed stdout is ignored.
+pub fn write_text(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// Writes one line to stderr; a closed stderr is ignored instead of panicking.
 pub fn write_err_line(args: std::fmt::Arguments) {
     use std::io::Write;

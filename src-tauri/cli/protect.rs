@@ -51,7 +51,8 @@ pub struct ProtectArgs {
     /// Print the plan and change nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Apply even when the plan has warnings (OPTIONS selected, scopes with a client ID regex).
+    /// Apply even when the plan has warnings (OPTIONS selected, scopes with a client ID regex, an
+    /// API owned by a CloudFormation stack).
     #[arg(long)]
     force: bool,
     #[arg(long)]
@@ -84,6 +85,9 @@ pub struct UnprotectArgs {
     deploy: Option<String>,
     #[arg(long)]
     dry_run: bool,
+    /// Apply even when a CloudFormation stack owns the API (its next update undoes the change).
+    #[arg(long)]
+    force: bool,
     #[arg(long)]
     json: bool,
     #[arg(long, default_value_t = 10)]
@@ -148,6 +152,7 @@ pub async fn unprotect(core: &Core, args: UnprotectArgs) -> Result<i32> {
         methods,
         deploy: args.deploy,
         dry_run: args.dry_run,
+        force: args.force,
         pace,
     };
     let printer = Printer::new(Command::Unprotect, args.json, args.max_rps);

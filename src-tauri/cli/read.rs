@@ -79,7 +79,7 @@ pub(super) async fn audit_cmd(
                     .into_iter()
                     .map(method_json)
                     .collect();
-                json!({"id": api.id, "name": api.name, "kind": api.kind, "methods": methods, "summary": r.summary})
+                json!({"id": api.id, "name": api.name, "kind": api.kind, "managedBy": api.managed_by, "methods": methods, "summary": r.summary})
             })
             .collect();
         outln!(
@@ -99,7 +99,7 @@ pub(super) async fn audit_cmd(
     })
 }
 
-fn method_json(v: &MethodView) -> serde_json::Value {
+pub(super) fn method_json(v: &MethodView) -> serde_json::Value {
     let scopes = match &v.protection {
         Protection::Cognito { scopes, .. } | Protection::Jwt { scopes, .. } => scopes.clone(),
         _ => Vec::new(),

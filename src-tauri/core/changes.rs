@@ -44,8 +44,14 @@ impl Core {
         methods: &[String],
         target: &Target,
     ) -> Result<Plan> {
-        let (all, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
-        plan::plan(&all, &authorizers, methods, target)
+        let session = self.session(ctx).await?;
+        let ((all, authorizers), api) = tokio::try_join!(
+            crate::core::read::methods_and_authorizers(&session, api_id),
+            gateway::api(&session, api_id)
+        )?;
+        let mut plan = plan::plan(&all, &authorizers, methods, target)?;
+        plan::warn_if_stack_owned(&mut plan, &api);
+        Ok(plan)
     }
 
     /// Plans afresh (AWS may have changed since the preview) and applies, journaled.

@@ -11,6 +11,7 @@ mod read;
 mod requests;
 mod sso;
 mod state;
+mod sweep;
 mod token;
 mod undo;
 mod writer;

@@ -152,7 +152,9 @@ impl Core {
                 } else {
                     if !req.force {
                         let draft_target = target_for(NEW_AUTHORIZER_ID);
-                        let draft_plan = plan::plan(&methods, &authorizers, &keys, &draft_target)?;
+                        let mut draft_plan =
+                            plan::plan(&methods, &authorizers, &keys, &draft_target)?;
+                        plan::warn_if_stack_owned(&mut draft_plan, &outcome.api);
                         if !draft_plan.warnings.is_empty() {
                             outcome.authorizer =
                                 Some(AuthorizerUse::of(&draft, AuthorizerStatus::WouldBeCreated));
@@ -179,7 +181,8 @@ impl Core {
         };
         outcome.authorizer = Some(AuthorizerUse::of(&authorizer, status));
         let target = target_for(&authorizer.id);
-        let plan = plan::plan(&methods, &authorizers, &keys, &target)?;
+        let mut plan = plan::plan(&methods, &authorizers, &keys, &target)?;
+        plan::warn_if_stack_owned(&mut plan, &outcome.api);
         outcome.authorizers = authorizers;
         let run = Run {
             dry_run: req.dry_run,
@@ -216,12 +219,13 @@ impl Core {
             outcome.nothing_to_do = Some(nothing_to_do(&req.methods));
             return Ok(outcome);
         }
-        let plan = plan::plan(&methods, &authorizers, &keys, &Target::Unprotect)?;
+        let mut plan = plan::plan(&methods, &authorizers, &keys, &Target::Unprotect)?;
+        plan::warn_if_stack_owned(&mut plan, &outcome.api);
         outcome.authorizers = authorizers;
         let run = Run {
             dry_run: req.dry_run,
-            // An unprotect's plan has no warnings to read.
-            force: true,
+            // An unprotect's only warning is a stack's.
+            force: req.force,
             deploy,
             pace: req.pace,
             lock: lock.as_ref(),

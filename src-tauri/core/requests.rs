@@ -60,7 +60,8 @@ pub struct ProtectRequest {
     pub pace: Pace,
 }
 
-/// An unprotect: which methods of an API go back to NONE. Its plans have no warnings.
+/// An unprotect: which methods of an API go back to NONE. Its plans warn only when a
+/// CloudFormation stack owns the API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnprotectRequest {
@@ -71,6 +72,8 @@ pub struct UnprotectRequest {
     pub methods: Methods,
     pub deploy: Option<String>,
     pub dry_run: bool,
+    /// Go on although a CloudFormation stack owns the API.
+    pub force: bool,
     pub pace: Pace,
 }
 

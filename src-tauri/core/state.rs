@@ -27,6 +27,10 @@ pub struct Core {
     pub(crate) sso: SignIns,
     /// One-time MFA codes given for profiles whose role needs one, used by the next session.
     mfa_codes: std::sync::Mutex<HashMap<String, String>>,
+    /// API Gateway's quotas per account (or endpoint), shared by every session of it.
+    pub(crate) pacers: std::sync::Mutex<HashMap<String, Arc<crate::pacer::AccountPacer>>>,
+    /// The sweep under way, to cancel it.
+    sweep: std::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
 }
 
 impl Core {
@@ -47,7 +51,15 @@ impl Core {
             keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
             sso: Default::default(),
             mfa_codes: Default::default(),
+            pacers: Default::default(),
+            sweep: Default::default(),
         }
+    }
+
+    pub(crate) fn sweep_token(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<tokio_util::sync::CancellationToken>> {
+        self.sweep.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The session for a profile and region, built once and reused.

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
+pub mod accounts;
 pub mod cli;
 pub mod sandbox;
 pub mod window;

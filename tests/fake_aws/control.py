@@ -6,8 +6,12 @@
   POST /_sandbox/reset-stats  -> {"ok": true, "previous": <stats before reset>}
   GET  /_sandbox/config       -> current config
   POST /_sandbox/config       {"throttle": {"rate": 10, "burst": 40} | null,
-                               "failure_rate": 0.1, "seed": 42, ...} -> config
+                               "failure_rate": 0.1, "seed": 42, "region_errors": {...},
+                               ...} -> config
   POST /_sandbox/latency      {"ms": 50} -> config
+  POST /_sandbox/region-errors {"eu-west-1": [403, "AccessDeniedException", "..."] |
+                               "access-denied" | "not-enabled" | null, ...} -> config
+                              (sets or clears the named regions only; region_errors.py)
   POST /_sandbox/bulk-api     {"region", "name", "resources", "methods_per_resource"}
                               -> {"id", "name", "region", "root_id", "resources", "methods"}
   POST /_sandbox/bulk-http-api {"region", "name", "routes", "stage"?, "auto_deploy"?}
@@ -25,8 +29,9 @@
   GET  /_sandbox/sts/assume-role-calls -> {"calls": [...]} (sts_mfa.py)
   POST /_sandbox/sts/assume-role-calls/clear -> {"ok": true, "previous": [...]}
 
-Bulk endpoints also take "account" (default 123456789012, moto's account for
-any access key that STS did not issue). They write into moto's backends
+Bulk endpoints also take "account" (default: the account the sandbox answers as,
+server.py --account, else 123456789012, moto's account for any access key that STS
+did not issue). They write into moto's backends
 directly, holding the same lock as AWS requests.
 """
 
@@ -36,8 +41,8 @@ from http import HTTPStatus
 from moto.apigateway.models import apigateway_backends
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.cognitoidp.models import cognitoidp_backends
-from moto.core import DEFAULT_ACCOUNT_ID
 
+import account
 import patches_v2
 import sso
 import tokens
@@ -75,7 +80,7 @@ def bulk_api(req):
     if count < 0 or not 0 <= per <= len(BULK_VERBS):
         raise ValueError(f"resources >= 0 and 0 <= methods_per_resource <= "
                          f"{len(BULK_VERBS)} required")
-    backend = apigateway_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    backend = apigateway_backends[req.get("account") or account.current()][region]
     api = backend.create_rest_api(name, req.get("description") or "")
     width = max(4, len(str(count)))
     for i in range(1, count + 1):
@@ -104,7 +109,7 @@ def bulk_http_api(req):
         raise ValueError("auto_deploy needs a stage")
     if stage_name and not count:
         raise ValueError("a stage needs routes >= 1 (an API without routes cannot be deployed)")
-    backend = apigatewayv2_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    backend = apigatewayv2_backends[req.get("account") or account.current()][region]
     api = backend.create_api(
         api_key_selection_expression=None, cors_configuration=None,
         description=req.get("description"), disable_schema_validation=None,
@@ -145,7 +150,7 @@ def bulk_pools(req):
     prefix = req.get("prefix") or "BulkPool"
     if count < 0:
         raise ValueError("count must be >= 0")
-    backend = cognitoidp_backends[req.get("account") or DEFAULT_ACCOUNT_ID][region]
+    backend = cognitoidp_backends[req.get("account") or account.current()][region]
     pools = []
     for i in range(1, count + 1):
         pool = backend.create_user_pool(f"{prefix}-{i:04d}", {})
@@ -187,6 +192,8 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/latency" and method == "POST":
             return _reply(start_response, 200,
                           state.configure({"latency_ms": req.get("ms", 0)}))
+        if path == "/_sandbox/region-errors" and method == "POST":
+            return _reply(start_response, 200, state.merge_region_errors(req))
         if path == "/_sandbox/bulk-api" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_api(req))

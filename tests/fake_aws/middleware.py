@@ -1,5 +1,6 @@
 """WSGI middleware in front of moto: call counting, throttling, injected
-failures, latency, and the /_sandbox/* control endpoints (see control.py).
+failures, region-level errors (region_errors.py), latency, and the /_sandbox/*
+control endpoints (see control.py).
 What moto lacks is answered here too: SSO OIDC and the SSO portal
 (sso_http.py), and AssumeRole's MFA checks and record (sts_mfa.py).
 
@@ -18,6 +19,7 @@ from http import HTTPStatus
 import control
 import ops
 import patches
+import region_errors
 import routes_v2
 import sso
 import sso_http
@@ -25,6 +27,9 @@ import sts_mfa
 
 DEFAULT_RATE, DEFAULT_BURST = 10.0, 40.0  # API Gateway control-plane quota
 DEFAULT_DEPLOYMENT_INTERVAL = 5.0  # CreateDeployment: 1 per 5 s
+# GetResources: 5 requests every 2 s per account, on top of the total quota.
+GET_RESOURCES = "GetResources"
+DEFAULT_GET_RESOURCES_RATE, DEFAULT_GET_RESOURCES_BURST = 2.5, 5.0
 # REST (v1) and HTTP (v2) deployments share the interval (one account-wide quota here).
 DEPLOYMENTS = ("CreateDeployment", ops.V2_PREFIX + "CreateDeployment")
 
@@ -53,14 +58,43 @@ class TokenBucket:
         self.rate, self.burst = float(rate), float(burst)
         self.tokens, self.stamp = self.burst, time.monotonic()
 
-    def take(self):
-        now = time.monotonic()
+    def ready(self, now=None):
+        """True when a token is there (refills first; takes nothing)."""
+        now = time.monotonic() if now is None else now
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1.0:
+        return self.tokens >= 1.0
+
+    def take(self):
+        if self.ready():
             self.tokens -= 1.0
             return True
         return False
+
+
+def _throttle_config(throttle):
+    """The full throttle dict from a partial one (None: throttling off). ValueError if bad."""
+    if throttle is None:
+        return None
+    if not isinstance(throttle, dict):
+        raise ValueError("throttle must be an object or null")
+    out = {
+        "rate": float(throttle.get("rate", DEFAULT_RATE)),
+        "burst": float(throttle.get("burst", DEFAULT_BURST)),
+        "deployment_interval": float(throttle.get(
+            "deployment_interval", DEFAULT_DEPLOYMENT_INTERVAL)),
+        "get_resources_rate": throttle.get("get_resources_rate", DEFAULT_GET_RESOURCES_RATE),
+        "get_resources_burst": float(throttle.get(
+            "get_resources_burst", DEFAULT_GET_RESOURCES_BURST)),
+    }
+    if out["rate"] <= 0 or out["burst"] < 1:
+        raise ValueError("throttle needs rate > 0 and burst >= 1")
+    if out["get_resources_rate"] is not None:  # null: no GetResources quota of its own
+        out["get_resources_rate"] = float(out["get_resources_rate"])
+        if out["get_resources_rate"] <= 0 or out["get_resources_burst"] < 1:
+            raise ValueError("throttle needs get_resources_rate > 0 (or null) and "
+                             "get_resources_burst >= 1")
+    return out
 
 
 class SandboxState:
@@ -69,8 +103,10 @@ class SandboxState:
     def __init__(self):
         self.lock = threading.Lock()
         self.backend_lock = threading.RLock()
-        self.throttle = None  # dict(rate, burst, deployment_interval) or None
-        self.bucket = None
+        # dict(rate, burst, deployment_interval, get_resources_rate, get_resources_burst)
+        # or None; `bucket` holds every API Gateway call, `get_resources_bucket` GetResources.
+        self.throttle = None
+        self.bucket = self.get_resources_bucket = None
         self.last_deployment = None
         self.failure_rate = 0.0
         self.failure_operations = ["UpdateMethod"]
@@ -80,6 +116,9 @@ class SandboxState:
         # operation -> [status, code, message]: every API Gateway call of that operation gets
         # this AWS error (AccessDenied, an expired token...), for tests of how errors read.
         self.errors = {}
+        # region -> [status, code, message]: every API Gateway call signed for that region
+        # gets this AWS error (region_errors.py).
+        self.region_errors = {}
         # Calls left before the credentials "expire" (every signed call then answers 403
         # ExpiredTokenException until this is set back to None); None: they never expire.
         self.expire_credentials_after = None
@@ -99,16 +138,7 @@ class SandboxState:
         """Apply a partial config dict (keys as in GET /_sandbox/config).
         Raises ValueError on bad input, before changing anything."""
         cfg = dict(cfg)
-        throttle = cfg.get("throttle", self.throttle)
-        if throttle is not None:
-            throttle = {
-                "rate": float(throttle.get("rate", DEFAULT_RATE)),
-                "burst": float(throttle.get("burst", DEFAULT_BURST)),
-                "deployment_interval": float(throttle.get(
-                    "deployment_interval", DEFAULT_DEPLOYMENT_INTERVAL)),
-            }
-            if throttle["rate"] <= 0 or throttle["burst"] < 1:
-                raise ValueError("throttle needs rate > 0 and burst >= 1")
+        throttle = _throttle_config(cfg.get("throttle", self.throttle))
         rate = float(cfg.get("failure_rate", self.failure_rate) or 0.0)
         if not 0.0 <= rate <= 1.0:
             raise ValueError("failure_rate must be within [0, 1]")
@@ -122,6 +152,8 @@ class SandboxState:
         for op, spec in errors.items():
             if not (isinstance(spec, (list, tuple)) and len(spec) == 3):
                 raise ValueError(f"errors.{op} must be [status, code, message]")
+        if "region_errors" in cfg:  # replaces the whole map
+            new_region_errors = region_errors.check(cfg["region_errors"])
         latency = float(cfg.get("latency_ms", self.latency_ms) or 0.0)
         if latency < 0:
             raise ValueError("latency_ms must be >= 0")
@@ -146,11 +178,17 @@ class SandboxState:
             for key, left in races.items():
                 if cfg.get(key) is not None:
                     left["left"] = cfg[key]
-            if "throttle" in cfg:  # (re)start with a full bucket
+            if "throttle" in cfg:  # (re)start with full buckets
                 self.throttle = throttle
                 self.bucket = throttle and TokenBucket(
                     throttle["rate"], throttle["burst"])
+                self.get_resources_bucket = None
+                if throttle and throttle["get_resources_rate"] is not None:
+                    self.get_resources_bucket = TokenBucket(
+                        throttle["get_resources_rate"], throttle["get_resources_burst"])
                 self.last_deployment = None
+            if "region_errors" in cfg:
+                self.region_errors = new_region_errors
             self.failure_rate = rate
             self.failure_operations = failure_ops
             self.latency_ms = latency
@@ -164,6 +202,14 @@ class SandboxState:
                 self.rng = random.Random(self.seed)
         return self.config()
 
+    def merge_region_errors(self, changes):
+        """Set or clear (null) the named regions' errors, keeping the others
+        (POST /_sandbox/region-errors). Returns the full config."""
+        region_errors.check(changes)  # bad input changes nothing
+        with self.lock:
+            self.region_errors = region_errors.check(changes, self.region_errors)
+        return self.config()
+
     def config(self):
         with self.lock:
             return {
@@ -173,6 +219,7 @@ class SandboxState:
                 "seed": self.seed,
                 "latency_ms": self.latency_ms,
                 "errors": dict(self.errors),
+                "region_errors": {r: list(s) for r, s in self.region_errors.items()},
                 "expire_credentials_after": self.expire_credentials_after,
                 "lose_answers": dict(self.lose_answers),
                 "jwks_unavailable": self.jwks_unavailable,
@@ -203,20 +250,32 @@ class SandboxState:
 
     # ---- decisions -------------------------------------------------------
     def admit(self, op):
-        """False when an API Gateway call must be throttled (429)."""
+        """False when an API Gateway call must be throttled (429). A call must pass every
+        quota it falls under (the total bucket; GetResources' own bucket; the deployment
+        interval); a refused call uses up none of them."""
         with self.lock:
             if self.bucket is None:
                 return True
-            if not self.bucket.take():
+            now = time.monotonic()
+            buckets = [self.bucket]
+            if op == GET_RESOURCES and self.get_resources_bucket is not None:
+                buckets.append(self.get_resources_bucket)
+            if not all([bucket.ready(now) for bucket in buckets]):  # refill every one
                 return False
             if op in DEPLOYMENTS:
-                now = time.monotonic()
                 interval = self.throttle["deployment_interval"]
                 if self.last_deployment is not None and (
                         now - self.last_deployment < interval):
                     return False
                 self.last_deployment = now
+            for bucket in buckets:
+                bucket.tokens -= 1.0
             return True
+
+    def region_error(self, region):
+        """None, or the [status, code, message] every API Gateway call in `region` gets."""
+        with self.lock:
+            return self.region_errors.get(region)
 
     def credentials_expired(self):
         """True when the credentials have "expired": counts down one call each time."""
@@ -299,6 +358,12 @@ class SandboxMiddleware:
                 return sts_mfa.refuse(assume_role, start_response, refusal)
 
         if service == "apigateway":
+            _, region, _ = ops.credential_scope(environ)
+            denied = state.region_error(region)
+            if denied:  # the region refuses the caller: nothing is applied, no quota used
+                state.count("failures", service, op)
+                return aws_error(start_response,
+                                 *region_errors.render(denied, region, environ))
             if not state.admit(op):
                 state.count("throttled", service, op)
                 return aws_error(start_response, 429, "TooManyRequestsException",

@@ -23,6 +23,7 @@ and routes_v2.py):
     authorizers only, checking the token as AWS does (tokens.py).
   * InitiateAuth / AdminInitiateAuth: the password flows must be among the
     client's ExplicitAuthFlows; a wrong password reads as Cognito's.
+  * Request dispatch: two per-request lookups cached (patches_speed.py).
 """
 
 import functools
@@ -42,6 +43,7 @@ from moto.cognitoidp import models as idp_models
 from moto.cognitoidp.responses import CognitoIdpResponse
 
 import pagination
+import patches_speed
 import patches_v2
 import tokens
 from patches_cognito import cached_jwk_module, wrap_auth_flow_checks, wrap_list_user_pools
@@ -382,6 +384,7 @@ def apply():
     APIGatewayResponse.get_authorizers = pagination.get_authorizers
 
     patches_v2.apply()
+    patches_speed.apply()
 
     CognitoIdpResponse.list_user_pools = wrap_list_user_pools(
         CognitoIdpResponse.list_user_pools)

@@ -1,11 +1,15 @@
 """Local AWS sandbox for Gatehouse: moto 5.2.5 (all services) behind our
 middleware. Usage:
 
-    python server.py --port PORT [--host 127.0.0.1] [--throttle RATE,BURST]
+    python server.py --port PORT [--host 127.0.0.1] [--account 12-DIGIT-ID]
+                     [--throttle RATE,BURST] [--region-error REGION=STATUS,CODE,MESSAGE]...
                      [--failure-rate P] [--seed N] [--latency-ms MS] [--verbose]
 
 Prints `READY http://HOST:PORT` on stdout once it accepts connections.
-`--port 0` picks a free port (the READY line tells which).
+`--port 0` picks a free port (the READY line tells which). `--account` makes every
+request answer as that account (account.py); two sandboxes stand for two accounts.
+`--region-error` (repeatable; REGION=PRESET works too, see region_errors.py) makes every
+API Gateway call signed for REGION answer that error.
 """
 
 import argparse
@@ -24,7 +28,9 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 )
 from werkzeug.serving import make_server  # noqa: E402
 
+import account  # noqa: E402
 import patches  # noqa: E402
+import region_errors  # noqa: E402
 import sso_http  # noqa: E402
 from middleware import SandboxMiddleware, SandboxState  # noqa: E402
 
@@ -61,8 +67,16 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--account", metavar="12-DIGIT-ID",
+                        help="answer every request as this AWS account "
+                             "(default 123456789012, moto's)")
     parser.add_argument("--throttle", metavar="RATE,BURST",
-                        help="enable API Gateway throttling, e.g. 10,40")
+                        help="enable API Gateway throttling, e.g. 10,40 (GetResources "
+                             "also 5 per 2 s)")
+    parser.add_argument("--region-error", action="append", default=[],
+                        metavar="REGION=STATUS,CODE,MESSAGE",
+                        help="every API Gateway call signed for REGION answers this error; "
+                             "repeatable; REGION=access-denied or REGION=not-enabled too")
     parser.add_argument("--failure-rate", type=float, default=0.0, metavar="P",
                         help="probability that an UpdateMethod call fails")
     parser.add_argument("--seed", type=int, default=None,
@@ -88,8 +102,20 @@ def main(argv=None):
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("refusing to listen anywhere but loopback")
 
-    state = SandboxState()
+    if args.account:
+        try:
+            account.use(args.account)  # before any state: the SSO portal offers it
+        except ValueError as exc:
+            sys.exit(f"--account: {exc}")
     config = {"failure_rate": args.failure_rate, "latency_ms": args.latency_ms}
+    if args.region_error:
+        config["region_errors"] = {}
+        for text in args.region_error:
+            try:
+                config["region_errors"].update(region_errors.parse_flag(text))
+            except ValueError as exc:
+                sys.exit(str(exc))
+    state = SandboxState()
     if args.seed is not None:
         config["seed"] = args.seed
     if args.throttle:

@@ -12,6 +12,8 @@ import secrets
 import threading
 import time
 
+import account
+
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
 AUTH_CODE_GRANT = "authorization_code"
@@ -27,11 +29,10 @@ DEFAULTS = {
     "client_secret_expires_in": 90 * 24 * 3600,  # RegisterClient (AWS: 90 days)
     "user": "alice",               # who approves when /approve names no user
 }
-DEFAULT_ASSIGNMENTS = {
-    "123456789012": {"accountName": "Gatehouse Sandbox",
-                     "emailAddress": "aws-sandbox@example.com",
-                     "roles": ["PetsAdmin"]},
-}
+# The portal offers the sandbox's own account (123456789012 unless server.py --account).
+DEFAULT_ASSIGNMENT = {"accountName": "Gatehouse Sandbox",
+                      "emailAddress": "aws-sandbox@example.com",
+                      "roles": ["PetsAdmin"]}
 # RFC 8628 §6.1: consonants only, so no code spells a word; 20^8 codes.
 USER_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ"
 # A device code may be polled twice back to back (the AWS CLI does: once before it shows the
@@ -108,7 +109,7 @@ class SsoState:
     def reset(self):
         with self.lock:
             self.config = dict(DEFAULTS)
-            self.assignments = copy.deepcopy(DEFAULT_ASSIGNMENTS)
+            self.assignments = {account.current(): copy.deepcopy(DEFAULT_ASSIGNMENT)}
             self.clients, self.devices, self.user_codes = {}, {}, {}
             self.access_tokens, self.refresh_tokens = {}, {}
 
@@ -385,16 +386,16 @@ class SsoState:
         if not isinstance(value, dict):
             raise ValueError("assignments must be {accountId: {accountName, emailAddress, roles}}")
         out = {}
-        for account, info in value.items():
-            if not (isinstance(account, str) and account.isdigit() and len(account) == 12):
-                raise ValueError(f"assignments: {account!r} is not a 12-digit account id")
+        for account_id, info in value.items():
+            if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
+                raise ValueError(f"assignments: {account_id!r} is not a 12-digit account id")
             roles = info.get("roles") if isinstance(info, dict) else None
             if not isinstance(roles, list) or not all(isinstance(r, str) and r for r in roles):
-                raise ValueError(f"assignments.{account}.roles must be a list of role names")
-            out[account] = {"accountName": str(info.get("accountName") or account),
-                            "emailAddress": str(info.get("emailAddress")
-                                                or f"aws+{account}@example.com"),
-                            "roles": list(roles)}
+                raise ValueError(f"assignments.{account_id}.roles must be a list of role names")
+            out[account_id] = {"accountName": str(info.get("accountName") or account_id),
+                               "emailAddress": str(info.get("emailAddress")
+                                                   or f"aws+{account_id}@example.com"),
+                               "roles": list(roles)}
         return out
 
     def _public_config(self):

@@ -17,9 +17,9 @@ import uuid
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from moto.iam.models import get_account_id_from
 from moto.sts.models import sts_backends
 
+import account
 import ops
 
 RECORDED = ("RoleArn", "RoleSessionName", "SerialNumber", "TokenCode", "DurationSeconds",
@@ -53,8 +53,8 @@ def record(state, environ, body):
 
 
 def _caller_arn(access_key, region):
-    account = get_account_id_from(access_key or "")
-    return sts_backends[account]["aws"].get_caller_identity(access_key, region or "us-east-1")[1]
+    sts = sts_backends[account.of_access_key(access_key)]["aws"]
+    return sts.get_caller_identity(access_key, region or "us-east-1")[1]
 
 
 def denial(state, call):

@@ -2,7 +2,8 @@
 
 Starts server.py on a free loopback port as a subprocess, seeds it, and checks
 the behaviour Gatehouse relies on (HTTP/WebSocket API checks: test_http_apis.py; SSO sign-in
-and STS MFA: test_sso.py; the AWS CLI's SSO sign-in: test_sso_cli.py).
+and STS MFA: test_sso.py; the AWS CLI's SSO sign-in: test_sso_cli.py; accounts, region errors,
+the GetResources quota, seed_sweep.py and the SARIF validator: test_sweep.py).
 Ends with the line "N passed, M failed".
 """
 
@@ -27,6 +28,7 @@ import seed  # noqa: E402
 import test_http_apis  # noqa: E402
 import test_sso  # noqa: E402
 import test_sso_cli  # noqa: E402
+import test_sweep  # noqa: E402
 
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
@@ -693,10 +695,11 @@ def main():
     proc, URL = start_server()
     passed = failed = skipped = 0
     test_http_apis.S = sys.modules[__name__]  # its checks use this module's helpers
-    test_sso.S = test_sso_cli.S = sys.modules[__name__]
+    test_sso.S = test_sso_cli.S = test_sweep.S = sys.modules[__name__]
     try:
         SUMMARY = seed.seed_scenario(URL)
-        for fn in TESTS + test_http_apis.TESTS + test_sso.TESTS + test_sso_cli.TESTS:
+        for fn in (TESTS + test_http_apis.TESTS + test_sso.TESTS + test_sso_cli.TESTS
+                   + test_sweep.TESTS):
             started = time.monotonic()
             try:
                 fn()
@@ -710,6 +713,7 @@ def main():
                 print(f"FAIL {fn.__name__}", flush=True)
                 traceback.print_exc(file=sys.stdout)
     finally:
+        test_sweep.close()
         proc.terminate()
         proc.wait(timeout=10)
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))

@@ -14,8 +14,9 @@ import uuid
 
 from joserfc import errors, jwk, jwt
 from moto.cognitoidp.models import cognitoidp_backends
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.utilities.utils import load_resource
+
+import account
 
 HEADER = {"kid": "dummy", "alg": "RS256"}  # moto's create_jwt; joserfc adds "typ": "JWT"
 DEFAULT_SCOPE = "aws.cognito.signin.user.admin"  # what Cognito puts in InitiateAuth access tokens
@@ -36,9 +37,9 @@ def issuer(region, pool_id):
     return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
 
-def _pool(account, region, pool_id):
+def _pool(account_id, region, pool_id):
     try:
-        return cognitoidp_backends[account][region].user_pools.get(pool_id)
+        return cognitoidp_backends[account_id][region].user_pools.get(pool_id)
     except KeyError:  # not a region moto knows
         return None
 
@@ -72,7 +73,7 @@ def mint(req):
     issued = now - _int(req, "issued_ago", 0)
     iss = issuer(region, pool_id)
 
-    pool = _pool(req.get("account") or DEFAULT_ACCOUNT_ID, region, pool_id)
+    pool = _pool(req.get("account") or account.current(), region, pool_id)
     user = pool.users.get(username) if pool else None
     attributes = {a["Name"]: a["Value"] for a in (user.attributes if user else [])}
     claims = {
@@ -130,8 +131,8 @@ def check_for_cognito_authorizer(token, provider_arns, validation_regex):
     for arn in provider_arns or []:
         match = _POOL_ARN.match(arn)
         if match:
-            region, account, pool_id = match.groups()
-            issuers[issuer(region, pool_id)] = (account, region, pool_id)
+            region, account_id, pool_id = match.groups()
+            issuers[issuer(region, pool_id)] = (account_id, region, pool_id)
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss not in issuers:
         return None, (f"the token's issuer {iss!r} is not one of the authorizer's user pools "

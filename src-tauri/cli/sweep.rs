@@ -1,0 +1,236 @@
+//! `gatehouse audit` across profiles and regions: the sweep, printed as a table, JSON, SARIF 2.1.0
+//! or CSV, with the exit status CI reads.
+
+use super::common::{mfa, resolve_profile, Common, EXIT_ERROR, EXIT_OK, EXIT_OPEN};
+use super::out::clean;
+use crate::audit::{self, Show};
+use crate::core::Core;
+use crate::error::{Error, Result};
+use crate::model::ProfileSource;
+use crate::sweep::{
+    self, profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
+};
+use serde_json::json;
+use std::io::IsTerminal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+    Csv,
+}
+
+pub struct SweepArgs {
+    pub common: Common,
+    pub api: Option<String>,
+    pub format: Format,
+    pub profiles: Vec<String>,
+    pub regions: Vec<String>,
+    pub all_regions: bool,
+    pub fail_on_open: bool,
+    pub ignore_errors: bool,
+    pub show: Show,
+    pub path: String,
+}
+
+/// The profiles and regions the flags name, as the core's request.
+async fn request(core: &Core, args: &SweepArgs) -> Result<SweepRequest> {
+    let names: Vec<String> = match args.profiles.as_slice() {
+        [] => vec![],
+        [all] if all == "all" => core
+            .profiles()
+            .await?
+            .into_iter()
+            .filter(|p| p.source != ProfileSource::Env)
+            .map(|p| p.id)
+            .collect(),
+        named => named.to_vec(),
+    };
+    let mut profiles = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let id = resolve_profile(core, name).await?.id();
+        mfa(core, &id, args.common.mfa_code.as_deref()).await?;
+        profiles.push(id);
+    }
+    let one = if profiles.is_empty() || args.regions.is_empty() && !args.all_regions {
+        Some(super::common::context(core, &args.common).await?)
+    } else {
+        None
+    };
+    if profiles.is_empty() {
+        if args.profiles.len() == 1 && args.profiles[0] == "all" {
+            return Err(Error::invalid(
+                "profiles",
+                "No profiles to sweep: the AWS config files and the keychain hold none",
+            ));
+        }
+        profiles.push(one.as_ref().map(|c| c.profile.clone()).unwrap_or_default());
+    }
+    let regions = if args.all_regions {
+        DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect()
+    } else if !args.regions.is_empty() {
+        args.regions.clone()
+    } else {
+        vec![one.map(|c| c.region).unwrap_or_default()]
+    };
+    SweepRequest { profiles, regions }.checked()
+}
+
+pub async fn audit(core: &Core, args: SweepArgs) -> Result<i32> {
+    let req = request(core, &args).await?;
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |e: SweepEvent| {
+        if !terminal {
+            return;
+        }
+        match e {
+            SweepEvent::RegionDone { progress: p } => eoutln!(
+                "{}: {} of {} regions read",
+                display(&p.profile),
+                p.done,
+                p.total
+            ),
+            SweepEvent::Failed { error } => eoutln!(
+                "{} {}: {}: {}",
+                display(&error.profile),
+                error.region.as_deref().unwrap_or("(every region)"),
+                clean(&error.code),
+                clean(&error.message)
+            ),
+            _ => {}
+        }
+    };
+    let mut report = core.sweep(&req, &progress).await?;
+    if let Some(api) = &args.api {
+        report
+            .apis
+            .retain(|a| &a.row.api_id == api || &a.row.name == api);
+    }
+    let outcome = report.outcome(req.regions.len(), req.profiles.len());
+    match args.format {
+        Format::Table => print_table(&report, &outcome.line),
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(&report, &req, &args, &outcome.line))?
+        ),
+        Format::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&sweep::sarif(&report, env!("CARGO_PKG_VERSION")))?
+        ),
+        Format::Csv => super::out::write_text(&sweep::csv(&report)?),
+    }
+    Ok(if !report.errors.is_empty() && !args.ignore_errors {
+        EXIT_ERROR
+    } else if args.fail_on_open && report.any_open() {
+        EXIT_OPEN
+    } else {
+        EXIT_OK
+    })
+}
+
+fn to_json(
+    report: &SweepReport,
+    req: &SweepRequest,
+    args: &SweepArgs,
+    line: &str,
+) -> serde_json::Value {
+    let apis: Vec<_> = report
+        .apis
+        .iter()
+        .map(|a| {
+            let r = &a.row;
+            let methods: Vec<_> = audit::filter(&a.methods, args.show, &args.path)
+                .into_iter()
+                .map(super::read::method_json)
+                .collect();
+            json!({"profile": display(&r.profile), "account": r.account, "region": r.region,
+                   "id": r.api_id, "name": r.name, "kind": r.kind, "managedBy": r.managed_by,
+                   "methods": methods, "summary": a.summary, "open": r.open})
+        })
+        .collect();
+    let errors: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| {
+            json!({"profile": display(&e.profile), "account": e.account, "region": e.region,
+                   "code": e.code, "message": e.message})
+        })
+        .collect();
+    json!({
+        "profiles": req.profiles.iter().map(|p| display(p)).collect::<Vec<_>>(),
+        "regions": req.regions,
+        "apis": apis,
+        "errors": errors,
+        "summaryLine": line,
+        "cancelled": report.cancelled,
+        "elapsedMs": report.elapsed_ms,
+    })
+}
+
+fn print_table(report: &SweepReport, line: &str) {
+    let header = [
+        "PROFILE",
+        "ACCOUNT",
+        "REGION",
+        "KIND",
+        "NAME",
+        "METHODS",
+        "OPEN",
+        "PROTECTED",
+        "OWNER",
+    ];
+    let rows: Vec<[String; 9]> = report
+        .apis
+        .iter()
+        .map(|a| {
+            let r = &a.row;
+            [
+                clean(display(&r.profile)),
+                r.account.clone(),
+                r.region.clone(),
+                format!("{:?}", r.kind).to_uppercase(),
+                clean(&r.name),
+                r.methods.to_string(),
+                r.open.to_string(),
+                r.protected.to_string(),
+                clean(&r.owner()),
+            ]
+        })
+        .collect();
+    let mut width = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let fmt = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(width)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    if rows.is_empty() {
+        outln!("No REST or HTTP APIs found.");
+    } else {
+        outln!("{}", fmt(&header.map(String::from)));
+        for row in &rows {
+            outln!("{}", fmt(row));
+        }
+    }
+    for e in &report.errors {
+        outln!(
+            "ERROR  {}  {}  {}: {}",
+            clean(display(&e.profile)),
+            e.region.as_deref().unwrap_or("(every region)"),
+            clean(&e.code),
+            clean(&e.message)
+        );
+    }
+    outln!();
+    outln!("{line}");
+}

@@ -1,0 +1,255 @@
+//! The sweep: every REST and HTTP API of every chosen region of every chosen profile, read
+//! concurrently across profiles and regions, paced per account at API Gateway's quotas, each
+//! row reported as it arrives. A region that cannot be read becomes a row of its own; cancelling
+//! stops every call at once.
+
+use super::read::methods_and_authorizers;
+use super::state::{Core, Ctx};
+use crate::audit;
+use crate::aws::gateway;
+use crate::aws::session::Session;
+use crate::error::{Error, Result};
+use crate::model::{ApiKind, RestApi};
+use crate::pacer::AccountPacer;
+use crate::sweep::{
+    SweepError, SweepEvent, SweepProgress, SweepReport, SweepRequest, SweepRow, SweptApi,
+};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// APIs of one region read at once (their calls still wait for the account's quota).
+const APIS_AT_ONCE: usize = 4;
+
+type Progress<'a> = &'a (dyn Fn(SweepEvent) + Send + Sync);
+
+/// What the region tasks share: the report so far, and the progress of each profile.
+struct Sink<'a> {
+    report: Mutex<SweepReport>,
+    progress: Progress<'a>,
+}
+
+impl Sink<'_> {
+    fn api(&self, api: SweptApi) {
+        (self.progress)(SweepEvent::Api {
+            row: api.row.clone(),
+        });
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .apis
+            .push(api);
+    }
+
+    fn error(&self, error: SweepError) {
+        (self.progress)(SweepEvent::Failed {
+            error: error.clone(),
+        });
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .errors
+            .push(error);
+    }
+}
+
+impl Core {
+    /// Sweeps the request's profiles and regions; the report holds what was read before a cancel.
+    pub async fn sweep(&self, req: &SweepRequest, progress: Progress<'_>) -> Result<SweepReport> {
+        let req = req.checked()?;
+        let cancel = CancellationToken::new();
+        if let Some(previous) = self.sweep_token().replace(cancel.clone()) {
+            previous.cancel();
+        }
+        let started = Instant::now();
+        let total = req.regions.len();
+        progress(SweepEvent::Started {
+            profiles: req
+                .profiles
+                .iter()
+                .map(|p| SweepProgress {
+                    profile: p.clone(),
+                    done: 0,
+                    total,
+                })
+                .collect(),
+        });
+        let sink = Sink {
+            report: Mutex::new(SweepReport::default()),
+            progress,
+        };
+        let all: FuturesUnordered<_> = req
+            .profiles
+            .iter()
+            .map(|p| self.sweep_profile(p, &req.regions, &sink))
+            .collect();
+        let cancelled = tokio::select! {
+            _ = all.collect::<Vec<()>>() => false,
+            _ = cancel.cancelled() => true,
+        };
+        let mut report = sink.report.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.cancelled = cancelled;
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        report.sort();
+        progress(SweepEvent::Finished {
+            outcome: report.outcome(req.regions.len(), req.profiles.len()),
+        });
+        Ok(report)
+    }
+
+    /// Stops the sweep under way, if any: its calls are dropped at once.
+    pub fn cancel_sweep(&self) {
+        if let Some(token) = self.sweep_token().take() {
+            token.cancel();
+        }
+    }
+
+    /// One profile: its account first (one GetCallerIdentity), then every region at once.
+    async fn sweep_profile(&self, profile: &str, regions: &[String], sink: &Sink<'_>) {
+        let total = regions.len();
+        let first = Ctx {
+            profile: profile.to_string(),
+            region: regions[0].clone(),
+        };
+        let (account, pacer) = match self.account_and_pacer(&first).await {
+            Ok(found) => found,
+            Err(e) => {
+                let (code, message) = code_and_message(&e);
+                sink.error(SweepError {
+                    profile: profile.to_string(),
+                    account: None,
+                    region: None,
+                    code,
+                    message,
+                });
+                (sink.progress)(SweepEvent::RegionDone {
+                    progress: SweepProgress {
+                        profile: profile.to_string(),
+                        done: total,
+                        total,
+                    },
+                });
+                return;
+            }
+        };
+        (sink.progress)(SweepEvent::Account {
+            profile: profile.to_string(),
+            account: account.clone(),
+        });
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let mut regions: FuturesUnordered<_> = regions
+            .iter()
+            .map(|region| {
+                let ctx = Ctx {
+                    profile: profile.to_string(),
+                    region: region.clone(),
+                };
+                let (account, pacer) = (&account, pacer.clone());
+                async move {
+                    if let Err(e) = self.sweep_region(&ctx, account, pacer, sink).await {
+                        let (code, message) = code_and_message(&e);
+                        sink.error(SweepError {
+                            profile: ctx.profile.clone(),
+                            account: Some(account.clone()),
+                            region: Some(ctx.region.clone()),
+                            code,
+                            message,
+                        });
+                    }
+                }
+            })
+            .collect();
+        while regions.next().await.is_some() {
+            let done = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            (sink.progress)(SweepEvent::RegionDone {
+                progress: SweepProgress {
+                    profile: profile.to_string(),
+                    done,
+                    total,
+                },
+            });
+        }
+    }
+
+    /// The profile's account, and the pacer its calls share with every other session of the
+    /// account (or of the endpoint, for a local server).
+    async fn account_and_pacer(&self, ctx: &Ctx) -> Result<(String, Arc<AccountPacer>)> {
+        let session = self.session(ctx).await?;
+        let account = session.account().await?;
+        let key = session.account_key().await?;
+        let pacer = self
+            .pacers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.clone())
+            .or_insert_with(|| Arc::new(AccountPacer::new(&self.journal_dir, &key)))
+            .clone();
+        Ok((account, pacer))
+    }
+
+    /// One region: its APIs (GetRestApis and GetApis), then each API's methods and authorizers.
+    /// An API that cannot be read is an error row; the others go on.
+    async fn sweep_region(
+        &self,
+        ctx: &Ctx,
+        account: &str,
+        pacer: Arc<AccountPacer>,
+        sink: &Sink<'_>,
+    ) -> Result<()> {
+        let session = self.session(ctx).await?;
+        session.pace_with(pacer);
+        let apis: Vec<RestApi> = gateway::list_apis(&session)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind != ApiKind::Websocket)
+            .collect();
+        let mut reads = futures::stream::iter(apis.into_iter().map(|api| {
+            let session = &session;
+            async move {
+                let read = read_api(session, &api).await;
+                (api, read)
+            }
+        }))
+        .buffer_unordered(APIS_AT_ONCE);
+        while let Some((api, read)) = reads.next().await {
+            match read {
+                Ok((methods, summary)) => sink.api(SweptApi {
+                    row: SweepRow::of(&ctx.profile, account, &ctx.region, &api, &summary),
+                    methods,
+                    summary,
+                }),
+                Err(e) => {
+                    let (code, message) = code_and_message(&e);
+                    sink.error(SweepError {
+                        profile: ctx.profile.clone(),
+                        account: Some(account.to_string()),
+                        region: Some(ctx.region.clone()),
+                        code,
+                        message: format!("{} ({}): {message}", api.name, api.id),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn read_api(
+    session: &Session,
+    api: &RestApi,
+) -> Result<(Vec<audit::MethodView>, audit::Summary)> {
+    let (methods, authorizers) = methods_and_authorizers(session, &api.id).await?;
+    Ok((
+        audit::review(&methods, &authorizers),
+        audit::summarize(&methods),
+    ))
+}
+
+/// AWS's error code and message; for other errors, Gatehouse's kind and the message.
+fn code_and_message(e: &Error) -> (String, String) {
+    match e {
+        Error::Aws { code, message } => (code.clone(), message.clone()),
+        other => (other.kind().to_string(), other.to_string()),
+    }
+}
