@@ -5,7 +5,7 @@
 //! Not a test: nothing here asserts a time; a figure off its target reads "miss". Under
 //! `cargo test` (no `--bench` argument) it only says so and exits.
 //!
-//! `cargo bench --bench gatehouse -- review` runs only the parts named (`bulk`, `review`).
+//! `cargo bench --bench gatehouse -- review` runs only the parts named (`bulk`, `review`, `sweep`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -20,6 +20,8 @@ mod report;
 mod review;
 #[path = "gatehouse/sandbox_ext.rs"]
 mod sandbox_ext;
+#[path = "gatehouse/sweep.rs"]
+mod sweep;
 #[path = "gatehouse/token.rs"]
 mod token;
 
@@ -57,9 +59,10 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     type Part = (&'static str, &'static str, fn() -> Section);
-    let parts: [Part; 2] = [
+    let parts: [Part; 3] = [
         ("bulk", "Bulk protect and AWS CLI baseline", bulk::run),
         ("review", "Review load, start-up and footprint", review::run),
+        ("sweep", "Sweep across accounts and regions", sweep::run),
     ];
     let started = Instant::now();
     let sections: Vec<Section> = parts

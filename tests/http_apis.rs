@@ -60,7 +60,10 @@ impl Http {
             "eu-west-1",
             "--json",
         ];
-        self.run(&[&base[..], args].concat())
+        // PetsHttp belongs to the CloudFormation stack pets-http-stack: changing it takes --force
+        // (the refusal itself is checked in the first protect test).
+        let force: &[&str] = if api == "PetsHttp" { &["--force"] } else { &[] };
+        self.run(&[&base[..], args, force].concat())
     }
 
     /// Route key → AuthorizationType as AWS holds it.
@@ -156,6 +159,32 @@ fn protect_an_http_api_with_a_jwt_authorizer_then_undo_and_reuse() {
     let none = h.protect("PetsHttp", &["--all-open"]);
     assert_eq!(none.status, 2);
     assert!(none.stderr.contains("--clients"), "{}", none.stderr);
+    assert!(h.sb.http_state(&h.api("PetsHttp"))["authorizers"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Owned by a CloudFormation stack: refused with the warning unless forced; nothing is sent.
+    let owned = h.run(&[
+        "protect",
+        "--api",
+        "PetsHttp",
+        "--pool",
+        "PetsPool",
+        "--pool-region",
+        "eu-west-1",
+        "--clients",
+        "web",
+        "--all-open",
+    ]);
+    assert_eq!(owned.status, 2, "{}{}", owned.stdout, owned.stderr);
+    assert!(
+        format!("{}{}", owned.stdout, owned.stderr)
+            .contains("PetsHttp is managed by CloudFormation stack pets-http-stack"),
+        "{}{}",
+        owned.stdout,
+        owned.stderr
+    );
     assert!(h.sb.http_state(&h.api("PetsHttp"))["authorizers"]
         .as_array()
         .unwrap()

@@ -210,6 +210,14 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         let keys = w.js("return [...document.querySelectorAll('[data-testid=preview-row]')].map(r => r.dataset.key).sort()").await;
         assert_eq!(keys, json!(["$default", "GET /parcels"]));
         assert!(w.text("#preview-rows").await.contains("JWT · PetsPool"));
+        // PetsHttp belongs to a CloudFormation stack: Apply waits for "apply anyway".
+        let warnings = w.text("#preview-warnings").await;
+        assert!(
+            warnings.contains("PetsHttp is managed by CloudFormation stack pets-http-stack"),
+            "{warnings}"
+        );
+        assert!(w.js("return document.querySelector('[data-testid=apply]').disabled").await.as_bool().unwrap());
+        w.click("#preview-accept").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 2", 30).await;
         let live = w.text("[data-testid=apply-live]").await;

@@ -1,6 +1,7 @@
 // @ts-check
 // The APIs list: the region's REST, HTTP and WebSocket APIs together, each marked by its kind,
-// filtered by name, with its count of open methods once reviewed. Arrows move between them.
+// filtered by name, with its count of open methods once reviewed and a mark when a CloudFormation
+// stack manages it. Arrows move between them.
 
 import { $, el } from "./dom.js";
 import { apiKindTag } from "./logic.js";
@@ -25,6 +26,7 @@ export function renderApiList(apis, { filter, selectedId, openCounts, loaded, on
       title: a.description || a.name,
     },
     el("span", { class: "api-name" }, a.name, tag ? el("span", { class: `kind-tag kind-${a.kind.toLowerCase()}` }, tag) : null,
+      a.managedBy?.stack ? el("span", { class: "stack-tag", title: `${a.managedBy.text}: changes made here are undone by its next update` }, "stack") : null,
       el("br"), el("span", { class: "api-id" }, a.id)),
     open === undefined ? null : el("span", { class: "open-count", title: "Open methods other than OPTIONS" }, open === 0 ? "all protected" : `${open} open`));
     item.addEventListener("click", () => onSelect(a.id));

@@ -14,6 +14,7 @@ import { TokenPanel } from "./token.js";
 import { renderApiList } from "./apis.js";
 import { SsoSignIn } from "./sso.js";
 import { MfaPrompt } from "./mfa.js";
+import { SweepView } from "./sweep.js";
 import { initTheme } from "./theme.js";
 import { notReviewedText, profileLabel } from "./logic.js";
 
@@ -37,6 +38,8 @@ class App {
     /** @type {RestApi[]} */
     this.apis = [];
     this.apisLoaded = false;
+    /** @type {Promise<boolean> | null} the APIs list being loaded (true once shown), null when none is */
+    this.listing = null;
     /** @type {string | null} */
     this.apiId = null;
     /** @type {ApiReview | null} */
@@ -54,6 +57,7 @@ class App {
     this.profilesView = new ProfilesView(this);
     this.sso = new SsoSignIn(this);
     this.mfa = new MfaPrompt(this);
+    this.sweep = new SweepView(this);
   }
 
   /** @returns {ProfileInfo | undefined} the profile chosen in the picker */
@@ -84,6 +88,8 @@ class App {
     this.pools.fillRegions(this.regions);
     this.authDialog.fillRegions(this.regions);
     this.fillProfiles();
+    this.sweep.setProfiles(this.profiles);
+    this.sweep.ensureLoaded();
     const select = $("profile");
     if (this.profiles.length === 0) {
       select.append(el("option", { value: "" }, "No AWS profiles found"));
@@ -106,6 +112,7 @@ class App {
     const current = $("profile").value;
     this.profiles = await api.listProfiles();
     this.fillProfiles();
+    this.sweep.setProfiles(this.profiles);
     if (this.profiles.some((p) => p.id === current)) {
       $("profile").value = current;
       this.sso.update();
@@ -161,6 +168,7 @@ class App {
     if (id === "tab-pools") this.pools.ensureLoaded();
     if (id === "tab-history") this.history.load();
     if (id === "tab-profiles") this.profilesView.load();
+    if (id === "tab-sweep") this.sweep.ensureLoaded();
   }
 
   /**
@@ -182,10 +190,15 @@ class App {
     this.reloadAll();
   }
 
-  async profileChanged() {
-    const profile = $("profile").value;
+  /** The picker now shows `profile`: remembered for the next start, its SSO offer updated. */
+  profileChosen(/** @type {string} */ profile) {
     localStorage.setItem("profile", profile);
     this.sso.update();
+  }
+
+  async profileChanged() {
+    const profile = $("profile").value;
+    this.profileChosen(profile);
     const gen = ++this.gen;
     let region;
     try {
@@ -199,7 +212,10 @@ class App {
     this.reloadAll();
   }
 
-  /** Everything shown belongs to one profile and region: clear it all and load it again. */
+  /**
+   * Everything shown belongs to one profile and region: clear it all and load it again.
+   * @returns {Promise<boolean>}  resolves once the APIs list is shown (false: it failed, or another switch came first)
+   */
   reloadAll() {
     const gen = ++this.gen;
     const ctx = this.ctx();
@@ -227,19 +243,73 @@ class App {
     });
 
     const done = busy("apis-progress", `Loading APIs in ${ctx.region}…`);
-    api.listApis(ctx).then((apis) => {
-      if (gen !== this.gen) return;
+    const listing = api.listApis(ctx).then((apis) => {
+      if (gen !== this.gen) return false;
       this.apis = apis;
       this.apisLoaded = true;
       this.renderApis();
       setStatus(`${apis.length} API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
+      return true;
     }).catch((e) => {
-      if (gen !== this.gen) return;
+      if (gen !== this.gen) return false;
       // Bad input (a region that is no region name) gives the same answer again: no Retry.
       this.showError(e, e.kind === "invalid" ? undefined : () => this.reloadAll());
-    }).finally(() => { if (gen === this.gen) done(); else $("apis-progress").hidden = true; });
+      return false;
+    }).finally(() => {
+      if (gen === this.gen) done(); else $("apis-progress").hidden = true;
+      if (this.listing === listing) this.listing = null;
+    });
+    this.listing = listing;
 
     if (!$("view-pools").hidden) this.pools.ensureLoaded();
+    return listing;
+  }
+
+  /**
+   * Opens an API of any profile and region (a sweep's row): the pickers switch to them, that
+   * region's APIs list loads (or the load under way is awaited), then the API is selected as a
+   * click in the list selects it, in the Review tab.
+   * @param {string} profileId
+   * @param {string} region
+   * @param {string} apiId
+   * @returns {Promise<boolean>}  false when it is gone, the list failed, or the user switched again meanwhile
+   */
+  async openApi(profileId, region, apiId) {
+    if (!this.profiles.some((p) => p.id === profileId)) {
+      this.showError({ kind: "not-found", message: `The profile ${profileId} is no longer in the picker.` });
+      return false;
+    }
+    this.showTab("tab-review");
+    $("tab-review").focus();
+    const here = $("profile").value === profileId && $("region").value === region;
+    if (!here) {
+      if ($("profile").value !== profileId) {
+        $("profile").value = profileId;
+        this.profileChosen(profileId);
+      }
+      this.fillRegions(this.regions, region);
+      $("region").value = region;
+      $("region-other").hidden = true;
+    }
+    // The list shown serves, unless it lacks the API (listed before it was made): then it loads again.
+    const listed = here && this.apisLoaded && this.apis.some((a) => a.id === apiId) ? Promise.resolve(true)
+      : here && this.listing ? this.listing
+        : this.reloadAll();
+    const gen = this.gen;
+    if (!(await listed) || gen !== this.gen) return false;
+    const info = this.apis.find((a) => a.id === apiId);
+    if (!info) {
+      this.showError({ kind: "not-found", message: `The API ${apiId} is no longer in ${region}.`, hint: "Sweep again to see the APIs as they are now." });
+      return false;
+    }
+    // A filter that hides the API in the list would hide which one is open.
+    if (!info.name.toLowerCase().includes($("api-filter").value.trim().toLowerCase())) {
+      $("api-filter").value = "";
+      this.renderApis();
+    }
+    await this.selectApi(apiId);
+    document.querySelector(`[data-testid="api-item"][data-api-id="${CSS.escape(apiId)}"]`)?.scrollIntoView({ block: "nearest" });
+    return gen === this.gen && this.apiId === apiId;
   }
 
   renderApis() {
@@ -260,6 +330,7 @@ class App {
     this.token.reset();
     this.lastReview = null;
     renderAuthorizers(this, null);
+    this.showOwner(null);
     $("undeployed-banner").hidden = true;
     $("review").hidden = true;
     $("review-unsupported").hidden = true;
@@ -290,11 +361,27 @@ class App {
       return;
     }
     $("review-title").textContent = apiInfo ? apiInfo.name : apiId;
+    this.showOwner(apiInfo?.managedBy ?? null);
     $("review-kind").hidden = apiInfo?.kind !== "HTTP";
     $("review-kind").textContent = "HTTP API";
     $("review-cors").hidden = true;
     $("review-summary").textContent = "Loading methods…";
     await this.loadReview(gen, apiGen, apiId, false);
+  }
+
+  /**
+   * Who manages the open API, under its name: a CloudFormation stack is a warning (it undoes
+   * changes made here at its next update); another tool is only named.
+   * @param {import("./bindings/ManagedBy").ManagedBy | null} managedBy
+   */
+  showOwner(managedBy) {
+    const note = $("api-owner");
+    note.hidden = !managedBy;
+    note.classList.toggle("stack", !!managedBy?.stack);
+    note.title = managedBy ? "As the API's tags say" : "";
+    note.textContent = !managedBy ? ""
+      : managedBy.stack ? `Managed by CloudFormation stack ${managedBy.stack} — changes made here are undone by the next stack update`
+        : managedBy.text;
   }
 
   /**

@@ -1,0 +1,275 @@
+// @ts-check
+// The Sweep view: every REST and HTTP API of the ticked profiles in the ticked regions, read by
+// Rust and streamed here: each profile's progress, the status line, and the table (sweeptable.js)
+// whose rows open their API in Review, in its own profile and region.
+
+import * as api from "./api.js";
+import { $, el, errorParts } from "./dom.js";
+import { profileLabel, sweepLine, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault } from "./logic.js";
+import { SweepTable } from "./sweeptable.js";
+
+/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("./bindings/SweepEvent").SweepEvent} SweepEvent */
+/** @typedef {import("./bindings/SweepOutcome").SweepOutcome} SweepOutcome */
+/** @typedef {import("./bindings/SweepProgress").SweepProgress} SweepProgress */
+/** @typedef {import("./bindings/SweepRegion").SweepRegion} SweepRegion */
+
+/**
+ * What the view needs from the page.
+ * @typedef {{openApi: (profileId: string, region: string, apiId: string) => Promise<boolean>}} SweepHost
+ */
+
+const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n.toLocaleString()} ${one}${n === 1 ? "" : "s"}`;
+
+/** @param {string} testid @returns {HTMLInputElement[]} */
+const boxes = (testid) => /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll(`[data-testid="${testid}"]`)]);
+const ticked = (/** @type {string} */ testid) => boxes(testid).filter((b) => b.checked).map((b) => b.value);
+
+export class SweepView {
+  /** @param {SweepHost} host */
+  constructor(host) {
+    /** @type {SweepRegion[] | null} null until Rust has listed them */
+    this.regions = null;
+    /** @type {Promise<void> | null} */
+    this.loadingRegions = null;
+    /** @type {string | null} why the regions could not be listed */
+    this.regionsError = null;
+    /** @type {Map<string, string>} what each profile is called, by id */
+    this.names = new Map();
+    this.run = 0;              // bumps with every sweep: a previous one's late events are dropped
+    this.running = false;
+    this.started = false;      // Rust has begun (a cancel asked for before is sent then)
+    this.cancelAsked = false;
+    this.apis = 0;
+    this.errors = 0;
+    /** @type {Map<string, HTMLElement>} each profile's progress, by id */
+    this.progress = new Map();
+    this.table = new SweepTable((id) => this.nameOf(id), (row) => host.openApi(row.profile, row.region, row.apiId));
+    this.wire();
+    this.updateStart();
+  }
+
+  nameOf(/** @type {string} */ profileId) {
+    return this.names.get(profileId) ?? profileId;
+  }
+
+  wire() {
+    $("sweep-profiles").addEventListener("change", () => this.updateStart());
+    $("sweep-regions").addEventListener("change", () => this.regionsTicked());
+    for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sweep-scope"]'))) {
+      radio.addEventListener("change", () => {
+        if (radio.value === "all") this.tickRegions((r) => r.default);
+        else $("sweep-region-fold").open = true;
+      });
+    }
+    $("sweep-regions-every").addEventListener("click", () => this.tickRegions(() => true));
+    $("sweep-regions-none").addEventListener("click", () => this.tickRegions(() => false));
+    $("sweep-start").addEventListener("click", () => this.start());
+    $("sweep-cancel").addEventListener("click", () => this.cancel());
+  }
+
+  /** The regions Rust offers (asked again when the tab shows, if that failed). */
+  ensureLoaded() {
+    if (this.regions || this.loadingRegions) return;
+    this.loadingRegions = api.sweepRegions().then((regions) => {
+      this.regions = regions;
+      this.regionsError = null;
+      this.renderRegions();
+    }).catch((e) => {
+      this.regionsError = `The regions could not be listed: ${e.message ?? e}`;
+      this.updateStart();
+    }).finally(() => { this.loadingRegions = null; });
+  }
+
+  /**
+   * The profiles to offer (again, after one is added or deleted): ticks already given are kept,
+   * a new profile comes ticked unless it is the environment's.
+   * @param {ProfileInfo[]} profiles
+   */
+  setProfiles(profiles) {
+    const before = new Map(boxes("sweep-profile").map((b) => [b.value, b.checked]));
+    this.names = sweepProfileNames(profiles);
+    $("sweep-profiles").replaceChildren(...profiles.map((p) => el("label", { class: "sweep-check" },
+      el("input", { type: "checkbox", "data-testid": "sweep-profile", value: p.id, checked: before.get(p.id) ?? sweptByDefault(p) }),
+      el("span", {}, profileLabel(p)))));
+    $("sweep-profiles-empty").hidden = profiles.length > 0;
+    this.updateStart();
+  }
+
+  renderRegions() {
+    const defaults = this.regions.filter((r) => r.default).length;
+    $("sweep-all-label").textContent = `All commercial regions (${defaults})`;
+    $("sweep-regions").replaceChildren(...this.regions.map((r) => el("label", { class: "sweep-check" },
+      el("input", { type: "checkbox", "data-testid": "sweep-region", value: r.name, checked: r.default }),
+      el("span", { class: "mono" }, r.name),
+      r.default ? null : el("span", { class: "opt-in", title: "An opt-in region: it answers only in accounts that enabled it" }, "opt-in"))));
+    this.regionsTicked();
+  }
+
+  /** @param {(r: SweepRegion) => boolean} which */
+  tickRegions(which) {
+    const byName = new Map((this.regions ?? []).map((r) => [r.name, r]));
+    for (const box of boxes("sweep-region")) box.checked = which(byName.get(box.value));
+    this.regionsTicked();
+  }
+
+  /** The choice follows the ticks: "All commercial regions" is the default ones, exactly. */
+  regionsTicked() {
+    const regions = this.regions ?? [];
+    const on = new Set(ticked("sweep-region"));
+    const all = regions.length > 0 && regions.every((r) => on.has(r.name) === r.default);
+    $("sweep-scope-all").checked = all;
+    $("sweep-scope-chosen").checked = !all;
+    $("sweep-region-count").textContent = `${on.size} of ${regions.length} regions ticked`;
+    this.updateStart();
+  }
+
+  updateStart() {
+    const problem = this.regions
+      ? sweepStartProblem(ticked("sweep-profile").length, ticked("sweep-region").length)
+      : this.regionsError ?? "Loading the regions…";
+    $("sweep-start").disabled = this.running || !!problem;
+    $("sweep-why").textContent = this.running ? "" : problem ?? "";
+  }
+
+  async start() {
+    const request = { profiles: ticked("sweep-profile"), regions: ticked("sweep-region") };
+    if (this.running || !this.regions || sweepStartProblem(request.profiles.length, request.regions.length)) return;
+    const run = ++this.run;
+    this.running = true;
+    this.started = false;
+    this.cancelAsked = false;
+    this.apis = 0;
+    this.errors = 0;
+    this.table.phase = "running";
+    this.table.clear();
+    this.progress = new Map();
+    $("sweep-progress-list").replaceChildren();
+    $("sweep-cancel").hidden = false;
+    $("sweep-cancel").disabled = false;
+    const focusWasOnStart = document.activeElement === $("sweep-start");
+    this.updateStart();
+    if (focusWasOnStart) $("sweep-cancel").focus();
+    this.setStatus("running", [`Sweeping ${plural(request.profiles.length, "profile")} in ${plural(request.regions.length, "region")}…`]);
+    try {
+      const outcome = await api.startSweep(request, (e) => { if (run === this.run) this.onEvent(e); });
+      if (run === this.run) this.finish(outcome);
+    } catch (e) {
+      if (run === this.run) this.stop(() => this.setStatus("failed", errorParts(e)));
+    }
+  }
+
+  cancel() {
+    if (!this.running) return;
+    this.cancelAsked = true;
+    $("sweep-cancel").disabled = true;
+    this.setStatus("running", ["Cancelling…"]);
+    // Before Rust has begun there is nothing to stop yet: the `started` event sends it then.
+    if (this.started) api.cancelSweep().catch(() => {});
+  }
+
+  /** @param {SweepEvent} e */
+  onEvent(e) {
+    switch (e.event) {
+      case "started":
+        this.started = true;
+        this.renderProgress(e.profiles);
+        if (this.cancelAsked) api.cancelSweep().catch(() => {});
+        break;
+      case "account": {
+        const item = this.progress.get(e.profile);
+        if (item) {
+          item.dataset.account = e.account;
+          item.querySelector(".sweep-account").textContent = `account ${e.account}`;
+        }
+        break;
+      }
+      case "api":
+        this.apis++;
+        this.table.add(sweepLine(e.row, this.nameOf(e.row.profile)));
+        this.showRunning();
+        break;
+      case "failed": {
+        this.errors++;
+        this.table.addError(e.error);
+        const item = e.error.region === null ? this.progress.get(e.error.profile) : null;
+        if (item) {
+          item.dataset.state = "failed";
+          const note = /** @type {HTMLElement} */ (item.querySelector(".sweep-account"));
+          note.textContent = `could not be read: ${e.error.code}`;
+          note.title = e.error.message;
+        }
+        this.showRunning();
+        break;
+      }
+      case "regionDone":
+        this.updateProgress(e.progress);
+        break;
+      case "finished":
+        this.finish(e.outcome);
+        break;
+    }
+  }
+
+  /** The counts so far, while the sweep runs (not once a cancel is asked for). */
+  showRunning() {
+    if (!this.running || this.cancelAsked) return;
+    this.setStatus("running", [`Sweeping… ${plural(this.apis, "API")} so far`, this.errors ? ` · ${plural(this.errors, "error")}` : ""]);
+  }
+
+  /** The sweep's end, from its `finished` event or its answer, whichever comes first (the same outcome).
+   * @param {SweepOutcome} outcome */
+  finish(outcome) {
+    this.stop(() => {
+      this.setStatus(outcome.cancelled ? "cancelled" : "done",
+        outcome.cancelled ? [el("strong", {}, "Cancelled."), " ", outcome.line] : [outcome.line]);
+      $("sweep-status").title = `Took ${(outcome.elapsedMs / 1000).toFixed(1)} s`;
+    });
+  }
+
+  /** @param {() => void} say  sets the status line */
+  stop(say) {
+    const focusWasOnCancel = document.activeElement === $("sweep-cancel");
+    this.running = false;
+    this.table.phase = "after";
+    this.table.schedule();
+    $("sweep-cancel").hidden = true;
+    this.updateStart();
+    if (focusWasOnCancel) $("sweep-start").focus();
+    say();
+  }
+
+  /**
+   * @param {"running" | "done" | "cancelled" | "failed"} state
+   * @param {(Node | string)[]} parts
+   */
+  setStatus(state, parts) {
+    const status = $("sweep-status");
+    status.dataset.state = state;
+    status.removeAttribute("title");
+    status.replaceChildren(...parts);
+  }
+
+  /** @param {SweepProgress[]} profiles */
+  renderProgress(profiles) {
+    this.progress = new Map(profiles.map((p) => [p.profile, el("div", { class: "sweep-progress", "data-testid": "sweep-progress", "data-profile": p.profile },
+      el("span", { class: "sweep-progress-text" }),
+      el("progress", { "aria-label": `${this.nameOf(p.profile)}: regions swept` }),
+      el("span", { class: "sweep-account muted" }))]));
+    $("sweep-progress-list").replaceChildren(...this.progress.values());
+    profiles.forEach((p) => this.updateProgress(p));
+  }
+
+  /** @param {SweepProgress} p */
+  updateProgress(p) {
+    const item = this.progress.get(p.profile);
+    if (!item) return;
+    const bar = /** @type {HTMLProgressElement} */ (item.querySelector("progress"));
+    bar.max = Math.max(1, p.total);
+    bar.value = p.done;
+    item.dataset.done = String(p.done);
+    item.dataset.total = String(p.total);
+    item.classList.toggle("complete", p.done >= p.total);
+    item.querySelector(".sweep-progress-text").textContent = sweepProgressText(this.nameOf(p.profile), p.done, p.total);
+  }
+}
