@@ -221,7 +221,8 @@ pub struct SweepOutcome {
     pub errors: usize,
     pub cancelled: bool,
     pub elapsed_ms: u64,
-    /// "12 APIs in 3 regions of 2 profiles · 4 with open methods (7 open) · 1 region unread".
+    /// "12 APIs in 3 regions of 2 profiles · 4 with open methods (7 open, OPTIONS aside) · 1 region
+    /// could not be read" (a cancel is said apart, by `cancelled`).
     pub line: String,
 }
 
@@ -277,7 +278,6 @@ impl SweepReport {
                 open_apis,
                 open_methods,
                 self.errors.len(),
-                self.cancelled,
             ),
         }
     }
@@ -295,7 +295,6 @@ fn outcome_line(
     open_apis: usize,
     open_methods: usize,
     errors: usize,
-    cancelled: bool,
 ) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -317,9 +316,6 @@ fn outcome_line(
             " · {} could not be read",
             plural(errors, "region", "regions")
         ));
-    }
-    if cancelled {
-        line.push_str(" · cancelled");
     }
     line
 }

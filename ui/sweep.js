@@ -142,6 +142,7 @@ export class SweepView {
     this.apis = 0;
     this.errors = 0;
     this.table.phase = "running";
+    this.table.cancelled = false;
     this.table.clear();
     this.progress = new Map();
     $("sweep-progress-list").replaceChildren();
@@ -220,6 +221,7 @@ export class SweepView {
   /** The sweep's end, from its `finished` event or its answer, whichever comes first (the same outcome).
    * @param {SweepOutcome} outcome */
   finish(outcome) {
+    this.table.cancelled = outcome.cancelled;
     this.stop(() => {
       this.setStatus(outcome.cancelled ? "cancelled" : "done",
         outcome.cancelled ? [el("strong", {}, "Cancelled."), " ", outcome.line] : [outcome.line]);

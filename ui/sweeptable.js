@@ -34,6 +34,8 @@ export class SweepTable {
     this.onOpen = onOpen;
     /** @type {SweepPhase} */
     this.phase = "before";
+    /** Whether the last sweep was cancelled (then an empty table says so, not "no API"). */
+    this.cancelled = false;
     /** @type {SweepLine[]} every API row, as they arrived */
     this.lines = [];
     /** @type {SweepLine[]} the rows that pass the filter, in the table's order */
@@ -227,7 +229,8 @@ export class SweepTable {
     const empty = $("sweep-empty");
     empty.hidden = this.shown.length > 0 || $("sweep-errors").childElementCount > 0 || this.phase === "running";
     empty.textContent = total > 0 ? "No API matches the filter."
-      : this.phase === "after" ? "No REST or HTTP API in these regions." : "Tick profiles and regions, then Sweep.";
+      : this.phase === "after" ? (this.cancelled ? "Cancelled before any API was read." : "No REST or HTTP API in these regions.")
+      : "Tick profiles and regions, then Sweep.";
   }
 
   /** Shows the sorted column's direction on its header. */

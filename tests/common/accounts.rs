@@ -43,25 +43,31 @@ impl Accounts {
             String::from_utf8_lossy(&out.stderr)
         );
         let seed = serde_json::from_slice(&out.stdout).expect("seed_sweep.py prints JSON");
-        let home = tempfile::tempdir().unwrap();
+        let accounts = Accounts {
+            shop,
+            billing,
+            seed,
+            home: tempfile::tempdir().unwrap(),
+        };
+        std::fs::write(
+            accounts.home.path().join("aws-config"),
+            accounts.aws_config(),
+        )
+        .unwrap();
+        accounts
+    }
+
+    /// The AWS config file of a user of both accounts: `shop` (us-east-1) and `billing`
+    /// (us-west-2), each with its endpoint and keys.
+    pub fn aws_config(&self) -> String {
         let profile = |name: &str, url: &str, region: &str| {
             format!(
                 "[profile {name}]\nregion = {region}\nendpoint_url = {url}\n\
                  aws_access_key_id = testing\naws_secret_access_key = testing\n\n"
             )
         };
-        std::fs::write(
-            home.path().join("aws-config"),
-            profile("shop", &shop.url, "us-east-1")
-                + &profile("billing", &billing.url, "us-west-2"),
-        )
-        .unwrap();
-        Accounts {
-            shop,
-            billing,
-            seed,
-            home,
-        }
+        profile("shop", &self.shop.url, "us-east-1")
+            + &profile("billing", &self.billing.url, "us-west-2")
     }
 
     /// An API's id from the seed: `part` "A" (shop) or "B" (billing).

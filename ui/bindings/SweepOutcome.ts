@@ -13,6 +13,7 @@ openApis: number,
  */
 openMethods: number, errors: number, cancelled: boolean, elapsedMs: number, 
 /**
- * "12 APIs in 3 regions of 2 profiles · 4 with open methods (7 open) · 1 region unread".
+ * "12 APIs in 3 regions of 2 profiles · 4 with open methods (7 open, OPTIONS aside) · 1 region
+ * could not be read" (a cancel is said apart, by `cancelled`).
  */
 line: string, };
