@@ -22,6 +22,9 @@ for _ in $(seq 100); do grep -q READY "$workdir/sandbox.log" 2>/dev/null && brea
 grep -q READY "$workdir/sandbox.log" || { cat "$workdir/sandbox.log" >&2; echo "sandbox did not start (is port $port free? set GATEHOUSE_DEMO_PORT)" >&2; exit 1; }
 url="http://127.0.0.1:$port"
 "$py" "$here/seed.py" --endpoint "$url" > "$workdir/seed.json"
+# A few more APIs in other regions (some owned by a stack), for the Sweep tab to find.
+"$py" "$here/seed_sweep.py" --endpoint "$url" --regions eu-west-1,ap-southeast-2 --rest 2 --http 2 \
+  --stack-every 2 > "$workdir/sweep.json"
 
 # Two profiles of their own, so the picker has something to switch between; your real
 # ~/.aws files are left alone.
@@ -47,6 +50,7 @@ CRED
 
 echo "Sandbox at $url, seeded with SecurePets (us-east-1) and PetsPool (eu-west-1)."
 echo "Token check: sign in as alice / Gatehouse-demo-1 (PetsPool, app client web) or bob / Gatehouse-demo-2 (AdminPool, admin-console)."
+echo "Sweep tab: 8 more APIs in eu-west-1 and ap-southeast-2 (a CloudFormation stack owns some; PetsHttp too)."
 echo "Opening Gatehouse…"
 AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
 AWS_CONFIG_FILE="$workdir/aws/config" AWS_SHARED_CREDENTIALS_FILE="$workdir/aws/credentials" \
