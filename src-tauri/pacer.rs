@@ -107,13 +107,19 @@ impl AccountPacer {
     }
 
     /// Waits until the call may be sent within the account's quotas, then books it.
+    /// A GetResources call books its place in the total budget first and its own quota last,
+    /// right before it leaves: booked the other way round, calls held up behind the total budget
+    /// would leave in a bunch and overrun GetResources' small burst.
     pub async fn until_ready(&self, call: Call) -> Result<()> {
+        {
+            let _turn = self.total_turn.lock().await;
+            self.total.until_ready().await?;
+        }
         if call == Call::GetResources {
             let _turn = self.get_resources_turn.lock().await;
             self.get_resources.until_ready().await?;
         }
-        let _turn = self.total_turn.lock().await;
-        self.total.until_ready().await
+        Ok(())
     }
 }
 

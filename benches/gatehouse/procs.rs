@@ -33,11 +33,16 @@ fn parent(pid: u32) -> Option<u32> {
 /// The Gatehouse process whose environment has `HOME=home` (other runs of the app may be
 /// running at the same time, e.g. the test suite's).
 pub fn app_pid(home: &Path) -> Option<u32> {
+    pid_of("gatehouse", home)
+}
+
+/// The process named `name` (its comm, at most 15 bytes) whose environment has `HOME=home`.
+pub fn pid_of(name: &str, home: &Path) -> Option<u32> {
     // The harness sets HOME with a trailing slash.
     let home = home.to_string_lossy();
     let home = home.trim_end_matches('/');
     pids().into_iter().find(|&pid| {
-        comm(pid) == "gatehouse"
+        comm(pid) == name
             && std::fs::read(format!("/proc/{pid}/environ"))
                 .map(|env| {
                     env.split(|&b| b == 0).any(|kv| {

@@ -111,7 +111,56 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The bare Tauri window (examples/bare_window.rs, built by `make bench`), opened and measured
+/// the way Gatehouse is: through tauri-driver, settled for 5 s, the app and its WebKit processes.
+async fn bare_window(s: &mut Section) -> Option<procs::Memory> {
+    let bin = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release/examples/bare_window");
+    if !bin.exists() {
+        s.row(Row::error(
+            "Bare Tauri window",
+            "target/release/examples/bare_window is missing: `make bench` builds it",
+        ));
+        return None;
+    }
+    let home = AppHome::new();
+    let w = Window::open_app(
+        &bin,
+        &home.env(),
+        &[],
+        "return document.readyState === 'complete'",
+    )
+    .await;
+    let m = memory_of("bare_window", &home).await;
+    s.note(format!(
+        "bare Tauri window (same Tauri, same WebKitGTK, a one-line page): {:.0} MB RSS, {:.0} MB PSS; {}",
+        m.rss_mb(),
+        m.pss_mb(),
+        m.parts.join(", ")
+    ));
+    w.close().await;
+    Some(m)
+}
+
+/// Gatehouse's memory over the bare window's: the part Gatehouse adds.
+fn overhead(s: &mut Section, what: &str, app: &procs::Memory, bare: &procs::Memory, target: f64) {
+    let (rss, pss) = (app.rss_mb() - bare.rss_mb(), app.pss_mb() - bare.pss_mb());
+    s.row(Row::check(
+        &format!("Memory over the bare Tauri window, {what} (RSS / PSS)"),
+        format!("+{rss:.0} MB / +{pss:.0} MB"),
+        &format!("≤ {target:.0} MB"),
+        rss <= target && pss <= target,
+    ));
+}
+
 async fn in_window(sb: &Sandbox, api: &str, s: &mut Section) {
+    let bare = bare_window(s).await;
+    if let Some(b) = &bare {
+        s.row(Row::info(
+            "Bare Tauri window, idle (RSS / PSS)",
+            format!("{:.0} MB / {:.0} MB", b.rss_mb(), b.pss_mb()),
+        ));
+    }
     let mut launches = vec![];
     for i in 0..LAUNCHES {
         let home = AppHome::new();
@@ -161,6 +210,10 @@ async fn in_window(sb: &Sandbox, api: &str, s: &mut Section) {
             "Idle memory, same processes, PSS (shared pages split)",
             format!("{:.0} MB", loaded.pss_mb()),
         ));
+        if let Some(b) = &bare {
+            overhead(s, "idle, no API open", &before, b, 60.0);
+            overhead(s, "6,000 methods open", &loaded, b, 120.0);
+        }
         w.close().await;
     }
     let process = median(launches.iter().map(|l| l.process).collect());
@@ -362,7 +415,12 @@ async fn filter(w: &Window, s: &mut Section) {
 }
 
 async fn idle_memory(home: &AppHome) -> procs::Memory {
+    memory_of("gatehouse", home).await
+}
+
+/// After 5 s of quiet: the memory of the process `name` of this home and of its children.
+async fn memory_of(name: &str, home: &AppHome) -> procs::Memory {
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let pid = procs::app_pid(home.path()).expect("the app's process");
+    let pid = procs::pid_of(name, home.path()).expect("the app's process");
     procs::memory(&procs::tree(pid))
 }

@@ -5,6 +5,7 @@
 pub(crate) mod out;
 mod common;
 mod login;
+mod meta;
 mod print;
 mod protect;
 mod read;
@@ -14,28 +15,62 @@ mod token;
 use crate::audit::Show;
 use crate::core::Core;
 use crate::error::{Error, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use common::Common;
 pub use common::{EXIT_ERROR, EXIT_FAILED_METHODS, EXIT_OK, EXIT_OPEN, EXIT_USAGE};
+
+/// `gatehouse --version`: the version and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("GATEHOUSE_COMMIT"),
+    ")"
+);
 
 #[derive(Parser, Debug)]
 #[command(
     name = "gatehouse",
-    version,
+    version = VERSION,
     about = "Protect API Gateway REST API methods with a Cognito User Pool authorizer.",
-    long_about = "With no subcommand, Gatehouse opens its window. With one, it runs headless."
+    long_about = "With no subcommand, Gatehouse opens its window. With one, it runs headless.",
+    after_long_help = "Examples:
+  gatehouse audit --api SecurePets
+  gatehouse protect --api SecurePets --pool PetsPool --methods \"GET /pets,POST /purchase\" --deploy prod
+  gatehouse undo
+
+Exit status:
+  0  success
+  1  a runtime or AWS error (the message, with AWS's code, on stderr)
+  2  a usage error: bad flags or input, an unknown method, warnings without --force
+  3  audit --fail-on-open found a method other than OPTIONS open; check-token: the token is
+     refused on at least one of the methods asked about
+  4  protect, unprotect or undo finished with failed methods"
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: AnyCommand,
 }
 
+/// Every subcommand: those that work on AWS, and those about Gatehouse itself.
+#[derive(Subcommand, Debug)]
+enum AnyCommand {
+    #[command(flatten)]
+    Run(Box<Command>),
+    #[command(flatten)]
+    About(meta::Meta),
+}
+
+/// The subcommands that work on AWS, through the core.
 #[derive(Subcommand, Debug)]
 enum Command {
     /// List the region's Cognito user pools with their app clients.
+    #[command(
+        after_help = "Examples:\n  gatehouse pools --region eu-west-1\n  gatehouse pools --profile dev --json"
+    )]
     Pools {
         #[command(flatten)]
         common: Common,
+        /// Print JSON (the shape is in the README).
         #[arg(long)]
         json: bool,
     },
@@ -86,15 +121,30 @@ enum Command {
         path: String,
     },
     /// Protect methods with a Cognito authorizer for a pool (reused when one matches, else created).
+    #[command(
+        after_help = "Examples:\n  gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 \\\n    --methods \"GET /pets,PURCHASE /pets,POST /purchase\" --deploy prod\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --dry-run\n  gatehouse protect --api PetsHttp --pool PetsPool --clients web --methods \"GET /parcels\""
+    )]
     Protect(protect::ProtectArgs),
     /// Remove protection (back to NONE) from methods.
+    #[command(
+        after_help = "Examples:\n  gatehouse unprotect --api SecurePets --methods \"POST /purchase\" --deploy prod\n  gatehouse unprotect --api SecurePets --authorizer PetsPool --dry-run"
+    )]
     Unprotect(protect::UnprotectArgs),
     /// Will this token get through? Judge every method of an API for a token (pasted in a file or
     /// stdin, or from a sign-in), as API Gateway would, with the reason. Exit 3 when refused.
+    #[command(
+        after_help = "Examples:\n  gatehouse check-token --api SecurePets --token-file id-token.jwt --methods \"GET /pets,POST /purchase\"\n  printf %s \"$TOKEN\" | gatehouse check-token --api SecurePets --token-stdin --json\n  gatehouse check-token --api SecurePets --username alice --client web --pool PetsPool \\\n    --pool-region eu-west-1 --use access"
+    )]
     CheckToken(token::CheckTokenArgs),
     /// Sign in to IAM Identity Center (SSO) for a profile: the device flow, in the browser.
+    #[command(
+        after_help = "Examples:\n  gatehouse login --profile dev-sso\n  gatehouse login --profile dev-sso --no-browser"
+    )]
     Login(login::LoginArgs),
     /// Undo the last journaled apply, or the named one.
+    #[command(
+        after_help = "Examples:\n  gatehouse undo\n  gatehouse undo --apply 1764201234567-3f2a --force --json"
+    )]
     Undo {
         /// The apply to undo (see the History view); the last one when omitted.
         #[arg(long)]
@@ -102,6 +152,7 @@ enum Command {
         /// Restore methods that someone changed since the apply too (they are skipped otherwise).
         #[arg(long)]
         force: bool,
+        /// Print JSON (the shape is in the README).
         #[arg(long)]
         json: bool,
         /// The MFA device's one-time code, when the apply's profile needs one.
@@ -120,6 +171,11 @@ pub fn main(args: Vec<String>) -> i32 {
             return status;
         }
     };
+    // Before the runtime and the core: the packaging runs these with no AWS, display or HOME.
+    let command = match cli.command {
+        AnyCommand::About(about) => return meta::run(about, Cli::command()),
+        AnyCommand::Run(command) => *command,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -130,7 +186,7 @@ pub fn main(args: Vec<String>) -> i32 {
             return EXIT_ERROR;
         }
     };
-    match runtime.block_on(dispatch(cli.command)) {
+    match runtime.block_on(dispatch(command)) {
         Ok(status) => status,
         Err(Error::Invalid { message, .. }) => {
             eoutln!("gatehouse: {}", out::clean(&message));

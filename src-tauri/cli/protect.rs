@@ -55,6 +55,7 @@ pub struct ProtectArgs {
     /// API owned by a CloudFormation stack).
     #[arg(long)]
     force: bool,
+    /// Print JSON (the shape is in the README).
     #[arg(long)]
     json: bool,
     /// UpdateMethod/UpdateRoute calls per second (API Gateway's quota is 10 per account).
@@ -77,19 +78,24 @@ struct Which {
 pub struct UnprotectArgs {
     #[command(flatten)]
     common: Common,
+    /// The REST or HTTP API, by name or id.
     #[arg(long)]
     api: String,
     #[command(flatten)]
     which: UnprotectWhich,
+    /// Deploy to this stage afterwards (one CreateDeployment).
     #[arg(long)]
     deploy: Option<String>,
+    /// Print the plan and change nothing.
     #[arg(long)]
     dry_run: bool,
     /// Apply even when a CloudFormation stack owns the API (its next update undoes the change).
     #[arg(long)]
     force: bool,
+    /// Print JSON (the shape is in the README).
     #[arg(long)]
     json: bool,
+    /// UpdateMethod/UpdateRoute calls per second (API Gateway's quota is 10 per account).
     #[arg(long, default_value_t = 10)]
     max_rps: u32,
 }

@@ -47,6 +47,7 @@ pub struct CheckTokenArgs {
     /// Which token of a sign-in to check.
     #[arg(long = "use", value_enum, default_value = "id", requires = "username")]
     token_use: UseArg,
+    /// Print JSON (the shape is in the README; the token itself is never printed).
     #[arg(long)]
     json: bool,
 }

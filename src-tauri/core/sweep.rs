@@ -235,16 +235,35 @@ impl Core {
     }
 }
 
+/// Reads one API; when AWS still answers 429 after the SDK's own retries (another tool is
+/// spending the account's quota too), waits longer each time and tries again, a few times.
 async fn read_api(
     session: &Session,
     api: &RestApi,
 ) -> Result<(Vec<audit::MethodView>, audit::Summary)> {
-    let (methods, authorizers) = methods_and_authorizers(session, &api.id).await?;
-    Ok((
-        audit::review(&methods, &authorizers),
-        audit::summarize(&methods),
-    ))
+    let mut wait = std::time::Duration::from_secs(2);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match methods_and_authorizers(session, &api.id).await {
+            Ok((methods, authorizers)) => {
+                return Ok((
+                    audit::review(&methods, &authorizers),
+                    audit::summarize(&methods),
+                ))
+            }
+            Err(Error::Aws { code, .. }) if code == THROTTLED && attempt < THROTTLED_ATTEMPTS => {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
+
+/// API Gateway's 429, and how many times a sweep reads an API that keeps getting it.
+const THROTTLED: &str = "TooManyRequestsException";
+const THROTTLED_ATTEMPTS: u32 = 4;
 
 /// AWS's error code and message; for other errors, Gatehouse's kind and the message.
 fn code_and_message(e: &Error) -> (String, String) {

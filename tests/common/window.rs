@@ -158,6 +158,19 @@ impl Window {
     /// As `open`, with the variables `unset` removed from what the app inherits (e.g. the test
     /// runner's own AWS_ACCESS_KEY_ID, for an app that must find its credentials elsewhere).
     pub async fn open_without(env: &[(String, String)], unset: &[&str]) -> Window {
+        let app = Path::new(env!("CARGO_BIN_EXE_gatehouse"));
+        let ready =
+            "return document.readyState === 'complete' && !!document.getElementById('profile')";
+        Self::open_app(app, env, unset, ready).await
+    }
+
+    /// Opens another Tauri app (the bench's bare window) the same way, ready once `ready` holds.
+    pub async fn open_app(
+        app: &Path,
+        env: &[(String, String)],
+        unset: &[&str],
+        ready: &str,
+    ) -> Window {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "window tests need a display: run them through `make test` (Xvfb + D-Bus + Secret Service)"
@@ -178,7 +191,7 @@ impl Window {
             &wrapper,
             format!(
                 "#!/bin/sh\nexec '{}' \"$@\" >>'{}' 2>&1\n",
-                env!("CARGO_BIN_EXE_gatehouse"),
+                app.display(),
                 output.display()
             ),
         )
@@ -227,11 +240,7 @@ impl Window {
             driver,
             output,
         };
-        w.wait_js(
-            "return document.readyState === 'complete' && !!document.getElementById('profile')",
-            20,
-        )
-        .await;
+        w.wait_js(ready, 20).await;
         w
     }
 
