@@ -1,6 +1,10 @@
 //! The window: `#[tauri::command]` wrappers that take arguments, call the core and return its
-//! answer or its error. No logic lives here.
+//! answer or its error. No logic lives here; the window around the page (menu, zoom, size kept
+//! between runs) is in shell.rs.
 
+mod shell;
+
+use crate::contract::{MenuAction, WindowTheme, Zoom};
 use crate::core::{
     ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
     CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
@@ -13,8 +17,9 @@ use crate::model::{
 use crate::plan::{self, AuthorizerInput, Plan, Target};
 use crate::sso::{SsoPrompt, SsoState};
 use crate::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
+use shell::{MenuListener, PendingSave, ZoomLevel};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{State, Webview, WebviewWindow};
 
 #[tauri::command]
 async fn list_profiles(core: State<'_, Core>) -> Result<Vec<ProfileInfo>> {
@@ -314,6 +319,35 @@ fn cancel_sweep(core: State<'_, Core>) {
     core.cancel_sweep()
 }
 
+/// The window's title, as the page words it ("Gatehouse — SecurePets · dev · us-east-1").
+#[tauri::command]
+fn set_window_title(window: WebviewWindow, title: String) -> Result<()> {
+    window
+        .set_title(&title)
+        .map_err(|e| Error::Internal(format!("could not set the window's title: {e}")))
+}
+
+/// The window's menu bar (and title bar) in the theme the page's theme button chose; none follows
+/// the system's.
+#[tauri::command]
+fn set_window_theme(window: tauri::Window, theme: Option<WindowTheme>) -> Result<()> {
+    shell::set_theme(&window, theme)
+        .map_err(|e| Error::Internal(format!("could not set the window's theme: {e}")))
+}
+
+/// The menu bar's entries that the page carries out (Refresh, Find, zoom) go to `on_action`.
+#[tauri::command]
+fn watch_menu(listener: State<'_, MenuListener>, on_action: Channel<MenuAction>) {
+    listener.listen(on_action)
+}
+
+/// Zooms the page a level in or out, or back to actual size; the zoom factor now.
+#[tauri::command]
+fn zoom_window(webview: Webview, level: State<'_, ZoomLevel>, step: Zoom) -> Result<f64> {
+    shell::zoom(&webview, &level, step)
+        .map_err(|e| Error::Internal(format!("could not zoom the page: {e}")))
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -325,6 +359,13 @@ pub fn open_window() -> i32 {
     };
     let result = tauri::Builder::default()
         .manage(core)
+        .manage(MenuListener::default())
+        .manage(ZoomLevel::default())
+        .manage(PendingSave::default())
+        .plugin(shell::window_state())
+        .menu(shell::menu)
+        .on_menu_event(shell::on_menu_event)
+        .on_window_event(shell::on_window_event)
         .invoke_handler(tauri::generate_handler![
             list_profiles,
             list_regions,
@@ -366,6 +407,10 @@ pub fn open_window() -> i32 {
             sweep_regions,
             start_sweep,
             cancel_sweep,
+            set_window_title,
+            set_window_theme,
+            watch_menu,
+            zoom_window,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -26,6 +26,38 @@ pub use crate::sweep::{
 /// names them.
 pub const COMMANDS: &[&str] = include!("commands.list");
 
+/// A menu bar entry the page carries out (as its own button or shortcut would), sent to it over
+/// the channel it gave `watch_menu`. Quit and About are the window's own and never reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum MenuAction {
+    /// View → Refresh: what the ↻ Refresh button does.
+    Refresh,
+    /// View → Find: the filter of the view shown takes the focus.
+    Find,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+}
+
+/// The theme the page's theme button chose over the system's, for the window's own parts (menu
+/// bar, title bar): `set_window_theme`, none to follow the system again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum WindowTheme {
+    Light,
+    Dark,
+}
+
+/// A step of the page's zoom (`zoom_window`): one level in, one out, or back to 100%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Zoom {
+    In,
+    Out,
+    Reset,
+}
+
 /// Writes the TypeScript declaration of every contract type (and what they use) into `dir`.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     use ts_rs::TS;
@@ -76,6 +108,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         SweepRequest,
         SweepRow,
         SweepError,
+        MenuAction,
+        Zoom,
+        WindowTheme,
     );
     Ok(())
 }

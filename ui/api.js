@@ -39,6 +39,9 @@
 /** @typedef {import("./bindings/SweepRegion").SweepRegion} SweepRegion */
 /** @typedef {import("./bindings/SweepRequest").SweepRequest} SweepRequest */
 /** @typedef {import("./bindings/SweepRow").SweepRow} SweepRow */
+/** @typedef {import("./bindings/MenuAction").MenuAction} MenuAction */
+/** @typedef {import("./bindings/Zoom").Zoom} Zoom */
+/** @typedef {import("./bindings/WindowTheme").WindowTheme} WindowTheme */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -188,3 +191,17 @@ export const sweepRegions = () => invoke("sweep_regions");
 export const startSweep = (request, onEvent) => invoke("start_sweep", { request, onEvent: channel(onEvent) });
 /** @returns {Promise<void>} */
 export const cancelSweep = () => invoke("cancel_sweep");
+
+// The window around the page.
+/** The window's title. @param {string} title @returns {Promise<void>} */
+export const setWindowTitle = (title) => invoke("set_window_title", { title });
+/** The window's menu bar in the page's theme; null follows the system's.
+ * @param {WindowTheme | null} theme @returns {Promise<void>} */
+export const setWindowTheme = (theme) => invoke("set_window_theme", { theme });
+/** The menu bar's entries that the page carries out (Refresh, Find, zoom) arrive at `onAction`.
+ * @param {(action: MenuAction) => void} onAction @returns {Promise<void>} */
+export const watchMenu = (onAction) =>
+  tauri() ? invoke("watch_menu", { onAction: channel(onAction) }) : invoke("watch_menu");
+/** Zooms the page a level in or out, or back to actual size. @param {Zoom} step
+ * @returns {Promise<number>} the zoom factor now (1 is actual size) */
+export const zoomWindow = (step) => invoke("zoom_window", { step });

@@ -16,6 +16,7 @@ import { SsoSignIn } from "./sso.js";
 import { MfaPrompt } from "./mfa.js";
 import { SweepView } from "./sweep.js";
 import { initTheme } from "./theme.js";
+import { Shell } from "./shell.js";
 import { notReviewedText, profileLabel } from "./logic.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
@@ -58,6 +59,7 @@ class App {
     this.sso = new SsoSignIn(this);
     this.mfa = new MfaPrompt(this);
     this.sweep = new SweepView(this);
+    this.shell = new Shell({ refresh: () => this.refresh(), find: () => this.findFilter() });
   }
 
   /** @returns {ProfileInfo | undefined} the profile chosen in the picker */
@@ -77,6 +79,7 @@ class App {
   async start() {
     initTheme();
     this.wire();
+    this.shell.start();
     try {
       this.regions = await api.listRegions();
       this.profiles = await api.listProfiles();
@@ -97,9 +100,14 @@ class App {
         hint: "Run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or add a profile, then retry." }, () => location.reload());
       return;
     }
+    // Where the last run left off: its profile, then its region and open API (when still there).
     const last = localStorage.getItem("profile");
-    if (last && this.profiles.some((p) => p.id === last)) select.value = last;
-    await this.profileChanged();
+    if (last && this.profiles.some((p) => p.id === last)) {
+      select.value = last;
+      await this.profileChanged({ region: localStorage.getItem("region"), apiId: localStorage.getItem("api") });
+    } else {
+      await this.profileChanged();
+    }
   }
 
   fillProfiles() {
@@ -136,13 +144,7 @@ class App {
       if (e.key === "Enter") this.useOtherRegion($("region-other").value.trim());
       if (e.key === "Escape") { $("region-other").hidden = true; $("region").value = this.lastRegion; }
     });
-    $("refresh").addEventListener("click", async () => {
-      await api.forgetSession(this.ctx().profile).catch(() => {});
-      this.reloadAll();
-    });
-    document.addEventListener("keydown", (e) => {
-      if (e.key === "F5") { e.preventDefault(); $("refresh").click(); }
-    });
+    $("refresh").addEventListener("click", () => this.refresh());
     $("error-dismiss").addEventListener("click", () => this.hideError());
     $("api-filter").addEventListener("input", () => this.renderApis());
     $("path-filter").addEventListener("input", () => this.review.setFilter(null, $("path-filter").value));
@@ -156,6 +158,32 @@ class App {
       await this.refreshReview(a.id);
     }));
     wireTabs((id) => this.showTab(id));
+  }
+
+  /** ↻ Refresh (the button, F5, Ctrl+R, View → Refresh): a new session, everything loaded again. */
+  async refresh() {
+    if (document.querySelector("dialog[open]")) return;  // the button is out of reach behind a dialog
+    await api.forgetSession(this.ctx().profile).catch(() => {});
+    this.reloadAll();
+  }
+
+  /** Find (Ctrl+F, View → Find): the filter of the view shown takes the focus. */
+  findFilter() {
+    if (document.querySelector("dialog[open]")) return;
+    const id = !$("view-sweep").hidden ? "sweep-filter"
+      : !$("view-review").hidden && !$("review").hidden ? "path-filter"
+        : "api-filter";
+    $(id).focus();
+    $(id).select();
+  }
+
+  /** The window's title, and what the next start reopens, follow the profile, region and open API. */
+  placeChanged() {
+    const { region } = this.ctx();
+    localStorage.setItem("region", region);
+    if (this.apiId) localStorage.setItem("api", this.apiId);
+    else localStorage.removeItem("api");
+    this.shell.setTitle({ api: this.apiId && this.apiName(this.apiId), profile: this.currentProfile()?.name, region });
   }
 
   showTab(/** @type {string} */ id) {
@@ -196,20 +224,29 @@ class App {
     this.sso.update();
   }
 
-  async profileChanged() {
+  /**
+   * @param {{region: string | null, apiId: string | null}} [resume]  the region and API the last
+   *   run had open: the region instead of the profile's, the API once listed (if it still is)
+   */
+  async profileChanged(resume) {
     const profile = $("profile").value;
     this.profileChosen(profile);
     const gen = ++this.gen;
-    let region;
-    try {
-      region = await api.defaultRegion(profile);
-    } catch (e) {
-      region = "us-east-1";
+    let region = resume?.region;
+    if (!region) {
+      try {
+        region = await api.defaultRegion(profile);
+      } catch (e) {
+        region = "us-east-1";
+      }
     }
     if (gen !== this.gen) return;
     this.fillRegions(this.regions, region);
     $("region").value = region;
-    this.reloadAll();
+    const listed = this.reloadAll();
+    if (resume?.apiId && await listed && this.apiId === null && this.apis.some((a) => a.id === resume.apiId)) {
+      await this.selectApi(resume.apiId);
+    }
   }
 
   /**
@@ -228,6 +265,7 @@ class App {
     this.renderApis();
     this.clearReview();
     this.pools.reset(ctx.region);
+    this.placeChanged();
     $("identity").textContent = "Checking identity…";
     $("identity").removeAttribute("title");
 
@@ -341,6 +379,7 @@ class App {
     const gen = this.gen;
     const apiGen = ++this.apiGen;
     this.apiId = apiId;
+    this.placeChanged();
     for (const item of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-testid="api-item"]'))) {
       item.setAttribute("aria-selected", String(item.dataset.apiId === apiId));
     }

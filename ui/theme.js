@@ -1,6 +1,7 @@
 // @ts-check
-// The theme button: system, light or dark, kept between runs.
+// The theme button: system, light or dark, kept between runs; the window's menu bar follows.
 
+import * as api from "./api.js";
 import { $ } from "./dom.js";
 
 /** @param {string} theme  "auto" (follow the system), "light" or "dark" */
@@ -8,6 +9,7 @@ function applyTheme(theme) {
   if (theme === "auto") delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
   localStorage.setItem("theme", theme);
+  api.setWindowTheme(theme === "auto" ? null : /** @type {"light" | "dark"} */ (theme)).catch(() => {});
   const label = { auto: "system", light: "light", dark: "dark" }[theme];
   $("theme").textContent = { auto: "◐", light: "☀", dark: "☾" }[theme];
   $("theme").setAttribute("aria-label", `Theme: ${label}`);
