@@ -216,7 +216,11 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             warnings.contains("PetsHttp is managed by CloudFormation stack pets-http-stack"),
             "{warnings}"
         );
-        assert!(w.js("return document.querySelector('[data-testid=apply]').disabled").await.as_bool().unwrap());
+        assert!(w
+            .js("return document.querySelector('[data-testid=apply]').disabled")
+            .await
+            .as_bool()
+            .unwrap());
         w.click("#preview-accept").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 2", 30).await;
