@@ -1,6 +1,7 @@
 # Gatehouse. `make demo` and `make test` work on a fresh Debian 12 machine: they install what they
 # need (system packages with apt-get, through sudo when not root; tauri-driver with cargo; the
 # sandbox's Python packages in .venv; the page's checks, TypeScript, with npm from package-lock.json).
+# `make package` builds the .deb and .rpm with Tauri's bundler (@tauri-apps/cli, pinned the same way).
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -14,20 +15,30 @@ BUILD_PKGS := libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindi
 TEST_PKGS := xvfb webkit2gtk-driver imagemagick gnome-keyring libsecret-tools dbus-x11 dbus awscli
 UI_PKGS := nodejs npm
 
-.PHONY: demo run test build check ui-check system-deps test-deps ui-deps venv tauri-driver bench clean
+# The release build that run, package and bench share, and what `make package` makes from it.
+RELEASE := $(or $(CARGO_TARGET_DIR),target)/release
+VERSION := $(shell python3 -c 'import json; print(json.load(open("tauri.conf.json"))["version"])')
+DEB := $(RELEASE)/bundle/deb/Gatehouse_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+# The man page and completions, generated from the release binary; tauri.conf.json's
+# bundle.linux.{deb,rpm}.files map them into the packages.
+SHARE := target/share
+
+.PHONY: demo run test build release package package-check install uninstall icons check ui-check \
+        system-deps test-deps ui-deps venv tauri-driver bench clean
 
 ## demo: start the local AWS sandbox seeded with SecurePets and open Gatehouse on it
 demo: system-deps venv build
 	@tests/fake_aws/demo.sh target/debug/gatehouse
 
-## run: Gatehouse against your real AWS profiles
-run: system-deps build
-	target/debug/gatehouse
+## run: Gatehouse (the release build) against your real AWS profiles
+run: release
+	$(RELEASE)/gatehouse
 
 ## test: install what the tests need, then run every test (unit, page, sandbox, CLI, window)
 test: system-deps test-deps ui-deps venv tauri-driver check ui-check
 	$(PY) tests/fake_aws/test_sandbox.py
 	tests/with-desktop.sh cargo test --all-targets --no-fail-fast -- --test-threads=2
+	$(MAKE) package-check
 	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
 
 ## bench: release build, then issue 6's figures against the sandbox with AWS-like throttling
@@ -35,10 +46,45 @@ test: system-deps test-deps ui-deps venv tauri-driver check ui-check
 ## target/bench/report.md. Not part of `make test`.
 bench: system-deps test-deps venv tauri-driver
 	@[ -x $(VENV)/bin/aws ] || $(VENV)/bin/pip install -q "$$(grep -E '^awscli' tests/fake_aws/requirements.txt)"
+	cargo build --release --example bare_window
 	tests/with-desktop.sh cargo bench --bench gatehouse
 
 build:
 	cargo build
+
+release: system-deps
+	cargo build --release
+
+## package: the release build, its man page and completions, then the .deb and .rpm in
+## $(RELEASE)/bundle/ by Tauri's bundler (nothing is downloaded; no second compile)
+package: release ui-deps
+	rm -rf $(SHARE) && mkdir -p $(SHARE)/man/man1 $(SHARE)/completions
+	$(RELEASE)/gatehouse manpage > $(SHARE)/man/man1/gatehouse.1
+	gzip -9n $(SHARE)/man/man1/gatehouse.1
+	$(RELEASE)/gatehouse completions bash > $(SHARE)/completions/gatehouse.bash
+	$(RELEASE)/gatehouse completions zsh > $(SHARE)/completions/_gatehouse
+	$(RELEASE)/gatehouse completions fish > $(SHARE)/completions/gatehouse.fish
+	@for f in $(SHARE)/completions/*; do [ -s $$f ] || { echo "package: $$f is empty" >&2; exit 1; }; done
+	npx tauri bundle --bundles deb,rpm
+
+## package-check: make package, then inspect the .deb, install it with apt, run the installed
+## gatehouse against the sandbox, and remove it again (tests/package/check.sh)
+package-check: venv
+	tests/package/check.sh
+
+## install: the .deb of `make package`, through apt so that its dependencies come too
+install:
+	@[ -f $(DEB) ] || { echo "install: no $(DEB); run make package first" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(abspath $(DEB))
+
+uninstall:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get remove -y gatehouse
+
+## icons: every icon the bundles use (PNG sizes, .icns, .ico) from the one source image
+icons: ui-deps
+	npx tauri icon icons/gatehouse.svg
+	npx tauri icon icons/gatehouse.svg --png 16,24,48,256
+	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png
 
 check:
 	cargo fmt --check
