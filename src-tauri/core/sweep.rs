@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// APIs of one region read at once (their calls still wait for the account's quota).
+/// APIs of one region read at once, of each kind (their calls still wait for the account's
+/// quota).
 const APIS_AT_ONCE: usize = 4;
 
 type Progress<'a> = &'a (dyn Fn(SweepEvent) + Send + Sync);
@@ -199,19 +200,23 @@ impl Core {
     ) -> Result<()> {
         let session = self.session(ctx).await?;
         session.pace_with(pacer);
-        let apis: Vec<RestApi> = gateway::list_apis(&session)
+        let (rest, http): (Vec<RestApi>, Vec<RestApi>) = gateway::list_apis(&session)
             .await?
             .into_iter()
             .filter(|a| a.kind != ApiKind::Websocket)
-            .collect();
-        let mut reads = futures::stream::iter(apis.into_iter().map(|api| {
+            .partition(|a| a.kind == ApiKind::Rest);
+        // REST APIs wait on GetResources' small quota, HTTP APIs only on the total: read side by
+        // side, the HTTP reads use the budget the REST reads leave (one after the other, each
+        // kind would leave the other's quota idle).
+        let read = |apis: Vec<RestApi>| {
             let session = &session;
-            async move {
+            futures::stream::iter(apis.into_iter().map(move |api| async move {
                 let read = read_api(session, &api).await;
                 (api, read)
-            }
-        }))
-        .buffer_unordered(APIS_AT_ONCE);
+            }))
+            .buffer_unordered(APIS_AT_ONCE)
+        };
+        let mut reads = futures::stream::select(read(rest), read(http));
         while let Some((api, read)) = reads.next().await {
             match read {
                 Ok((methods, summary)) => sink.api(SweptApi {
