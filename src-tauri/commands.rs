@@ -308,9 +308,7 @@ async fn start_sweep(
     let progress = move |e: SweepEvent| {
         let _ = on_event.send(e);
     };
-    let report = core.sweep(&request, &progress).await?;
-    let request = request.checked()?;
-    Ok(report.outcome(request.regions.len(), request.profiles.len()))
+    Ok(core.sweep(&request, &progress).await?.outcome())
 }
 
 /// Stops the sweep under way at once (what it read so far stays on the page).

@@ -241,6 +241,9 @@ pub struct SweepReport {
     pub errors: Vec<SweepError>,
     pub cancelled: bool,
     pub elapsed_ms: u64,
+    /// How many regions and profiles the sweep covered.
+    pub regions: usize,
+    pub profiles: usize,
 }
 
 impl SweepReport {
@@ -261,7 +264,7 @@ impl SweepReport {
         });
     }
 
-    pub fn outcome(&self, regions: usize, profiles: usize) -> SweepOutcome {
+    pub fn outcome(&self) -> SweepOutcome {
         let open_apis = self.apis.iter().filter(|a| a.row.open > 0).count();
         let open_methods = self.apis.iter().map(|a| a.row.open).sum();
         SweepOutcome {
@@ -273,8 +276,8 @@ impl SweepReport {
             elapsed_ms: self.elapsed_ms,
             line: outcome_line(
                 self.apis.len(),
-                regions,
-                profiles,
+                self.regions,
+                self.profiles,
                 open_apis,
                 open_methods,
                 self.errors.len(),
@@ -573,6 +576,8 @@ mod tests {
             }],
             cancelled: false,
             elapsed_ms: 10,
+            regions: 2,
+            profiles: 1,
         }
     }
 
@@ -591,7 +596,7 @@ mod tests {
         let mut r = report();
         r.sort();
         assert_eq!(r.apis[0].row.name, "Shop, \"EU\"");
-        let o = r.outcome(2, 1);
+        let o = r.outcome();
         assert_eq!(
             (o.apis, o.open_apis, o.open_methods, o.errors),
             (2, 1, 2, 1)

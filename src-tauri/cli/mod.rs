@@ -12,7 +12,6 @@ mod read;
 mod sweep;
 mod token;
 
-use crate::audit::Show;
 use crate::core::Core;
 use crate::error::{Error, Result};
 use clap::{CommandFactory, Parser, Subcommand};
@@ -79,47 +78,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  gatehouse audit --profile dev --api SecurePets\n  gatehouse audit --profiles all --all-regions --format sarif > gatehouse.sarif\n  gatehouse audit --profiles dev,prod --regions us-east-1,eu-west-1 --fail-on-open"
     )]
-    Audit {
-        #[command(flatten)]
-        common: Common,
-        /// API name or id; every API of the region when omitted.
-        #[arg(long, conflicts_with_all = ["profiles", "regions", "all_regions"])]
-        api: Option<String>,
-        /// Same as --format json.
-        #[arg(long, conflicts_with = "format")]
-        json: bool,
-        /// table (default), json, sarif (SARIF 2.1.0, for code scanning) or csv.
-        #[arg(long, value_enum)]
-        format: Option<sweep::Format>,
-        /// Sweep these profiles (names, comma-separated), or `all` (every profile but the
-        /// environment's credentials).
-        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-        profiles: Vec<String>,
-        /// Sweep these regions, comma-separated.
-        #[arg(
-            long,
-            value_delimiter = ',',
-            value_name = "REGIONS",
-            conflicts_with = "all_regions"
-        )]
-        regions: Vec<String>,
-        /// Sweep the 17 commercial regions every account has enabled.
-        #[arg(long)]
-        all_regions: bool,
-        /// Exit with status 3 when a method other than OPTIONS is open.
-        #[arg(long)]
-        fail_on_open: bool,
-        /// A region that could not be read (access denied, not enabled) does not make the exit
-        /// status 1.
-        #[arg(long)]
-        ignore_errors: bool,
-        /// Which methods to list: all, open or protected (the summary always counts all).
-        #[arg(long, default_value = "all")]
-        show: Show,
-        /// Only methods whose path contains this text.
-        #[arg(long, default_value = "")]
-        path: String,
-    },
+    Audit(sweep::AuditArgs),
     /// Protect methods with a Cognito authorizer for a pool (reused when one matches, else created).
     #[command(
         after_help = "Examples:\n  gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 \\\n    --methods \"GET /pets,PURCHASE /pets,POST /purchase\" --deploy prod\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --dry-run\n  gatehouse protect --api PetsHttp --pool PetsPool --clients web --methods \"GET /parcels\""
@@ -206,7 +165,7 @@ pub fn main(args: Vec<String>) -> i32 {
 async fn dispatch(command: Command) -> Result<i32> {
     crate::core::set_client(match &command {
         Command::Pools { .. } => "gatehouse pools",
-        Command::Audit { .. } => "gatehouse audit",
+        Command::Audit(_) => "gatehouse audit",
         Command::Protect(_) => "gatehouse protect",
         Command::Unprotect(_) => "gatehouse unprotect",
         Command::Undo { .. } => "gatehouse undo",
@@ -216,51 +175,18 @@ async fn dispatch(command: Command) -> Result<i32> {
     let core = Core::new()?;
     match command {
         Command::Pools { common, json } => read::pools(&core, &common, json).await,
-        Command::Audit {
-            common,
-            api,
-            json,
-            format,
-            profiles,
-            regions,
-            all_regions,
-            fail_on_open,
-            ignore_errors,
-            show,
-            path,
-        } => {
-            let format = format.unwrap_or(if json {
-                sweep::Format::Json
-            } else {
-                sweep::Format::Table
-            });
-            let sweeping = !profiles.is_empty() || !regions.is_empty() || all_regions;
-            if sweeping || matches!(format, sweep::Format::Sarif | sweep::Format::Csv) {
-                let args = sweep::SweepArgs {
-                    common,
-                    api,
-                    format,
-                    profiles,
-                    regions,
-                    all_regions,
-                    fail_on_open,
-                    ignore_errors,
-                    show,
-                    path,
-                };
-                sweep::audit(&core, args).await
-            } else {
-                read::audit_cmd(
-                    &core,
-                    &common,
-                    api.as_deref(),
-                    format == sweep::Format::Json,
-                    fail_on_open,
-                    show,
-                    &path,
-                )
-                .await
-            }
+        Command::Audit(args) if args.sweeping() => sweep::audit(&core, args).await,
+        Command::Audit(args) => {
+            read::audit_cmd(
+                &core,
+                &args.common,
+                args.api.as_deref(),
+                args.format() == sweep::Format::Json,
+                args.fail_on_open,
+                args.show,
+                &args.path,
+            )
+            .await
         }
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,

@@ -10,6 +10,7 @@ use crate::model::ProfileSource;
 use crate::sweep::{
     self, profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
 };
+use clap::Args;
 use serde_json::json;
 use std::io::IsTerminal;
 
@@ -21,21 +22,72 @@ pub enum Format {
     Csv,
 }
 
-pub struct SweepArgs {
+/// `gatehouse audit`: one region's APIs (the review), or with --profiles, --regions,
+/// --all-regions, --format sarif or csv, the sweep.
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[command(flatten)]
     pub common: Common,
+    /// API name or id; every API of the region when omitted.
+    #[arg(long, conflicts_with_all = ["profiles", "regions", "all_regions"])]
     pub api: Option<String>,
-    pub format: Format,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// table (default), json, sarif (SARIF 2.1.0, for code scanning) or csv.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Sweep these profiles (names, comma-separated), or `all` (every profile but the
+    /// environment's credentials).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub profiles: Vec<String>,
+    /// Sweep these regions, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "REGIONS",
+        conflicts_with = "all_regions"
+    )]
     pub regions: Vec<String>,
+    /// Sweep the 17 commercial regions every account has enabled.
+    #[arg(long)]
     pub all_regions: bool,
+    /// Exit with status 3 when a method other than OPTIONS is open.
+    #[arg(long)]
     pub fail_on_open: bool,
+    /// A region that could not be read (access denied, not enabled) does not make the exit
+    /// status 1.
+    #[arg(long)]
     pub ignore_errors: bool,
+    /// Which methods to list: all, open or protected (the summary always counts all).
+    #[arg(long, default_value = "all")]
     pub show: Show,
+    /// Only methods whose path contains this text.
+    #[arg(long, default_value = "")]
     pub path: String,
 }
 
+impl AuditArgs {
+    /// `--format`, else json with `--json`, else the table.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(if self.json {
+            Format::Json
+        } else {
+            Format::Table
+        })
+    }
+
+    /// Whether the flags ask for the sweep rather than the one-region review.
+    pub fn sweeping(&self) -> bool {
+        !self.profiles.is_empty()
+            || !self.regions.is_empty()
+            || self.all_regions
+            || matches!(self.format(), Format::Sarif | Format::Csv)
+    }
+}
+
 /// The profiles and regions the flags name, as the core's request.
-async fn request(core: &Core, args: &SweepArgs) -> Result<SweepRequest> {
+async fn request(core: &Core, args: &AuditArgs) -> Result<SweepRequest> {
     let names: Vec<String> = match args.profiles.as_slice() {
         [] => vec![],
         [all] if all == "all" => core
@@ -77,7 +129,7 @@ async fn request(core: &Core, args: &SweepArgs) -> Result<SweepRequest> {
     SweepRequest { profiles, regions }.checked()
 }
 
-pub async fn audit(core: &Core, args: SweepArgs) -> Result<i32> {
+pub async fn audit(core: &Core, args: AuditArgs) -> Result<i32> {
     let req = request(core, &args).await?;
     let terminal = std::io::stderr().is_terminal();
     let progress = |e: SweepEvent| {
@@ -107,8 +159,8 @@ pub async fn audit(core: &Core, args: SweepArgs) -> Result<i32> {
             .apis
             .retain(|a| &a.row.api_id == api || &a.row.name == api);
     }
-    let outcome = report.outcome(req.regions.len(), req.profiles.len());
-    match args.format {
+    let outcome = report.outcome();
+    match args.format() {
         Format::Table => print_table(&report, &outcome.line),
         Format::Json => outln!(
             "{}",
@@ -132,7 +184,7 @@ pub async fn audit(core: &Core, args: SweepArgs) -> Result<i32> {
 fn to_json(
     report: &SweepReport,
     req: &SweepRequest,
-    args: &SweepArgs,
+    args: &AuditArgs,
     line: &str,
 ) -> serde_json::Value {
     let apis: Vec<_> = report

@@ -90,11 +90,13 @@ impl Core {
             _ = cancel.cancelled() => true,
         };
         let mut report = sink.report.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.regions = req.regions.len();
+        report.profiles = req.profiles.len();
         report.cancelled = cancelled;
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         report.sort();
         progress(SweepEvent::Finished {
-            outcome: report.outcome(req.regions.len(), req.profiles.len()),
+            outcome: report.outcome(),
         });
         Ok(report)
     }
@@ -116,14 +118,7 @@ impl Core {
         let (account, pacer) = match self.account_and_pacer(&first).await {
             Ok(found) => found,
             Err(e) => {
-                let (code, message) = code_and_message(&e);
-                sink.error(SweepError {
-                    profile: profile.to_string(),
-                    account: None,
-                    region: None,
-                    code,
-                    message,
-                });
+                sink.error(error_row(profile, None, None, &e));
                 (sink.progress)(SweepEvent::RegionDone {
                     progress: SweepProgress {
                         profile: profile.to_string(),
@@ -138,7 +133,6 @@ impl Core {
             profile: profile.to_string(),
             account: account.clone(),
         });
-        let done = std::sync::atomic::AtomicUsize::new(0);
         let mut regions: FuturesUnordered<_> = regions
             .iter()
             .map(|region| {
@@ -149,20 +143,19 @@ impl Core {
                 let (account, pacer) = (&account, pacer.clone());
                 async move {
                     if let Err(e) = self.sweep_region(&ctx, account, pacer, sink).await {
-                        let (code, message) = code_and_message(&e);
-                        sink.error(SweepError {
-                            profile: ctx.profile.clone(),
-                            account: Some(account.clone()),
-                            region: Some(ctx.region.clone()),
-                            code,
-                            message,
-                        });
+                        sink.error(error_row(
+                            &ctx.profile,
+                            Some(account),
+                            Some(&ctx.region),
+                            &e,
+                        ));
                     }
                 }
             })
             .collect();
+        let mut done = 0;
         while regions.next().await.is_some() {
-            let done = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            done += 1;
             (sink.progress)(SweepEvent::RegionDone {
                 progress: SweepProgress {
                     profile: profile.to_string(),
@@ -225,14 +218,9 @@ impl Core {
                     summary,
                 }),
                 Err(e) => {
-                    let (code, message) = code_and_message(&e);
-                    sink.error(SweepError {
-                        profile: ctx.profile.clone(),
-                        account: Some(account.to_string()),
-                        region: Some(ctx.region.clone()),
-                        code,
-                        message: format!("{} ({}): {message}", api.name, api.id),
-                    });
+                    let mut row = error_row(&ctx.profile, Some(account), Some(&ctx.region), &e);
+                    row.message = format!("{} ({}): {}", api.name, api.id, row.message);
+                    sink.error(row);
                 }
             }
         }
@@ -270,10 +258,18 @@ async fn read_api(
 const THROTTLED: &str = "TooManyRequestsException";
 const THROTTLED_ATTEMPTS: u32 = 4;
 
-/// AWS's error code and message; for other errors, Gatehouse's kind and the message.
-fn code_and_message(e: &Error) -> (String, String) {
-    match e {
+/// The row of what could not be read (a whole profile when `region` is None): AWS's error code
+/// and message; for other errors, Gatehouse's kind and the message.
+fn error_row(profile: &str, account: Option<&str>, region: Option<&str>, e: &Error) -> SweepError {
+    let (code, message) = match e {
         Error::Aws { code, message } => (code.clone(), message.clone()),
         other => (other.kind().to_string(), other.to_string()),
+    };
+    SweepError {
+        profile: profile.to_string(),
+        account: account.map(str::to_string),
+        region: region.map(str::to_string),
+        code,
+        message,
     }
 }
