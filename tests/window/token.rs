@@ -2,7 +2,7 @@
 //! review table, switch to the access token, a wrong password, a tampered token, AWS's own
 //! authorizer test, another API — and the password and tokens are found nowhere on disk.
 
-mod common;
+use crate::common;
 
 use common::cli::{protect_pets, SCENARIO};
 use common::window::{run, sandbox_env, AppHome, Window};

@@ -1,7 +1,7 @@
 //! The seed scenario, clicked through in the real window: create the authorizer, protect three
 //! methods, watch the progress, deploy to prod, see them protected; undo and see them open.
 
-mod common;
+use crate::common;
 
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;

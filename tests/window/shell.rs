@@ -2,7 +2,7 @@
 //! size), its title says where it is, and its shortcuts work as typed in the page (under WebDriver
 //! keys reach the page, not GTK's menu accelerators).
 
-mod common;
+use crate::common;
 
 use common::window::{run, sandbox_env, screenshots_dir, AppHome, Window};
 use common::Sandbox;

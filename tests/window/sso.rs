@@ -5,7 +5,7 @@
 //! dialog and loads the profile's identity and APIs. The token and the client's secret end up
 //! only in the AWS CLI's cache file: not in the page, the app's folders or its output.
 
-mod common;
+use crate::common;
 
 use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
 use common::{files_containing, Sandbox};
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 const SESSION_FILE: &str = "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"; // sha1("corp")
 const START_URL: &str = "https://corp.awsapps.com/start";
 
-/// An AWS config with `default` (keys in the credentials file) and `corp` (SSO, as tests/sso.rs).
+/// An AWS config with `default` (keys in the credentials file) and `corp` (SSO, as tests/integration/sso.rs).
 fn write_aws_files(home: &Path) {
     let aws = home.join(".aws");
     std::fs::create_dir_all(&aws).unwrap();

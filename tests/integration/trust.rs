@@ -2,7 +2,7 @@
 //! one writer per API, credentials that expire mid-apply stop it cleanly, lost answers never
 //! create twice, a closed stdout does not kill an apply, and AWS's answer is checked.
 
-mod common;
+use crate::common;
 
 use common::cli::{protect_all_open, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
 use common::Sandbox;

@@ -4,7 +4,7 @@
 //! the right one assumes the role (AssumeRole with the device's serial and the code) and loads the
 //! profile's identity and APIs. The code does not stay in the page.
 
-mod common;
+use crate::common;
 
 use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
 use common::Sandbox;

@@ -3,7 +3,7 @@
 //! holds it; once it ends, a colleague changes one method, and the undo's preview shows that row
 //! skipped with the reason; Undo leaves it alone, "restore anyway" restores it.
 
-mod common;
+use crate::common;
 
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;

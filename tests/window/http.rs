@@ -2,7 +2,7 @@
 //! not opened, and PetsHttp is protected by clicking — a JWT authorizer for PetsPool, two routes,
 //! live at once on its auto-deploy stage — then checked with a token, and undone.
 
-mod common;
+use crate::common;
 
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;

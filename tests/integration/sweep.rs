@@ -2,7 +2,7 @@
 //! profiles) and several regions, in every format, with its exit statuses; the warning on a
 //! CloudFormation-owned API; and the pacing that keeps a sweep within the account's quota.
 
-mod common;
+use crate::common;
 
 use common::accounts::{apply_env, Accounts, BILLING_ACCOUNT, REGIONS, SHOP_ACCOUNT};
 use common::cli::Run;

@@ -4,7 +4,7 @@
 //! filtering; a click opens an API of another profile and region in Review (the stack-owned one
 //! says so); and Cancel stops a slow sweep at once, keeping what was read.
 
-mod common;
+use crate::common;
 
 use common::accounts::{Accounts, BILLING_ACCOUNT, REGIONS, SHOP_ACCOUNT};
 use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
@@ -159,6 +159,12 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
 
         // Sort by name (the header's button), then filter by text.
         w.click("th[data-column=name] button").await;
+        // The table repaints on the next animation frame, as a user would see it.
+        w.wait_js(
+            "return [...document.querySelectorAll('[data-testid=sweep-row]')].map(r => r.dataset.apiName).join() === 'Billing,Orders,Reports,Storefront'",
+            5,
+        )
+        .await;
         let names: Vec<String> = rows(&w).await.into_iter().map(|r| r.2).collect();
         assert_eq!(names, ["Billing", "Orders", "Reports", "Storefront"]);
         assert_eq!(

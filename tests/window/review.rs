@@ -1,6 +1,6 @@
 //! Window tests of the review screen: the real app, in a real window, against the local AWS.
 
-mod common;
+use crate::common;
 
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;

@@ -1,7 +1,7 @@
 //! Keychain profiles against a real Secret Service (gnome-keyring, started by tests/with-desktop.sh):
 //! stored, read back, driving real calls, deleted; secrets only in the keychain.
 
-mod common;
+use crate::common;
 
 use common::Sandbox;
 use gatehouse::aws::session::{Session, Source};

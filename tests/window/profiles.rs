@@ -1,7 +1,7 @@
 //! Keychain profiles in the real window: add one, use it, restart, delete it — and the secret is
 //! found nowhere but the keychain.
 
-mod common;
+use crate::common;
 
 use common::window::{run, AppHome, Window};
 use common::{files_containing, Sandbox};

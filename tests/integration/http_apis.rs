@@ -3,7 +3,7 @@
 //! pool in another region, apply + undo + reuse, auto-deploy vs a manual stage, and the token
 //! check's JWT rules with real sandbox tokens.
 
-mod common;
+use crate::common;
 
 use common::cli::{run, run_with_stdin, Run};
 use common::Sandbox;

@@ -1,6 +1,6 @@
 //! The command line as a user runs it: the built binary, no display, against the sandbox.
 
-mod common;
+use crate::common;
 
 use common::cli::{cmd, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
 use common::Sandbox;

@@ -3,7 +3,7 @@
 //! token in the AWS CLI's cache, shared with the AWS CLI), denial and expiry; the legacy profile
 //! form; an expired token refreshed without a new sign-in; no token or secret in what it prints.
 
-mod common;
+use crate::common;
 
 use common::{files_containing, Sandbox};
 use serde_json::Value;

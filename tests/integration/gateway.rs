@@ -1,6 +1,6 @@
 //! The AWS adapters against the local sandbox: listing, pagination, every badge, error mapping.
 
-mod common;
+use crate::common;
 
 use common::sandbox::session;
 use common::Sandbox;

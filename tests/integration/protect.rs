@@ -1,7 +1,7 @@
 //! Applying plans against the sandbox: the seed scenario, the quota, injected failures with
 //! "retry failed", undo to the exact previous states, deploy.
 
-mod common;
+use crate::common;
 
 use common::sandbox::session;
 use common::Sandbox;
