@@ -19,7 +19,8 @@ pub use crate::ownership::ManagedBy;
 pub use crate::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
 pub use crate::sso::{SsoPrompt, SsoState, SsoStatus};
 pub use crate::sweep::{
-    SweepError, SweepEvent, SweepOutcome, SweepProgress, SweepRegion, SweepRequest, SweepRow,
+    SameAccount, SweepError, SweepEvent, SweepOutcome, SweepProgress, SweepRegion, SweepRequest,
+    SweepRow,
 };
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
@@ -108,6 +109,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         SweepRequest,
         SweepRow,
         SweepError,
+        SameAccount,
         MenuAction,
         Zoom,
         WindowTheme,

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod profiles;
 pub mod sso;
 pub mod sweep;
+pub mod sweep_formats;
 pub mod token;
 pub mod validate;
 pub mod verdict;

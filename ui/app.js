@@ -160,11 +160,18 @@ class App {
     wireTabs((id) => this.showTab(id));
   }
 
-  /** ↻ Refresh (the button, F5, Ctrl+R, View → Refresh): a new session, everything loaded again. */
+  /**
+   * ↻ Refresh (the button, F5, Ctrl+R, View → Refresh): a new session, everything loaded again;
+   * the open API stays open, read again, unless it is gone.
+   */
   async refresh() {
     if (document.querySelector("dialog[open]")) return;  // the button is out of reach behind a dialog
+    const apiId = this.apiId;
     await api.forgetSession(this.ctx().profile).catch(() => {});
-    this.reloadAll();
+    const gen = this.gen + 1;
+    if (await this.reloadAll() && apiId && gen === this.gen && this.apiId === null && this.apis.some((a) => a.id === apiId)) {
+      await this.selectApi(apiId);
+    }
   }
 
   /** Find (Ctrl+F, View → Find): the filter of the view shown takes the focus. */

@@ -25,6 +25,22 @@ const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n.toLo
 const boxes = (testid) => /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll(`[data-testid="${testid}"]`)]);
 const ticked = (/** @type {string} */ testid) => boxes(testid).filter((b) => b.checked).map((b) => b.value);
 
+/** Where the choices of the last sweep started are kept for the next run of the app. */
+const SAVED = "sweep";
+
+/**
+ * The ticks of the last sweep started, if any: the regions ticked, and each profile's tick.
+ * @returns {{regions: string[], profiles: Record<string, boolean>} | null}
+ */
+function savedChoices() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SAVED) ?? "null");
+    return saved && Array.isArray(saved.regions) && typeof saved.profiles === "object" ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
 export class SweepView {
   /** @param {SweepHost} host */
   constructor(host) {
@@ -83,24 +99,28 @@ export class SweepView {
 
   /**
    * The profiles to offer (again, after one is added or deleted): ticks already given are kept,
-   * a new profile comes ticked unless it is the environment's.
+   * then those of the last sweep started; a new profile comes ticked unless it is the environment's.
    * @param {ProfileInfo[]} profiles
    */
   setProfiles(profiles) {
     const before = new Map(boxes("sweep-profile").map((b) => [b.value, b.checked]));
+    const saved = savedChoices()?.profiles ?? {};
     this.names = sweepProfileNames(profiles);
     $("sweep-profiles").replaceChildren(...profiles.map((p) => el("label", { class: "sweep-check" },
-      el("input", { type: "checkbox", "data-testid": "sweep-profile", value: p.id, checked: before.get(p.id) ?? sweptByDefault(p) }),
+      el("input", { type: "checkbox", "data-testid": "sweep-profile", value: p.id, checked: before.get(p.id) ?? saved[p.id] ?? sweptByDefault(p) }),
       el("span", {}, profileLabel(p)))));
     $("sweep-profiles-empty").hidden = profiles.length > 0;
     this.updateStart();
   }
 
+  /** The regions, ticked as in the last sweep started, else the default ones. */
   renderRegions() {
     const defaults = this.regions.filter((r) => r.default).length;
+    const saved = savedChoices()?.regions;
+    const on = saved ? new Set(saved) : null;
     $("sweep-all-label").textContent = `All commercial regions (${defaults})`;
     $("sweep-regions").replaceChildren(...this.regions.map((r) => el("label", { class: "sweep-check" },
-      el("input", { type: "checkbox", "data-testid": "sweep-region", value: r.name, checked: r.default }),
+      el("input", { type: "checkbox", "data-testid": "sweep-region", value: r.name, checked: on ? on.has(r.name) : r.default }),
       el("span", { class: "mono" }, r.name),
       r.default ? null : el("span", { class: "opt-in", title: "An opt-in region: it answers only in accounts that enabled it" }, "opt-in"))));
     this.regionsTicked();
@@ -135,6 +155,9 @@ export class SweepView {
   async start() {
     const request = { profiles: ticked("sweep-profile"), regions: ticked("sweep-region") };
     if (this.running || !this.regions || sweepStartProblem(request.profiles.length, request.regions.length)) return;
+    localStorage.setItem(SAVED, JSON.stringify({
+      regions: request.regions, profiles: Object.fromEntries(boxes("sweep-profile").map((b) => [b.value, b.checked])),
+    }));
     const run = ++this.run;
     this.running = true;
     this.started = false;
@@ -182,6 +205,15 @@ export class SweepView {
         if (item) {
           item.dataset.account = e.account;
           item.querySelector(".sweep-account").textContent = `account ${e.account}`;
+        }
+        break;
+      }
+      case "sameAccount": {
+        const item = this.progress.get(e.same.profile);
+        if (item) {
+          item.dataset.state = "same";
+          item.dataset.account = e.same.account;
+          item.querySelector(".sweep-account").textContent = `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`;
         }
         break;
       }
@@ -272,6 +304,8 @@ export class SweepView {
     item.dataset.done = String(p.done);
     item.dataset.total = String(p.total);
     item.classList.toggle("complete", p.done >= p.total);
-    item.querySelector(".sweep-progress-text").textContent = sweepProgressText(this.nameOf(p.profile), p.done, p.total);
+    // A profile whose account another one swept reads nothing: its name, and the note beside it.
+    item.querySelector(".sweep-progress-text").textContent = item.dataset.state === "same"
+      ? this.nameOf(p.profile) : sweepProgressText(this.nameOf(p.profile), p.done, p.total);
   }
 }

@@ -32,11 +32,11 @@ pub enum Meta {
 }
 
 /// Runs `completions` or `manpage` over the command line's definition; returns the exit status.
-pub(super) fn run(meta: Meta, mut cli: clap::Command) -> i32 {
+pub(super) fn run(meta: Meta, cli: clap::Command, version: &'static str) -> i32 {
     let text = match meta {
         Meta::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cli, "gatehouse", &mut script);
+            clap_complete::generate(shell, &mut visible(&cli, version), "gatehouse", &mut script);
             script
         }
         Meta::Manpage => manpage(cli).into_bytes(),
@@ -50,6 +50,19 @@ pub(super) fn run(meta: Meta, mut cli: clap::Command) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// The command line as completion offers it: its hidden subcommands (`manpage`, for the
+/// packaging) left out, which clap_complete's scripts would otherwise offer.
+fn visible(cli: &clap::Command, version: &'static str) -> clap::Command {
+    let mut root = clap::Command::new("gatehouse").version(version);
+    for arg in cli.get_arguments() {
+        root = root.arg(arg.clone());
+    }
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        root = root.subcommand(sub.clone());
+    }
+    root
 }
 
 /// One page, gatehouse.1: the root's name, synopsis, description and options, then a SUBCOMMANDS

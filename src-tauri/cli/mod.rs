@@ -132,7 +132,7 @@ pub fn main(args: Vec<String>) -> i32 {
     };
     // Before the runtime and the core: the packaging runs these with no AWS, display or HOME.
     let command = match cli.command {
-        AnyCommand::About(about) => return meta::run(about, Cli::command()),
+        AnyCommand::About(about) => return meta::run(about, Cli::command(), VERSION),
         AnyCommand::Run(command) => *command,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -8,8 +8,9 @@ use crate::core::Core;
 use crate::error::{Error, Result};
 use crate::model::ProfileSource;
 use crate::sweep::{
-    self, profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
+    profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
 };
+use crate::sweep_formats;
 use clap::Args;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -143,6 +144,12 @@ pub async fn audit(core: &Core, args: AuditArgs) -> Result<i32> {
                 p.done,
                 p.total
             ),
+            SweepEvent::SameAccount { same } => eoutln!(
+                "{}: same account as {} ({}), swept once",
+                display(&same.profile),
+                display(&same.swept_as),
+                same.account
+            ),
             SweepEvent::Failed { error } => eoutln!(
                 "{} {}: {}: {}",
                 display(&error.profile),
@@ -168,9 +175,12 @@ pub async fn audit(core: &Core, args: AuditArgs) -> Result<i32> {
         ),
         Format::Sarif => outln!(
             "{}",
-            serde_json::to_string_pretty(&sweep::sarif(&report, env!("CARGO_PKG_VERSION")))?
+            serde_json::to_string_pretty(&sweep_formats::sarif(
+                &report,
+                env!("CARGO_PKG_VERSION")
+            ))?
         ),
-        Format::Csv => super::out::write_text(&sweep::csv(&report)?),
+        Format::Csv => super::out::write_text(&sweep_formats::csv(&report)?),
     }
     Ok(if !report.errors.is_empty() && !args.ignore_errors {
         EXIT_ERROR
@@ -209,11 +219,20 @@ fn to_json(
                    "code": e.code, "message": e.message})
         })
         .collect();
+    let same_account: Vec<_> = report
+        .same_account
+        .iter()
+        .map(|s| {
+            json!({"profile": display(&s.profile), "account": s.account,
+                   "sweptAs": display(&s.swept_as)})
+        })
+        .collect();
     json!({
         "profiles": req.profiles.iter().map(|p| display(p)).collect::<Vec<_>>(),
         "regions": req.regions,
         "apis": apis,
         "errors": errors,
+        "sameAccount": same_account,
         "summaryLine": line,
         "cancelled": report.cancelled,
         "elapsedMs": report.elapsed_ms,
@@ -281,6 +300,14 @@ fn print_table(report: &SweepReport, line: &str) {
             e.region.as_deref().unwrap_or("(every region)"),
             clean(&e.code),
             clean(&e.message)
+        );
+    }
+    for s in &report.same_account {
+        outln!(
+            "SAME   {}  account {}: swept as {}",
+            clean(display(&s.profile)),
+            s.account,
+            clean(display(&s.swept_as))
         );
     }
     outln!();

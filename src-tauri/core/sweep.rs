@@ -12,9 +12,11 @@ use crate::error::{Error, Result};
 use crate::model::{ApiKind, RestApi};
 use crate::pacer::AccountPacer;
 use crate::sweep::{
-    SweepError, SweepEvent, SweepProgress, SweepReport, SweepRequest, SweepRow, SweptApi,
+    SameAccount, SweepError, SweepEvent, SweepProgress, SweepReport, SweepRequest, SweepRow,
+    SweptApi,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -41,6 +43,15 @@ impl Sink<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .apis
             .push(api);
+    }
+
+    fn same_account(&self, same: SameAccount) {
+        (self.progress)(SweepEvent::SameAccount { same: same.clone() });
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .same_account
+            .push(same);
     }
 
     fn error(&self, error: SweepError) {
@@ -80,13 +91,8 @@ impl Core {
             report: Mutex::new(SweepReport::default()),
             progress,
         };
-        let all: FuturesUnordered<_> = req
-            .profiles
-            .iter()
-            .map(|p| self.sweep_profile(p, &req.regions, &sink))
-            .collect();
         let cancelled = tokio::select! {
-            _ = all.collect::<Vec<()>>() => false,
+            _ = self.sweep_accounts(&req.profiles, &req.regions, &sink) => false,
             _ = cancel.cancelled() => true,
         };
         let mut report = sink.report.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -108,31 +114,64 @@ impl Core {
         }
     }
 
-    /// One profile: its account first (one GetCallerIdentity), then every region at once.
-    async fn sweep_profile(&self, profile: &str, regions: &[String], sink: &Sink<'_>) {
+    /// Each profile's account first (one GetCallerIdentity each, all at once), then every
+    /// account's regions under the first profile of the list that reaches it. A profile whose
+    /// account an earlier profile reaches is said so and not read again: its APIs would be
+    /// counted twice, and the account's quota spent twice.
+    async fn sweep_accounts(&self, profiles: &[String], regions: &[String], sink: &Sink<'_>) {
         let total = regions.len();
-        let first = Ctx {
-            profile: profile.to_string(),
-            region: regions[0].clone(),
-        };
-        let (account, pacer) = match self.account_and_pacer(&first).await {
-            Ok(found) => found,
-            Err(e) => {
-                sink.error(error_row(profile, None, None, &e));
-                (sink.progress)(SweepEvent::RegionDone {
-                    progress: SweepProgress {
-                        profile: profile.to_string(),
-                        done: total,
-                        total,
-                    },
-                });
-                return;
+        let found = futures::future::join_all(profiles.iter().map(|profile| async move {
+            let ctx = Ctx {
+                profile: profile.clone(),
+                region: regions[0].clone(),
+            };
+            self.account_and_pacer(&ctx).await
+        }))
+        .await;
+        let mut swept_as: HashMap<String, &str> = HashMap::new();
+        let all: FuturesUnordered<_> = FuturesUnordered::new();
+        for (profile, found) in profiles.iter().zip(found) {
+            let done = SweepProgress {
+                profile: profile.clone(),
+                done: total,
+                total,
+            };
+            match found {
+                Err(e) => {
+                    sink.error(error_row(profile, None, None, &e));
+                    (sink.progress)(SweepEvent::RegionDone { progress: done });
+                }
+                Ok((account, key, _)) if swept_as.contains_key(&key) => {
+                    sink.same_account(SameAccount {
+                        profile: profile.clone(),
+                        account,
+                        swept_as: swept_as[&key].to_string(),
+                    });
+                    (sink.progress)(SweepEvent::RegionDone { progress: done });
+                }
+                Ok((account, key, pacer)) => {
+                    swept_as.insert(key, profile);
+                    (sink.progress)(SweepEvent::Account {
+                        profile: profile.clone(),
+                        account: account.clone(),
+                    });
+                    all.push(self.sweep_profile(profile, account, pacer, regions, sink));
+                }
             }
-        };
-        (sink.progress)(SweepEvent::Account {
-            profile: profile.to_string(),
-            account: account.clone(),
-        });
+        }
+        all.collect::<Vec<()>>().await;
+    }
+
+    /// One profile's regions, all at once, under its account's pacer.
+    async fn sweep_profile(
+        &self,
+        profile: &str,
+        account: String,
+        pacer: Arc<AccountPacer>,
+        regions: &[String],
+        sink: &Sink<'_>,
+    ) {
+        let total = regions.len();
         let mut regions: FuturesUnordered<_> = regions
             .iter()
             .map(|region| {
@@ -166,9 +205,9 @@ impl Core {
         }
     }
 
-    /// The profile's account, and the pacer its calls share with every other session of the
-    /// account (or of the endpoint, for a local server).
-    async fn account_and_pacer(&self, ctx: &Ctx) -> Result<(String, Arc<AccountPacer>)> {
+    /// The profile's account, whose quotas its calls draw from (the account, or the endpoint of
+    /// a local server), and the pacer its calls share with every other session of it.
+    async fn account_and_pacer(&self, ctx: &Ctx) -> Result<(String, String, Arc<AccountPacer>)> {
         let session = self.session(ctx).await?;
         let account = session.account().await?;
         let key = session.account_key().await?;
@@ -179,7 +218,7 @@ impl Core {
             .entry(key.clone())
             .or_insert_with(|| Arc::new(AccountPacer::new(&self.journal_dir, &key)))
             .clone();
-        Ok((account, pacer))
+        Ok((account, key, pacer))
     }
 
     /// One region: its APIs (GetRestApis and GetApis), then each API's methods and authorizers.

@@ -60,14 +60,14 @@ impl Accounts {
     /// The AWS config file of a user of both accounts: `shop` (us-east-1) and `billing`
     /// (us-west-2), each with its endpoint and keys.
     pub fn aws_config(&self) -> String {
-        let profile = |name: &str, url: &str, region: &str| {
-            format!(
-                "[profile {name}]\nregion = {region}\nendpoint_url = {url}\n\
-                 aws_access_key_id = testing\naws_secret_access_key = testing\n\n"
-            )
-        };
         profile("shop", &self.shop.url, "us-east-1")
             + &profile("billing", &self.billing.url, "us-west-2")
+    }
+
+    /// The same, with `shop-admin` too: a second profile of shop's account (an admin role
+    /// beside the everyday one).
+    pub fn aws_config_with_shop_admin(&self) -> String {
+        self.aws_config() + &profile("shop-admin", &self.shop.url, "us-east-1")
     }
 
     /// An API's id from the seed: `part` "A" (shop) or "B" (billing).
@@ -91,6 +91,14 @@ impl Accounts {
         c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
         c
     }
+}
+
+/// One profile of the AWS config file: its region, endpoint and keys.
+fn profile(name: &str, url: &str, region: &str) -> String {
+    format!(
+        "[profile {name}]\nregion = {region}\nendpoint_url = {url}\n\
+         aws_access_key_id = testing\naws_secret_access_key = testing\n\n"
+    )
 }
 
 /// HOME, the XDG folders and the AWS files under `home`; every AWS variable of the outer

@@ -99,6 +99,11 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
 fn bash_completes_subcommands_flags_and_values() {
     assert_eq!(bash_complete(&["gatehouse", "au"]), ["audit"]);
     assert_eq!(bash_complete(&["gatehouse", "check"]), ["check-token"]);
+    // The hidden `manpage` (for the packaging) is not offered.
+    let man = bash_complete(&["gatehouse", "man"]);
+    assert!(!man.iter().any(|w| w == "manpage"), "{man:?}");
+    let root = bash_complete(&["gatehouse", "-"]);
+    assert!(root.iter().any(|w| w == "--version"), "{root:?}");
     assert_eq!(
         bash_complete(&["gatehouse", "audit", "--for"]),
         ["--format"]
@@ -125,6 +130,7 @@ fn zsh_fish_and_powershell_scripts_name_every_subcommand() {
             assert!(script.contains(sub), "{shell} script lacks {sub}");
         }
         assert!(script.contains("fail-on-open"), "{shell}");
+        assert!(!script.contains("manpage"), "{shell} script offers manpage");
     }
     assert!(stdout_of(&["completions", "zsh"]).starts_with("#compdef gatehouse"));
     // Checked for syntax by the shell itself where it is installed (neither is required).

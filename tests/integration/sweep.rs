@@ -220,6 +220,49 @@ fn one_sweep_reads_two_accounts_in_every_region_and_reports_in_every_format() {
     );
     assert_eq!(by_name(&all.json()).len(), 4);
 
+    // Two profiles of one account (an admin role beside the everyday one): the account is swept
+    // once, under the profile listed first, and the other is said to be the same account.
+    std::fs::write(
+        accounts.home.path().join("aws-config"),
+        accounts.aws_config_with_shop_admin(),
+    )
+    .unwrap();
+    let both = [
+        "audit",
+        "--profiles",
+        "shop-admin,billing,shop",
+        "--regions",
+        REGIONS,
+    ];
+    let twice = run(
+        &accounts,
+        &[&both[..], &["--json", "--ignore-errors"]].concat(),
+    );
+    assert_eq!(twice.status, 0, "{}", twice.stderr);
+    let doc = twice.json();
+    let apis = by_name(&doc);
+    assert_eq!(apis.len(), 4, "no API counted twice: {doc}");
+    assert_eq!(apis["Storefront"]["profile"], "shop-admin");
+    assert_eq!(apis["Orders"]["profile"], "shop-admin");
+    assert_eq!(
+        doc["sameAccount"],
+        serde_json::json!([{"profile": "shop", "account": SHOP_ACCOUNT, "sweptAs": "shop-admin"}])
+    );
+    assert!(
+        doc["summaryLine"].as_str().unwrap().starts_with(
+            "4 APIs in 5 regions of 3 profiles (one the same account as another, swept once) · "
+        ),
+        "{doc}"
+    );
+    let table = run(&accounts, &[&both[..], &["--ignore-errors"]].concat());
+    assert!(
+        table
+            .stdout
+            .contains("SAME   shop  account 111111111111: swept as shop-admin"),
+        "{}",
+        table.stdout
+    );
+
     // Bad input: a region that is not one is refused before anything is read.
     let bad = run(
         &accounts,

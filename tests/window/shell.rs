@@ -114,6 +114,12 @@ fn gatehouse_comes_back_as_it_was_left_and_answers_its_shortcuts() {
             "Gatehouse — environment credentials · us-west-2"
         );
         w.select("[data-testid=region-select]", "us-east-1").await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+        // With no API open, Find (Ctrl+F) is the APIs list's filter.
+        press(&w, true, 'f').await;
+        w.wait_js("return document.activeElement?.id === 'api-filter'", 5)
+            .await;
         w.open_api("SecurePets", 4).await;
         assert_eq!(w.client.title().await.unwrap(), TITLE);
         w.client
@@ -195,23 +201,25 @@ fn gatehouse_comes_back_as_it_was_left_and_answers_its_shortcuts() {
         w.wait_js(&format!("return window.innerWidth === {actual}"), 5)
             .await;
 
-        // F5 and Ctrl+R refresh as the ↻ button does: the APIs are listed again, once per press.
+        // F5 and Ctrl+R refresh as the ↻ button does: the APIs are listed again, once per press,
+        // and SecurePets stays open, its methods read again from AWS.
         let listed = sandbox.calls("apigateway", "GetRestApis");
+        let read = sandbox.calls("apigateway", "GetResources");
         press(&w, false, Key::F5.into()).await;
         wait_listed_again(&sandbox, listed, "F5").await;
-        w.find("[data-testid=api-item][data-api-name=SecurePets]")
-            .await;
+        let reopened = "return document.getElementById('review-title').textContent === 'SecurePets' \
+             && document.querySelectorAll('[data-testid=method-row]').length === 4 \
+             && document.querySelector('[data-testid=api-item][aria-selected=true]')?.dataset.apiName === 'SecurePets'";
+        w.wait_js(reopened, 20).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(sandbox.calls("apigateway", "GetRestApis"), listed + 1);
+        assert!(
+            sandbox.calls("apigateway", "GetResources") > read,
+            "the open API's methods were not read again"
+        );
         let listed = listed + 1;
         press(&w, true, 'r').await;
         wait_listed_again(&sandbox, listed, "Ctrl+R").await;
-        w.find("[data-testid=api-item][data-api-name=SecurePets]")
-            .await;
-
-        // With no API open, Find is the APIs list's filter.
-        press(&w, true, 'f').await;
-        w.wait_js("return document.activeElement?.id === 'api-filter'", 5)
-            .await;
+        w.wait_js(reopened, 20).await;
     });
 }

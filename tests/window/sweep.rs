@@ -53,17 +53,29 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
         let accounts = Accounts::start(&["--region-error", "eu-west-1=access-denied"]);
         let home = AppHome::new();
         std::fs::create_dir_all(home.path().join(".aws")).unwrap();
-        std::fs::write(home.path().join(".aws/config"), accounts.aws_config()).unwrap();
+        // shop-admin is a second profile of shop's account.
+        std::fs::write(
+            home.path().join(".aws/config"),
+            accounts.aws_config_with_shop_admin(),
+        )
+        .unwrap();
         let mut unset = ENV_CREDENTIALS.to_vec();
         unset.extend(["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"]);
         let w = Window::open_without(&home.env(), &unset).await;
         w.find("[data-testid=api-item]").await;
 
-        // The Sweep tab: both profiles ticked; the 17 default regions ticked, opt-in ones not.
+        // The Sweep tab: every profile ticked; the 17 default regions ticked, opt-in ones not.
         w.click("#tab-sweep").await;
         w.find("[data-testid=sweep-start]").await;
         let ticked = w.js("return [...document.querySelectorAll('[data-testid=sweep-profile]')].map(c => [c.value, c.checked])").await;
-        assert_eq!(ticked, json!([["file:billing", true], ["file:shop", true]]));
+        assert_eq!(
+            ticked,
+            json!([
+                ["file:billing", true],
+                ["file:shop", true],
+                ["file:shop-admin", true]
+            ])
+        );
         w.wait_js(
             "return document.querySelectorAll('[data-testid=sweep-region]').length > 17",
             10,
@@ -133,6 +145,16 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
             .await;
         assert!(error.contains("AccessDeniedException"), "{error}");
         assert!(error.contains("not authorized"), "{error}");
+        // shop-admin reaches shop's account: said so, and nothing of it read twice.
+        let admin = progress(&w, "file:shop-admin").await;
+        assert_eq!(admin["account"], SHOP_ACCOUNT);
+        let text = admin["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("shop-admin")
+                && text.contains(&format!("account {SHOP_ACCOUNT}: same as shop, swept once"))
+                && !text.contains("regions"),
+            "{admin}"
+        );
         // Progress per profile: every region done, with the account.
         for (profile, account) in [
             ("file:shop", SHOP_ACCOUNT),
@@ -152,7 +174,7 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
         }
         let status = w.text("[data-testid=sweep-status]").await;
         assert!(
-            status.contains("4 APIs in 5 regions of 2 profiles · 3 with open methods (4 open, OPTIONS aside) · 1 region could not be read"),
+            status.contains("4 APIs in 5 regions of 3 profiles (one the same account as another, swept once) · 3 with open methods (4 open, OPTIONS aside) · 1 region could not be read"),
             "{status}"
         );
         w.screenshots_in_both_themes("sweep-done").await;
@@ -199,12 +221,15 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
         );
         w.settled_screenshot("sweep-opened-stack-owned").await;
 
-        // Cancel: billing answers slowly now; every region of both profiles, then Cancel at once.
+        // Cancel: billing answers slowly now; every region of billing and shop (shop-admin
+        // unticked), then Cancel at once.
         accounts
             .billing
             .control("/_sandbox/config", json!({"latency_ms": 1500}));
         w.click("#tab-sweep").await;
         w.click("#sweep-regions-every").await;
+        w.click("[data-testid=sweep-profile][value='file:shop-admin']")
+            .await;
         w.click("[data-testid=sweep-start]").await;
         w.wait_js(
             "return document.querySelector('[data-testid=sweep-status]').dataset.state === 'running'",
@@ -234,6 +259,36 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
         accounts
             .billing
             .control("/_sandbox/config", json!({"latency_ms": 0}));
+        w.close().await;
+
+        // The next run offers the choices of the last sweep started: every region, shop-admin
+        // unticked.
+        let w = Window::open_without(&home.env(), &unset).await;
+        w.find("[data-testid=api-item]").await;
+        w.click("#tab-sweep").await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=sweep-region]').length > 17",
+            10,
+        )
+        .await;
+        let ticked = w.js("return [...document.querySelectorAll('[data-testid=sweep-profile]')].map(c => [c.value, c.checked])").await;
+        assert_eq!(
+            ticked,
+            json!([
+                ["file:billing", true],
+                ["file:shop", true],
+                ["file:shop-admin", false]
+            ])
+        );
+        assert_eq!(
+            w.js("return [...document.querySelectorAll('[data-testid=sweep-region]')].every(c => c.checked)").await,
+            true
+        );
+        assert_eq!(
+            w.js("return document.getElementById('sweep-scope-chosen').checked")
+                .await,
+            true
+        );
         w.close().await;
     });
 }
