@@ -4,7 +4,7 @@
 
 mod shell;
 
-use crate::contract::{MenuAction, WindowTheme, Zoom};
+use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
 use crate::core::{
     ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
     CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
@@ -346,6 +346,19 @@ fn zoom_window(webview: Webview, level: State<'_, ZoomLevel>, step: Zoom) -> Res
         .map_err(|e| Error::Internal(format!("could not zoom the page: {e}")))
 }
 
+/// Keeps where the window is (profile, region, open API) for the next start.
+#[tauri::command]
+fn remember_place(app: tauri::AppHandle, place: Place) -> Result<()> {
+    shell::remember_place(&app, &place)
+        .map_err(|e| Error::Internal(format!("could not keep the window's place: {e}")))
+}
+
+/// Where the last run left the window, if anywhere.
+#[tauri::command]
+fn last_place(app: tauri::AppHandle) -> Option<Place> {
+    shell::last_place(&app)
+}
+
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
     let core = match Core::new() {
@@ -409,6 +422,8 @@ pub fn open_window() -> i32 {
             set_window_theme,
             watch_menu,
             zoom_window,
+            remember_place,
+            last_place,
         ])
         .run(tauri::generate_context!());
     match result {

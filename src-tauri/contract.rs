@@ -50,6 +50,16 @@ pub enum WindowTheme {
     Dark,
 }
 
+/// Where the window is (`remember_place`), for the next start to reopen (`last_place`): the
+/// profile, the region and the open API, if any.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Place {
+    pub profile: String,
+    pub region: String,
+    pub api_id: Option<String>,
+}
+
 /// A step of the page's zoom (`zoom_window`): one level in, one out, or back to 100%.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -113,6 +123,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         MenuAction,
         Zoom,
         WindowTheme,
+        Place,
     );
     Ok(())
 }

@@ -42,6 +42,7 @@
 /** @typedef {import("./bindings/MenuAction").MenuAction} MenuAction */
 /** @typedef {import("./bindings/Zoom").Zoom} Zoom */
 /** @typedef {import("./bindings/WindowTheme").WindowTheme} WindowTheme */
+/** @typedef {import("./bindings/Place").Place} Place */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -202,6 +203,10 @@ export const setWindowTheme = (theme) => invoke("set_window_theme", { theme });
  * @param {(action: MenuAction) => void} onAction @returns {Promise<void>} */
 export const watchMenu = (onAction) =>
   tauri() ? invoke("watch_menu", { onAction: channel(onAction) }) : invoke("watch_menu");
+/** Keeps where the window is for the next start. @param {Place} place @returns {Promise<void>} */
+export const rememberPlace = (place) => invoke("remember_place", { place });
+/** Where the last run left the window. @returns {Promise<Place | null>} */
+export const lastPlace = () => invoke("last_place");
 /** Zooms the page a level in or out, or back to actual size. @param {Zoom} step
  * @returns {Promise<number>} the zoom factor now (1 is actual size) */
 export const zoomWindow = (step) => invoke("zoom_window", { step });

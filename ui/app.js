@@ -101,10 +101,10 @@ class App {
       return;
     }
     // Where the last run left off: its profile, then its region and open API (when still there).
-    const last = localStorage.getItem("profile");
-    if (last && this.profiles.some((p) => p.id === last)) {
-      select.value = last;
-      await this.profileChanged({ region: localStorage.getItem("region"), apiId: localStorage.getItem("api") });
+    const last = await api.lastPlace().catch(() => null);
+    if (last && this.profiles.some((p) => p.id === last.profile)) {
+      select.value = last.profile;
+      await this.profileChanged({ region: last.region, apiId: last.apiId });
     } else {
       await this.profileChanged();
     }
@@ -184,12 +184,14 @@ class App {
     $(id).select();
   }
 
-  /** The window's title, and what the next start reopens, follow the profile, region and open API. */
+  /**
+   * The window's title, and what the next start reopens, follow the profile, region and open API
+   * (kept by Rust in a file at once: a page's localStorage reaches the disk a while later, and a
+   * window closed meanwhile would forget the last step).
+   */
   placeChanged() {
-    const { region } = this.ctx();
-    localStorage.setItem("region", region);
-    if (this.apiId) localStorage.setItem("api", this.apiId);
-    else localStorage.removeItem("api");
+    const { profile, region } = this.ctx();
+    if (profile) api.rememberPlace({ profile, region, apiId: this.apiId }).catch(() => {});
     this.shell.setTitle({ api: this.apiId && this.apiName(this.apiId), profile: this.currentProfile()?.name, region });
   }
 
@@ -225,9 +227,8 @@ class App {
     this.reloadAll();
   }
 
-  /** The picker now shows `profile`: remembered for the next start, its SSO offer updated. */
-  profileChosen(/** @type {string} */ profile) {
-    localStorage.setItem("profile", profile);
+  /** The picker now shows `profile`: its SSO offer updated (the next start reopens it once its region loads). */
+  profileChosen() {
     this.sso.update();
   }
 
@@ -237,7 +238,7 @@ class App {
    */
   async profileChanged(resume) {
     const profile = $("profile").value;
-    this.profileChosen(profile);
+    this.profileChosen();
     const gen = ++this.gen;
     let region = resume?.region;
     if (!region) {
@@ -330,7 +331,7 @@ class App {
     if (!here) {
       if ($("profile").value !== profileId) {
         $("profile").value = profileId;
-        this.profileChosen(profileId);
+        this.profileChosen();
       }
       this.fillRegions(this.regions, region);
       $("region").value = region;

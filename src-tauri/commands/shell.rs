@@ -1,9 +1,9 @@
 //! The window around the page: its menu bar (File, View, Help → About), the page's zoom, and its
-//! size and position kept between runs. The menu entries the page carries out (Refresh, Find,
+//! size, position and place (profile, region, open API) kept between runs. The menu entries the page carries out (Refresh, Find,
 //! zoom) reach it over the channel it gave `watch_menu`, so that a click and a shortcut typed in
 //! the page run the same code.
 
-use crate::contract::{MenuAction, WindowTheme, Zoom};
+use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -189,4 +189,36 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
             }
         }
     });
+}
+
+/// The place file, `place.json` in the app's config folder beside the window's state.
+fn place_file<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<std::path::PathBuf> {
+    Ok(app.path().app_config_dir()?.join("place.json"))
+}
+
+/// Keeps where the window is for the next start, at once: written beside and renamed over the
+/// last one, so that a window closed (or killed) a moment later still reopens there.
+pub fn remember_place<R: Runtime>(app: &AppHandle<R>, place: &Place) -> std::io::Result<()> {
+    let file = place_file(app).map_err(std::io::Error::other)?;
+    let dir = file.parent().expect("a file in a folder");
+    crate::files::create_private_dir(dir)?;
+    let fresh = dir.join("place.json.new");
+    let text = serde_json::to_vec(place).map_err(std::io::Error::other)?;
+    {
+        use std::io::Write;
+        let mut f = crate::files::private_file_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&fresh)?;
+        f.write_all(&text)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&fresh, &file)
+}
+
+/// Where the window was when the last run left it; none on a first start or an unreadable file.
+pub fn last_place<R: Runtime>(app: &AppHandle<R>) -> Option<Place> {
+    let text = std::fs::read(place_file(app).ok()?).ok()?;
+    serde_json::from_slice(&text).ok()
 }
