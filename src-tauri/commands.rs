@@ -361,6 +361,7 @@ fn last_place(app: tauri::AppHandle) -> Option<Place> {
 
 /// Opens the window; returns the exit status.
 pub fn open_window() -> i32 {
+    shell::lean_webkit();
     let core = match Core::new() {
         Ok(core) => core,
         Err(e) => {

@@ -275,9 +275,17 @@ impl Window {
     pub async fn open_api(&self, name: &str, rows: usize) {
         self.click(&format!("[data-testid=api-item][data-api-name='{name}']"))
             .await;
+        // The review says how many methods it read; only the rows in view (and a few around
+        // them) are in the page, so a long API has fewer rows there than methods.
+        let name = serde_json::to_string(name).unwrap();
+        let methods = format!(" of {rows} method");
         self.wait_js(
             &format!(
-                "return document.querySelectorAll('[data-testid=method-row]').length === {rows}"
+                "return document.getElementById('review-title').textContent === {name} \
+                 && document.getElementById('review-summary').textContent.includes({}) \
+                 && document.querySelectorAll('[data-testid=method-row]').length > 0 \
+                 && document.querySelectorAll('[data-testid=method-row]').length <= {rows}",
+                serde_json::to_string(&methods).unwrap()
             ),
             20,
         )
@@ -359,6 +367,17 @@ impl Window {
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = screenshots_dir().join(format!("{name}.png"));
+        // WebKitWebDriver takes its picture at the window's next paint. Without accelerated
+        // compositing (WEBKIT_DISABLE_COMPOSITING_MODE=1) a page with nothing changing never
+        // paints again, and the screenshot waits for ever: a corner pixel, all but transparent,
+        // changes for the next second so that the window paints.
+        let _ = self
+            .client
+            .execute(
+                "let d = document.getElementById('webdriver-paint');                  if (!d) { d = document.createElement('div'); d.id = 'webdriver-paint';                    d.setAttribute('aria-hidden', 'true');                    d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;opacity:0.004';                    document.body.append(d); }                  let n = 0; const t = setInterval(() => { d.style.background = n++ % 2 ? '#000' : '#fff';                    if (n > 60) clearInterval(t); }, 16); return true",
+                vec![],
+            )
+            .await;
         if let Ok(png) = retry!(self.client.screenshot().await) {
             std::fs::write(&path, png).unwrap();
         }
