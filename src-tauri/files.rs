@@ -59,3 +59,25 @@ pub fn make_private(file: &File) -> std::io::Result<()> {
     let _ = file;
     Ok(())
 }
+
+/// Writes `bytes` as the whole of `file`, in a private folder: a unique temp file beside it (0600,
+/// as tempfile makes them), synced, then renamed over it, so a reader sees the old file or the new
+/// one and never half of one, and two writers never share a temp file.
+pub fn write_whole(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    // The rename itself is durable once the folder is synced (not possible on Windows).
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}

@@ -5,11 +5,12 @@
 
 use crate::aws::session::StaticKeys;
 use crate::error::{Error, Result};
-use crate::files::{create_private_dir, make_private, private_file_options, user_folder};
+use crate::files::{
+    create_private_dir, make_private, private_file_options, user_folder, write_whole,
+};
 use crate::model::{check_endpoint_url, is_region_name, mask_key_id};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -296,25 +297,10 @@ impl KeychainStore {
         Ok(file)
     }
 
-    /// Writes the list whole: a unique temp file beside it (0600, as tempfile makes them), synced,
-    /// then renamed over it, so a reader sees the old list or the new one and never half of one.
+    /// Writes the list whole (files::write_whole: the old list or the new one, never half).
     fn write_list(&self, profiles: &[KeychainProfile]) -> Result<()> {
-        create_private_dir(&self.dir).map_err(|e| self.io_error(e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".profiles.json.")
-            .tempfile_in(&self.dir)
-            .map_err(|e| self.io_error(e))?;
-        tmp.write_all(&serde_json::to_vec_pretty(profiles)?)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| self.io_error(e))?;
-        tmp.persist(&self.list_file)
-            .map_err(|e| self.io_error(e.error))?;
-        // The rename itself is durable once the folder is synced (not possible on Windows).
-        #[cfg(unix)]
-        if let Ok(dir) = File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        write_whole(&self.list_file, &serde_json::to_vec_pretty(profiles)?)
+            .map_err(|e| self.io_error(e))
     }
 
     fn entry(&self, name: &str) -> Result<keyring::Entry> {

@@ -168,8 +168,18 @@ class App {
     if (document.querySelector("dialog[open]")) return;  // the button is out of reach behind a dialog
     const apiId = this.apiId;
     await api.forgetSession(this.ctx().profile).catch(() => {});
-    const gen = this.gen + 1;
-    if (await this.reloadAll() && apiId && gen === this.gen && this.apiId === null && this.apis.some((a) => a.id === apiId)) {
+    await this.reopen(this.reloadAll(), apiId);
+  }
+
+  /**
+   * Opens `apiId` again once the list being loaded is shown, if it is still listed and nothing
+   * else was opened or switched to meanwhile.
+   * @param {Promise<boolean>} listed  reloadAll's answer
+   * @param {string | null | undefined} apiId
+   */
+  async reopen(listed, apiId) {
+    const gen = this.gen;
+    if (apiId && await listed && gen === this.gen && this.apiId === null && this.apis.some((a) => a.id === apiId)) {
       await this.selectApi(apiId);
     }
   }
@@ -251,10 +261,7 @@ class App {
     if (gen !== this.gen) return;
     this.fillRegions(this.regions, region);
     $("region").value = region;
-    const listed = this.reloadAll();
-    if (resume?.apiId && await listed && this.apiId === null && this.apis.some((a) => a.id === resume.apiId)) {
-      await this.selectApi(resume.apiId);
-    }
+    await this.reopen(this.reloadAll(), resume?.apiId);
   }
 
   /**

@@ -196,25 +196,11 @@ fn place_file<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<std::path::PathBu
     Ok(app.path().app_config_dir()?.join("place.json"))
 }
 
-/// Keeps where the window is for the next start, at once: written beside and renamed over the
-/// last one, so that a window closed (or killed) a moment later still reopens there.
+/// Keeps where the window is for the next start, at once (written whole, so that a window
+/// closed, or killed, a moment later still reopens there).
 pub fn remember_place<R: Runtime>(app: &AppHandle<R>, place: &Place) -> std::io::Result<()> {
     let file = place_file(app).map_err(std::io::Error::other)?;
-    let dir = file.parent().expect("a file in a folder");
-    crate::files::create_private_dir(dir)?;
-    let fresh = dir.join("place.json.new");
-    let text = serde_json::to_vec(place).map_err(std::io::Error::other)?;
-    {
-        use std::io::Write;
-        let mut f = crate::files::private_file_options()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&fresh)?;
-        f.write_all(&text)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&fresh, &file)
+    crate::files::write_whole(&file, &serde_json::to_vec(place)?)
 }
 
 /// Where the window was when the last run left it; none on a first start or an unreadable file.
