@@ -7,6 +7,7 @@
   GET  /_sandbox/config       -> current config
   POST /_sandbox/config       {"throttle": {"rate": 10, "burst": 40} | null,
                                "failure_rate": 0.1, "seed": 42, "region_errors": {...},
+                               "slow_answers": {"AKID": {"GetResources": 3000}},
                                ...} -> config
   POST /_sandbox/latency      {"ms": 50} -> config
   POST /_sandbox/region-errors {"eu-west-1": [403, "AccessDeniedException", "..."] |

@@ -130,6 +130,10 @@ class SandboxState:
         # role ARN -> the one-time code AssumeRole must carry (sts_mfa.py).
         self.mfa_required = {}
         self.assume_role_calls = []  # every AssumeRole's parameters and answer (sts_mfa.py)
+        # access key id -> {operation: ms}: that key's answers to that operation are computed
+        # at once, then held back for ms before they are sent (a slow read whose answer is
+        # already stale when it arrives: tests of what a writer reads before it plans).
+        self.slow_answers = {}
         self.sso = sso.SsoState()  # IAM Identity Center sign-in (sso.py, sso_http.py)
         self.reset_stats()
 
@@ -167,6 +171,14 @@ class SandboxState:
         jwks_unavailable = cfg.get("jwks_unavailable", self.jwks_unavailable)
         if not isinstance(jwks_unavailable, bool):
             raise ValueError("jwks_unavailable must be true or false")
+        slow = dict(cfg.get("slow_answers", self.slow_answers) or {})
+        for key, per_op in slow.items():
+            if not isinstance(per_op, dict):
+                raise ValueError(f"slow_answers.{key} must map operations to milliseconds")
+            for op, ms in per_op.items():
+                ops.check_operation_name(op)
+                if not isinstance(ms, (int, float)) or ms < 0:
+                    raise ValueError(f"slow_answers.{key}.{op} must be milliseconds >= 0")
         mfa_required = cfg.get("mfa_required", self.mfa_required)
         mfa_required = sts_mfa.check_config(mfa_required or {})
         races = {"race_update_method": patches.RACE, "race_update_route": routes_v2.RACE}
@@ -197,6 +209,7 @@ class SandboxState:
             self.lose_answers = lose
             self.jwks_unavailable = jwks_unavailable
             self.mfa_required = mfa_required
+            self.slow_answers = {k: dict(v) for k, v in slow.items()}
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -224,6 +237,7 @@ class SandboxState:
                 "lose_answers": dict(self.lose_answers),
                 "jwks_unavailable": self.jwks_unavailable,
                 "mfa_required": dict(self.mfa_required),
+                "slow_answers": {k: dict(v) for k, v in self.slow_answers.items()},
             }
 
     # ---- counters --------------------------------------------------------
@@ -271,6 +285,13 @@ class SandboxState:
             for bucket in buckets:
                 bucket.tokens -= 1.0
             return True
+
+    def answer_delay(self, environ, op):
+        """Seconds to hold back the answer to this caller's call (slow_answers), or 0."""
+        key, _, _ = ops.credential_scope(environ)
+        with self.lock:
+            ms = self.slow_answers.get(key or "", {}).get(op, 0)
+        return ms / 1000.0
 
     def region_error(self, region):
         """None, or the [status, code, message] every API Gateway call in `region` gets."""
@@ -378,9 +399,12 @@ class SandboxMiddleware:
             state.count("failures", service, op)
             return aws_error(start_response, 500, "InternalFailure",
                              "Internal server error (answer lost by the sandbox)")
+        delay = state.answer_delay(environ, op)
+        if delay:
+            return self._call_moto(environ, start_response, service, delay)
         return self._call_moto(environ, start_response, service)
 
-    def _call_moto(self, environ, start_response, service):
+    def _call_moto(self, environ, start_response, service, delay=0.0):
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -395,6 +419,8 @@ class SandboxMiddleware:
                 if hasattr(result, "close"):
                     result.close()
         payload = b"".join(chunks)
+        if delay:  # the answer is what moto held before the wait, outside the backend lock
+            time.sleep(delay)
         headers = captured["headers"]
         if service == "apigateway" and payload.startswith(b"{"):
             # moto labels many API Gateway answers text/html; AWS says JSON.

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import urllib.error
@@ -456,6 +457,39 @@ def stats_count_operations():
         "apigateway": {"GetResources": 2, "GetAuthorizers": 1, "UpdateMethod": 3},
         "cognito-idp": {"ListUserPools": 1}, "sts": {"GetCallerIdentity": 1}}, stats
     assert stats["totals"] == {"calls": 8, "throttled": 0, "failures": 0}
+
+
+@test
+def slow_answers_are_stale_when_they_arrive():
+    """One access key's GetResources is answered late, with what moto held when it was asked;
+    other keys and other operations are answered at once."""
+    api_id, pets = pets_ids()
+    slow = boto3.client("apigateway", endpoint_url=URL, region_name="us-east-1",
+                        aws_access_key_id="AKIASLOWREADER", aws_secret_access_key="x")
+    assert control_error("/_sandbox/config", {"slow_answers": {"K": {"GetResourcez": 1}}})[0] == 400
+    control("/_sandbox/config", {"slow_answers": {"AKIASLOWREADER": {"GetResources": 1500}}})
+    try:
+        got = {}
+
+        def read():
+            got["items"] = slow.get_resources(restApiId=api_id, embed=["methods"])["items"]
+
+        reader = threading.Thread(target=read)
+        started = time.monotonic()
+        reader.start()
+        time.sleep(0.5)  # the answer is made; now someone else writes
+        fast = agw()
+        quick = time.monotonic()
+        patch(fast, api_id, pets, "GET", ("replace", "/authorizationType", "AWS_IAM"))
+        assert time.monotonic() - quick < 1.0, "other keys are not held back"
+        reader.join()
+        assert time.monotonic() - started >= 1.5
+        pets_get = next(r for r in got["items"] if r["id"] == pets)["resourceMethods"]["GET"]
+        assert pets_get["authorizationType"] == "NONE", "the answer is what moto held before"
+        slow.get_authorizers(restApiId=api_id)  # other operations are not slowed
+    finally:
+        control("/_sandbox/config", {"slow_answers": {}})
+        patch(agw(), api_id, pets, "GET", ("replace", "/authorizationType", "NONE"))
 
 
 @test
