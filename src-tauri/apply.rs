@@ -7,6 +7,7 @@ use crate::aws::gateway::{self, CallFailure};
 use crate::aws::session::Session;
 use crate::error::{Error, Result, EXPIRED_HINT};
 use crate::journal::{ApplyHeader, ApplyJournal, Outcome, Record};
+use crate::lock::ApiLock;
 use crate::model::MethodState;
 use crate::pacer::SharedPacer;
 use crate::plan::{state_code, Plan, PlanItem, SkippedItem};
@@ -160,7 +161,7 @@ impl ApplyReport {
 }
 
 /// Applies `plan` to the API: journal first, then the calls; never stops half-way without
-/// saying which method ended how.
+/// saying which method ended how. `lock` is the API's writer lock, under which the plan was made.
 pub async fn apply(
     session: &Session,
     journal_dir: &Path,
@@ -168,10 +169,27 @@ pub async fn apply(
     plan: &Plan,
     pace: Pace,
     progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    lock: &ApiLock,
 ) -> Result<ApplyReport> {
+    let journal = ApplyJournal::create(journal_dir, &header)?;
+    apply_into(session, journal_dir, journal, header, plan, pace, progress, lock).await
+}
+
+/// `apply`, journaled into a journal already created for `header`.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_into(
+    session: &Session,
+    journal_dir: &Path,
+    journal: ApplyJournal,
+    header: ApplyHeader,
+    plan: &Plan,
+    pace: Pace,
+    progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    lock: &ApiLock,
+) -> Result<ApplyReport> {
+    lock.check(&header.api_id)?;
     let started = Instant::now();
     let pacer = pace.pacer(journal_dir, &session.quota_key().await?);
-    let journal = ApplyJournal::create(journal_dir, &header)?;
     let total = plan.items.len() + plan.skipped.len();
     let to_send = plan.change_count();
     progress(ApplyEvent::Started {
@@ -193,25 +211,25 @@ pub async fn apply(
     };
     let mut results: Vec<MethodResult> = Vec::with_capacity(total);
     for item in &plan.skipped {
-        results.push(run.skipped(item)?);
+        results.push(run.skipped(item));
     }
     // Methods already as planned are journaled as unchanged and not sent.
     for item in plan.items.iter().filter(|i| i.unchanged()) {
-        results.push(run.unchanged(item)?);
+        results.push(run.unchanged(item));
     }
     // Futures made up front (not in a closure of the stream) keep their lifetimes concrete,
     // which the Send check of Tauri's async commands needs.
     let calls: Vec<_> = plan.changes().map(|item| run.send(item)).collect();
-    let sent: Vec<Result<MethodResult>> = futures::stream::iter(calls)
+    let sent: Vec<MethodResult> = futures::stream::iter(calls)
         .buffer_unordered(pace.concurrency.max(1))
         .collect()
         .await;
-    for r in sent {
-        results.push(r?);
-    }
-    journal.write(&Record::End {
+    results.extend(sent);
+    if let Err(e) = journal.write(&Record::End {
         finished_ms: crate::journal::now_ms(),
-    })?;
+    }) {
+        run.stop(Stop::Journal(e.to_string()));
+    }
     let throttled = run.throttled.load(Ordering::SeqCst);
 
     let order: std::collections::HashMap<String, usize> = plan
@@ -230,7 +248,7 @@ pub async fn apply(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take()
-        .map(|why| stopped_message(&why, not_sent));
+        .map(|why| why.message(not_sent));
     let mut report = ApplyReport {
         summary: String::new(),
         live_on: None,
@@ -258,15 +276,36 @@ pub async fn apply(
     Ok(report)
 }
 
-/// What the user reads when the credentials stopped working in the middle of an apply; `why` is
-/// the error that stopped it, as the user reads errors.
-fn stopped_message(why: &str, not_sent: usize) -> String {
-    format!(
-        "The apply stopped: the AWS credentials stopped working ({why}). {not_sent} method{} \
-         {} not sent. {EXPIRED_HINT} Then Undo (History) or apply again.",
-        if not_sent == 1 { "" } else { "s" },
-        if not_sent == 1 { "was" } else { "were" },
-    )
+/// Why an apply stopped before sending everything: no new call starts after it.
+#[derive(Debug, Clone)]
+enum Stop {
+    /// The credentials stopped working (the error, as the user reads errors).
+    Credentials(String),
+    /// A journal record could not be written (the disk is full, say): a method sent without
+    /// its before-state on disk could not be undone, so nothing more is sent.
+    Journal(String),
+}
+
+impl Stop {
+    /// What the user reads, with how many methods were not sent.
+    fn message(&self, not_sent: usize) -> String {
+        let methods = format!(
+            "{not_sent} method{} {} not sent.",
+            if not_sent == 1 { "" } else { "s" },
+            if not_sent == 1 { "was" } else { "were" },
+        );
+        match self {
+            Stop::Credentials(why) => format!(
+                "The apply stopped: the AWS credentials stopped working ({why}). {methods} \
+                 {EXPIRED_HINT} Then Undo (History) or apply again."
+            ),
+            Stop::Journal(why) => format!(
+                "The apply stopped: its journal could not be written ({why}). {methods} Every \
+                 method sent is in the journal and can be undone: free some disk space, then \
+                 Undo (History) or apply again."
+            ),
+        }
+    }
 }
 
 /// One apply in progress: what every method's task shares.
@@ -278,29 +317,44 @@ struct Run<'a> {
     pacer: SharedPacer,
     done: AtomicUsize,
     throttled: AtomicUsize,
-    /// Set by the first call refused for its credentials (its error, as the user reads it): no
-    /// new call starts after it.
-    stopped: Mutex<Option<String>>,
+    /// Set by the first call refused for its credentials, or the first journal record that
+    /// could not be written: no new call starts after it.
+    stopped: Mutex<Option<Stop>>,
     total: usize,
     progress: &'a (dyn Fn(ApplyEvent) + Send + Sync),
 }
 
 impl Run<'_> {
-    fn before(&self, item: &PlanItem) -> Result<()> {
-        self.journal.write(&Record::Before {
+    /// Journals a method's before-state; false (and the apply stopped) when it cannot be
+    /// written, and then the method must not be sent.
+    fn before(&self, item: &PlanItem) -> bool {
+        self.journaled(&Record::Before {
             key: item.key(),
             state: item.before.clone(),
             planned: item.after.clone(),
         })
     }
 
-    fn finish(&self, result: MethodResult) -> Result<MethodResult> {
-        self.journal.write(&Record::After {
+    /// Writes one record; a record that cannot be written stops the apply.
+    fn journaled(&self, record: &Record) -> bool {
+        match self.journal.write(record) {
+            Ok(()) => true,
+            Err(e) => {
+                self.stop(Stop::Journal(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Journals a method's outcome and reports it. The outcome is reported even when it cannot
+    /// be written: its before-state is on disk, so an undo looks at it.
+    fn finish(&self, result: MethodResult) -> MethodResult {
+        self.journaled(&Record::After {
             key: result.key.clone(),
             status: result.status,
             error: result.error.clone(),
-        })?;
-        Ok(self.report(result))
+        });
+        self.report(result)
     }
 
     fn report(&self, result: MethodResult) -> MethodResult {
@@ -320,26 +374,26 @@ impl Run<'_> {
             .is_some()
     }
 
-    fn stop(&self, error: &Error) {
+    fn stop(&self, why: Stop) {
         let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
         if stopped.is_none() {
-            *stopped = Some(error.to_string());
+            *stopped = Some(why);
         }
     }
 
-    fn unchanged(&self, item: &PlanItem) -> Result<MethodResult> {
-        self.before(item)?;
+    fn unchanged(&self, item: &PlanItem) -> MethodResult {
+        self.before(item);
         self.finish(result_of(item, Outcome::Unchanged, None, 0))
     }
 
-    fn skipped(&self, item: &SkippedItem) -> Result<MethodResult> {
-        self.journal.write(&Record::Skipped {
+    fn skipped(&self, item: &SkippedItem) -> MethodResult {
+        self.journaled(&Record::Skipped {
             key: item.key(),
             found: item.found.clone(),
             planned: item.restore.clone(),
             reason: item.reason.clone(),
-        })?;
-        Ok(self.report(MethodResult {
+        });
+        self.report(MethodResult {
             key: item.key(),
             path: item.path.clone(),
             verb: item.verb.clone(),
@@ -350,11 +404,13 @@ impl Run<'_> {
             error: Some(item.reason.clone()),
             found: item.found.clone(),
             attempts: 0,
-        }))
+        })
     }
 
-    async fn send(&self, item: &PlanItem) -> Result<MethodResult> {
-        self.before(item)?;
+    async fn send(&self, item: &PlanItem) -> MethodResult {
+        if self.is_stopped() || !self.before(item) {
+            return self.report(not_sent(item));
+        }
         let result = self.send_one(item).await;
         self.finish(result)
     }
@@ -372,12 +428,7 @@ impl Run<'_> {
                 return match last_error {
                     // A lost answer may have landed: the undo will look at it.
                     Some(e) => result_of(item, Outcome::Failed, Some(e.to_string()), attempt - 1),
-                    None => result_of(
-                        item,
-                        Outcome::NotSent,
-                        Some("not sent: the apply stopped".into()),
-                        0,
-                    ),
+                    None => not_sent(item),
                 };
             }
             let failure = match gateway::update_method(
@@ -403,7 +454,7 @@ impl Run<'_> {
                 self.throttled.fetch_add(1, Ordering::SeqCst);
             }
             if error.is_credentials() {
-                self.stop(&error);
+                self.stop(Stop::Credentials(error.to_string()));
             }
             if !retryable {
                 return result_of(item, Outcome::Failed, Some(error.to_string()), attempt);
@@ -461,6 +512,15 @@ impl Run<'_> {
     }
 }
 
+fn not_sent(item: &PlanItem) -> MethodResult {
+    result_of(
+        item,
+        Outcome::NotSent,
+        Some("not sent: the apply stopped".into()),
+        0,
+    )
+}
+
 fn result_of(
     item: &PlanItem,
     status: Outcome,
@@ -498,7 +558,9 @@ pub async fn deploy(
     api_id: &str,
     stage: &str,
     description: &str,
+    lock: &ApiLock,
 ) -> Result<String> {
+    lock.check(api_id)?;
     let pacer = SharedPacer::new(dir, "deploy", &session.quota_key().await?, 0.2, 1);
     let before = gateway::stage_deployment(session, api_id, stage).await?;
     let mut attempt = 0;
@@ -529,7 +591,9 @@ pub async fn create_authorizer(
     api_id: &str,
     input: &crate::plan::AuthorizerInput,
     pool_arn: &str,
+    lock: &ApiLock,
 ) -> Result<crate::model::Authorizer> {
+    lock.check(api_id)?;
     let mut attempt = 0;
     loop {
         attempt += 1;

@@ -113,7 +113,7 @@ async fn create_authorizer(
     pool_id: String,
     input: AuthorizerInput,
 ) -> Result<Authorizer> {
-    core.create_authorizer(&ctx, &api_id, &pool_region, &pool_id, &input, None)
+    core.create_authorizer(&ctx, &api_id, &pool_region, &pool_id, &input)
         .await
 }
 
@@ -209,7 +209,7 @@ async fn deploy_api(
     stage: String,
     description: String,
 ) -> Result<Deployment> {
-    core.deploy(&ctx, &api_id, &stage, &description, None).await
+    core.deploy(&ctx, &api_id, &stage, &description).await
 }
 
 #[tauri::command]

@@ -122,14 +122,50 @@ impl Outcome {
     }
 }
 
-/// An open journal file for one apply. Each record is written whole and synced before returning.
+/// An open journal file for one apply. Each record is written whole and synced before returning;
+/// a record that cannot be written whole (the disk is full) is cut back off, and the journal
+/// then refuses every later record, so that the file always ends with a whole line.
 pub struct ApplyJournal {
-    file: Mutex<File>,
+    file: Mutex<JournalFile>,
     pub id: String,
+}
+
+struct JournalFile {
+    file: File,
+    /// The length of the whole records written so far: where a torn record is cut back to.
+    len: u64,
+    /// Why a record could not be written, once one could not.
+    broken: Option<String>,
+    /// The most bytes the file may hold (a full disk, for tests); None: as the disk allows.
+    limit: Option<u64>,
+}
+
+impl JournalFile {
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        let room = self.limit.map(|l| l.saturating_sub(self.len) as usize);
+        if let Some(room) = room.filter(|&r| r < line.len()) {
+            // What a full disk does: part of the record lands, then the write fails.
+            self.file.write_all(&line[..room])?;
+            return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+        }
+        self.file.write_all(line)?;
+        self.file.sync_data()
+    }
 }
 
 impl ApplyJournal {
     pub fn create(dir: &Path, header: &ApplyHeader) -> Result<ApplyJournal> {
+        ApplyJournal::create_within(dir, header, None)
+    }
+
+    /// A journal whose file may hold at most `limit` bytes, as if the disk filled up there: for
+    /// tests of what an apply does when its journal cannot be written.
+    #[doc(hidden)]
+    pub fn create_within(
+        dir: &Path,
+        header: &ApplyHeader,
+        limit: Option<u64>,
+    ) -> Result<ApplyJournal> {
         create_private_dir(dir).map_err(|e| {
             Error::Io(format!(
                 "Cannot create the journal folder {}: {e}",
@@ -143,21 +179,44 @@ impl ApplyJournal {
             .open(&path)
             .map_err(|e| Error::Io(format!("Cannot create the journal {}: {e}", path.display())))?;
         let journal = ApplyJournal {
-            file: Mutex::new(file),
+            file: Mutex::new(JournalFile {
+                file,
+                len: 0,
+                broken: None,
+                limit,
+            }),
             id: header.id.clone(),
         };
         journal.write(&Record::Start(header.clone()))?;
         Ok(journal)
     }
 
-    /// Appends one record and syncs it to disk before returning.
+    /// Appends one record and syncs it to disk before returning. A record that fails is cut
+    /// back off the file, and every later one is refused with the same reason.
     pub fn write(&self, record: &Record) -> Result<()> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&line)
-            .and_then(|_| file.sync_data())
-            .map_err(|e| Error::Io(format!("Cannot write the journal: {e}")))
+        let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(why) = &f.broken {
+            return Err(Error::Io(format!("Cannot write the journal: {why}")));
+        }
+        match f.append(&line) {
+            Ok(()) => {
+                f.len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                let len = f.len;
+                let why = match cut(&f.file, len) {
+                    Ok(()) => e.to_string(),
+                    Err(cut_error) => {
+                        format!("{e}; its torn last line could not be cut off: {cut_error}")
+                    }
+                };
+                f.broken = Some(why.clone());
+                Err(Error::Io(format!("Cannot write the journal: {why}")))
+            }
+        }
     }
 }
 
@@ -208,8 +267,17 @@ impl ApplyJournal {
         make_private(&file)
             .and_then(|_| cut_torn_tail(&mut file))
             .map_err(|e| Error::Io(format!("Cannot repair the journal of {id}: {e}")))?;
+        let len = file
+            .metadata()
+            .map_err(|e| Error::Io(format!("Cannot read the journal of {id}: {e}")))?
+            .len();
         Ok(ApplyJournal {
-            file: Mutex::new(file),
+            file: Mutex::new(JournalFile {
+                file,
+                len,
+                broken: None,
+                limit: None,
+            }),
             id: id.to_string(),
         })
     }

@@ -1,6 +1,11 @@
 //! One writer per API: an OS file lock in the journal folder, held around apply, undo and deploy
 //! by the window and the command line alike. A second writer is refused at once, told who holds
 //! the lock; the History tells a running apply (its lock is held) from an interrupted one.
+//!
+//! Each lock is two files: `lock-KEY`, which writers take (exclusive, never waited for), and
+//! `held-KEY`, which the holder also locks for as long as it writes. Whoever only wants to know
+//! whether a write is running (the History's polling) looks at `held-KEY`, so that it never
+//! contends for the lock a writer needs; the holder waits at most for such a look to end.
 
 use crate::error::{Error, Result};
 use crate::pacer::file_key;
@@ -39,12 +44,33 @@ pub struct Holder {
 }
 
 /// A held lock; dropping it releases the lock (the OS also releases it if the process dies).
+/// Every step that changes an API takes one as an argument: holding it is the proof that the
+/// step runs as the API's one writer, and that what it planned from was read under it.
 pub struct ApiLock {
     file: File,
+    /// Locked as long as `file` is: what `running` looks at.
+    _held: File,
+    api_id: String,
     holder: std::sync::Mutex<Holder>,
 }
 
 impl ApiLock {
+    /// The API this lock lets its holder write to.
+    pub fn api_id(&self) -> &str {
+        &self.api_id
+    }
+
+    /// Refuses a step on another API than the lock's (a programming error, said plainly).
+    pub fn check(&self, api_id: &str) -> Result<()> {
+        match self.api_id == api_id {
+            true => Ok(()),
+            false => Err(Error::Internal(format!(
+                "the writer lock held is {}'s, not {api_id}'s",
+                self.api_id
+            ))),
+        }
+    }
+
     /// Says which apply the holder is writing now (a `protect` takes the lock before it creates
     /// the authorizer, and only then starts the apply).
     pub fn set_apply(&self, apply_id: &str, action: &str) -> Result<()> {
@@ -65,6 +91,12 @@ fn write_holder(mut file: &File, holder: &Holder) -> Result<()> {
 
 fn path_of(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("lock-{}", file_key(key)))
+}
+
+/// The file a holder keeps locked beside its `lock-` file: `held-` and the same key.
+fn held_path(lock_path: &Path) -> Option<PathBuf> {
+    let name = lock_path.file_name()?.to_str()?.strip_prefix("lock-")?;
+    Some(lock_path.with_file_name(format!("held-{name}")))
 }
 
 fn open(path: &Path) -> Result<File> {
@@ -88,15 +120,16 @@ fn read_holder(file: &mut File) -> Option<Holder> {
     serde_json::from_str(&text).ok()
 }
 
-/// Takes the lock of one API (`key`: account or endpoint, region and API id) or refuses at once.
+/// Takes the lock of one API (`quota_key`: account or endpoint, and region) or refuses at once.
 pub fn acquire(
     dir: &Path,
-    key: &str,
+    quota_key: &str,
+    api_id: &str,
     api_name: &str,
     action: &str,
     apply_id: Option<&str>,
 ) -> Result<ApiLock> {
-    let path = path_of(dir, key);
+    let path = path_of(dir, &format!("{quota_key} {api_id}"));
     let mut file = open(&path)?;
     match file.try_lock() {
         Ok(()) => {}
@@ -115,9 +148,16 @@ pub fn acquire(
         client: client(),
         pid: std::process::id(),
     };
+    let held_at = held_path(&path).ok_or_else(|| Error::Internal("lock file name".into()))?;
+    let held = open(&held_at)?;
     write_holder(&file, &holder)?;
+    // Only a look by `running` can hold it now (writers are kept out by `file`): it ends at once.
+    held.lock()
+        .map_err(|e| Error::Io(format!("Cannot lock {}: {e}", held_at.display())))?;
     Ok(ApiLock {
         file,
+        _held: held,
+        api_id: api_id.to_string(),
         holder: std::sync::Mutex::new(holder),
     })
 }
@@ -152,24 +192,30 @@ fn clock_time(ms: u64) -> String {
     format!("{:02}:{:02} UTC", day / 3600, (day % 3600) / 60)
 }
 
-/// The applies whose lock is held right now (by this process or another), by apply id.
+/// The applies whose lock is held right now (by this process or another), by apply id. It looks
+/// at each lock's `held-` file, never at the `lock-` file a writer takes: a look never makes a
+/// writer's attempt fail.
 pub fn running(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return vec![];
     };
     let mut ids = Vec::new();
     for e in entries.filter_map(|e| e.ok()) {
-        if !e.file_name().to_string_lossy().starts_with("lock-") {
-            continue;
-        }
-        let Ok(mut file) = OpenOptions::new().read(true).write(true).open(e.path()) else {
+        let path = e.path();
+        let Some(held_at) = held_path(&path) else {
             continue;
         };
-        match file.try_lock_shared() {
+        let Ok(held) = OpenOptions::new().read(true).write(true).open(&held_at) else {
+            continue;
+        };
+        match held.try_lock_shared() {
             Ok(()) => {
-                let _ = file.unlock();
+                let _ = held.unlock();
             }
             Err(TryLockError::WouldBlock) => {
+                let Ok(mut file) = OpenOptions::new().read(true).open(&path) else {
+                    continue;
+                };
                 if let Some(id) = read_holder(&mut file).and_then(|h| h.apply_id) {
                     ids.push(id);
                 }
@@ -187,8 +233,9 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused_and_told_who_holds_it() {
         let dir = tempfile::tempdir().unwrap();
-        let held = acquire(dir.path(), "k", "SecurePets", "apply", Some("1-a")).unwrap();
-        let err = acquire(dir.path(), "k", "SecurePets", "apply", Some("2-b"))
+        let held = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("1-a")).unwrap();
+        assert!(held.check("a1").is_ok() && held.check("b2").is_err());
+        let err = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("2-b"))
             .err()
             .unwrap();
         let text = err.to_string();
@@ -201,9 +248,38 @@ mod tests {
         held.set_apply("1-c", "apply").unwrap();
         assert_eq!(running(dir.path()), vec!["1-c".to_string()]);
         // Another API is another lock.
-        let _other = acquire(dir.path(), "k2", "PetsAdmin", "apply", None).unwrap();
+        let _other = acquire(dir.path(), "k", "b2", "PetsAdmin", "apply", None).unwrap();
         drop(held);
         assert!(running(dir.path()).is_empty());
-        acquire(dir.path(), "k", "SecurePets", "deploy", None).unwrap();
+        acquire(dir.path(), "k", "a1", "SecurePets", "deploy", None).unwrap();
+    }
+
+    /// The History polls `running` every second while writers come and go: a look must never
+    /// make a writer's attempt fail (it took a shared lock on the writers' own file, and a
+    /// writer trying at that moment was told "another apply is running").
+    #[test]
+    fn looking_for_running_applies_never_refuses_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let lookers: Vec<_> = (0..2)
+            .map(|_| {
+                let (dir, stop) = (dir.path().to_path_buf(), stop.clone());
+                std::thread::spawn(move || {
+                    let mut looks = 0u64;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = running(&dir);
+                        looks += 1;
+                    }
+                    looks
+                })
+            })
+            .collect();
+        for i in 0..2000 {
+            let lock = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("1-a"));
+            assert!(lock.is_ok(), "attempt {i}: {}", lock.err().unwrap());
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let looks: u64 = lookers.into_iter().map(|t| t.join().unwrap()).sum();
+        assert!(looks > 100, "the lookers looked ({looks} times)");
     }
 }

@@ -7,7 +7,7 @@
 //! a scope where scopes are set. No SDK, no I/O.
 
 use crate::model::{pool_of_arn, Authorizer, Method};
-use crate::token::{expiry_text, Decoded, Signature, TokenUse};
+use crate::token::{expiry_text, relative, rfc3339, Decoded, Signature, TimeClaim, TokenUse};
 use crate::validate::check_regex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -245,17 +245,34 @@ fn cognito(
     allow(reason, signature)
 }
 
-/// What refuses a token before any authorizer's own rule: its signature, its expiry.
+/// What refuses a token before any authorizer's own rule: its signature, its expiry, a time
+/// before which it is not valid.
 fn signature_or_expiry(token: &Decoded, signature: Signature, now: i64) -> Option<String> {
     if signature == Signature::Invalid {
         return Some(
             "The signature does not verify: the token was altered or signed by another key".into(),
         );
     }
-    match token.int_claim("exp") {
-        Some(exp) if exp <= now => Some(format!("The token {}", expiry_text(exp, now))),
-        None => Some("The token has no exp claim".into()),
-        Some(_) => None,
+    match token.time_claim("exp") {
+        TimeClaim::At(exp) if exp <= now => {
+            return Some(format!("The token {}", expiry_text(exp, now)))
+        }
+        TimeClaim::At(_) => {}
+        TimeClaim::Missing => return Some("The token has no exp claim".into()),
+        TimeClaim::NotANumber => {
+            return Some("The token's exp claim is not a number: it has no expiry to trust".into())
+        }
+    }
+    match token.time_claim("nbf") {
+        TimeClaim::At(nbf) if nbf > now => Some(format!(
+            "The token is not valid yet: its nbf claim says from {} ({})",
+            rfc3339(nbf).unwrap_or_else(|| format!("{nbf} s after the epoch")),
+            relative(nbf, now)
+        )),
+        TimeClaim::NotANumber => {
+            Some("The token's nbf claim is not a number: when it becomes valid is unknown".into())
+        }
+        TimeClaim::At(_) | TimeClaim::Missing => None,
     }
 }
 

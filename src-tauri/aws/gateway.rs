@@ -168,6 +168,7 @@ pub async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
             return Ok(api);
         }
     }
+    session.pace(Call::Any).await?;
     let a = session
         .gateway
         .get_rest_api()
@@ -201,6 +202,17 @@ async fn is_http(session: &Session, api_id: &str) -> Result<bool> {
             "WebSocket APIs are listed but not reviewed: their routes are chosen by a message's content, not by HTTP method and path, and API Gateway has no JWT authorizer for them",
         )),
     }
+}
+
+/// Waits for a write's slot in the account's quota; a pacer that cannot be read is a failure
+/// that is not retried (nothing was sent).
+pub(super) async fn pace_write(session: &Session) -> std::result::Result<(), CallFailure> {
+    session.pace(Call::Any).await.map_err(|error| CallFailure {
+        error,
+        retryable: false,
+        ambiguous: false,
+        throttled: false,
+    })
 }
 
 /// The same, for a write: a lookup that fails is a failure that is not retried.
@@ -326,6 +338,7 @@ pub async fn update_method(
                 .build()
         })
         .collect();
+    pace_write(session).await?;
     let m = session
         .gateway
         .update_method()
@@ -355,6 +368,7 @@ pub async fn method_state(
     if is_http(session, api_id).await? {
         return http::route_state(session, api_id, resource_id).await;
     }
+    session.pace(Call::Any).await?;
     let m = session
         .gateway
         .get_method()
@@ -390,6 +404,7 @@ pub async fn create_authorizer(
         return http::create_jwt_authorizer(session, api_id, input, &issuer).await;
     }
     let regex = input.client_id_regex.trim();
+    pace_write(session).await?;
     let out = session
         .gateway
         .create_authorizer()
@@ -463,6 +478,7 @@ pub async fn update_authorizer(
     if ops.is_empty() {
         return Ok(());
     }
+    session.pace(Call::Any).await?;
     session
         .gateway
         .update_authorizer()
@@ -479,6 +495,7 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
     if is_http(session, api_id).await? {
         return http::delete_authorizer(session, api_id, authorizer_id).await;
     }
+    session.pace(Call::Any).await?;
     session
         .gateway
         .delete_authorizer()
@@ -494,6 +511,7 @@ pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> 
     if is_http(session, api_id).await? {
         return http::list_stages(session, api_id).await;
     }
+    session.pace(Call::Any).await?;
     let out = session
         .gateway
         .get_stages()
@@ -523,6 +541,7 @@ pub async fn stage_deployment(
     if is_http(session, api_id).await? {
         return http::stage_deployment(session, api_id, stage).await;
     }
+    session.pace(Call::Any).await?;
     match session
         .gateway
         .get_stage()
@@ -553,6 +572,7 @@ pub async fn create_deployment(
     if is_http_write(session, api_id).await? {
         return http::create_deployment(session, api_id, stage, description).await;
     }
+    pace_write(session).await?;
     let out = session
         .gateway
         .create_deployment()
@@ -589,6 +609,7 @@ pub async fn test_invoke_authorizer(
             "AWS has no authorizer test for HTTP APIs: Gatehouse's verdict and the curl line are what there is",
         ));
     }
+    session.pace(Call::Any).await?;
     let out = session
         .gateway
         .test_invoke_authorizer()

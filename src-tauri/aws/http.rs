@@ -95,6 +95,7 @@ pub async fn api_kind(session: &Session, api_id: &str) -> Result<Option<ApiKind>
 
 /// A v2 API as listed, or None when v2 does not know the id (then it is a REST API).
 pub async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
+    session.pace(crate::pacer::Call::Any).await?;
     match session.gateway_v2.get_api().api_id(api_id).send().await {
         Ok(a) => Ok(Some(v2_api!(a))),
         Err(e)
@@ -110,6 +111,7 @@ pub async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
 /// The API's built-in CORS configuration in one line (it answers preflights before any route),
 /// or None when it has none.
 pub async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
+    session.pace(crate::pacer::Call::Any).await?;
     let api = session
         .gateway_v2
         .get_api()
@@ -215,6 +217,7 @@ pub async fn update_route(
     route_id: &str,
     to: &MethodState,
 ) -> std::result::Result<MethodState, CallFailure> {
+    super::gateway::pace_write(session).await?;
     let r = session
         .gateway_v2
         .update_route()
@@ -237,6 +240,7 @@ pub async fn update_route(
 
 /// One route's protection as AWS holds it now.
 pub async fn route_state(session: &Session, api_id: &str, route_id: &str) -> Result<MethodState> {
+    session.pace(crate::pacer::Call::Any).await?;
     let r = session
         .gateway_v2
         .get_route()
@@ -256,6 +260,7 @@ pub async fn create_jwt_authorizer(
     input: &AuthorizerInput,
     issuer: &str,
 ) -> std::result::Result<Authorizer, CallFailure> {
+    super::gateway::pace_write(session).await?;
     let out = session
         .gateway_v2
         .create_authorizer()
@@ -293,6 +298,7 @@ pub async fn update_authorizer(
             ),
         ));
     }
+    session.pace(crate::pacer::Call::Any).await?;
     session
         .gateway_v2
         .update_authorizer()
@@ -313,6 +319,7 @@ pub async fn update_authorizer(
 }
 
 pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &str) -> Result<()> {
+    session.pace(crate::pacer::Call::Any).await?;
     session
         .gateway_v2
         .delete_authorizer()
@@ -346,6 +353,7 @@ pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> 
 
 /// The stage as AWS holds it: None when it does not exist, else the deployment it serves.
 async fn get_stage(session: &Session, api_id: &str, stage: &str) -> Result<Option<Option<String>>> {
+    session.pace(crate::pacer::Call::Any).await?;
     match session
         .gateway_v2
         .get_stage()
@@ -383,6 +391,7 @@ pub async fn create_deployment(
     description: &str,
 ) -> std::result::Result<String, CallFailure> {
     if matches!(get_stage(session, api_id, stage).await, Ok(None)) {
+        super::gateway::pace_write(session).await?;
         session
             .gateway_v2
             .create_stage()
@@ -392,6 +401,7 @@ pub async fn create_deployment(
             .await
             .map_err(|e| call_failure(session, e))?;
     }
+    super::gateway::pace_write(session).await?;
     let out = session
         .gateway_v2
         .create_deployment()

@@ -75,8 +75,8 @@ pub struct Session {
     who: std::sync::OnceLock<(String, Option<crate::sso::SsoSettings>)>,
     /// When the credentials of an MFA-guarded role expire (they are not refreshed without a code).
     expires_at: Option<std::time::SystemTime>,
-    /// The account's quotas, once a sweep has asked for reads to be paced; every session of the
-    /// account shares one.
+    /// The account's quotas: given by a sweep (every session of the account shares one), or
+    /// made at the first call from `pace_dir`.
     pacer: std::sync::OnceLock<std::sync::Arc<AccountPacer>>,
 }
 
@@ -114,6 +114,10 @@ impl Session {
             t.duration_since(std::time::SystemTime::now())
                 .map_or(true, |left| left < Duration::from_secs(60))
         })
+    /// Where the machine-wide budgets of API Gateway's quotas are kept: once set, every API
+    /// Gateway call of this session waits for its slot (look-ups included), so that a second
+    /// process waits its turn instead of meeting a 429 while another one applies.
+    pace_dir: std::sync::OnceLock<std::path::PathBuf>,
     }
 
     fn from_config(config: SdkConfig, region: &str) -> Session {
@@ -164,6 +168,7 @@ impl Session {
             .map(str::to_string)
             .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
             .filter(|u| !u.trim().is_empty())
+            pace_dir: std::sync::OnceLock::new(),
     }
 
     /// What API Gateway's quota and Gatehouse's per-API locks are kept per: the endpoint when one
@@ -195,12 +200,24 @@ impl Session {
         let _ = self.pacer.set(pacer);
     }
 
-    /// Waits for the account's quota when reads are paced; at once otherwise.
+    /// Paces every API Gateway call of this session through the budgets kept in `dir`.
+    pub fn pace_in(&self, dir: &std::path::Path) {
+        let _ = self.pace_dir.set(dir.to_path_buf());
+    }
+
+    /// Waits for the account's quota when calls are paced; at once otherwise.
     pub async fn pace(&self, call: Call) -> Result<(), Error> {
-        match self.pacer.get() {
-            Some(p) => p.until_ready(call).await,
-            None => Ok(()),
-        }
+        let pacer = match (self.pacer.get(), self.pace_dir.get()) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => {
+                let key = self.account_key().await?;
+                self.pacer
+                    .get_or_init(|| std::sync::Arc::new(AccountPacer::new(dir, &key)))
+                    .clone()
+            }
+            (None, None) => return Ok(()),
+        };
+        pacer.until_ready(call).await
     }
 
     /// Who the credentials belong to (STS GetCallerIdentity).

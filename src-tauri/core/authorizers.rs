@@ -14,7 +14,7 @@ pub const NEW_AUTHORIZER_ID: &str = "(new)";
 
 impl Core {
     /// Creates a Cognito authorizer for a pool (whose region may differ from the API's), under
-    /// the API's writer lock (`held` when the caller has it already).
+    /// the API's writer lock.
     pub async fn create_authorizer(
         &self,
         ctx: &Ctx,
@@ -22,23 +22,35 @@ impl Core {
         pool_region: &str,
         pool_id: &str,
         input: &AuthorizerInput,
-        held: Option<&ApiLock>,
     ) -> Result<Authorizer> {
-        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
-            return Err(e);
-        }
+        check_authorizer(input)?;
         if pool_id.trim().is_empty() {
             return Err(Error::invalid("pool", "Choose a user pool"));
         }
-        let arn = self.pool_arn(ctx, pool_region, pool_id).await?;
-        let session = self.session(ctx).await?;
-        let _own = match held {
-            Some(_) => None,
-            None => Some(self.lock_api(ctx, api_id, api_id, "apply").await?),
-        };
-        apply::create_authorizer(&session, api_id, input, &arn).await
+        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
+        self.create_authorizer_locked(ctx, api_id, pool_region, pool_id, input, &lock)
+            .await
     }
 
+    /// The create itself, by the holder of the API's writer lock (a protect that found no
+    /// authorizer to reuse).
+    pub(super) async fn create_authorizer_locked(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        pool_region: &str,
+        pool_id: &str,
+        input: &AuthorizerInput,
+        lock: &ApiLock,
+    ) -> Result<Authorizer> {
+        lock.check(api_id)?;
+        check_authorizer(input)?;
+        let arn = self.pool_arn(ctx, pool_region, pool_id).await?;
+        let session = self.session(ctx).await?;
+        apply::create_authorizer(&session, api_id, input, &arn, lock).await
+    }
+
+    /// Changes an authorizer's settings, under the API's writer lock, from what AWS holds under it.
     pub async fn update_authorizer(
         &self,
         ctx: &Ctx,
@@ -46,25 +58,29 @@ impl Core {
         authorizer_id: &str,
         input: &AuthorizerInput,
     ) -> Result<()> {
-        if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
-            return Err(e);
-        }
+        check_authorizer(input)?;
+        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
         let session = self.session(ctx).await?;
         let current = gateway::list_authorizers(&session, api_id)
             .await?
             .into_iter()
             .find(|a| a.id == authorizer_id)
             .ok_or_else(|| Error::NotFound(format!("No authorizer {authorizer_id} in this API")))?;
-        gateway::update_authorizer(&session, api_id, &current, input).await
+        gateway::update_authorizer(&session, api_id, &current, input).await?;
+        drop(lock);
+        Ok(())
     }
 
-    /// Deletes an authorizer no method uses; refused with the list of methods that still do.
+    /// Deletes an authorizer no method uses, under the API's writer lock (so that no method can
+    /// start using it between the look and the delete); refused with the list of methods that
+    /// still do.
     pub async fn delete_authorizer(
         &self,
         ctx: &Ctx,
         api_id: &str,
         authorizer_id: &str,
     ) -> Result<()> {
+        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
         let session = self.session(ctx).await?;
         let (methods, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
         let name = authorizers
@@ -82,7 +98,17 @@ impl Core {
                 ),
             ));
         }
-        gateway::delete_authorizer(&session, api_id, authorizer_id).await
+        gateway::delete_authorizer(&session, api_id, authorizer_id).await?;
+        drop(lock);
+        Ok(())
+    }
+}
+
+/// The first thing wrong with an authorizer's settings, before anything is sent.
+fn check_authorizer(input: &AuthorizerInput) -> Result<()> {
+    match plan::validate_authorizer(input).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
 }
 

@@ -54,7 +54,9 @@ impl Core {
         Ok(plan)
     }
 
-    /// Plans afresh (AWS may have changed since the preview) and applies, journaled.
+    /// The window's apply: takes the API's writer lock, then plans afresh from what AWS holds
+    /// under it (AWS may have changed since the preview), then applies, journaled. Nobody can
+    /// write to the API between the read and the apply.
     pub async fn apply(
         &self,
         ctx: &Ctx,
@@ -62,14 +64,17 @@ impl Core {
         pace: Pace,
         progress: &(dyn Fn(ApplyEvent) + Send + Sync),
     ) -> Result<ApplyReport> {
+        let lock = self
+            .lock_api(ctx, &req.api_id, &req.api_name, action_of(&req.target))
+            .await?;
         let plan = self
             .plan(ctx, &req.api_id, &req.methods, &req.target)
             .await?;
-        self.apply_plan(ctx, req, &plan, pace, progress, None).await
+        self.apply_plan(ctx, req, &plan, pace, progress, &lock)
+            .await
     }
 
-    /// Applies a plan just made from AWS's current state, journaled, under the API's writer lock
-    /// (`held` when the caller has it already).
+    /// Applies a plan made from what AWS held under `lock`, the API's writer lock, journaled.
     pub async fn apply_plan(
         &self,
         ctx: &Ctx,
@@ -77,27 +82,19 @@ impl Core {
         plan: &Plan,
         pace: Pace,
         progress: &(dyn Fn(ApplyEvent) + Send + Sync),
-        held: Option<&ApiLock>,
+        lock: &ApiLock,
     ) -> Result<ApplyReport> {
+        lock.check(&req.api_id)?;
         if !plan.warnings.is_empty() && !req.accept_warnings {
             let text: Vec<String> = plan.warnings.iter().map(|w| w.message()).collect();
             return Err(Error::invalid("warnings", text.join(" ")));
         }
-        let action = match &req.target {
-            Target::Protect { .. } => "protect",
-            Target::Unprotect => "unprotect",
-        };
+        let action = action_of(&req.target);
         let description = plan.description.clone();
         let header = self.header(ctx, &req.api_id, &req.api_name, action, description, None);
         let session = self.session(ctx).await?;
-        let _own = match held {
-            Some(lock) => {
-                lock.set_apply(&header.id, action)?;
-                None
-            }
-            None => Some(self.lock_for_apply(&session, &header, action).await?),
-        };
-        self.journaled_apply(&session, header, plan, pace, progress)
+        lock.set_apply(&header.id, action)?;
+        self.journaled_apply(&session, header, plan, pace, progress, lock)
             .await
     }
 
@@ -110,10 +107,19 @@ impl Core {
         plan: &Plan,
         pace: Pace,
         progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+        lock: &ApiLock,
     ) -> Result<ApplyReport> {
         let (apply_id, api_id) = (header.id.clone(), header.api_id.clone());
-        let mut report =
-            apply::apply(session, &self.journal_dir, header, plan, pace, progress).await?;
+        let mut report = apply::apply(
+            session,
+            &self.journal_dir,
+            header,
+            plan,
+            pace,
+            progress,
+            lock,
+        )
+        .await?;
         if report.changed > 0 {
             if let Some(stage) = auto_deploy_stage(session, &api_id).await {
                 let live_on = format!("{stage} (auto-deploy)");
@@ -136,35 +142,54 @@ impl Core {
         gateway::list_stages(&*self.session(ctx).await?, api_id).await
     }
 
-    /// One CreateDeployment (paced to 1 per 5 s); the applies it made live are marked deployed.
-    /// Under the API's writer lock (`held` when the caller has it already).
+    /// One CreateDeployment (paced to 1 per 5 s), under the API's writer lock; the applies it
+    /// made live are marked deployed.
     pub async fn deploy(
         &self,
         ctx: &Ctx,
         api_id: &str,
         stage: &str,
         description: &str,
-        held: Option<&ApiLock>,
     ) -> Result<Deployment> {
         let stage = check_stage(stage)?;
+        let api_name = journal::list(&self.journal_dir)?
+            .into_iter()
+            .find(|a| a.header.api_id == api_id)
+            .map(|a| a.header.api_name)
+            .unwrap_or_else(|| api_id.to_string());
+        let lock = self.lock_api(ctx, api_id, &api_name, "deploy").await?;
+        self.deploy_locked(ctx, api_id, stage, description, &lock)
+            .await
+    }
+
+    /// The deploy itself, by the holder of the API's writer lock (a protect with `--deploy`).
+    pub(super) async fn deploy_locked(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        stage: &str,
+        description: &str,
+        lock: &ApiLock,
+    ) -> Result<Deployment> {
+        lock.check(api_id)?;
+        let stage = check_stage(stage)?;
         let session = self.session(ctx).await?;
-        let _own = match held {
-            Some(_) => None,
-            None => {
-                let api_name = journal::list(&self.journal_dir)?
-                    .into_iter()
-                    .find(|a| a.header.api_id == api_id)
-                    .map(|a| a.header.api_name)
-                    .unwrap_or_else(|| api_id.to_string());
-                Some(self.lock_api(ctx, api_id, &api_name, "deploy").await?)
-            }
-        };
         let pending = self.undeployed(ctx, api_id)?;
         // A stage that deploys by itself refuses CreateDeployment: it is live already.
         let auto = auto_deploy_stage(&session, api_id).await;
         let id = match auto.as_deref() == Some(stage) {
             true => "auto".to_string(),
-            false => apply::deploy(&session, &self.journal_dir, api_id, stage, description).await?,
+            false => {
+                apply::deploy(
+                    &session,
+                    &self.journal_dir,
+                    api_id,
+                    stage,
+                    description,
+                    lock,
+                )
+                .await?
+            }
         };
         for a in pending {
             journal::append(
@@ -181,6 +206,14 @@ impl Core {
             id,
             stage: stage.to_string(),
         })
+    }
+}
+
+/// The journal's and the lock's word for what a target does.
+fn action_of(target: &Target) -> &'static str {
+    match target {
+        Target::Protect { .. } => "protect",
+        Target::Unprotect => "unprotect",
     }
 }
 

@@ -93,7 +93,8 @@ struct Run<'a> {
     force: bool,
     deploy: Option<&'a str>,
     pace: Pace,
-    /// The API's writer lock, held from before the authorizer is looked up until the deploy.
+    /// The API's writer lock, held from before anything is read until the deploy; none only for
+    /// a dry run, which changes nothing.
     lock: Option<&'a ApiLock>,
 }
 
@@ -108,6 +109,10 @@ impl Core {
     ) -> Result<ProtectOutcome> {
         let ctx = &req.ctx;
         let api = self.find_api(ctx, &req.api).await?;
+        let deploy = checked_stage(req.deploy.as_deref())?;
+        // One writer per API, taken as soon as the API is known and held until the deploy: what
+        // is planned below is read under it.
+        let lock = self.writer(ctx, &api, "protect", req.dry_run).await?;
         let pool_region = req
             .pool_region
             .clone()
@@ -119,9 +124,6 @@ impl Core {
         if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
             return Err(e);
         }
-        let deploy = checked_stage(req.deploy.as_deref())?;
-        // One writer per API, from before the authorizer is looked up until the deploy.
-        let lock = self.writer(ctx, &api, "protect", req.dry_run).await?;
         let (methods, mut authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
         let keys = select(&methods, &authorizers, &req.methods, &api)?;
         let mut outcome = ProtectOutcome::of(api);
@@ -164,14 +166,17 @@ impl Core {
                         }
                     }
                     authorizers.pop();
+                    let lock = lock.as_ref().ok_or_else(|| {
+                        Error::Internal("a protect that is not a dry run holds the lock".into())
+                    })?;
                     let a = self
-                        .create_authorizer(
+                        .create_authorizer_locked(
                             ctx,
                             &outcome.api.id,
                             &pool_region,
                             &pool.id,
                             &input,
-                            lock.as_ref(),
+                            lock,
                         )
                         .await?;
                     authorizers.push(a.clone());
@@ -265,6 +270,11 @@ impl Core {
         if run.dry_run || outcome.stopped_by_warnings {
             return Ok(outcome);
         }
+        let Some(lock) = run.lock else {
+            return Err(Error::Internal(
+                "a change that is not a dry run is made under the API's lock".into(),
+            ));
+        };
         progress(ProtectEvent::Planned(&outcome));
         let request = ApplyRequest {
             api_id: outcome.api.id.clone(),
@@ -275,11 +285,11 @@ impl Core {
         };
         let forward = |e: ApplyEvent| progress(ProtectEvent::Apply(e));
         let report = self
-            .apply_plan(ctx, &request, &plan, run.pace, &forward, run.lock)
+            .apply_plan(ctx, &request, &plan, run.pace, &forward, lock)
             .await?;
         let deployment = match run.deploy {
             Some(stage) => Some(
-                self.deploy(ctx, &outcome.api.id, stage, "Gatehouse", run.lock)
+                self.deploy_locked(ctx, &outcome.api.id, stage, "Gatehouse", lock)
                     .await?,
             ),
             None => None,

@@ -89,6 +89,7 @@ impl Core {
             }
             ProfileRef::Keychain(name) => session.name_profile(name, None),
             ProfileRef::Env => {}
+        session.pace_in(&self.journal_dir);
         }
         sessions.insert(key, session.clone());
         Ok(session)

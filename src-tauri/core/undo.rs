@@ -70,11 +70,14 @@ impl Core {
             format!("previous states (undo of {apply_id})"),
             Some(apply_id.to_string()),
         );
-        let _lock = self.lock_for_apply(&session, &header, "undo").await?;
-        // Planned under the lock, from AWS's current state.
+        let lock = self.lock_for_apply(&session, &header, "undo").await?;
+        // Planned under the lock, from AWS's current state; the History is read again under it
+        // too, so that an undo that ran in between is seen.
+        let summary = self.find_apply(Some(apply_id))?;
+        Self::check_undoable(&summary)?;
         let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
         let plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
-        self.journaled_apply(&session, header, &plan, pace, progress)
+        self.journaled_apply(&session, header, &plan, pace, progress, &lock)
             .await
     }
 }

@@ -18,8 +18,15 @@ impl Core {
         action: &str,
     ) -> Result<ApiLock> {
         let session = self.session(ctx).await?;
-        let key = format!("{} {api_id}", session.quota_key().await?);
-        lock::acquire(&self.journal_dir, &key, api_name, action, None)
+        let quota_key = session.quota_key().await?;
+        lock::acquire(
+            &self.journal_dir,
+            &quota_key,
+            api_id,
+            api_name,
+            action,
+            None,
+        )
     }
 
     /// The API's writer lock, taken for an apply or an undo; refused at once when another
@@ -30,10 +37,10 @@ impl Core {
         header: &ApplyHeader,
         action: &str,
     ) -> Result<ApiLock> {
-        let key = format!("{} {}", session.quota_key().await?, header.api_id);
         lock::acquire(
             &self.journal_dir,
-            &key,
+            &session.quota_key().await?,
+            &header.api_id,
             &header.api_name,
             action,
             Some(&header.id),

@@ -10,11 +10,17 @@ use gatehouse::aws::gateway;
 use gatehouse::aws::session::Session;
 use gatehouse::error::Error;
 use gatehouse::journal::{self, ApplyHeader, Outcome};
+use gatehouse::lock::{self, ApiLock};
 use gatehouse::model::{ApiKind, Authorizer, Method};
 use gatehouse::plan::{self, AuthorizerInput, MethodState, Target};
 use serde_json::json;
 use std::path::Path;
 use std::sync::Mutex;
+
+/// The API's writer lock, which every write step requires, taken in `dir` as Gatehouse takes it.
+fn writer(dir: &Path, api_id: &str) -> ApiLock {
+    lock::acquire(dir, "test us-east-1", api_id, "test", "apply", None).unwrap()
+}
 
 fn header(api_id: &str, action: &str, undoes: Option<String>) -> ApplyHeader {
     ApplyHeader {
@@ -44,7 +50,8 @@ async fn pets_pool_authorizer(
         ttl_seconds: 120,
         ..plan::authorizer_defaults(ApiKind::Rest)
     };
-    apply::create_authorizer(s, api_id, &input, arn)
+    let dir = tempfile::tempdir().unwrap();
+    apply::create_authorizer(s, api_id, &input, arn, &writer(dir.path(), api_id))
         .await
         .unwrap()
 }
@@ -65,9 +72,17 @@ async fn protect(
     };
     let plan = plan::plan(&methods, &auths, keys, &target).unwrap();
     let events = Mutex::new(Vec::new());
-    let report = apply::apply(s, dir, header(api_id, "protect", None), &plan, pace, &|e| {
-        events.lock().unwrap().push(e)
-    })
+    let lock = writer(dir, api_id);
+    let h = header(api_id, "protect", None);
+    let report = apply::apply(
+        s,
+        dir,
+        h,
+        &plan,
+        pace,
+        &|e| events.lock().unwrap().push(e),
+        &lock,
+    )
     .await
     .unwrap();
     (report, events.into_inner().unwrap())
@@ -160,7 +175,8 @@ async fn seed_scenario_protects_three_methods_and_aws_holds_what_was_asked() {
     // Deploy: one CreateDeployment on prod.
     let before = gateway::list_stages(&s, api).await.unwrap();
     sb.reset_stats();
-    let id = apply::deploy(&s, dir.path(), api, "prod", "protect pets")
+    let lock = writer(dir.path(), api);
+    let id = apply::deploy(&s, dir.path(), api, "prod", "protect pets", &lock)
         .await
         .unwrap();
     assert_eq!(sb.calls("apigateway", "CreateDeployment"), 1);
@@ -291,7 +307,8 @@ async fn undo_restores_the_exact_previous_states() {
     let now = gateway::list_methods(&s, api).await.unwrap();
     let undo = plan::plan_undo(&now, &journal::undo_entries(&summary), false);
     let h = header(api, "undo", Some(summary.header.id.clone()));
-    let r = apply::apply(&s, dir.path(), h, &undo, Pace::default(), &|_| {})
+    let lock = writer(dir.path(), api);
+    let r = apply::apply(&s, dir.path(), h, &undo, Pace::default(), &|_| {}, &lock)
         .await
         .unwrap();
     assert_eq!((r.changed, r.failed), (4, 0));
@@ -324,7 +341,7 @@ print(api)
     let api = sb.boto3(script, &[]).trim().to_string();
     let s = session(&sb.url, "us-east-1").await;
     let dir = tempfile::tempdir().unwrap();
-    let err = apply::deploy(&s, dir.path(), &api, "prod", "")
+    let err = apply::deploy(&s, dir.path(), &api, "prod", "", &writer(dir.path(), &api))
         .await
         .unwrap_err();
     match &err {

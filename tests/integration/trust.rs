@@ -333,3 +333,152 @@ fn two_processes_share_one_budget_of_api_gateway_calls() {
     assert_eq!(sb.count_kind(&a, "COGNITO_USER_POOLS"), 60);
     assert_eq!(sb.count_kind(&b, "COGNITO_USER_POOLS"), 60);
 }
+
+/// The disk fills up in the middle of a 200-method apply: the apply stops at the first journal
+/// record it cannot write (nothing more is sent), the torn record is cut back off, every method
+/// is reported changed or not sent, and the undo afterwards restores every method that changed.
+#[tokio::test]
+async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_every_change() {
+    use gatehouse::apply::{self, Pace};
+    use gatehouse::aws::gateway;
+    use gatehouse::journal::{self, ApplyHeader, ApplyJournal, Outcome};
+    use gatehouse::model::Method;
+    use gatehouse::plan::{self, Target};
+
+    let sb = Sandbox::start();
+    let seed = sb.seed();
+    let api = sb.bulk_api("us-east-1", "Full", 200, 1);
+    let s = common::sandbox::session(&sb.url, "us-east-1").await;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("data/gatehouse/journal");
+    let quota_key = s.quota_key().await.unwrap();
+    let lock = gatehouse::lock::acquire(&dir, &quota_key, &api, "Full", "protect", None).unwrap();
+    let input = plan::AuthorizerInput {
+        name: "PetsPool".into(),
+        ..plan::authorizer_defaults(gatehouse::model::ApiKind::Rest)
+    };
+    let arn = seed["pools"]["PetsPool"]["arn"].as_str().unwrap();
+    let authorizer = apply::create_authorizer(&s, &api, &input, arn, &lock)
+        .await
+        .unwrap();
+    let methods = gateway::list_methods(&s, &api).await.unwrap();
+    let authorizers = gateway::list_authorizers(&s, &api).await.unwrap();
+    let keys: Vec<String> = methods.iter().map(Method::key).collect();
+    assert_eq!(keys.len(), 200);
+    let target = Target::Protect {
+        authorizer_id: authorizer.id.clone(),
+        scopes: vec![],
+    };
+    let plan = plan::plan(&methods, &authorizers, &keys, &target).unwrap();
+    let header = ApplyHeader {
+        id: journal::new_apply_id(),
+        started_ms: journal::now_ms(),
+        profile: "env".into(),
+        region: "us-east-1".into(),
+        api_id: api.clone(),
+        api_name: "Full".into(),
+        action: "protect".into(),
+        description: "Cognito · PetsPool".into(),
+        undoes: None,
+    };
+    // Room for the start and some 50 methods' records: then the disk is full.
+    let limit = 16_000;
+    let journal = ApplyJournal::create_within(&dir, &header, Some(limit)).unwrap();
+    let report = apply::apply_into(
+        &s,
+        &dir,
+        journal,
+        header.clone(),
+        &plan,
+        Pace::default(),
+        &|_| {},
+        &lock,
+    )
+    .await
+    .unwrap();
+    drop(lock);
+
+    let stopped = report.stopped.clone().unwrap_or_default();
+    assert!(
+        stopped.starts_with("The apply stopped: its journal could not be written ("),
+        "{stopped}"
+    );
+    assert!(stopped.contains("No space left on device"), "{stopped}");
+    assert_eq!(report.results.len(), 200);
+    assert_eq!(report.failed, 0, "{:?}", report.summary);
+    assert_eq!(report.changed + report.not_sent, 200, "{}", report.summary);
+    assert!(report.changed > 10 && report.not_sent > 100, "{}", report.summary);
+    for r in &report.results {
+        assert!(
+            matches!(r.status, Outcome::Changed | Outcome::NotSent),
+            "{r:?}"
+        );
+    }
+    assert!(stopped.contains(&format!("{} methods were not sent", report.not_sent)));
+    // What AWS holds is exactly what the report says changed.
+    assert_eq!(sb.count_kind(&api, "COGNITO_USER_POOLS"), report.changed);
+    // The journal ends with a whole record, within what the disk held.
+    let bytes = std::fs::read(dir.join(format!("{}.jsonl", header.id))).unwrap();
+    assert!(bytes.len() as u64 <= limit && bytes.ends_with(b"\n"));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text
+        .lines()
+        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+
+    // Room again: undo restores every method that changed.
+    let undo = run(&sb, home.path(), &["undo", "--apply", &header.id, "--json"]);
+    assert_eq!(undo.status, 0, "{}", undo.stderr);
+    assert_eq!(undo.with_status("changed").len(), report.changed);
+    assert_eq!(sb.count_kind(&api, "NONE"), 200);
+}
+
+/// While a 140-method protect holds Busy under AWS-like throttling, a colleague's unprotect is
+/// refused by the lock — "another apply is running on Busy" — every time, never with a 429 that
+/// its look-ups met because they were not paced.
+#[test]
+fn a_second_writer_is_refused_by_the_lock_under_a_saturated_quota() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let api = sb.bulk_api("us-east-1", "Busy", 140, 1);
+    // From now on, API Gateway's quotas as AWS enforces them (10/s burst 40, GetResources 5/2 s).
+    sb.control(
+        "/_sandbox/config",
+        json!({"throttle": {"rate": 10, "burst": 40}}),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let first = protect_all_open(&sb, h, &api, &["--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_outcomes(h, 20, Duration::from_secs(60));
+    for attempt in 1..=3 {
+        let second = run(
+            &sb,
+            h,
+            &["unprotect", "--api", "Busy", "--methods", "GET /r0001"],
+        );
+        assert_eq!(second.status, 1, "attempt {attempt}: {}", second.stderr);
+        assert!(
+            second
+                .stderr
+                .contains("another apply is running on Busy (started "),
+            "attempt {attempt}: {}",
+            second.stderr
+        );
+        assert!(
+            !second.stderr.contains("TooManyRequests"),
+            "{}",
+            second.stderr
+        );
+    }
+    let out = first.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(sb.count_kind(&api, "COGNITO_USER_POOLS"), 140);
+}

@@ -327,3 +327,180 @@ fn issuers_arns_and_times_are_read_as_aws_writes_them() {
     assert_eq!(expiry_text(NOW - 3 * 86_400, NOW), "expired 3 days ago");
     assert_eq!(token::rfc3339(0).as_deref(), Some("1970-01-01T00:00:00Z"));
 }
+
+/// A token whose claims are this JSON text as written (numbers `json!` cannot spell).
+fn jwt_raw(claims: &str) -> String {
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k1"}"#),
+        URL_SAFE_NO_PAD.encode(claims)
+    )
+}
+
+/// A JWT authorizer of an HTTP API for the pool, with this audience, and a route it protects.
+fn http_lab(audience: &[&str]) -> (Vec<Method>, Vec<Authorizer>) {
+    let authorizer = Authorizer {
+        id: "j1".into(),
+        name: "PetsJwt".into(),
+        kind: "JWT".into(),
+        provider_arns: vec![],
+        identity_source: Some("$request.header.Authorization".into()),
+        identity_validation_expression: None,
+        ttl_seconds: None,
+        authorizer_uri: None,
+        issuer: Some(iss(POOL)),
+        audience: audience.iter().map(|a| a.to_string()).collect(),
+    };
+    (
+        vec![method("/parcels", "JWT", Some("j1"), &[])],
+        vec![authorizer],
+    )
+}
+
+#[test]
+fn hostile_time_claims_get_a_verdict_never_a_panic() {
+    let (methods, authorizers) = lab();
+    let (http_methods, http_authorizers) = http_lab(&[WEB]);
+    let hostile = [
+        "-9223372036854775808",
+        "9223372036854775807",
+        "18446744073709551615",
+        "-1",
+        "0",
+        "1e300",
+        "-1e300",
+        "1.5",
+        "1.7976931348623157e308",
+        "-0.0",
+        "\"1800000600\"",
+        "null",
+        "true",
+        "{}",
+        "[]",
+    ];
+    let base = format!(
+        r#""iss": "{}", "token_use": "id", "aud": "{WEB}", "cognito:username": "alice""#,
+        iss(POOL)
+    );
+    for value in hostile {
+        for claim in ["exp", "iat", "nbf", "auth_time"] {
+            // The other times sane, one hostile; then all four hostile at once.
+            let sane: String = ["exp", "iat", "nbf", "auth_time"]
+                .iter()
+                .filter(|c| **c != claim)
+                .map(|c| match *c {
+                    "exp" => format!(r#", "exp": {}"#, NOW + 600),
+                    other => format!(r#", "{other}": {}"#, NOW - 60),
+                })
+                .collect();
+            for claims in [
+                format!(r#"{{{base}, "{claim}": {value}{sane}}}"#),
+                format!(
+                    r#"{{{base}, "exp": {value}, "iat": {value}, "nbf": {value}, "auth_time": {value}}}"#
+                ),
+            ] {
+                let decoded = decode(&jwt_raw(&claims)).unwrap();
+                for signature in [Signature::Valid, Signature::Unverified, Signature::Invalid] {
+                    let info = decoded.info(signature, String::new(), NOW);
+                    assert!(!info.expiry_text.is_empty());
+                    for v in judge(&decoded, signature, NOW, &methods, &authorizers)
+                        .into_iter()
+                        .chain(judge(
+                            &decoded,
+                            signature,
+                            NOW,
+                            &http_methods,
+                            &http_authorizers,
+                        ))
+                    {
+                        assert!(!v.reason.is_empty(), "{claims}");
+                    }
+                }
+            }
+        }
+    }
+    // Numbers are times, whatever their spelling; what is no number is refused for exp.
+    let verdict_with_exp = |exp: &str| {
+        let claims = format!(r#"{{{base}, "exp": {exp}}}"#);
+        let decoded = decode(&jwt_raw(&claims)).unwrap();
+        let all = judge(&decoded, Signature::Valid, NOW, &methods, &authorizers);
+        let plain = all.into_iter().find(|v| v.path == "/plain").unwrap();
+        (plain.verdict, plain.reason)
+    };
+    assert_eq!(verdict_with_exp("1e300").0, Verdict::Allow);
+    assert_eq!(
+        verdict_with_exp(&format!("{}.5", NOW + 600)).0,
+        Verdict::Allow
+    );
+    let (v, why) = verdict_with_exp("-9223372036854775808");
+    assert_eq!(v, Verdict::Deny);
+    assert!(why.starts_with("The token expired"), "{why}");
+    let (v, why) = verdict_with_exp("-1e300");
+    assert_eq!(v, Verdict::Deny, "{why}");
+    for not_a_number in ["\"1800000600\"", "null", "true"] {
+        let (v, why) = verdict_with_exp(not_a_number);
+        assert_eq!(v, Verdict::Deny, "{not_a_number}");
+        assert!(why.contains("exp claim is not a number"), "{why}");
+    }
+    // Times beyond what RFC 3339 can write are shown as none, not as an error.
+    let far = decode(&jwt_raw(&format!(
+        r#"{{{base}, "exp": 1e300, "iat": -1e300}}"#
+    )))
+    .unwrap()
+    .info(Signature::Valid, String::new(), NOW);
+    assert_eq!(far.expires_at, None);
+    assert_eq!(far.issued_at, None);
+    assert_eq!(far.expires_at_epoch, Some(i64::MAX));
+    assert!(!far.expired);
+    assert_eq!(
+        expiry_text(i64::MIN, i64::MAX),
+        "expired 106751991167300 days ago"
+    );
+    assert_eq!(
+        expiry_text(i64::MAX, i64::MIN),
+        "expires in 106751991167300 days"
+    );
+}
+
+#[test]
+fn a_token_not_valid_yet_is_refused_with_its_nbf() {
+    let (methods, authorizers) = lab();
+    let (http_methods, http_authorizers) = http_lab(&[WEB]);
+    let token = |nbf: i64| {
+        jwt(
+            json!({"iss": iss(POOL), "token_use": "id", "aud": WEB, "exp": NOW + 3600,
+                   "nbf": nbf}),
+        )
+    };
+    let early = decode(&token(NOW + 300)).unwrap();
+    for v in judge(&early, Signature::Valid, NOW, &methods, &authorizers)
+        .into_iter()
+        .chain(judge(
+            &early,
+            Signature::Valid,
+            NOW,
+            &http_methods,
+            &http_authorizers,
+        ))
+        .filter(|v| v.path == "/plain" || v.path == "/parcels")
+    {
+        assert_eq!(v.verdict, Verdict::Deny, "{}", v.path);
+        assert_eq!(
+            v.reason,
+            "The token is not valid yet: its nbf claim says from 2027-01-15T08:05:00Z (in 5 min)"
+        );
+    }
+    // From nbf on, it is.
+    let valid = decode(&token(NOW)).unwrap();
+    let all = judge(&valid, Signature::Valid, NOW, &methods, &authorizers);
+    assert_eq!(all[0].verdict, Verdict::Allow, "{}", all[0].reason);
+    let unreadable = decode(&jwt(
+        json!({"iss": iss(POOL), "token_use": "id", "aud": WEB,
+                                        "exp": NOW + 3600, "nbf": "soon"}),
+    ))
+    .unwrap();
+    let all = judge(&unreadable, Signature::Valid, NOW, &methods, &authorizers);
+    assert_eq!(all[0].verdict, Verdict::Deny);
+    assert!(all[0].reason.contains("nbf claim is not a number"));
+}
+

@@ -130,3 +130,109 @@ fn a_running_script_then_a_colleague_then_undo() {
         w.close().await;
     });
 }
+
+/// The window's apply takes the API's writer lock before it reads what it plans from: a
+/// colleague's `gatehouse protect` of the same method, started while the window's read is on its
+/// way, is refused — or, if it ever got through, undoing the window's apply would restore what
+/// the colleague set, never Open (the window's journal held a before-state read before the
+/// colleague wrote, and its undo re-opened the method the colleague had protected).
+#[test]
+fn the_windows_apply_reads_under_the_lock() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        let seed = sandbox.seed();
+        let api = seed["apis"]["SecurePets"]["id"].as_str().unwrap().to_string();
+        let get_pets = || sandbox.aws_state(&api)["methods"]["GET /pets"].clone();
+        let home = AppHome::new();
+        let env = sandbox_env(&sandbox.url, &home, "us-east-1");
+        let cli = |args: &[&str], key: &str| {
+            Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+                .args(args)
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .env("AWS_ACCESS_KEY_ID", key)
+                .env_remove("DISPLAY")
+                .output()
+                .unwrap()
+        };
+        // PetsPool's authorizer exists on SecurePets (protecting POST /purchase).
+        let setup = cli(
+            &[
+                "protect", "--api", "SecurePets", "--pool", "PetsPool", "--pool-region",
+                "eu-west-1", "--methods", "POST /purchase",
+            ],
+            "testing",
+        );
+        assert_eq!(
+            setup.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&setup.stderr)
+        );
+
+        let w = Window::open(&env).await;
+        w.open_api("SecurePets", 4).await;
+        w.click("[data-testid=method-row][data-verb=GET][data-path='/pets'] input[type=checkbox]")
+            .await;
+        w.wait_js(
+            "return [...document.querySelectorAll('[data-testid=authorizer-select] option')].some(o => o.textContent.startsWith('PetsPool'))",
+            20,
+        )
+        .await;
+        w.js("const s = document.querySelector('[data-testid=authorizer-select]'); const o = [...s.options].find(o => o.textContent.startsWith('PetsPool')); s.value = o.value; s.dispatchEvent(new Event('change')); return true").await;
+        w.click("[data-testid=preview]").await;
+        w.wait_js(
+            "return document.querySelectorAll('#preview-rows [data-testid=preview-row]').length === 1",
+            20,
+        )
+        .await;
+
+        // From now on the window's reads of the methods arrive 6 s late, as they were when asked.
+        sandbox.control(
+            "/_sandbox/config",
+            serde_json::json!({"slow_answers": {"testing": {"GetResources": 6000}}}),
+        );
+        w.click("[data-testid=apply]").await;
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let colleague = cli(
+            &[
+                "protect", "--api", "SecurePets", "--pool", "PetsPool", "--pool-region",
+                "eu-west-1", "--authorizer-name", "Colleague", "--methods", "GET /pets",
+            ],
+            "AKIACOLLEAGUE",
+        );
+        let colleague_err = String::from_utf8_lossy(&colleague.stderr).to_string();
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=apply-result]').length === 1",
+            40,
+        )
+        .await;
+        sandbox.control(
+            "/_sandbox/config",
+            serde_json::json!({"slow_answers": {}}),
+        );
+        let refused = colleague.status.code() == Some(1)
+            && colleague_err.contains("another apply is running on SecurePets (started ");
+        let colleague_state = if refused {
+            None
+        } else {
+            assert_eq!(colleague.status.code(), Some(0), "{colleague_err}");
+            Some(get_pets())
+        };
+        w.screenshot("apply-under-lock").await;
+        w.close().await;
+
+        // Undo the window's apply: GET /pets is never re-opened over what a colleague set.
+        let undo = cli(&["undo", "--json"], "testing");
+        assert!(
+            undo.status.success(),
+            "{}",
+            String::from_utf8_lossy(&undo.stderr)
+        );
+        let now = get_pets();
+        match colleague_state {
+            None => assert_eq!(now["authorizationType"], "NONE", "{now}"),
+            Some(theirs) => assert_eq!(now, theirs, "undo restored what the colleague set"),
+        }
+        assert!(refused, "the colleague was not refused: {colleague_err}");
+    });
+}
