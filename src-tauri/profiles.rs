@@ -130,7 +130,8 @@ pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
                 .and_then(|p| p.get("region"))
                 .map(str::to_string),
             sso: sso_of(&set, name).map(|sso| {
-                crate::sso::state(&sso, crate::aws::sso::read_cache(&sso).as_deref(), now)
+                let cached = crate::aws::sso::read_cache(&sso);
+                crate::sso::state(&sso, cached.as_ref().map(|t| t.as_str()), now)
             }),
         })
         .collect())

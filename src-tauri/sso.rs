@@ -4,9 +4,10 @@
 
 pub use crate::model::{SsoState, SsoStatus};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha1::{Digest, Sha1};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 /// The SSO settings of a profile: an `sso_session` section, or the legacy keys in the profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,22 +77,37 @@ pub struct CachedToken<'a> {
     pub refresh_token: Option<&'a str>,
 }
 
+/// The cache file's fields, in the AWS CLI's names and order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CacheFile<'a> {
+    start_url: &'a str,
+    region: &'a str,
+    access_token: &'a str,
+    expires_at: String,
+    client_id: &'a str,
+    client_secret: &'a str,
+    registration_expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+}
+
 impl CachedToken<'_> {
-    pub fn document(&self) -> Value {
+    /// The cache file's text, straight from the borrowed secrets (no copy of them in between),
+    /// wiped from memory when dropped.
+    pub fn document(&self) -> Zeroizing<String> {
         let time = |t: i64| crate::token::rfc3339(t).unwrap_or_default();
-        let mut doc = json!({
-            "startUrl": self.settings.start_url,
-            "region": self.settings.region,
-            "accessToken": self.access_token,
-            "expiresAt": time(self.expires_at),
-            "clientId": self.client_id,
-            "clientSecret": self.client_secret,
-            "registrationExpiresAt": time(self.registration_expires_at),
-        });
-        if let Some(r) = self.refresh_token {
-            doc["refreshToken"] = json!(r);
-        }
-        doc
+        let file = CacheFile {
+            start_url: &self.settings.start_url,
+            region: &self.settings.region,
+            access_token: self.access_token,
+            expires_at: time(self.expires_at),
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            registration_expires_at: time(self.registration_expires_at),
+            refresh_token: self.refresh_token,
+        };
+        Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default())
     }
 }
 
@@ -146,4 +162,7 @@ pub struct SsoPrompt {
     /// a link to open and copy).
     #[serde(default)]
     pub browser_opened: bool,
+    /// Why the page was not opened, when Gatehouse refused to (an address that is not https://).
+    #[serde(default)]
+    pub browser_note: Option<String>,
 }

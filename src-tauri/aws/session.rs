@@ -269,7 +269,11 @@ impl Session {
         };
         let sso_state = |settings: &crate::sso::SsoSettings| {
             let cached = super::sso::read_cache(settings);
-            crate::sso::state(settings, cached.as_deref(), crate::journal::now_s())
+            crate::sso::state(
+                settings,
+                cached.as_ref().map(|t| t.as_str()),
+                crate::journal::now_s(),
+            )
         };
         let login = format!(
             "sign in with `gatehouse login --profile {name}` (or `aws sso login --profile {name}`)"

@@ -64,10 +64,12 @@ impl Core {
         };
         let path = aws_sso::finish(pending, &settings, &aws_sso::cache_dir()?, cancelled).await?;
         self.forget(&id).await;
-        let text = std::fs::read_to_string(&path).ok();
+        let text = std::fs::read_to_string(&path)
+            .ok()
+            .map(zeroize::Zeroizing::new);
         Ok(crate::sso::state(
             &settings,
-            text.as_deref(),
+            text.as_ref().map(|t| t.as_str()),
             crate::journal::now_s(),
         ))
     }

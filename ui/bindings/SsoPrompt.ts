@@ -12,4 +12,8 @@ verificationUriComplete: string | null, userCode: string, expiresIn: number,
  * Whether the verification page was opened in the system browser (else the page shows it as
  * a link to open and copy).
  */
-browserOpened: boolean, };
+browserOpened: boolean, 
+/**
+ * Why the page was not opened, when Gatehouse refused to (an address that is not https://).
+ */
+browserNote: string | null, };
