@@ -90,6 +90,25 @@ pub struct Decoded {
     pub note: Option<String>,
 }
 
+/// A NumericDate claim (`exp`, `nbf`, `iat`, `auth_time`) as the token holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeClaim {
+    Missing,
+    /// Present, but not a JSON number (a string, null, an object…).
+    NotANumber,
+    /// Seconds since the epoch: fractions dropped, numbers beyond i64 held at its bounds.
+    At(i64),
+}
+
+impl TimeClaim {
+    pub fn at(self) -> Option<i64> {
+        match self {
+            TimeClaim::At(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 impl Decoded {
     pub fn str_claim(&self, name: &str) -> Option<String> {
         self.claims
@@ -98,12 +117,23 @@ impl Decoded {
             .map(str::to_string)
     }
 
+    /// A time claim read without trusting it: any JSON number gives a time (a float's cast
+    /// saturates at i64's bounds), anything else is said to be no number.
+    pub fn time_claim(&self, name: &str) -> TimeClaim {
+        match self.claims.get(name) {
+            None => TimeClaim::Missing,
+            Some(Value::Number(n)) => TimeClaim::At(
+                n.as_i64()
+                    .or_else(|| n.as_u64().map(|_| i64::MAX))
+                    .or_else(|| n.as_f64().map(|f| f.floor() as i64))
+                    .unwrap_or_default(),
+            ),
+            Some(_) => TimeClaim::NotANumber,
+        }
+    }
+
     pub fn int_claim(&self, name: &str) -> Option<i64> {
-        self.claims.get(name).and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_f64().map(|f| f as i64))
-                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        })
+        self.time_claim(name).at()
     }
 
     pub fn token_use(&self) -> TokenUse {
@@ -148,7 +178,8 @@ impl Decoded {
     /// The token as the panel shows it, with what the signature check found.
     pub fn info(&self, signature: Signature, signature_text: String, now: i64) -> TokenInfo {
         let (pool_region, pool_id) = self.pool().unzip();
-        let expires = self.int_claim("exp");
+        let exp = self.time_claim("exp");
+        let expires = exp.at();
         let issued = self.int_claim("iat");
         let token_use = self.token_use();
         TokenInfo {
@@ -170,9 +201,10 @@ impl Decoded {
             issued_at_epoch: issued,
             expires_at_epoch: expires,
             expired: expires.is_none_or(|exp| exp <= now),
-            expiry_text: match expires {
-                Some(exp) => expiry_text(exp, now),
-                None => "no expiry (the token has no exp claim)".into(),
+            expiry_text: match exp {
+                TimeClaim::At(exp) => expiry_text(exp, now),
+                TimeClaim::Missing => "no expiry (the token has no exp claim)".into(),
+                TimeClaim::NotANumber => "no expiry (the token's exp claim is not a number)".into(),
             },
             signature,
             signature_text,
@@ -291,12 +323,21 @@ pub fn verify(token: &Decoded, jwks_json: &str) -> (Signature, String) {
     }
 }
 
-/// "expires in 12 min", "expired 3 h ago".
+/// "expires in 12 min", "expired 3 h ago". Any pair of times: the span saturates.
 pub fn expiry_text(exp: i64, now: i64) -> String {
     if exp > now {
-        format!("expires in {}", span(exp - now))
+        format!("expires in {}", span(exp.saturating_sub(now)))
     } else {
-        format!("expired {} ago", span(now - exp))
+        format!("expired {} ago", span(now.saturating_sub(exp)))
+    }
+}
+
+/// "in 5 min" for a time ahead, "5 min ago" for one behind.
+pub fn relative(at: i64, now: i64) -> String {
+    if at > now {
+        format!("in {}", span(at.saturating_sub(now)))
+    } else {
+        format!("{} ago", span(now.saturating_sub(at)))
     }
 }
 
