@@ -259,17 +259,19 @@ async fn test_authorizer(core: State<'_, Core>, ctx: Ctx, req: AwsTestRequest) -
 }
 
 /// Starts an IAM Identity Center sign-in and opens its page in the system browser (not when
-/// GATEHOUSE_NO_BROWSER is set, as in tests); the page shows the code and, if the browser did not
-/// open, the link.
+/// GATEHOUSE_NO_BROWSER is set, as in tests, nor when its address is not https://: then the page
+/// says why); the page shows the code and, if the browser did not open, the link.
 #[tauri::command]
 async fn sso_start(core: State<'_, Core>, profile: String) -> Result<SsoPrompt> {
     let mut prompt = core.sso_start(&profile).await?;
-    if std::env::var_os("GATEHOUSE_NO_BROWSER").is_none() {
-        let page = prompt
-            .verification_uri_complete
-            .clone()
-            .unwrap_or_else(|| prompt.verification_uri.clone());
-        prompt.browser_opened = open::that_detached(page).is_ok();
+    let page = prompt
+        .verification_uri_complete
+        .clone()
+        .unwrap_or_else(|| prompt.verification_uri.clone());
+    match crate::browser::may_open(&page) {
+        Err(why) => prompt.browser_note = Some(why),
+        Ok(()) if std::env::var_os("GATEHOUSE_NO_BROWSER").is_some() => {}
+        Ok(()) => prompt.browser_opened = crate::browser::open(&page).is_ok(),
     }
     Ok(prompt)
 }

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod audit;
 pub mod aws;
+pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod contract;

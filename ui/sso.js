@@ -142,10 +142,13 @@ export class SsoSignIn {
   /** @param {SsoPrompt} prompt */
   showPrompt(prompt) {
     this.page = prompt.verificationUriComplete ?? prompt.verificationUri;
-    $("sso-page-line").textContent = prompt.browserOpened
-      ? "Your browser was opened on the sign-in page:"
-      : "Open this page to sign in:";
-    $("sso-link").href = this.page;
+    // Rust decides what may be opened; an address it refused is shown with why, never linked.
+    $("sso-page-line").textContent = prompt.browserNote
+      ? `Not opened in your browser: ${prompt.browserNote}. Check the address before you open it:`
+      : prompt.browserOpened
+        ? "Your browser was opened on the sign-in page:"
+        : "Open this page to sign in:";
+    $("sso-link").href = prompt.browserNote ? "about:blank" : this.page;
     $("sso-link").textContent = this.page;
     $("sso-copy-status").textContent = "";
     $("sso-user-code").textContent = prompt.userCode;

@@ -30,9 +30,11 @@ pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
         "  and check that the page shows the code {}",
         prompt.user_code
     );
-    if !args.no_browser {
-        if let Err(e) = open::that_detached(&page) {
-            outln!("  (the browser could not be opened: {e}; open the page yourself)");
+    if let Err(why) = crate::browser::may_open(&page) {
+        outln!("  (not opened in the browser: {why}; check the address before you open it)");
+    } else if !args.no_browser {
+        if let Err(e) = crate::browser::open(&page) {
+            outln!("  ({e}; open the page yourself)");
         }
     }
     outln!(

@@ -135,11 +135,12 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     bar.item(&view).item(&help).build()
 }
 
-/// The repository Cargo.toml names, else the project's page.
+/// The repository Cargo.toml names, else the project's page (only an https:// address: the
+/// About dialog opens it in the browser).
 fn website() -> &'static str {
     match env!("CARGO_PKG_REPOSITORY") {
-        "" => WEBSITE,
-        repository => repository,
+        repository if crate::browser::may_open(repository).is_ok() => repository,
+        _ => WEBSITE,
     }
 }
 

@@ -16,5 +16,6 @@ mod http_apis;
 mod keychain;
 mod protect;
 mod sso;
+mod sso_endpoints;
 mod sweep;
 mod trust;
