@@ -153,13 +153,24 @@ impl Decoded {
         pool_of_issuer(&self.issuer())
     }
 
-    /// The `aud` claim (a string for Cognito; the first of a list otherwise).
-    pub fn audience(&self) -> Option<String> {
+    /// The `aud` claim's values: one for Cognito, which writes a string; each string of a list
+    /// otherwise (what is not a string names no audience).
+    pub fn audiences(&self) -> Vec<String> {
         match self.claims.get("aud") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Array(list)) => list.first().and_then(Value::as_str).map(str::to_string),
-            _ => None,
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => vec![],
         }
+    }
+
+    /// The `aud` claim as one line ("web, mobile" for a list); None when it names no audience.
+    pub fn audience(&self) -> Option<String> {
+        let all = self.audiences();
+        (!all.is_empty()).then(|| all.join(", "))
     }
 
     pub fn scopes(&self) -> Vec<String> {

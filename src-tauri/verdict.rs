@@ -212,21 +212,24 @@ fn cognito(
         .as_deref()
         .filter(|re| !re.trim().is_empty())
     {
-        match (check_regex(re), token.audience()) {
-            (Err(_), _) => return deny(format!("Authorizer {}'s client ID regex {re} is not valid", a.name)),
-            (_, None) => {
+        // Each value of an aud list is a client the token was issued to: one match is enough.
+        let audiences = token.audiences();
+        match check_regex(re) {
+            Err(_) => return deny(format!("Authorizer {}'s client ID regex {re} is not valid", a.name)),
+            Ok(_) if audiences.is_empty() => {
                 return deny(format!(
                     "Authorizer {} matches its client ID regex {re} against the ID token's aud; an access token has none",
                     a.name
                 ))
             }
-            (Ok(Some(compiled)), Some(aud)) if !compiled.is_match(&aud) => {
+            Ok(Some(compiled)) if !audiences.iter().any(|aud| compiled.is_match(aud)) => {
                 return deny(format!(
-                    "App client {aud} does not match authorizer {}'s client ID regex {re}",
+                    "App client {} does not match authorizer {}'s client ID regex {re}",
+                    audiences.join(", "),
                     a.name
                 ))
             }
-            _ => {}
+            Ok(_) => {}
         }
     }
     let reason = match token_use {
@@ -300,21 +303,26 @@ fn jwt(
             quoted_or_none(wanted)
         ));
     }
-    let client = token.audience().or_else(|| token.str_claim("client_id"));
-    match client {
-        Some(c) if a.audience.contains(&c) => {}
-        Some(c) => {
-            return deny(format!(
-                "App client {c} is not in JWT authorizer {}'s audience ({})",
-                a.name,
-                a.audience.join(", ")
-            ))
-        }
-        None => {
+    // The aud values, each judged on its own; client_id only when the token has no aud.
+    let mut clients = token.audiences();
+    if clients.is_empty() {
+        clients.extend(token.str_claim("client_id"));
+    }
+    match clients.as_slice() {
+        [] => {
             return deny(format!(
             "The token has neither aud nor client_id: JWT authorizer {} cannot match its audience",
             a.name
         ))
+        }
+        found if found.iter().any(|c| a.audience.contains(c)) => {}
+        found => {
+            return deny(format!(
+                "App client {} is not in JWT authorizer {}'s audience ({})",
+                found.join(", "),
+                a.name,
+                a.audience.join(", ")
+            ))
         }
     }
     if !method.scopes.is_empty() {

@@ -504,3 +504,55 @@ fn a_token_not_valid_yet_is_refused_with_its_nbf() {
     assert!(all[0].reason.contains("nbf claim is not a number"));
 }
 
+#[test]
+fn an_aud_list_is_judged_value_by_value() {
+    let (methods, authorizers) = lab();
+    let with_aud = |aud: Value| {
+        decode(&jwt(
+            json!({"iss": iss(POOL), "token_use": "id", "aud": aud,
+                           "exp": NOW + 600}),
+        ))
+        .unwrap()
+    };
+    let web_only = |d: &token::Decoded| {
+        judge(d, Signature::Valid, NOW, &methods, &authorizers)
+            .into_iter()
+            .find(|v| v.path == "/web-only")
+            .unwrap()
+    };
+    // The REST client regex (^webclient1$): one value matching is enough, wherever it is.
+    let listed = with_aud(json!(["mobileclient", WEB]));
+    assert_eq!(web_only(&listed).verdict, Verdict::Allow);
+    assert_eq!(
+        listed.info(Signature::Valid, String::new(), NOW).client_id,
+        Some(format!("mobileclient, {WEB}"))
+    );
+    let others = web_only(&with_aud(json!(["mobileclient", 7, null, "tv"])));
+    assert_eq!(others.verdict, Verdict::Deny);
+    assert!(
+        others.reason.contains("mobileclient, tv"),
+        "{}",
+        others.reason
+    );
+    assert_eq!(web_only(&with_aud(json!([]))).verdict, Verdict::Deny);
+    // The list's values as one string do not match: "^webclient1$" is not "mobileclient, webclient1".
+    assert_eq!(
+        web_only(&with_aud(json!(format!("mobileclient, {WEB}")))).verdict,
+        Verdict::Deny
+    );
+
+    // An HTTP API's JWT audience: any value of the list in it lets the token in.
+    let (http_methods, http_authorizers) = http_lab(&["tv", WEB]);
+    let route = |d: &token::Decoded| {
+        judge(d, Signature::Valid, NOW, &http_methods, &http_authorizers).remove(0)
+    };
+    assert_eq!(route(&listed).verdict, Verdict::Allow);
+    let refused = route(&with_aud(json!(["mobileclient", "kiosk"])));
+    assert_eq!(refused.verdict, Verdict::Deny);
+    assert!(
+        refused.reason.contains("mobileclient, kiosk") && refused.reason.contains("PetsJwt"),
+        "{}",
+        refused.reason
+    );
+}
+
