@@ -355,10 +355,11 @@ fn remember_place(app: tauri::AppHandle, place: Place) -> Result<()> {
         .map_err(|e| Error::Internal(format!("could not keep the window's place: {e}")))
 }
 
-/// Where the last run left the window, if anywhere.
+/// Where the window starts: where the last run left it, unless AWS_PROFILE names another
+/// profile (then that one, as on the command line).
 #[tauri::command]
-fn last_place(app: tauri::AppHandle) -> Option<Place> {
-    shell::last_place(&app)
+async fn last_place(app: tauri::AppHandle) -> Option<Place> {
+    shell::start_place(&app).await
 }
 
 /// Opens the window; returns the exit status.

@@ -46,9 +46,25 @@ fn env_nonempty(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// Whether the environment names credentials of its own.
+/// Whether the environment holds keys of its own (`AWS_ACCESS_KEY_ID` …): the picker's
+/// "environment credentials". `AWS_PROFILE` is not one: it names a profile of the files.
 pub fn environment_has_credentials() -> bool {
-    env_nonempty("AWS_ACCESS_KEY_ID").is_some() || env_nonempty("AWS_PROFILE").is_some()
+    env_nonempty("AWS_ACCESS_KEY_ID").is_some()
+}
+
+/// The profile of the AWS files that `AWS_PROFILE` names, as the AWS CLI and the SDKs read it.
+pub fn env_named_profile() -> Option<String> {
+    env_nonempty("AWS_PROFILE").map(|name| name.trim().to_string())
+}
+
+/// The profile both shells start on when none is chosen: the file profile `AWS_PROFILE` names
+/// (as `--profile NAME` would), else the environment's keys, else `default`.
+pub fn start_profile() -> ProfileRef {
+    match env_named_profile() {
+        Some(name) => ProfileRef::File(name),
+        None if environment_has_credentials() => ProfileRef::Env,
+        None => ProfileRef::File("default".to_string()),
+    }
 }
 
 fn env_region() -> Option<String> {
@@ -137,30 +153,13 @@ pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
         .collect())
 }
 
-/// The environment's credentials, when there are any, as a picker entry.
-pub async fn env_profile() -> Option<ProfileInfo> {
-    if !environment_has_credentials() {
-        return None;
-    }
-    let mut region = env_region();
-    if region.is_none() {
-        if let Some(name) = env_nonempty("AWS_PROFILE") {
-            region = file_profiles()
-                .await
-                .ok()
-                .and_then(|ps| ps.into_iter().find(|p| p.name == name))
-                .and_then(|p| p.region);
-        }
-    }
-    let name = match env_nonempty("AWS_PROFILE") {
-        Some(p) => format!("environment credentials (AWS_PROFILE={p})"),
-        None => "environment credentials".to_string(),
-    };
-    Some(ProfileInfo {
+/// The environment's keys, when there are any, as a picker entry.
+pub fn env_profile() -> Option<ProfileInfo> {
+    environment_has_credentials().then(|| ProfileInfo {
         id: ProfileRef::Env.id(),
-        name,
+        name: "environment credentials".to_string(),
         source: ProfileSource::Env,
-        region,
+        region: env_region(),
         sso: None,
     })
 }

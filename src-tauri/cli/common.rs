@@ -19,7 +19,8 @@ pub const EXIT_FAILED_METHODS: i32 = 4;
 #[derive(Args, Debug, Clone)]
 pub struct Common {
     /// Profile: of the AWS config/credentials files, or stored by Gatehouse in the keychain
-    /// ("keychain:NAME" to be explicit). Default: the environment's credentials.
+    /// ("keychain:NAME" to be explicit). Default: the file profile AWS_PROFILE names, else the
+    /// environment's keys (AWS_ACCESS_KEY_ID …), else `default`.
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Region (default: the profile's, else AWS_REGION, else us-east-1).
@@ -74,12 +75,11 @@ pub(crate) async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRe
     Ok(ProfileRef::File(name.to_string()))
 }
 
-/// The profile and region from the flags, else from the environment, as the window picks them.
+/// The profile and region from the flags, else from the environment, as the window starts.
 pub(crate) async fn context(core: &Core, common: &Common) -> Result<Ctx> {
     let profile = match &common.profile {
         Some(name) => resolve_profile(core, name).await?,
-        None if profiles::environment_has_credentials() => ProfileRef::Env,
-        None => ProfileRef::File("default".to_string()),
+        None => profiles::start_profile(),
     };
     let region = match &common.region {
         Some(r) => r.clone(),

@@ -10,15 +10,22 @@ use clap::Args;
 #[derive(Args, Debug)]
 pub struct LoginArgs {
     /// The SSO profile of the AWS config files (with sso_session, or the legacy sso_start_url).
+    /// Default: the one AWS_PROFILE names.
     #[arg(long)]
-    profile: String,
+    profile: Option<String>,
     /// Print the page and the code only; do not open a browser.
     #[arg(long)]
     no_browser: bool,
 }
 
 pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
-    let profile = args.profile.strip_prefix("file:").unwrap_or(&args.profile);
+    let Some(named) = args.profile.or_else(crate::profiles::env_named_profile) else {
+        return Err(Error::invalid(
+            "profile",
+            "Which profile signs in? Pass --profile NAME (or set AWS_PROFILE)",
+        ));
+    };
+    let profile = named.strip_prefix("file:").unwrap_or(&named);
     let prompt = core.sso_start(profile).await?;
     let page = prompt
         .verification_uri_complete

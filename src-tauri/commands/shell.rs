@@ -4,6 +4,8 @@
 //! the page run the same code.
 
 use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
+use crate::core::Core;
+use crate::profiles::{self, ProfileRef};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -208,6 +210,32 @@ pub fn remember_place<R: Runtime>(app: &AppHandle<R>, place: &Place) -> std::io:
 pub fn last_place<R: Runtime>(app: &AppHandle<R>) -> Option<Place> {
     let text = std::fs::read(place_file(app).ok()?).ok()?;
     serde_json::from_slice(&text).ok()
+}
+
+/// Where the window starts: the last run's place, unless AWS_PROFILE names another profile; with
+/// neither, the profile the command line would use (AWS_PROFILE's, the environment's keys, or
+/// `default`), in its own region.
+pub async fn start_place<R: Runtime>(app: &AppHandle<R>) -> Option<Place> {
+    let named = profiles::env_named_profile().map(|name| ProfileRef::File(name).id());
+    if let Some(place) = last_place(app) {
+        if named
+            .as_ref()
+            .is_none_or(|profile| *profile == place.profile)
+        {
+            return Some(place);
+        }
+    }
+    let profile = profiles::start_profile().id();
+    let region = app
+        .state::<Core>()
+        .default_region(&profile)
+        .await
+        .unwrap_or_else(|_| profiles::DEFAULT_REGION.to_string());
+    Some(Place {
+        profile,
+        region,
+        api_id: None,
+    })
 }
 
 /// WebKitGTK's accelerated compositing: off, unless the user's environment says otherwise

@@ -11,7 +11,7 @@ impl Core {
     /// Every profile for the picker: the environment's first (when present), then the files'.
     pub async fn profiles(&self) -> Result<Vec<ProfileInfo>> {
         let mut all = Vec::new();
-        if let Some(env) = profiles::env_profile().await {
+        if let Some(env) = profiles::env_profile() {
             all.push(env);
         }
         all.extend(profiles::file_profiles().await?);
