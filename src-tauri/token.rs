@@ -8,6 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 /// What a token is for, from its `token_use` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -80,14 +81,26 @@ pub struct TokenInfo {
     pub claims: Map<String, Value>,
 }
 
-/// A token taken apart, before its signature is known.
-#[derive(Debug, Clone)]
+/// A token taken apart, before its signature is known. The compact token is wiped from memory
+/// when dropped, and Debug shows only its length.
+#[derive(Clone)]
 pub struct Decoded {
     /// The compact token as it will be verified (whitespace and a "Bearer " prefix removed).
-    pub compact: String,
+    pub compact: Zeroizing<String>,
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
     pub note: Option<String>,
+}
+
+impl std::fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoded")
+            .field("compact", &format_args!("<{} chars>", self.compact.len()))
+            .field("header", &self.header)
+            .field("claims", &self.claims)
+            .field("note", &self.note)
+            .finish()
+    }
 }
 
 /// A NumericDate claim (`exp`, `nbf`, `iat`, `auth_time`) as the token holds it.
@@ -253,7 +266,7 @@ pub fn decode(pasted: &str) -> Result<Decoded> {
         ));
     }
     Ok(Decoded {
-        compact: text.to_string(),
+        compact: Zeroizing::new(text.to_string()),
         header: json_part(parts[0], "header")?,
         claims: json_part(parts[1], "claims")?,
         note,

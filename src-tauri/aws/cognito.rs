@@ -3,6 +3,7 @@
 use super::session::Session;
 use crate::error::{Error, Result};
 use crate::model::{AppClient, UserPool};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// `ListUserPools` takes at most 60 per page.
 const POOLS_PAGE: i32 = 60;
@@ -85,11 +86,22 @@ async fn describe_pool(
     ))
 }
 
-/// The tokens of one sign-in, and the flow that gave them.
+/// The tokens of one sign-in, and the flow that gave them: wiped from memory when dropped;
+/// Debug never prints a token.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct SignedIn {
     pub id_token: String,
     pub access_token: String,
+    #[zeroize(skip)]
     pub flow: &'static str,
+}
+
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("flow", &self.flow)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Signs a user in with username and password: InitiateAuth (USER_PASSWORD_AUTH) when the app
@@ -119,7 +131,8 @@ pub async fn sign_in(
             (
                 c.map(|c| c.explicit_auth_flows().to_vec())
                     .unwrap_or_default(),
-                c.and_then(|c| c.client_secret()).map(str::to_string),
+                c.and_then(|c| c.client_secret())
+                    .map(|s| Zeroizing::new(s.to_string())),
             )
         }
         Err(e)
@@ -154,8 +167,8 @@ pub async fn sign_in(
         ("USERNAME".to_string(), username.to_string()),
         ("PASSWORD".to_string(), password.to_string()),
     ]);
-    if let Some(s) = secret {
-        params.insert("SECRET_HASH".into(), secret_hash(&s, username, client_id));
+    if let Some(s) = &secret {
+        params.insert("SECRET_HASH".into(), secret_hash(s, username, client_id));
     }
     let (challenge, result, flow) = if user_flow {
         let out = client
@@ -168,7 +181,7 @@ pub async fn sign_in(
             .map_err(|e| session.map_err(e))?;
         (
             out.challenge_name().map(|c| c.as_str().to_string()),
-            out.authentication_result().cloned(),
+            out.authentication_result,
             "USER_PASSWORD_AUTH",
         )
     } else {
@@ -183,7 +196,7 @@ pub async fn sign_in(
             .map_err(|e| session.map_err(e))?;
         (
             out.challenge_name().map(|c| c.as_str().to_string()),
-            out.authentication_result().cloned(),
+            out.authentication_result,
             "ADMIN_USER_PASSWORD_AUTH",
         )
     };
@@ -199,9 +212,10 @@ pub async fn sign_in(
         code: "NoTokens".into(),
         message: "Cognito answered without tokens".into(),
     })?;
+    // The refresh token is not asked for by anyone: it is not kept.
     Ok(SignedIn {
-        id_token: tokens.id_token().unwrap_or_default().to_string(),
-        access_token: tokens.access_token().unwrap_or_default().to_string(),
+        id_token: tokens.id_token.unwrap_or_default(),
+        access_token: tokens.access_token.unwrap_or_default(),
         flow,
     })
 }
@@ -212,4 +226,21 @@ fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
     let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret.as_bytes());
     let tag = aws_lc_rs::hmac::sign(&key, format!("{username}{client_id}").as_bytes());
     base64::engine::general_purpose::STANDARD.encode(tag.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_prints_no_token_when_debugged() {
+        let signed = SignedIn {
+            id_token: "eyJ.id-secret.sig".into(),
+            access_token: "eyJ.access-secret.sig".into(),
+            flow: "USER_PASSWORD_AUTH",
+        };
+        let shown = format!("{signed:?}");
+        assert!(shown.contains("USER_PASSWORD_AUTH"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
 }

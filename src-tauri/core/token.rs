@@ -221,7 +221,7 @@ impl Core {
             }
         }
         let session = self.session(ctx).await?;
-        let signed = cognito::sign_in(
+        let mut signed = cognito::sign_in(
             &session,
             &req.pool_region,
             &req.pool_id,
@@ -231,8 +231,8 @@ impl Core {
         )
         .await?;
         Ok(SignInTokens {
-            id_token: signed.id_token,
-            access_token: signed.access_token,
+            id_token: std::mem::take(&mut signed.id_token),
+            access_token: std::mem::take(&mut signed.access_token),
             flow: signed.flow.to_string(),
         })
     }

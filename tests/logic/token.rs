@@ -556,3 +556,19 @@ fn an_aud_list_is_judged_value_by_value() {
     );
 }
 
+#[test]
+fn a_decoded_token_prints_no_token_when_debugged() {
+    let compact = id_token(POOL, WEB, NOW + 600);
+    let decoded = decode(&compact).unwrap();
+    let shown = format!("{decoded:?}");
+    assert!(!shown.contains(&compact), "{shown}");
+    assert!(
+        !shown.contains("c2lnbmF0dXJl"),
+        "the signature is shown: {shown}"
+    );
+    assert!(
+        shown.contains(&format!("<{} chars>", compact.len())),
+        "{shown}"
+    );
+}
+
