@@ -20,13 +20,14 @@ pub enum Source {
     Environment,
     /// Keys held in memory (loaded from the keychain), optionally assuming a role with them.
     Keys(StaticKeys),
-    /// A role guarded by an MFA device (`role_arn` + `source_profile` + `mfa_serial`), assumed
-    /// with the source profile's credentials and a one-time code.
-    MfaRole(MfaRole),
+    /// A role guarded by an MFA device (`role_arn` + `source_profile` + `mfa_serial`), already
+    /// assumed (`assume_mfa_role`): one assumption serves every region of the profile.
+    AssumedRole(RoleCredentials),
 }
 
-/// What assuming an MFA-guarded role needs. The code is used once.
-#[derive(Debug, Clone)]
+/// What assuming an MFA-guarded role needs. The code is used once; it is wiped from memory when
+/// this is dropped, and Debug never prints it.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct MfaRole {
     /// The profile that names the role (for messages).
     pub profile: String,
@@ -36,6 +37,41 @@ pub struct MfaRole {
     pub code: String,
     pub external_id: Option<String>,
     pub duration_seconds: Option<i32>,
+}
+
+impl std::fmt::Debug for MfaRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaRole")
+            .field("profile", &self.profile)
+            .field("source_profile", &self.source_profile)
+            .field("role_arn", &self.role_arn)
+            .field("serial", &self.serial)
+            .field("code", &"******")
+            .finish_non_exhaustive()
+    }
+}
+
+/// An MFA-guarded role's credentials, held in memory until they expire (they are not renewed
+/// without a new code). The SDK's `Credentials` wipe their secret when dropped and never print it.
+#[derive(Debug, Clone)]
+pub struct RoleCredentials {
+    credentials: Credentials,
+    pub expires_at: std::time::SystemTime,
+}
+
+impl RoleCredentials {
+    /// Whether they expire within a minute: a session on them would not last a call or two.
+    pub fn expiring(&self) -> bool {
+        expiring(Some(self.expires_at))
+    }
+}
+
+/// Whether `expires_at` is less than a minute away (or past).
+fn expiring(expires_at: Option<std::time::SystemTime>) -> bool {
+    expires_at.is_some_and(|t| {
+        t.duration_since(std::time::SystemTime::now())
+            .map_or(true, |left| left < Duration::from_secs(60))
+    })
 }
 
 /// Keys for a session: wiped from memory when dropped, never cloned; Debug never prints the secret.
@@ -78,6 +114,10 @@ pub struct Session {
     /// The account's quotas: given by a sweep (every session of the account shares one), or
     /// made at the first call from `pace_dir`.
     pacer: std::sync::OnceLock<std::sync::Arc<AccountPacer>>,
+    /// Where the machine-wide budgets of API Gateway's quotas are kept: once set, every API
+    /// Gateway call of this session waits for its slot (look-ups included), so that a second
+    /// process waits its turn instead of meeting a 429 while another one applies.
+    pace_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -97,9 +137,12 @@ impl Session {
             Source::FileProfile(name) => (loader.profile_name(name).load().await, None),
             Source::Environment => (loader.load().await, None),
             Source::Keys(keys) => (keys_config(loader, keys).await, None),
-            Source::MfaRole(role) => {
-                let (config, expiry) = mfa_config(loader, &role, region).await?;
-                (config, Some(expiry))
+            Source::AssumedRole(role) => {
+                let config = loader
+                    .credentials_provider(SharedCredentialsProvider::new(role.credentials))
+                    .load()
+                    .await;
+                (config, Some(role.expires_at))
             }
         };
         let mut session = Session::from_config(config, region);
@@ -110,14 +153,7 @@ impl Session {
     /// Whether the session's own credentials (an MFA role's) expire within a minute: such a
     /// session is dropped, and the user asked for a new code.
     pub fn expiring(&self) -> bool {
-        self.expires_at.is_some_and(|t| {
-            t.duration_since(std::time::SystemTime::now())
-                .map_or(true, |left| left < Duration::from_secs(60))
-        })
-    /// Where the machine-wide budgets of API Gateway's quotas are kept: once set, every API
-    /// Gateway call of this session waits for its slot (look-ups included), so that a second
-    /// process waits its turn instead of meeting a 429 while another one applies.
-    pace_dir: std::sync::OnceLock<std::path::PathBuf>,
+        expiring(self.expires_at)
     }
 
     fn from_config(config: SdkConfig, region: &str) -> Session {
@@ -132,6 +168,7 @@ impl Session {
             who: std::sync::OnceLock::new(),
             expires_at: None,
             pacer: std::sync::OnceLock::new(),
+            pace_dir: std::sync::OnceLock::new(),
             config,
         }
     }
@@ -168,7 +205,6 @@ impl Session {
             .map(str::to_string)
             .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
             .filter(|u| !u.trim().is_empty())
-            pace_dir: std::sync::OnceLock::new(),
     }
 
     /// What API Gateway's quota and Gatehouse's per-API locks are kept per: the endpoint when one
@@ -339,13 +375,9 @@ async fn keys_config(loader: aws_config::ConfigLoader, mut keys: StaticKeys) -> 
         .build()
 }
 
-/// AssumeRole with the MFA device's serial and code, using the source profile's credentials; the
-/// role's credentials are kept in memory (in the session) until they expire.
-async fn mfa_config(
-    loader: aws_config::ConfigLoader,
-    role: &MfaRole,
-    region: &str,
-) -> Result<(SdkConfig, std::time::SystemTime), Error> {
+/// AssumeRole with the MFA device's serial and code, using the source profile's credentials, in
+/// `region`; the role's credentials, for every region's session of the profile.
+pub async fn assume_mfa_role(role: &MfaRole, region: &str) -> Result<RoleCredentials, Error> {
     let base = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .timeout_config(timeouts())
@@ -361,7 +393,7 @@ async fn mfa_config(
         .role_arn(&role.role_arn)
         .role_session_name("gatehouse")
         .serial_number(&role.serial)
-        .token_code(&role.code)
+        .token_code(role.code.as_str())
         .set_external_id(role.external_id.clone())
         .set_duration_seconds(role.duration_seconds)
         .send()
@@ -380,18 +412,58 @@ async fn mfa_config(
         code: "NoCredentials".into(),
         message: format!("{}: AssumeRole answered without credentials", role.profile),
     })?;
-    let expiry = std::time::SystemTime::try_from(*creds.expiration())
+    let expires_at = std::time::SystemTime::try_from(*creds.expiration())
         .unwrap_or_else(|_| std::time::SystemTime::now() + Duration::from_secs(900));
-    let keys = Credentials::new(
+    let credentials = Credentials::new(
         creds.access_key_id(),
         creds.secret_access_key(),
         Some(creds.session_token().to_string()),
-        Some(expiry),
+        Some(expires_at),
         "gatehouse-mfa",
     );
-    let config = loader
-        .credentials_provider(SharedCredentialsProvider::new(keys))
-        .load()
-        .await;
-    Ok((config, expiry))
+    Ok(RoleCredentials {
+        credentials,
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_mfa_code_or_the_role_secret() {
+        let role = MfaRole {
+            profile: "guarded".into(),
+            source_profile: "base".into(),
+            role_arn: "arn:aws:iam::123456789012:role/guarded".into(),
+            serial: "arn:aws:iam::123456789012:mfa/alice".into(),
+            code: "493817".into(),
+            external_id: None,
+            duration_seconds: None,
+        };
+        let shown = format!("{role:?}");
+        assert!(
+            shown.contains("guarded") && shown.contains("mfa/alice"),
+            "{shown}"
+        );
+        assert!(!shown.contains("493817"), "{shown}");
+
+        let creds = RoleCredentials {
+            credentials: Credentials::new(
+                "ASIAROLE",
+                "role-secret-key",
+                Some("role-session".into()),
+                None,
+                "t",
+            ),
+            expires_at: std::time::SystemTime::now() + Duration::from_secs(3600),
+        };
+        let shown = format!("{creds:?}");
+        assert!(
+            !shown.contains("role-secret-key") && !shown.contains("role-session"),
+            "{shown}"
+        );
+        assert!(!creds.expiring());
+    }
 }

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::is_region_name;
 use crate::profiles::{self, ProfileRef};
 use clap::Args;
+use zeroize::Zeroizing;
 
 /// Exit statuses, as documented in the README.
 pub const EXIT_OK: i32 = 0;
@@ -40,15 +41,12 @@ pub(crate) async fn mfa(core: &Core, profile_id: &str, given: Option<&str>) -> R
     };
     let name = profile_id.strip_prefix("file:").unwrap_or(profile_id);
     let code = match given {
-        Some(code) => code.to_string(),
-        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
-            eprint!("MFA code for {name} ({serial}): ");
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| Error::invalid("mfaCode", format!("Cannot read the code: {e}")))?;
-            line.trim().to_string()
-        }
+        Some(code) => Zeroizing::new(code.to_string()),
+        // Not echoed, and never on argv where other users of the machine can read it.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => Zeroizing::new(
+            rpassword::prompt_password(format!("MFA code for {name} ({serial}): "))
+                .map_err(|e| Error::invalid("mfaCode", format!("Cannot read the code: {e}")))?,
+        ),
         None => {
             return Err(Error::invalid(
                 "mfaCode",

@@ -1,7 +1,7 @@
 //! The `Core` itself: its folders (journal, profile settings) and its cache of sessions, one set
 //! of clients per profile and region. Every use case is an `impl Core` in a sibling file.
 
-use crate::aws::session::{MfaRole, Session, Source};
+use crate::aws::session::{self, MfaRole, RoleCredentials, Session, Source};
 use crate::error::{Error, Result};
 use crate::keychain::KeychainStore;
 use crate::model::is_region_name;
@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Mutex;
+use zeroize::Zeroizing;
 
 /// Which profile and region a request is for. Every answer is for exactly one of these.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
@@ -25,8 +26,12 @@ pub struct Core {
     pub(crate) keychain: Arc<KeychainStore>,
     /// IAM Identity Center sign-ins under way, by profile id, and those the user cancelled.
     pub(crate) sso: SignIns,
-    /// One-time MFA codes given for profiles whose role needs one, used by the next session.
-    mfa_codes: std::sync::Mutex<HashMap<String, String>>,
+    /// One-time MFA codes given for profiles whose role needs one, used by the next session
+    /// (wiped from memory once used or dropped).
+    mfa_codes: std::sync::Mutex<HashMap<String, Zeroizing<String>>>,
+    /// The credentials of each MFA-guarded role assumed, by profile id: every region's session
+    /// of the profile uses them until they expire (a one-time code assumes the role once).
+    mfa_roles: std::sync::Mutex<HashMap<String, RoleCredentials>>,
     /// API Gateway's quotas per account (or endpoint), shared by every session of it.
     pub(crate) pacers: std::sync::Mutex<HashMap<String, Arc<crate::pacer::AccountPacer>>>,
     /// The sweep under way, to cancel it.
@@ -51,6 +56,7 @@ impl Core {
             keychain: Arc::new(KeychainStore::new(&config_dir, crate::keychain::SERVICE)),
             sso: Default::default(),
             mfa_codes: Default::default(),
+            mfa_roles: Default::default(),
             pacers: Default::default(),
             sweep: Default::default(),
         }
@@ -81,15 +87,15 @@ impl Core {
             // An MFA role's credentials are not renewed without a new code.
             sessions.remove(&key);
         }
-        let source = self.source(&profile).await?;
+        let source = self.source(&profile, region).await?;
         let session = Arc::new(Session::open(source, region).await?);
+        session.pace_in(&self.journal_dir);
         match &profile {
             ProfileRef::File(name) => {
                 session.name_profile(name, profiles::sso_settings(name).await.ok())
             }
             ProfileRef::Keychain(name) => session.name_profile(name, None),
             ProfileRef::Env => {}
-        session.pace_in(&self.journal_dir);
         }
         sessions.insert(key, session.clone());
         Ok(session)
@@ -106,7 +112,7 @@ impl Core {
         self.mfa_codes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id, code.to_string());
+            .insert(id, Zeroizing::new(code.to_string()));
         Ok(())
     }
 
@@ -118,32 +124,12 @@ impl Core {
         }
     }
 
-    async fn source(&self, profile: &ProfileRef) -> Result<Source> {
+    async fn source(&self, profile: &ProfileRef, region: &str) -> Result<Source> {
         if let ProfileRef::File(name) = profile {
             if let Some(mfa) = profiles::mfa_settings(name).await {
-                let code = self
-                    .mfa_codes
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&profile.id())
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "mfaCode",
-                            format!(
-                                "{name}: an MFA code is required to assume {} (device {})",
-                                mfa.role_arn, mfa.serial
-                            ),
-                        )
-                    })?;
-                return Ok(Source::MfaRole(MfaRole {
-                    profile: name.clone(),
-                    source_profile: mfa.source_profile,
-                    role_arn: mfa.role_arn,
-                    serial: mfa.serial,
-                    code,
-                    external_id: mfa.external_id,
-                    duration_seconds: mfa.duration_seconds,
-                }));
+                return Ok(Source::AssumedRole(
+                    self.mfa_role(&profile.id(), name, mfa, region).await?,
+                ));
             }
         }
         if let Some(source) = profiles::plain_source(profile) {
@@ -164,7 +150,53 @@ impl Core {
         Ok(Source::Keys(keys))
     }
 
-    /// Forgets the cached clients of a profile, so the next call loads its credentials afresh.
+    /// The credentials of a profile's MFA-guarded role: assumed with the code given since the
+    /// last call, else those assumed earlier while they last, else an error asking for a code.
+    async fn mfa_role(
+        &self,
+        id: &str,
+        name: &str,
+        mfa: profiles::MfaSettings,
+        region: &str,
+    ) -> Result<RoleCredentials> {
+        let code = self
+            .mfa_codes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+        let Some(mut code) = code else {
+            let roles = self.mfa_roles.lock().unwrap_or_else(|e| e.into_inner());
+            return match roles.get(id) {
+                Some(held) if !held.expiring() => Ok(held.clone()),
+                _ => Err(Error::invalid(
+                    "mfaCode",
+                    format!(
+                        "{name}: an MFA code is required to assume {} (device {})",
+                        mfa.role_arn, mfa.serial
+                    ),
+                )),
+            };
+        };
+        let role = MfaRole {
+            profile: name.to_string(),
+            source_profile: mfa.source_profile,
+            role_arn: mfa.role_arn,
+            serial: mfa.serial,
+            // Moved, not copied: the role wipes it when dropped.
+            code: std::mem::take(&mut *code),
+            external_id: mfa.external_id,
+            duration_seconds: mfa.duration_seconds,
+        };
+        let assumed = session::assume_mfa_role(&role, region).await?;
+        self.mfa_roles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), assumed.clone());
+        Ok(assumed)
+    }
+
+    /// Forgets the cached clients of a profile, so the next call loads its credentials afresh
+    /// (an MFA role's stay while they last: they cannot be had again without a new code).
     pub async fn forget(&self, profile_id: &str) {
         if let Ok(profile) = ProfileRef::parse(profile_id) {
             self.sessions.lock().await.retain(|(p, _), _| *p != profile);
