@@ -380,3 +380,33 @@ pub fn rfc3339(epoch: i64) -> Option<String> {
     t.format(&time::format_description::well_known::Rfc3339)
         .ok()
 }
+
+/// The line a user copies to call one method on the deployed stage. The token is never in it:
+/// `read -rs` takes it with echo off into a shell variable, and the `printf` builtin hands the
+/// header to curl on stdin (`-H @-`), so the token is in neither the shell's history nor any
+/// process's arguments. Every argument that is not a plain word is single-quoted.
+pub fn curl_line(invoke_base: &str, verb: &str, path: &str, header: &str) -> String {
+    // An HTTP API's $default route answers any path, and its ANY routes any verb: / and GET do.
+    let route = if path.starts_with('$') { "/" } else { path };
+    let slash = if route.starts_with('/') { "" } else { "/" };
+    let url = format!("{}{slash}{route}", invoke_base.trim_end_matches('/'));
+    let verb = verb.to_ascii_uppercase();
+    let method = match verb.as_str() {
+        "GET" | "ANY" => String::new(),
+        v if !v.is_empty() && v.bytes().all(|b| b.is_ascii_uppercase()) => format!("-X {v} "),
+        v => format!("-X {} ", shell_quote(v)),
+    };
+    // printf's format: the header name with its own % and \ escaped, no line breaks.
+    let name: String = header.chars().filter(|c| !c.is_control()).collect();
+    let format = format!("{}: %s\\n", name.replace('\\', "\\\\").replace('%', "%%"));
+    format!(
+        "read -rs TOKEN && printf {} \"$TOKEN\" | curl {method}-H @- {}",
+        shell_quote(&format),
+        shell_quote(&url)
+    )
+}
+
+/// One shell word, single-quoted: a `'` inside becomes `'\''`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}

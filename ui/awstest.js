@@ -2,11 +2,12 @@
 // The Token panel's "Test in AWS": AWS's own authorizer test (TestInvokeAuthorizer) on one method
 // with a Cognito authorizer, beside Gatehouse's verdict, and a curl line for the deployed stage.
 // An HTTP API's JWT routes get the curl line only: AWS has no authorizer test for HTTP APIs.
-// The curl line shows <token>; only Copy puts the real token in it, straight to the clipboard.
+// The curl line (built in Rust) holds no token: run, it reads the token with echo off, so a
+// pasted line leaves none in the shell's history or in a process list.
 
 import * as api from "./api.js";
 import { $, el, errorParts } from "./dom.js";
-import { curlLine, methodKey, tokenMethods, verdictBadge } from "./logic.js";
+import { methodKey, tokenMethods, verdictBadge } from "./logic.js";
 
 /** @typedef {import("./api.js").AwsTest} AwsTest */
 /** @typedef {import("./api.js").MethodView} MethodView */
@@ -56,18 +57,15 @@ export class AwsCheck {
     return this.app.lastReview?.methods.find((m) => methodKey(m) === key);
   }
 
-  /** @param {string} token @returns {string | null}  null when no stage is deployed or no method chosen */
-  curl(token) {
+  /** @returns {string | null}  null when no stage is deployed or no method chosen */
+  curl() {
     const view = this.method();
-    const result = this.panel.result;
-    if (!result?.invokeBase || !view) return null;
-    const header = result.headers[methodKey(view)] ?? "Authorization";
-    return curlLine({ invokeBase: result.invokeBase, verb: view.verb, path: view.path, header, token });
+    return (view && this.panel.result?.curl[methodKey(view)]) ?? null;
   }
 
-  /** The chosen method's curl line, the token shown as <token>. */
+  /** The chosen method's curl line. */
   showCurl() {
-    const line = this.curl("<token>");
+    const line = this.curl();
     $("token-curl").textContent = line ?? "";
     $("token-curl").title = line ?? "";
     $("token-curl-row").hidden = !line;
@@ -75,11 +73,11 @@ export class AwsCheck {
   }
 
   async copy() {
-    const line = this.panel.checked ? this.curl(this.panel.checked) : null;
+    const line = this.panel.checked ? this.curl() : null;
     if (!line) return;
     try {
       await navigator.clipboard.writeText(line);
-      $("token-curl-status").textContent = "Copied, with the token.";
+      $("token-curl-status").textContent = "Copied. Run it, then paste the token (it is not shown) and press Enter.";
     } catch (e) {
       $("token-curl-status").textContent = `Could not copy: ${e?.message ?? e}`;
     }

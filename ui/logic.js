@@ -180,24 +180,6 @@ export function authorizerPool(authorizers) {
   return null;
 }
 
-/** Quotes a word for a POSIX shell: 'it'\''s'. @param {string} s */
-export const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/**
- * A curl request for one method of the deployed stage, carrying the token in the header its
- * authorizer reads: `curl -X POST -H 'Authorization: TOKEN' 'https://…/prod/purchase'`.
- * @param {{invokeBase: string, verb: string, path: string, header: string, token: string}} at
- * @returns {string}
- */
-export function curlLine({ invokeBase, verb, path, header, token }) {
-  // An HTTP API's $default route answers any path, and its ANY routes any verb: / and GET do.
-  const route = path.startsWith("$") ? "/" : path;
-  const url = invokeBase.replace(/\/+$/, "") + (route.startsWith("/") ? route : `/${route}`);
-  const upper = verb.toUpperCase();
-  const method = upper === "GET" || upper === "ANY" ? "" : `-X ${upper} `;
-  return `curl ${method}-H ${shellQuote(`${header}: ${token}`)} ${shellQuote(url)}`;
-}
-
 // The kinds of API: how the list marks them, which authorizers protect them, how History reads.
 
 /** The small tag beside an API's name in the list; none for a REST API.

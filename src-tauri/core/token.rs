@@ -75,6 +75,9 @@ pub struct TokenCheck {
     pub invoke_base: Option<String>,
     /// The header each authorizer-protected method reads the token from ("Authorization").
     pub headers: BTreeMap<String, String>,
+    /// Method key → the curl line to call it on `invoke_base`, for each method of `headers`
+    /// when a stage is deployed. The line holds no token: it reads one with echo off.
+    pub curl: BTreeMap<String, String>,
 }
 
 /// The two tokens of a sign-in.
@@ -175,6 +178,28 @@ impl Core {
             .collect();
         let mut info = decoded.info(signature, signature_text, now);
         info.pool_name = pool_name;
+        let invoke_base = stage.map(|s| {
+            let host = format!(
+                "https://{}.execute-api.{}.amazonaws.com",
+                req.api_id, ctx.region
+            );
+            // An HTTP API's $default stage serves the API's root: no stage in its URLs.
+            match s.name.as_str() {
+                "$default" => host,
+                name => format!("{host}/{name}"),
+            }
+        });
+        let headers = authorizers_by_method(&methods, headers);
+        let curl = match &invoke_base {
+            Some(base) => methods
+                .iter()
+                .filter_map(|m| {
+                    let header = headers.get(&m.key())?;
+                    Some((m.key(), token::curl_line(base, &m.verb, &m.path, header)))
+                })
+                .collect(),
+            None => BTreeMap::new(),
+        };
         let check = TokenCheck {
             token: info,
             summary_line: summary.line(),
@@ -186,18 +211,9 @@ impl Core {
                     if pending == 1 { "method" } else { "methods" }
                 )
             }),
-            invoke_base: stage.map(|s| {
-                let host = format!(
-                    "https://{}.execute-api.{}.amazonaws.com",
-                    req.api_id, ctx.region
-                );
-                // An HTTP API's $default stage serves the API's root: no stage in its URLs.
-                match s.name.as_str() {
-                    "$default" => host,
-                    name => format!("{host}/{name}"),
-                }
-            }),
-            headers: authorizers_by_method(&methods, headers),
+            invoke_base,
+            headers,
+            curl,
         };
         Ok((check, methods, authorizers))
     }

@@ -572,3 +572,33 @@ fn a_decoded_token_prints_no_token_when_debugged() {
     );
 }
 
+#[test]
+fn the_curl_line_reads_the_token_and_quotes_every_argument() {
+    let base = "https://abc.execute-api.us-east-1.amazonaws.com/prod";
+    assert_eq!(
+        token::curl_line(base, "GET", "/pets", "Authorization"),
+        "read -rs TOKEN && printf 'Authorization: %s\\n' \"$TOKEN\" | curl -H @- \
+         'https://abc.execute-api.us-east-1.amazonaws.com/prod/pets'"
+    );
+    assert_eq!(
+        token::curl_line(&format!("{base}/"), "post", "/purchase", "X-Token"),
+        "read -rs TOKEN && printf 'X-Token: %s\\n' \"$TOKEN\" | curl -X POST -H @- \
+         'https://abc.execute-api.us-east-1.amazonaws.com/prod/purchase'"
+    );
+    // An HTTP API's ANY and $default routes: GET, and $default on /.
+    let http = "https://abc.execute-api.us-east-1.amazonaws.com";
+    assert_eq!(
+        token::curl_line(http, "ANY", "$default", "Authorization"),
+        "read -rs TOKEN && printf 'Authorization: %s\\n' \"$TOKEN\" | curl -H @- \
+         'https://abc.execute-api.us-east-1.amazonaws.com/'"
+    );
+    assert!(token::curl_line(http, "ANY", "/{proxy+}", "Authorization")
+        .ends_with(" 'https://abc.execute-api.us-east-1.amazonaws.com/{proxy+}'"));
+    // Quotes, printf's own escapes and a verb that is not a word cannot break out.
+    assert_eq!(
+        token::curl_line(http, "P'ST", "/it's", "X-100%\\'"),
+        "read -rs TOKEN && printf 'X-100%%\\\\'\\'': %s\\n' \"$TOKEN\" | curl -X 'P'\\''ST' \
+         -H @- 'https://abc.execute-api.us-east-1.amazonaws.com/it'\\''s'"
+    );
+    assert_eq!(token::shell_quote("it's"), "'it'\\''s'");
+}

@@ -269,7 +269,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         w.find("[data-testid=token-curl]").await;
         assert_eq!(
             w.js("return document.querySelector('[data-testid=token-curl]').textContent").await,
-            format!("curl -H 'Authorization: <token>' 'https://{api_id}.execute-api.us-east-1.amazonaws.com/parcels'")
+            format!("read -rs TOKEN && printf 'Authorization: %s\\n' \"$TOKEN\" | curl -H @- 'https://{api_id}.execute-api.us-east-1.amazonaws.com/parcels'")
         );
         shot(&w, "http-token").await;
         w.click("[data-testid=token-toggle]").await;

@@ -154,7 +154,9 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
             .as_str()
             .unwrap()
             .to_string();
-        assert_eq!(curl, format!("curl -H 'Authorization: <token>' 'https://{api_id}.execute-api.us-east-1.amazonaws.com/prod/pets'"));
+        // The line holds no token: run, it reads one with echo off and hands it to curl on stdin.
+        assert_eq!(curl, format!("read -rs TOKEN && printf 'Authorization: %s\\n' \"$TOKEN\" | curl -H @- 'https://{api_id}.execute-api.us-east-1.amazonaws.com/prod/pets'"));
+        assert!(!curl.contains(&id_token));
 
         // Light and dark, for the record.
         w.click("#theme").await;
@@ -255,7 +257,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         assert!(aws.contains("AWS answered 200"), "{aws}");
         assert!(aws.contains("they agree"), "{aws}");
         assert!(aws.contains("Allowed"), "{aws}");
-        // Copy puts the line with the real token in the clipboard (or says why it could not).
+        // Copy puts the line, still without the token, in the clipboard (or says why it could not).
         w.click("[data-testid=token-curl-copy]").await;
         w.wait_js(
             "return document.querySelector('[data-testid=token-curl-status]').textContent !== ''",
@@ -269,7 +271,12 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
             w.js("return document.querySelector('[data-testid=token-curl]').textContent")
                 .await,
             json!(curl),
-            "the shown line keeps <token>"
+            "the shown line is the one copied"
+        );
+        assert!(
+            copied.starts_with("Copied. Run it, then paste the token")
+                || copied.starts_with("Could not copy"),
+            "{copied}"
         );
 
         // Neither the tokens nor the password are in the page's markup (attributes, text).

@@ -23,4 +23,9 @@ invokeBase: string | null,
 /**
  * The header each authorizer-protected method reads the token from ("Authorization").
  */
-headers: { [key in string]: string }, };
+headers: { [key in string]: string }, 
+/**
+ * Method key → the curl line to call it on `invoke_base`, for each method of `headers`
+ * when a stage is deployed. The line holds no token: it reads one with echo off.
+ */
+curl: { [key in string]: string }, };

@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  apiKindTag, authorizerPool, cognitoMethods, curlLine, deployedText, filterMethods, keysUnder, methodKey, notReviewedText,
-  openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, profileLabel, protectAuthorizers, shellQuote, signatureBadge,
+  apiKindTag, authorizerPool, cognitoMethods, deployedText, filterMethods, keysUnder, methodKey, notReviewedText,
+  openNotOptionsKeys, poolIssuer, poolOfArn, poolOfIssuer, profileLabel, protectAuthorizers, signatureBadge,
   mfaNeed, ssoSignInNeeded, tokenMethods, tokenUseLabel, validFor, verdictBadge, visibleRows,
   DEFAULT_SWEEP_SORT, compareSweepErrors, compareSweepLines, nextSweepSort, openText, ownerText, sortedIndex,
   sweepErrorMatches, sweepLine, sweepLineMatches, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault,
@@ -153,29 +153,6 @@ test("the pool to sign in to is the first Cognito authorizer's", () => {
   assert.deepEqual(authorizerPool(/** @type {any} */ ([lambda, pets])), { region: "eu-west-1", poolId: "eu-west-1_AbC" });
   assert.equal(authorizerPool([]), null);
   assert.equal(authorizerPool(/** @type {any} */ ([lambda, { kind: "COGNITO_USER_POOLS", providerArns: ["not an arn"] }])), null);
-});
-
-test("shell quoting survives quotes", () => {
-  assert.equal(shellQuote("plain"), "'plain'");
-  assert.equal(shellQuote("it's"), "'it'\\''s'");
-});
-
-test("the curl line carries the token in the authorizer's header, with -X unless GET", () => {
-  const base = { invokeBase: "https://abc.execute-api.us-east-1.amazonaws.com/prod", header: "Authorization", token: "<token>" };
-  assert.equal(curlLine({ ...base, verb: "GET", path: "/pets" }),
-    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/pets'");
-  assert.equal(curlLine({ ...base, verb: "post", path: "/purchase", header: "X-Token", token: "eyJ.a.b" }),
-    "curl -X POST -H 'X-Token: eyJ.a.b' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/purchase'");
-  assert.equal(curlLine({ ...base, invokeBase: `${base.invokeBase}/`, verb: "GET", path: "/" }),
-    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/prod/'");
-});
-
-test("the curl line of an HTTP API's ANY and $default routes asks GET, $default on /", () => {
-  const base = { invokeBase: "https://abc.execute-api.us-east-1.amazonaws.com", header: "Authorization", token: "<token>" };
-  assert.equal(curlLine({ ...base, verb: "ANY", path: "$default" }),
-    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/'");
-  assert.equal(curlLine({ ...base, verb: "ANY", path: "/{proxy+}" }),
-    "curl -H 'Authorization: <token>' 'https://abc.execute-api.us-east-1.amazonaws.com/{proxy+}'");
 });
 
 // HTTP APIs.
