@@ -203,6 +203,32 @@ fn verdicts_for_real_tokens_follow_api_gateways_rules() {
         run.stdout
     );
     assert_eq!(verdict(&verdicts(&run), "GET /plain"), "deny");
+    // Open methods let a tampered token in, but check-token does not call it good.
+    let run = lab.check(&parts.join("."), &["--methods", "GET /open"]);
+    assert_eq!(run.json()["summary"]["refused"], 0);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("signature does not verify"),
+        "{}",
+        run.stderr
+    );
+    let run = lab.check(
+        &parts.join("."),
+        &["--methods", "GET /open", "--allow-unverified"],
+    );
+    assert_eq!(
+        run.status, 3,
+        "an invalid signature is not an unverified one"
+    );
+    // A token of no Cognito pool has no keys to check it with: unverified.
+    let foreign = format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k"}"#),
+        URL_SAFE_NO_PAD.encode(br#"{"iss":"https://login.example.com/","exp":4102444800}"#)
+    );
+    let run = lab.check(&foreign, &["--methods", "GET /open"]);
+    assert_eq!(run.json()["token"]["signature"], "unverified");
+    assert_eq!(run.status, 3, "{}", run.stderr);
 
     // Expired an hour ago.
     let expired = lab
@@ -228,6 +254,19 @@ fn verdicts_for_real_tokens_follow_api_gateways_rules() {
     let v = verdicts(&run);
     assert_eq!(verdict(&v, "GET /plain"), "allow");
     assert!(reason(&v, "GET /plain").contains("could not be fetched"));
+    // Allowed, but the signature was not checked: its own outcome, exit 3 unless accepted.
+    let asked = ["--methods", "GET /plain,GET /open"];
+    let run = lab.check(&web_id, &asked);
+    assert_eq!(run.json()["summary"]["refused"], 0);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("signature was not checked")
+            && run.stderr.contains("--allow-unverified"),
+        "{}",
+        run.stderr
+    );
+    let run = lab.check(&web_id, &[&asked[..], &["--allow-unverified"]].concat());
+    assert_eq!(run.status, 0, "{}", run.stderr);
     lab.sb
         .control("/_sandbox/config", json!({"jwks_unavailable": false}));
 

@@ -47,6 +47,10 @@ pub struct CheckTokenArgs {
     /// Which token of a sign-in to check.
     #[arg(long = "use", value_enum, default_value = "id", requires = "username")]
     token_use: UseArg,
+    /// Exit 0 on a token whose signature could not be checked (the pool's keys unreachable, an
+    /// issuer that is no Cognito pool) when no method refuses it; without this flag it exits 3.
+    #[arg(long)]
+    allow_unverified: bool,
     /// Print JSON (the shape is in the README; the token itself is never printed).
     #[arg(long)]
     json: bool,
@@ -93,11 +97,60 @@ pub(super) async fn check_token(core: &Core, args: CheckTokenArgs) -> Result<i32
     } else {
         print(&api.name, &check);
     }
-    Ok(if check.summary.refused > 0 {
-        EXIT_DENIED
-    } else {
-        EXIT_OK
-    })
+    let outcome = Outcome::of(&check, args.allow_unverified);
+    if let Some(why) = outcome.why() {
+        eoutln!("{why}");
+    }
+    Ok(outcome.exit_status())
+}
+
+/// What a check comes to for a script: 0 only for a token whose signature verified (or, when
+/// the user accepts it, could not be checked) and that no method asked about refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    /// No method refuses it, but its signature could not be checked.
+    AllowedUnverified {
+        accepted: bool,
+    },
+    /// No method refuses it (open methods, say), but its signature is wrong.
+    BadSignature,
+    Refused,
+}
+
+impl Outcome {
+    fn of(check: &TokenCheck, allow_unverified: bool) -> Outcome {
+        match check.token.signature {
+            _ if check.summary.refused > 0 => Outcome::Refused,
+            Signature::Valid => Outcome::Allowed,
+            Signature::Unverified => Outcome::AllowedUnverified {
+                accepted: allow_unverified,
+            },
+            Signature::Invalid => Outcome::BadSignature,
+        }
+    }
+
+    fn exit_status(self) -> i32 {
+        match self {
+            Outcome::Allowed | Outcome::AllowedUnverified { accepted: true } => EXIT_OK,
+            Outcome::AllowedUnverified { accepted: false }
+            | Outcome::BadSignature
+            | Outcome::Refused => EXIT_DENIED,
+        }
+    }
+
+    /// Said on stderr when the exit status is not what the verdicts alone suggest.
+    fn why(self) -> Option<&'static str> {
+        match self {
+            Outcome::AllowedUnverified { accepted: false } => Some(
+                "No method refuses the token, but its signature was not checked: exit 3 (pass --allow-unverified to accept it)",
+            ),
+            Outcome::BadSignature => Some(
+                "No method asked about refuses the token, but its signature does not verify: exit 3",
+            ),
+            _ => None,
+        }
+    }
 }
 
 async fn sign_in(
