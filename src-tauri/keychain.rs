@@ -254,6 +254,9 @@ pub struct KeychainStore {
     dir: PathBuf,
     list_file: PathBuf,
     service: String,
+    /// Makes the next writes of the list fail, as a full disk would (unit tests).
+    #[cfg(test)]
+    fail_list_writes: std::sync::atomic::AtomicBool,
 }
 
 impl KeychainStore {
@@ -262,6 +265,8 @@ impl KeychainStore {
             dir: config_dir.to_path_buf(),
             list_file: config_dir.join("profiles.json"),
             service: service.to_string(),
+            #[cfg(test)]
+            fail_list_writes: Default::default(),
         }
     }
 
@@ -299,6 +304,13 @@ impl KeychainStore {
 
     /// Writes the list whole (files::write_whole: the old list or the new one, never half).
     fn write_list(&self, profiles: &[KeychainProfile]) -> Result<()> {
+        #[cfg(test)]
+        if self
+            .fail_list_writes
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(self.io_error(std::io::Error::from_raw_os_error(28)));
+        }
         write_whole(&self.list_file, &serde_json::to_vec_pretty(profiles)?)
             .map_err(|e| self.io_error(e))
     }
@@ -355,16 +367,40 @@ impl KeychainStore {
             external_id: opt(&input.external_id),
             has_session_token: secret.session_token.is_some(),
         };
+        let new_item = !all.iter().any(|p| p.name == name);
         self.entry(&name)?
             .set_password(&json)
             .map_err(keychain_error)?;
-        if original != name {
-            let _ = self.entry(&original)?.delete_credential();
-        }
+        let before = all.clone();
         all.retain(|p| p.name != original && p.name != name);
         all.push(profile.clone());
         all.sort_by(|a, b| a.name.cmp(&b.name));
-        self.write_list(&all)?;
+        // The list first: a keychain item the list does not name is one Gatehouse can neither
+        // show nor delete. If the list cannot be written, the new item goes again.
+        if let Err(e) = self.write_list(&all) {
+            if new_item {
+                let _ = self.entry(&name)?.delete_credential();
+            }
+            return Err(e);
+        }
+        if original != name {
+            match self.entry(&original)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => {
+                    // Still in the keychain: the list keeps naming it, so that it can be deleted.
+                    let mut kept = all.clone();
+                    if let Some(old) = before.into_iter().find(|p| p.name == original) {
+                        kept.push(old);
+                        kept.sort_by(|a, b| a.name.cmp(&b.name));
+                        let _ = self.write_list(&kept);
+                    }
+                    return Err(Error::Keychain(format!(
+                        "{name} is saved, but the keychain item of {original} could not be \
+                         deleted ({e}): it is still listed; delete it there"
+                    )));
+                }
+            }
+        }
         Ok(profile)
     }
 
@@ -411,5 +447,55 @@ impl KeychainStore {
             role_arn: profile.role_arn,
             external_id: profile.external_id,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(store: &KeychainStore, name: &str) -> Option<String> {
+        store.entry(name).unwrap().get_password().ok()
+    }
+
+    /// Against the real Secret Service (make test runs the library's tests inside one): a rename
+    /// whose list cannot be written leaves the old profile listed with its item, and strands no
+    /// new item; once the list can be written, the old item goes only after the list names the
+    /// new one.
+    #[test]
+    // ProfileInput wipes itself on drop, so `..Default::default()` cannot move out of one.
+    #[allow(clippy::field_reassign_with_default)]
+    fn a_rename_never_strands_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = format!("gatehouse-unit-{}", std::process::id());
+        let store = KeychainStore::new(dir.path(), &service);
+        let mut input = ProfileInput::default();
+        input.name = "work".into();
+        input.access_key_id = "AKIAIOSFODNN7EXAMPLE".into();
+        input.secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into();
+        store.save(&input).unwrap();
+        let mut rename = ProfileInput::default();
+        rename.name = "work-eu".into();
+        rename.original_name = Some("work".into());
+
+        store
+            .fail_list_writes
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let err = store.save(&rename).unwrap_err();
+        assert!(err.to_string().contains("Cannot save"), "{err}");
+        let names: Vec<String> = store.list().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["work"]);
+        assert!(item(&store, "work").is_some(), "the listed profile keeps its keys");
+        assert!(item(&store, "work-eu").is_none(), "no item the list does not name");
+
+        store
+            .fail_list_writes
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        store.save(&rename).unwrap();
+        let names: Vec<String> = store.list().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["work-eu"]);
+        assert!(item(&store, "work").is_none());
+        assert!(item(&store, "work-eu").is_some());
+        store.delete("work-eu").unwrap();
     }
 }
