@@ -4,7 +4,7 @@
 
 use super::common::{context, Common, EXIT_DENIED, EXIT_OK};
 use super::out::clean;
-use crate::core::{CheckTokenRequest, Core, Ctx, SignInRequest, TokenCheck};
+use crate::core::{client_named, CheckTokenRequest, Core, Ctx, SignInRequest, TokenCheck};
 use crate::error::{Error, Result};
 use crate::token::{Signature, TokenUse};
 use crate::verdict::Verdict;
@@ -168,16 +168,12 @@ async fn sign_in(
         .await?;
     let wanted = args.client.as_deref().unwrap_or_default();
     let clients = core.clients(ctx, &pool_region, &pool.id).await?;
-    let client = clients
-        .iter()
-        .find(|c| c.id == wanted)
-        .or_else(|| clients.iter().find(|c| c.name == wanted))
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "No app client named or with id '{wanted}' in user pool {}",
-                pool.name
-            ))
-        })?;
+    let client = client_named(&clients, wanted, &pool.name, "client")?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "No app client named or with id '{wanted}' in user pool {}",
+            pool.name
+        ))
+    })?;
     let password = read_password(args.password_stdin, username)?;
     let tokens = core
         .sign_in(

@@ -28,6 +28,7 @@ pub use requests::{
     UnprotectRequest,
 };
 pub use state::{Core, Ctx};
+pub(crate) use token::client_named;
 pub use token::{
     AwsTest, AwsTestRequest, CheckTokenRequest, SignInRequest, SignInTokens, TokenCheck,
 };

@@ -9,6 +9,7 @@ use super::requests::{
     UnprotectRequest,
 };
 use super::state::{Core, Ctx};
+use super::token::client_named;
 use crate::apply::{ApplyEvent, Pace};
 use crate::audit;
 use crate::error::{Error, Result};
@@ -38,11 +39,9 @@ impl Core {
                 .map(|c| c.trim())
                 .filter(|c| !c.is_empty())
             {
-                let client = known
-                    .iter()
-                    .find(|c| c.id == wanted)
-                    .or_else(|| known.iter().find(|c| c.name == wanted))
-                    .ok_or_else(|| {
+                // By id, else by name; a name two clients share is refused, listing their ids.
+                let client =
+                    client_named(&known, wanted, &pool.name, "clients")?.ok_or_else(|| {
                         Error::invalid(
                             "clients",
                             format!("No app client named or with id '{wanted}' in {}", pool.name),

@@ -7,7 +7,7 @@ use super::read::methods_and_authorizers;
 use super::state::{Core, Ctx};
 use crate::aws::{cognito, gateway, jwks};
 use crate::error::{Error, Result};
-use crate::model::{is_region_name, Authorizer, Method};
+use crate::model::{is_region_name, AppClient, Authorizer, Method};
 use crate::plan::normalize_key;
 use crate::token::{self, Signature, TokenInfo, TokenUse};
 use crate::verdict::{self, MethodVerdict, Verdict, VerdictSummary};
@@ -334,6 +334,36 @@ impl Core {
             agrees,
             note,
         })
+    }
+}
+
+/// The app client `wanted` names: by id, else by exact name. Two clients of one name are
+/// ambiguous and refused, listing their ids, as two APIs or pools of one name are; None when
+/// no client has that id or name (each caller says so in its own words).
+pub(crate) fn client_named<'a>(
+    clients: &'a [AppClient],
+    wanted: &str,
+    pool_name: &str,
+    field: &str,
+) -> Result<Option<&'a AppClient>> {
+    if let Some(c) = clients.iter().find(|c| c.id == wanted) {
+        return Ok(Some(c));
+    }
+    let named: Vec<&AppClient> = clients.iter().filter(|c| c.name == wanted).collect();
+    match named.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        many => Err(Error::invalid(
+            field,
+            format!(
+                "{} app clients of {pool_name} are named '{wanted}' ({}); name one by its id",
+                many.len(),
+                many.iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
     }
 }
 
