@@ -21,8 +21,12 @@ const FIELDS = {
   token: "token-input",
 };
 
-/** Seconds since the epoch, in the user's local time; "—" when unknown. @param {number | null} epoch */
-const localTime = (epoch) => epoch === null || epoch === undefined ? "—" : new Date(epoch * 1000).toLocaleString();
+/** Seconds since the epoch, in the user's local time; "—" when unknown or beyond what a Date
+ * holds (a claim may be any number). @param {number | null} epoch */
+const localTime = (epoch) => {
+  const date = new Date((epoch ?? NaN) * 1000);
+  return Number.isNaN(date.getTime()) ? "—" : date.toLocaleString();
+};
 
 export class TokenPanel {
   constructor(app) {
