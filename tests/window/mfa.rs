@@ -184,3 +184,61 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
         eprintln!("window_mfa: {:.1}s", started.elapsed().as_secs_f64());
     });
 }
+
+/// Started with AWS_PROFILE=guarded: the window opens on that profile and asks for its code at
+/// once; with it, the role is assumed once, and another region needs neither a code nor a second
+/// AssumeRole.
+#[test]
+fn aws_profile_names_the_guarded_profile_and_one_code_serves_every_region() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        sandbox.require_mfa(ROLE, "123456");
+        let home = AppHome::new();
+        write_aws_files(home.path());
+        let mut env = home.env();
+        env.extend([
+            ("AWS_ENDPOINT_URL".to_string(), sandbox.url.clone()),
+            ("AWS_REGION".to_string(), "us-east-1".to_string()),
+            ("AWS_PROFILE".to_string(), "guarded".to_string()),
+        ]);
+        let keys: Vec<&str> = ENV_CREDENTIALS
+            .into_iter()
+            .filter(|v| *v != "AWS_PROFILE")
+            .collect();
+        let w = Window::open_without(&env, &keys).await;
+
+        w.wait_value("[data-testid=profile-select]", "file:guarded")
+            .await;
+        wait_dialog(&w, true).await;
+        let facts = w.text("[data-testid=mfa-facts]").await;
+        assert!(facts.contains(DEVICE), "{facts}");
+        w.type_into("[data-testid=mfa-code]", "123456").await;
+        w.click("[data-testid=mfa-submit]").await;
+        wait_dialog(&w, false).await;
+        w.find("[data-testid=api-item][data-api-name=SecurePets]")
+            .await;
+
+        w.select("[data-testid=region-select]", "us-west-2").await;
+        w.wait_no_apis().await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=identity]').textContent.includes('assumed-role/guarded/gatehouse')",
+            20,
+        )
+        .await;
+        assert!(
+            !w.js("return document.querySelector('[data-testid=mfa-dialog]').open")
+                .await
+                .as_bool()
+                .unwrap(),
+            "no second code asked for"
+        );
+        let calls: Vec<_> = sandbox
+            .assume_role_calls()
+            .into_iter()
+            .filter(|c| c["RoleArn"] == ROLE)
+            .collect();
+        assert_eq!(calls.len(), 1, "one AssumeRole for both regions: {calls:?}");
+        w.close().await;
+    });
+}

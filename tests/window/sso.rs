@@ -266,3 +266,95 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
         eprintln!("window_sso: {:.1}s", started.elapsed().as_secs_f64());
     });
 }
+
+/// Started with AWS_PROFILE=corp (no keys in the environment): the picker shows corp selected
+/// with its SSO state, no "environment credentials", and the error offers Sign in with SSO; the
+/// sign-in goes through. A profile whose sign-in page is http:// shows the page and why it was
+/// not opened, without a link.
+#[test]
+fn aws_profile_starts_on_its_profile_and_an_http_page_is_shown_not_opened() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let home = AppHome::new();
+        write_aws_files(home.path());
+        let config = home.path().join(".aws/config");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(
+            "\n[profile plain]\nsso_start_url = http://plain.example.com/start\n\
+             sso_region = us-east-1\nsso_account_id = 123456789012\n\
+             sso_role_name = PetsAdmin\nregion = us-east-1\n",
+        );
+        std::fs::write(&config, text).unwrap();
+        let mut env = home.env();
+        env.extend([
+            ("AWS_ENDPOINT_URL".to_string(), sandbox.url.clone()),
+            ("AWS_REGION".to_string(), "us-east-1".to_string()),
+            ("AWS_PROFILE".to_string(), "corp".to_string()),
+            ("GATEHOUSE_NO_BROWSER".to_string(), "1".to_string()),
+        ]);
+        let keys: Vec<&str> = ENV_CREDENTIALS
+            .into_iter()
+            .filter(|v| *v != "AWS_PROFILE")
+            .collect();
+        let w = Window::open_without(&env, &keys).await;
+
+        w.wait_value("[data-testid=profile-select]", "file:corp")
+            .await;
+        assert_eq!(
+            option_text(&w, "file:corp").await,
+            "corp (SSO · not signed in)"
+        );
+        assert_eq!(
+            w.js("return document.querySelectorAll('[data-testid=profile-select] option[value=env]').length")
+                .await,
+            0,
+            "AWS_PROFILE is not the environment's credentials"
+        );
+        w.wait_js(
+            "return !document.querySelector('[data-testid=error]').hidden",
+            20,
+        )
+        .await;
+        let error = w.text("[data-testid=error]").await;
+        assert!(
+            error.contains("corp: not signed in to IAM Identity Center")
+                && !error.contains("an error occurred while loading credentials"),
+            "{error}"
+        );
+        w.click("#error [data-testid=sso-login]").await;
+        let code = shown_code(&w, &sandbox).await;
+        assert_eq!(
+            w.text("[data-testid=sso-browser-line]").await,
+            "Open this page to sign in:"
+        );
+        sandbox.sso_approve(&code, "alice");
+        wait_dialog_closed(&w).await;
+        w.wait_js("return document.querySelector('[data-testid=identity]').textContent.includes('AWSReservedSSO_PetsAdmin')", 20).await;
+
+        // http://: the page is shown, with why it was not opened, and not as a link.
+        w.select("[data-testid=profile-select]", "file:plain").await;
+        w.find("#error [data-testid=sso-login]").await;
+        w.click("#error [data-testid=sso-login]").await;
+        shown_code(&w, &sandbox).await;
+        let line = w.text("[data-testid=sso-browser-line]").await;
+        assert!(
+            line.starts_with("Not opened in your browser: its address is not https://"),
+            "{line}"
+        );
+        let link = w.text("[data-testid=sso-link]").await;
+        assert!(
+            link.starts_with("http://plain.example.com/start/#/device"),
+            "{link}"
+        );
+        assert_eq!(
+            w.js("return document.querySelector('[data-testid=sso-link]').getAttribute('href')")
+                .await,
+            "about:blank"
+        );
+        w.settled_screenshot("sso-http-page-not-opened").await;
+        w.click("[data-testid=sso-cancel]").await;
+        wait_dialog_closed(&w).await;
+        w.close().await;
+    });
+}
