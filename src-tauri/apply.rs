@@ -172,7 +172,17 @@ pub async fn apply(
     lock: &ApiLock,
 ) -> Result<ApplyReport> {
     let journal = ApplyJournal::create(journal_dir, &header)?;
-    apply_into(session, journal_dir, journal, header, plan, pace, progress, lock).await
+    apply_into(
+        session,
+        journal_dir,
+        journal,
+        header,
+        plan,
+        pace,
+        progress,
+        lock,
+    )
+    .await
 }
 
 /// `apply`, journaled into a journal already created for `header`.

@@ -485,8 +485,14 @@ mod tests {
         assert!(err.to_string().contains("Cannot save"), "{err}");
         let names: Vec<String> = store.list().unwrap().into_iter().map(|p| p.name).collect();
         assert_eq!(names, ["work"]);
-        assert!(item(&store, "work").is_some(), "the listed profile keeps its keys");
-        assert!(item(&store, "work-eu").is_none(), "no item the list does not name");
+        assert!(
+            item(&store, "work").is_some(),
+            "the listed profile keeps its keys"
+        );
+        assert!(
+            item(&store, "work-eu").is_none(),
+            "no item the list does not name"
+        );
 
         store
             .fail_list_writes

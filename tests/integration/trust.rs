@@ -407,7 +407,11 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
     assert_eq!(report.results.len(), 200);
     assert_eq!(report.failed, 0, "{:?}", report.summary);
     assert_eq!(report.changed + report.not_sent, 200, "{}", report.summary);
-    assert!(report.changed > 10 && report.not_sent > 100, "{}", report.summary);
+    assert!(
+        report.changed > 10 && report.not_sent > 100,
+        "{}",
+        report.summary
+    );
     for r in &report.results {
         assert!(
             matches!(r.status, Outcome::Changed | Outcome::NotSent),

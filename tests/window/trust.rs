@@ -141,7 +141,10 @@ fn the_windows_apply_reads_under_the_lock() {
     run(|| async {
         let sandbox = Sandbox::start();
         let seed = sandbox.seed();
-        let api = seed["apis"]["SecurePets"]["id"].as_str().unwrap().to_string();
+        let api = seed["apis"]["SecurePets"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let get_pets = || sandbox.aws_state(&api)["methods"]["GET /pets"].clone();
         let home = AppHome::new();
         let env = sandbox_env(&sandbox.url, &home, "us-east-1");
@@ -157,8 +160,15 @@ fn the_windows_apply_reads_under_the_lock() {
         // PetsPool's authorizer exists on SecurePets (protecting POST /purchase).
         let setup = cli(
             &[
-                "protect", "--api", "SecurePets", "--pool", "PetsPool", "--pool-region",
-                "eu-west-1", "--methods", "POST /purchase",
+                "protect",
+                "--api",
+                "SecurePets",
+                "--pool",
+                "PetsPool",
+                "--pool-region",
+                "eu-west-1",
+                "--methods",
+                "POST /purchase",
             ],
             "testing",
         );
@@ -195,8 +205,17 @@ fn the_windows_apply_reads_under_the_lock() {
         std::thread::sleep(std::time::Duration::from_millis(1500));
         let colleague = cli(
             &[
-                "protect", "--api", "SecurePets", "--pool", "PetsPool", "--pool-region",
-                "eu-west-1", "--authorizer-name", "Colleague", "--methods", "GET /pets",
+                "protect",
+                "--api",
+                "SecurePets",
+                "--pool",
+                "PetsPool",
+                "--pool-region",
+                "eu-west-1",
+                "--authorizer-name",
+                "Colleague",
+                "--methods",
+                "GET /pets",
             ],
             "AKIACOLLEAGUE",
         );
@@ -206,10 +225,7 @@ fn the_windows_apply_reads_under_the_lock() {
             40,
         )
         .await;
-        sandbox.control(
-            "/_sandbox/config",
-            serde_json::json!({"slow_answers": {}}),
-        );
+        sandbox.control("/_sandbox/config", serde_json::json!({"slow_answers": {}}));
         let refused = colleague.status.code() == Some(1)
             && colleague_err.contains("another apply is running on SecurePets (started ");
         let colleague_state = if refused {
