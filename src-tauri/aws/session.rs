@@ -280,14 +280,16 @@ impl Session {
             .unwrap_or_else(|| format!("apigateway.{}.amazonaws.com", self.region))
     }
 
-    pub fn map_err<E, R>(&self, err: aws_sdk_apigateway::error::SdkError<E, R>) -> Error
+    pub fn map_err<E>(
+        &self,
+        err: aws_sdk_apigateway::error::SdkError<E, aws_sdk_apigateway::config::http::HttpResponse>,
+    ) -> Error
     where
         E: aws_sdk_apigateway::error::ProvideErrorMetadata
             + std::error::Error
             + Send
             + Sync
             + 'static,
-        R: std::fmt::Debug,
     {
         self.about_profile(super::map_sdk_error(err, &self.endpoint()))
     }

@@ -58,14 +58,13 @@ async fn oidc_client(profile: &str, region: &str) -> Oidc {
     }
 }
 
-fn oidc_error<E, R>(
+fn oidc_error<E>(
     what: &str,
     endpoint: &str,
-    err: aws_sdk_ssooidc::error::SdkError<E, R>,
+    err: aws_sdk_ssooidc::error::SdkError<E, aws_sdk_ssooidc::config::http::HttpResponse>,
 ) -> Error
 where
     E: aws_sdk_ssooidc::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     match super::map_sdk_error(err, endpoint) {
         Error::Aws { code, message } => Error::Aws {

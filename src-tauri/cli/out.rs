@@ -1,5 +1,9 @@
 //! Printing for the command line: text from AWS with its control characters escaped, and lines to
 //! stdout and stderr that never panic when the reader has gone (`gatehouse protect ... | head`).
+//!
+//! Every byte the command line prints goes through [`terminal_safe`] on its way out, so that no
+//! name, tag, error message or URL from AWS reaches a terminal as an escape sequence, whichever
+//! line prints it; [`clean`] also escapes line breaks, for a value printed inside a line.
 
 /// Text from AWS made safe for a terminal: control characters (C0, DEL, C1) and the bidirectional
 /// overrides that reorder what is shown are escaped (ESC becomes `\u{1b}`), so a name cannot move
@@ -20,23 +24,54 @@ fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Text on its way to stdout or stderr, escaped as [`clean`] escapes it but for the line breaks
+/// and tabs the text is laid out with (a CR only before its LF, as CSV ends its records).
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let layout =
+        |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
+    let mut chars = s.chars().peekable();
+    let mut clean_so_far = true;
+    while let Some(c) = chars.next() {
+        if needs_escape(c) && !layout(c, chars.peek().copied()) {
+            clean_so_far = false;
+            break;
+        }
+    }
+    if clean_so_far {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match needs_escape(c) && !layout(c, chars.peek().copied()) {
+            true => out.extend(c.escape_unicode()),
+            false => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Writes one line to stdout; a closed stdout (the reader quit) is ignored instead of panicking,
 /// so the command carries on with what it was doing and exits with its own status.
 pub fn write_line(args: std::fmt::Arguments) {
     use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{args}");
+    let text = args.to_string();
+    let _ = writeln!(std::io::stdout().lock(), "{}", terminal_safe(&text));
 }
 
-/// Writes text as it is (it ends its own lines); a closed stdout is ignored.
+/// Writes text (it ends its own lines); a closed stdout is ignored.
 pub fn write_text(text: &str) {
     use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(terminal_safe(text).as_bytes());
 }
 
 /// Writes one line to stderr; a closed stderr is ignored instead of panicking.
 pub fn write_err_line(args: std::fmt::Arguments) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{args}");
+    let text = args.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&text));
 }
 
 /// `println!` for the command line's output, through [`write_line`].
@@ -58,7 +93,22 @@ macro_rules! eoutln {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, terminal_safe};
+
+    #[test]
+    fn terminal_safe_keeps_the_layout_and_escapes_the_rest() {
+        assert_eq!(terminal_safe("a\tb\nc\r\n"), "a\tb\nc\r\n");
+        assert_eq!(
+            terminal_safe("Pets\x1b]0;pwned\x07 \x1b[31mshop\n"),
+            "Pets\\u{1b}]0;pwned\\u{7} \\u{1b}[31mshop\n"
+        );
+        assert_eq!(terminal_safe("over\rwrite"), "over\\u{d}write");
+        assert_eq!(terminal_safe("\u{9b}2J\u{202e}"), "\\u{9b}2J\\u{202e}");
+        assert!(matches!(
+            terminal_safe("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn clean_escapes_control_characters_and_keeps_the_rest() {

@@ -134,6 +134,9 @@ class SandboxState:
         # at once, then held back for ms before they are sent (a slow read whose answer is
         # already stale when it arrives: tests of what a writer reads before it plans).
         self.slow_answers = {}
+        # operation -> [status, content type, body]: answered as something that is not AWS
+        # would answer it (a proxy's HTML error page, an empty body, a captive portal).
+        self.foreign_answers = {}
         self.sso = sso.SsoState()  # IAM Identity Center sign-in (sso.py, sso_http.py)
         self.reset_stats()
 
@@ -179,6 +182,12 @@ class SandboxState:
                 ops.check_operation_name(op)
                 if not isinstance(ms, (int, float)) or ms < 0:
                     raise ValueError(f"slow_answers.{key}.{op} must be milliseconds >= 0")
+        foreign = dict(cfg.get("foreign_answers", self.foreign_answers) or {})
+        for op, spec in foreign.items():
+            ops.check_operation_name(op)
+            if not (isinstance(spec, (list, tuple)) and len(spec) == 3
+                    and isinstance(spec[0], int) and all(isinstance(x, str) for x in spec[1:])):
+                raise ValueError(f"foreign_answers.{op} must be [status, content type, body]")
         mfa_required = cfg.get("mfa_required", self.mfa_required)
         mfa_required = sts_mfa.check_config(mfa_required or {})
         races = {"race_update_method": patches.RACE, "race_update_route": routes_v2.RACE}
@@ -210,6 +219,7 @@ class SandboxState:
             self.jwks_unavailable = jwks_unavailable
             self.mfa_required = mfa_required
             self.slow_answers = {k: dict(v) for k, v in slow.items()}
+            self.foreign_answers = {op: list(v) for op, v in foreign.items()}
             if "seed" in cfg:
                 self.seed = cfg["seed"]
                 self.rng = random.Random(self.seed)
@@ -238,6 +248,7 @@ class SandboxState:
                 "jwks_unavailable": self.jwks_unavailable,
                 "mfa_required": dict(self.mfa_required),
                 "slow_answers": {k: dict(v) for k, v in self.slow_answers.items()},
+                "foreign_answers": {op: list(v) for op, v in self.foreign_answers.items()},
             }
 
     # ---- counters --------------------------------------------------------
@@ -377,6 +388,17 @@ class SandboxMiddleware:
             refusal = sts_mfa.denial(state, assume_role)
             if refusal:
                 return sts_mfa.refuse(assume_role, start_response, refusal)
+
+        with state.lock:
+            foreign = state.foreign_answers.get(op)
+        if foreign:  # not an AWS answer: nothing is applied
+            state.count("failures", service, op)
+            status, content_type, text = foreign
+            reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+            body = text.encode()
+            start_response(f"{status} {reason}".strip(), [
+                ("Content-Type", content_type), ("Content-Length", str(len(body)))])
+            return [body]
 
         if service == "apigateway":
             _, region, _ = ops.credential_scope(environ)

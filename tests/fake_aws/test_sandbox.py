@@ -493,6 +493,27 @@ def slow_answers_are_stale_when_they_arrive():
 
 
 @test
+def foreign_answers_are_not_aws_answers():
+    """An operation can be answered as a proxy would (HTML, any status), then set back."""
+    api_id, _ = pets_ids()
+    assert control_error("/_sandbox/config", {"foreign_answers": {"GetAuthorizers": [500]}})[0] == 400
+    page = "<html><body>Bad gateway</body></html>"
+    control("/_sandbox/config", {"foreign_answers": {"GetAuthorizers": [502, "text/html", page]}})
+    try:
+        try:
+            agw(retry=False).get_authorizers(restApiId=api_id)
+            raise AssertionError("GetAuthorizers should have failed")
+        except botocore.exceptions.ClientError as exc:
+            meta = exc.response["ResponseMetadata"]
+            assert meta["HTTPStatusCode"] == 502, meta
+            assert meta["HTTPHeaders"]["content-type"] == "text/html", meta
+        agw().get_resources(restApiId=api_id)  # other operations answer as AWS
+    finally:
+        control("/_sandbox/config", {"foreign_answers": {}})
+    agw().get_authorizers(restApiId=api_id)
+
+
+@test
 def pagination_resources_and_pools():
     big = seed.bulk_api(URL, "us-east-1", "Paged600", 600, 2)
     assert big["methods"] == 1200

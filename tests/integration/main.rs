@@ -14,6 +14,7 @@ mod aws_profile;
 mod cli;
 mod cli_meta;
 mod gateway;
+mod hostile;
 mod http_apis;
 mod keychain;
 mod protect;
