@@ -44,3 +44,17 @@ where
         error,
     }
 }
+
+/// Waits for a write's slot in the account's quota; a pacer that cannot be read is a failure
+/// that is not retried (nothing was sent).
+pub async fn pace_write(session: &Session) -> Result<(), CallFailure> {
+    session
+        .pace(crate::pacer::Call::Any)
+        .await
+        .map_err(|error| CallFailure {
+            error,
+            retryable: false,
+            ambiguous: false,
+            throttled: false,
+        })
+}

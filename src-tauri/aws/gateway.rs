@@ -1,8 +1,8 @@
 //! API Gateway: REST APIs, their methods (one GetResources pass) and authorizers — and the seam
 //! for HTTP APIs: every call here that names an API goes to aws/http.rs when it is an HTTP API.
 
-use super::failure::call_failure;
 pub use super::failure::CallFailure;
+use super::failure::{call_failure, pace_write};
 use super::http;
 use super::session::Session;
 use crate::error::Error;
@@ -202,17 +202,6 @@ async fn is_http(session: &Session, api_id: &str) -> Result<bool> {
             "WebSocket APIs are listed but not reviewed: their routes are chosen by a message's content, not by HTTP method and path, and API Gateway has no JWT authorizer for them",
         )),
     }
-}
-
-/// Waits for a write's slot in the account's quota; a pacer that cannot be read is a failure
-/// that is not retried (nothing was sent).
-pub(super) async fn pace_write(session: &Session) -> std::result::Result<(), CallFailure> {
-    session.pace(Call::Any).await.map_err(|error| CallFailure {
-        error,
-        retryable: false,
-        ambiguous: false,
-        throttled: false,
-    })
 }
 
 /// The same, for a write: a lookup that fails is a failure that is not retried.

@@ -2,7 +2,7 @@
 //! stages and deployments, mapped into the same model types as REST APIs. gateway.rs calls in
 //! here when an API is an HTTP API; nothing else does.
 
-use super::failure::{call_failure, CallFailure};
+use super::failure::{call_failure, pace_write, CallFailure};
 use super::session::Session;
 use crate::error::{Error, Result};
 use crate::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi, Stage};
@@ -217,7 +217,7 @@ pub async fn update_route(
     route_id: &str,
     to: &MethodState,
 ) -> std::result::Result<MethodState, CallFailure> {
-    super::gateway::pace_write(session).await?;
+    pace_write(session).await?;
     let r = session
         .gateway_v2
         .update_route()
@@ -260,7 +260,7 @@ pub async fn create_jwt_authorizer(
     input: &AuthorizerInput,
     issuer: &str,
 ) -> std::result::Result<Authorizer, CallFailure> {
-    super::gateway::pace_write(session).await?;
+    pace_write(session).await?;
     let out = session
         .gateway_v2
         .create_authorizer()
@@ -391,7 +391,7 @@ pub async fn create_deployment(
     description: &str,
 ) -> std::result::Result<String, CallFailure> {
     if matches!(get_stage(session, api_id, stage).await, Ok(None)) {
-        super::gateway::pace_write(session).await?;
+        pace_write(session).await?;
         session
             .gateway_v2
             .create_stage()
@@ -401,7 +401,7 @@ pub async fn create_deployment(
             .await
             .map_err(|e| call_failure(session, e))?;
     }
-    super::gateway::pace_write(session).await?;
+    pace_write(session).await?;
     let out = session
         .gateway_v2
         .create_deployment()
