@@ -120,6 +120,27 @@ pub struct Session {
     pace_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
+/// A file profile's configuration. aws-config's default chain tries the environment's keys before
+/// the profile, even one named explicitly: with `AWS_ACCESS_KEY_ID` set, a chosen profile would
+/// silently be the environment's account. When keys are in the environment, the profile's own
+/// credentials provider is used instead (SSO, assume-role, credential_process, keys).
+async fn profile_config(loader: aws_config::ConfigLoader, name: &str, region: &str) -> SdkConfig {
+    let loader = loader.profile_name(name);
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        return loader.load().await;
+    }
+    let conf = aws_config::provider_config::ProviderConfig::default()
+        .with_region(Some(Region::new(region.to_string())));
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .configure(&conf)
+        .profile_name(name)
+        .build();
+    loader
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .load()
+        .await
+}
+
 fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(4))
@@ -134,7 +155,7 @@ impl Session {
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts());
         let (config, expires_at) = match source {
-            Source::FileProfile(name) => (loader.profile_name(name).load().await, None),
+            Source::FileProfile(name) => (profile_config(loader, &name, region).await, None),
             Source::Environment => (loader.load().await, None),
             Source::Keys(keys) => (keys_config(loader, keys).await, None),
             Source::AssumedRole(role) => {

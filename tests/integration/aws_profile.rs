@@ -174,3 +174,56 @@ fn an_mfa_role_is_assumed_once_for_every_region_of_a_sweep() {
     );
     assert_eq!(assumed[0]["status"], 200);
 }
+
+/// Keys in the environment do not win over a profile the user names: aws-config's default chain
+/// tries them first, even for `profile_name`, so `--profile deployer` (or `AWS_PROFILE=deployer`)
+/// was silently the environment's account. The profile's own role is assumed, with its source
+/// profile's keys, and the environment's keys are not used.
+#[test]
+fn keys_in_the_environment_do_not_stand_in_for_a_named_profile() {
+    let sb = Sandbox::start();
+    sb.seed();
+    let home = home();
+    let h = home.path();
+    let run = |aws_profile: Option<&str>, args: &[&str]| -> Run {
+        let mut c: Command = sb.gatehouse(h, args);
+        c.env("AWS_CONFIG_FILE", h.join(".aws/config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", h.join(".aws/credentials"))
+            .env("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001")
+            .env("AWS_SECRET_ACCESS_KEY", "environment-secret");
+        if let Some(name) = aws_profile {
+            c.env("AWS_PROFILE", name);
+        }
+        c.output().unwrap().into()
+    };
+    for (how, aws_profile, args) in [
+        (
+            "--profile",
+            None,
+            vec!["audit", "--profile", "deployer", "--api", "SecurePets"],
+        ),
+        (
+            "AWS_PROFILE",
+            Some("deployer"),
+            vec!["audit", "--api", "SecurePets"],
+        ),
+    ] {
+        let before = sb.assume_role_calls().len();
+        let out = run(aws_profile, &args);
+        assert_ne!(out.status, 2, "{how}: {}", out.stderr);
+        let calls = sb.assume_role_calls();
+        let new: Vec<_> = calls[before..]
+            .iter()
+            .filter(|c| c["RoleArn"] == DEPLOYER)
+            .collect();
+        assert_eq!(
+            new.len(),
+            1,
+            "{how}: the profile's role is assumed: {calls:?}"
+        );
+        assert_eq!(
+            new[0]["caller"], "AKIABASEBASEBASE0001",
+            "{how}: with base's keys"
+        );
+    }
+}
