@@ -11,6 +11,15 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+/// From now on the sandbox throttles as API Gateway does: 10 requests/s, burst 40, per account,
+/// and GetResources 5 per 2 s (after the seed, whose deployments would be refused).
+fn throttle_like_aws(sb: &Sandbox) {
+    sb.control(
+        "/_sandbox/config",
+        json!({"throttle": {"rate": 10, "burst": 40}}),
+    );
+}
+
 fn kind_of(state: &Value, key: &str) -> String {
     state["methods"][key]["authorizationType"]
         .as_str()
@@ -297,10 +306,7 @@ fn two_processes_share_one_budget_of_api_gateway_calls() {
     sb.seed();
     let a = sb.bulk_api("us-east-1", "PacedA", 60, 1);
     let b = sb.bulk_api("us-east-1", "PacedB", 60, 1);
-    sb.control(
-        "/_sandbox/config",
-        json!({"throttle": {"rate": 10, "burst": 40}}),
-    );
+    throttle_like_aws(&sb);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     sb.reset_stats();
@@ -444,11 +450,7 @@ fn a_second_writer_is_refused_by_the_lock_under_a_saturated_quota() {
     let sb = Sandbox::start();
     sb.seed();
     let api = sb.bulk_api("us-east-1", "Busy", 140, 1);
-    // From now on, API Gateway's quotas as AWS enforces them (10/s burst 40, GetResources 5/2 s).
-    sb.control(
-        "/_sandbox/config",
-        json!({"throttle": {"rate": 10, "burst": 40}}),
-    );
+    throttle_like_aws(&sb);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let first = protect_all_open(&sb, h, &api, &["--json"])
