@@ -271,6 +271,47 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
             .as_deref(),
         Some(history[0].header.id.as_str())
     );
+
+    // An authorizer's edit and delete are writes like any other: refused while another
+    // Gatehouse holds the API, before anything is read or sent.
+    let held = other
+        .lock_api(&ctx, &api_id, "SecurePets", "protect")
+        .await
+        .unwrap();
+    sb.reset_stats();
+    let edit = gatehouse::plan::AuthorizerInput {
+        name: "PetsPool-renamed".into(),
+        ttl_seconds: 120,
+        ..gatehouse::plan::authorizer_defaults(gatehouse::model::ApiKind::Rest)
+    };
+    let busy = core
+        .update_authorizer(&ctx, &api_id, &authorizer_id, &edit)
+        .await
+        .unwrap_err();
+    assert!(matches!(busy, Error::Busy(_)), "{busy:?}");
+    let busy = core
+        .delete_authorizer(&ctx, &api_id, &authorizer_id)
+        .await
+        .unwrap_err();
+    assert!(matches!(busy, Error::Busy(_)), "{busy:?}");
+    assert_eq!(
+        calls(
+            &sb,
+            &["UpdateAuthorizer", "DeleteAuthorizer", "GetAuthorizers"]
+        ),
+        0
+    );
+    drop(held);
+    core.update_authorizer(&ctx, &api_id, &authorizer_id, &edit)
+        .await
+        .unwrap();
+    let names: Vec<Value> = sb.aws_state(&api_id)["authorizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].clone())
+        .collect();
+    assert_eq!(names, ["PetsPool-renamed"]);
 }
 
 /// The window's commands run on Tauri's async runtime: the use cases' futures must be `Send`.
