@@ -37,7 +37,7 @@ run: release
 ## test: install what the tests need, then run every test (unit, page, sandbox, CLI, window)
 test: system-deps test-deps ui-deps venv tauri-driver check ui-check
 	$(PY) tests/fake_aws/test_sandbox.py
-	tests/with-desktop.sh cargo test --all-targets --no-fail-fast -- --test-threads=2
+	tests/with-desktop.sh cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2
 	$(MAKE) package-check
 	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
 
@@ -87,13 +87,13 @@ icons: ui-deps
 	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png
 
 check:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 ## ui-check: regenerate ui/bindings from the Rust types, type-check the page against them, and run
 ## the page's unit tests
 ui-check: ui-deps
-	cargo test --lib contract
+	cargo test -p gatehouse --lib contract
 	npx tsc --noEmit -p tsconfig.json
 	node --test ui/test/*.test.js
 

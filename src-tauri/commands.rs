@@ -9,14 +9,14 @@ use crate::core::{
     ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
     CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
 };
-use crate::error::{Error, Result};
-use crate::keychain::{self, KeychainProfile, ProfileInput};
-use crate::model::{
+use crate::domain::model::{
     ApiKind, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS,
 };
-use crate::plan::{self, AuthorizerInput, Plan, Target};
-use crate::sso::{SsoPrompt, SsoState};
-use crate::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
+use crate::domain::plan::{self, AuthorizerInput, Plan, Target};
+use crate::domain::sso_settings::{SsoPrompt, SsoState};
+use crate::domain::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
+use crate::error::{Error, Result};
+use crate::local::keychain::{self, KeychainProfile, ProfileInput};
 use shell::{MenuListener, PendingSave, ZoomLevel};
 use tauri::ipc::Channel;
 use tauri::{State, Webview, WebviewWindow};
@@ -268,10 +268,10 @@ async fn sso_start(core: State<'_, Core>, profile: String) -> Result<SsoPrompt> 
         .verification_uri_complete
         .clone()
         .unwrap_or_else(|| prompt.verification_uri.clone());
-    match crate::browser::may_open(&page) {
+    match crate::local::browser::may_open(&page) {
         Err(why) => prompt.browser_note = Some(why),
         Ok(()) if std::env::var_os("GATEHOUSE_NO_BROWSER").is_some() => {}
-        Ok(()) => prompt.browser_opened = crate::browser::open(&page).is_ok(),
+        Ok(()) => prompt.browser_opened = crate::local::browser::open(&page).is_ok(),
     }
     Ok(prompt)
 }
@@ -297,7 +297,7 @@ fn provide_mfa_code(core: State<'_, Core>, profile: String, code: String) -> Res
 /// The regions a sweep can cover; those enabled in every account are ticked by default.
 #[tauri::command]
 fn sweep_regions() -> Vec<SweepRegion> {
-    crate::sweep::regions()
+    crate::domain::sweep::regions()
 }
 
 /// Sweeps profiles and regions; rows and progress reach the page as they arrive.

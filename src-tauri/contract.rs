@@ -3,25 +3,25 @@
 //! `make test` and `make ui-check`), and the page's JS is type-checked against it.
 
 pub use crate::apply::{ApplyEvent, ApplyReport, MethodResult};
-pub use crate::audit::{AuthorizerView, MethodView, Summary};
 pub use crate::core::{
     ApiReview, ApplyRequest, AwsTest, AwsTestRequest, CheckTokenRequest, Ctx, Deployment,
     SignInRequest, SignInTokens, TokenCheck,
 };
-pub use crate::error::ErrorView;
-pub use crate::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
-pub use crate::keychain::{KeychainProfile, ProfileInput};
-pub use crate::model::{
+pub use crate::domain::audit::{AuthorizerView, MethodView, Summary};
+pub use crate::domain::model::{
     AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
     ProfileSource, Protection, RestApi, Stage, UserPool,
 };
-pub use crate::ownership::ManagedBy;
-pub use crate::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
-pub use crate::sso::{SsoPrompt, SsoState, SsoStatus};
-pub use crate::sweep::{
+pub use crate::domain::ownership::ManagedBy;
+pub use crate::domain::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
+pub use crate::domain::sso_settings::{SsoPrompt, SsoState, SsoStatus};
+pub use crate::domain::sweep::{
     SameAccount, SweepError, SweepEvent, SweepOutcome, SweepProgress, SweepRegion, SweepRequest,
     SweepRow,
 };
+pub use crate::error::ErrorView;
+pub use crate::local::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
+pub use crate::local::keychain::{KeychainProfile, ProfileInput};
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
 /// names them.

@@ -10,8 +10,8 @@ use gatehouse::core::{
     ApplyEvent, AuthorizerStatus, Core, Ctx, Methods, Pace, ProtectEvent, ProtectRequest,
     UnprotectRequest,
 };
+use gatehouse::domain::plan::{Warning, DEFAULT_IDENTITY_SOURCE};
 use gatehouse::error::Error;
-use gatehouse::plan::{Warning, DEFAULT_IDENTITY_SOURCE};
 use serde_json::Value;
 use std::sync::Mutex;
 
@@ -279,10 +279,10 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
         .await
         .unwrap();
     sb.reset_stats();
-    let edit = gatehouse::plan::AuthorizerInput {
+    let edit = gatehouse::domain::plan::AuthorizerInput {
         name: "PetsPool-renamed".into(),
         ttl_seconds: 120,
-        ..gatehouse::plan::authorizer_defaults(gatehouse::model::ApiKind::Rest)
+        ..gatehouse::domain::plan::authorizer_defaults(gatehouse::domain::model::ApiKind::Rest)
     };
     let busy = core
         .update_authorizer(&ctx, &api_id, &authorizer_id, &edit)

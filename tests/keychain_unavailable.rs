@@ -2,7 +2,7 @@
 //! and the AWS-file profiles keep working. (One test: it changes this process's environment.)
 
 use gatehouse::error::Error;
-use gatehouse::keychain::{KeychainStore, ProfileInput};
+use gatehouse::local::keychain::{KeychainStore, ProfileInput};
 
 #[tokio::test]
 async fn keychain_unavailable_is_said_plainly_and_file_profiles_still_list() {
@@ -29,7 +29,7 @@ async fn keychain_unavailable_is_said_plainly_and_file_profiles_still_list() {
     assert!(err.hint().unwrap().contains("Secret Service"));
     assert!(store.list().unwrap().is_empty(), "nothing half-stored");
 
-    let files = gatehouse::profiles::file_profiles().await.unwrap();
+    let files = gatehouse::aws::profiles::file_profiles().await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name, "team");
     assert_eq!(files[0].region.as_deref(), Some("eu-west-1"));

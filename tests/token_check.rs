@@ -11,7 +11,7 @@ use base64::Engine;
 use common::cli::{protect_pets, run_with_stdin, Run};
 use common::{files_containing, Sandbox};
 use gatehouse::core::{AwsTestRequest, CheckTokenRequest, Core, Ctx};
-use gatehouse::verdict::Verdict;
+use gatehouse::domain::verdict::Verdict;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

@@ -19,7 +19,7 @@ const HTTP: usize = 25;
 
 pub fn run() -> Section {
     let mut s = Section::default();
-    let regions = gatehouse::sweep::DEFAULT_REGIONS.join(",");
+    let regions = gatehouse::domain::sweep::DEFAULT_REGIONS.join(",");
     let sandboxes: Vec<Sandbox> = (0..ACCOUNTS)
         .map(|i| Sandbox::start_with(&["--account", &format!("{}", 100_000_000_001 + i as u64)]))
         .collect();
@@ -43,7 +43,7 @@ pub fn run() -> Section {
             });
         }
     });
-    let apis = ACCOUNTS * gatehouse::sweep::DEFAULT_REGIONS.len() * (REST + HTTP);
+    let apis = ACCOUNTS * gatehouse::domain::sweep::DEFAULT_REGIONS.len() * (REST + HTTP);
     s.note(format!(
         "sweep: seeded {apis} APIs in {} sandboxes in {:.0} s",
         ACCOUNTS,

@@ -1,10 +1,10 @@
 //! What every subcommand shares: the `--profile` and `--region` flags and the profile and region
 //! they stand for, and the exit statuses.
 
+use crate::core::{start_profile, ProfileRef};
 use crate::core::{Core, Ctx};
+use crate::domain::model::is_region_name;
 use crate::error::{Error, Result};
-use crate::model::is_region_name;
-use crate::profiles::{self, ProfileRef};
 use clap::Args;
 use zeroize::Zeroizing;
 
@@ -65,8 +65,8 @@ pub(crate) async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRe
     }
     let all = core.profiles().await?;
     let by_source = |source| all.iter().any(|p| p.name == name && p.source == source);
-    if !by_source(crate::model::ProfileSource::File)
-        && by_source(crate::model::ProfileSource::Keychain)
+    if !by_source(crate::domain::model::ProfileSource::File)
+        && by_source(crate::domain::model::ProfileSource::Keychain)
     {
         return Ok(ProfileRef::Keychain(name.to_string()));
     }
@@ -77,7 +77,7 @@ pub(crate) async fn resolve_profile(core: &Core, name: &str) -> Result<ProfileRe
 pub(crate) async fn context(core: &Core, common: &Common) -> Result<Ctx> {
     let profile = match &common.profile {
         Some(name) => resolve_profile(core, name).await?,
-        None => profiles::start_profile(),
+        None => start_profile(),
     };
     let region = match &common.region {
         Some(r) => r.clone(),

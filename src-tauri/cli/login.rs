@@ -19,7 +19,7 @@ pub struct LoginArgs {
 }
 
 pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
-    let Some(named) = args.profile.or_else(crate::profiles::env_named_profile) else {
+    let Some(named) = args.profile.or_else(crate::core::env_named_profile) else {
         return Err(Error::invalid(
             "profile",
             "Which profile signs in? Pass --profile NAME (or set AWS_PROFILE)",
@@ -37,10 +37,10 @@ pub(super) async fn login(core: &Core, args: LoginArgs) -> Result<i32> {
         "  and check that the page shows the code {}",
         prompt.user_code
     );
-    if let Err(why) = crate::browser::may_open(&page) {
+    if let Err(why) = crate::local::browser::may_open(&page) {
         outln!("  (not opened in the browser: {why}; check the address before you open it)");
     } else if !args.no_browser {
-        if let Err(e) = crate::browser::open(&page) {
+        if let Err(e) = crate::local::browser::open(&page) {
             outln!("  ({e}; open the page yourself)");
         }
     }

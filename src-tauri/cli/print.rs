@@ -3,14 +3,14 @@
 
 use super::common::{EXIT_ERROR, EXIT_FAILED_METHODS, EXIT_OK};
 use super::out::clean;
-use crate::audit::describe_state;
 use crate::core::{
     ApplyEvent, ApplyReport, AuthorizerStatus, Deployment, MethodResult, ProtectEvent,
     ProtectOutcome,
 };
+use crate::domain::audit::describe_state;
+use crate::domain::model::{Authorizer, RestApi};
+use crate::domain::plan::Plan;
 use crate::error::{Error, Result};
-use crate::model::{Authorizer, RestApi};
-use crate::plan::Plan;
 use serde_json::{json, Value};
 
 /// The JSON of a protect or unprotect that found no method to change.

@@ -5,8 +5,8 @@ use super::common::{context, Common};
 use super::out::clean;
 use super::print::{exit_status, print_report, progress_line, Command, Printer};
 use crate::core::{ApplyEvent, Core, Methods, Pace, ProtectRequest, UnprotectRequest};
+use crate::domain::plan::{self, DEFAULT_TTL};
 use crate::error::{Error, Result};
-use crate::plan::{self, DEFAULT_TTL};
 use clap::Args;
 use serde_json::Value;
 

@@ -2,10 +2,10 @@
 
 use super::common::{context, Common, EXIT_OK, EXIT_OPEN};
 use super::out::clean;
-use crate::audit::{self, MethodView, Show};
 use crate::core::{Core, Ctx};
+use crate::domain::audit::{self, MethodView, Show};
+use crate::domain::model::Protection;
 use crate::error::Result;
-use crate::model::Protection;
 use serde_json::json;
 
 pub(super) async fn pools(core: &Core, common: &Common, json: bool) -> Result<i32> {
@@ -63,7 +63,7 @@ pub(super) async fn audit_cmd(
             .apis(&ctx)
             .await?
             .into_iter()
-            .filter(|a| a.kind != crate::model::ApiKind::Websocket)
+            .filter(|a| a.kind != crate::domain::model::ApiKind::Websocket)
             .collect(),
     };
     let mut reports = Vec::new();
@@ -122,7 +122,7 @@ pub(super) fn method_json(v: &MethodView) -> serde_json::Value {
 
 fn print_audit_table(
     ctx: &Ctx,
-    reports: &[(crate::model::RestApi, crate::core::ApiReview)],
+    reports: &[(crate::domain::model::RestApi, crate::core::ApiReview)],
     show: Show,
     path: &str,
 ) {

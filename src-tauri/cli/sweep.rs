@@ -3,14 +3,14 @@
 
 use super::common::{mfa, resolve_profile, Common, EXIT_ERROR, EXIT_OK, EXIT_OPEN};
 use super::out::clean;
-use crate::audit::{self, Show};
 use crate::core::Core;
-use crate::error::{Error, Result};
-use crate::model::ProfileSource;
-use crate::sweep::{
+use crate::domain::audit::{self, Show};
+use crate::domain::model::ProfileSource;
+use crate::domain::sweep::{
     profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
 };
-use crate::sweep_formats;
+use crate::domain::sweep_formats;
+use crate::error::{Error, Result};
 use clap::Args;
 use serde_json::json;
 use std::io::IsTerminal;

@@ -5,9 +5,9 @@
 use super::common::{context, Common, EXIT_DENIED, EXIT_OK};
 use super::out::clean;
 use crate::core::{client_named, CheckTokenRequest, Core, Ctx, SignInRequest, TokenCheck};
+use crate::domain::claims::{Signature, TokenUse};
+use crate::domain::verdict::Verdict;
 use crate::error::{Error, Result};
-use crate::token::{Signature, TokenUse};
-use crate::verdict::Verdict;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Read};
 use zeroize::Zeroizing;

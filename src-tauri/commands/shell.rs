@@ -3,9 +3,9 @@
 //! zoom) reach it over the channel it gave `watch_menu`, so that a click and a shortcut typed in
 //! the page run the same code.
 
+use crate::aws::profiles::{self, ProfileRef};
 use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
 use crate::core::Core;
-use crate::profiles::{self, ProfileRef};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -141,7 +141,7 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
 /// About dialog opens it in the browser).
 fn website() -> &'static str {
     match env!("CARGO_PKG_REPOSITORY") {
-        repository if crate::browser::may_open(repository).is_ok() => repository,
+        repository if crate::local::browser::may_open(repository).is_ok() => repository,
         _ => WEBSITE,
     }
 }
@@ -203,7 +203,7 @@ fn place_file<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<std::path::PathBu
 /// closed, or killed, a moment later still reopens there).
 pub fn remember_place<R: Runtime>(app: &AppHandle<R>, place: &Place) -> std::io::Result<()> {
     let file = place_file(app).map_err(std::io::Error::other)?;
-    crate::files::write_whole(&file, &serde_json::to_vec(place)?)
+    crate::local::files::write_whole(&file, &serde_json::to_vec(place)?)
 }
 
 /// Where the window was when the last run left it; none on a first start or an unreadable file.

@@ -4,10 +4,10 @@ use crate::common;
 
 use common::sandbox::session;
 use common::Sandbox;
-use gatehouse::audit::Show;
 use gatehouse::aws::{cognito, gateway, identity};
+use gatehouse::domain::audit::Show;
+use gatehouse::domain::model::{ApiKind, Protection};
 use gatehouse::error::Error;
-use gatehouse::model::{ApiKind, Protection};
 
 #[tokio::test]
 async fn securepets_methods_are_all_open_and_counted() {
@@ -82,7 +82,7 @@ async fn every_badge_kind_is_read_from_aws() {
     }
     assert!(review.methods.iter().any(|v| v.method.api_key_required));
     assert_eq!(by_key("OPTIONS /profile").protection, Protection::Open);
-    let protected = gatehouse::audit::filter(&review.methods, Show::Protected, "");
+    let protected = gatehouse::domain::audit::filter(&review.methods, Show::Protected, "");
     assert_eq!(protected.len(), 3);
     let kinds: Vec<&str> = review
         .authorizers

@@ -7,7 +7,7 @@ use common::Sandbox;
 use gatehouse::aws::session::{Session, Source};
 use gatehouse::aws::{gateway, identity};
 use gatehouse::error::Error;
-use gatehouse::keychain::{KeychainStore, ProfileInput};
+use gatehouse::local::keychain::{KeychainStore, ProfileInput};
 use std::path::Path;
 use std::process::Command;
 
@@ -234,7 +234,10 @@ fn the_command_line_uses_keychain_profiles_by_name() {
     sb.seed();
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config");
-    let s = KeychainStore::new(&config.join("gatehouse"), gatehouse::keychain::SERVICE);
+    let s = KeychainStore::new(
+        &config.join("gatehouse"),
+        gatehouse::local::keychain::SERVICE,
+    );
     let name = format!("cli-{}", fastrand_suffix());
     s.save(&input(&name, &sb.url)).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))

@@ -369,7 +369,7 @@ fn a_role_guarded_by_mfa_is_assumed_with_the_code() {
 
 #[test]
 fn sso_settings_cache_names_and_states_follow_the_aws_cli() {
-    use gatehouse::sso::{state, SsoSettings, SsoStatus};
+    use gatehouse::domain::sso_settings::{state, SsoSettings, SsoStatus};
     use std::collections::HashMap;
     let session: HashMap<&str, &str> = [
         ("sso_start_url", START_URL),

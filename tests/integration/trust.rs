@@ -347,9 +347,9 @@ fn two_processes_share_one_budget_of_api_gateway_calls() {
 async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_every_change() {
     use gatehouse::apply::{self, Pace};
     use gatehouse::aws::gateway;
-    use gatehouse::journal::{self, ApplyHeader, ApplyJournal, Outcome};
-    use gatehouse::model::Method;
-    use gatehouse::plan::{self, Target};
+    use gatehouse::domain::model::Method;
+    use gatehouse::domain::plan::{self, Target};
+    use gatehouse::local::journal::{self, ApplyHeader, ApplyJournal, Outcome};
 
     let sb = Sandbox::start();
     let seed = sb.seed();
@@ -358,10 +358,11 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("data/gatehouse/journal");
     let quota_key = s.quota_key().await.unwrap();
-    let lock = gatehouse::lock::acquire(&dir, &quota_key, &api, "Full", "protect", None).unwrap();
+    let lock =
+        gatehouse::local::lock::acquire(&dir, &quota_key, &api, "Full", "protect", None).unwrap();
     let input = plan::AuthorizerInput {
         name: "PetsPool".into(),
-        ..plan::authorizer_defaults(gatehouse::model::ApiKind::Rest)
+        ..plan::authorizer_defaults(gatehouse::domain::model::ApiKind::Rest)
     };
     let arn = seed["pools"]["PetsPool"]["arn"].as_str().unwrap();
     let authorizer = apply::create_authorizer(&s, &api, &input, arn, &lock)

@@ -1,8 +1,8 @@
 //! Gatehouse's own files: the journal private (0700 folders, 0600 files), a torn last record cut
 //! before the next is appended, and no start at all without a data and config folder of the user's.
 
-use gatehouse::journal::{self, ApplyHeader, ApplyJournal, Outcome, Record};
-use gatehouse::plan::MethodState;
+use gatehouse::domain::plan::MethodState;
+use gatehouse::local::journal::{self, ApplyHeader, ApplyJournal, Outcome, Record};
 use std::path::Path;
 use std::process::Command;
 

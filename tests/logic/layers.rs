@@ -1,4 +1,4 @@
-//! The layering of src-tauri/, read from the source: no two files import each other, directly or
+//! The layering of the library (gatehouse-core's modules and the app's shells), read from the source: no two files import each other, directly or
 //! around a loop, and the shells (commands.rs, cli/) reach apply, journal, lock and aws only
 //! through the core. An import is a `use` of another file's items or a `crate::`/`super::`/
 //! `self::` path in code; a `mod` declaration is not one.
@@ -266,13 +266,36 @@ fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     found.into_iter().collect()
 }
 
-fn src_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src-tauri")
+/// The library's files as one tree of modules: gatehouse-core's, whose modules the app names as
+/// its own (`pub use gatehouse_core::{…}`), and the app's shells (cli/, commands, contract) beside
+/// them, copied into a temporary folder.
+fn src_root() -> tempfile::TempDir {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let tree = tempfile::tempdir().unwrap();
+    fn copy(from: &Path, to: &Path, skip: &[&str]) {
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if skip.contains(&name.as_str()) {
+                continue;
+            }
+            if p.is_dir() {
+                std::fs::create_dir_all(to.join(&name)).unwrap();
+                copy(&p, &to.join(&name), &[]);
+            } else if name.ends_with(".rs") {
+                std::fs::copy(&p, to.join(&name)).unwrap();
+            }
+        }
+    }
+    copy(&repo.join("crates/gatehouse-core/src"), tree.path(), &[]);
+    copy(&repo.join("src-tauri"), tree.path(), &["lib.rs"]);
+    tree
 }
 
 #[test]
 fn no_file_imports_another_that_imports_it_back() {
-    let graph = edges(&src_root());
+    let tree = src_root();
+    let graph = edges(tree.path());
     assert!(graph.len() > 20, "read the sources: {graph:?}");
     assert!(graph["cli/protect.rs"].contains("core/mod.rs"), "{graph:?}");
     assert_eq!(circles(&graph), Vec::<Vec<String>>::new(), "{graph:#?}");
@@ -280,16 +303,78 @@ fn no_file_imports_another_that_imports_it_back() {
 
 #[test]
 fn the_shells_reach_apply_journal_lock_and_aws_only_through_the_core() {
-    let graph = edges(&src_root());
+    let tree = src_root();
+    let graph = edges(tree.path());
     let past: Vec<(&String, &String)> = graph
         .iter()
         .filter(|(f, _)| *f == "commands.rs" || f.starts_with("cli/"))
         .flat_map(|(f, ts)| ts.iter().map(move |t| (f, t)))
         .filter(|(_, t)| {
-            ["apply.rs", "journal.rs", "lock.rs"].contains(&t.as_str()) || t.starts_with("aws/")
+            ["local/journal.rs", "local/lock.rs"].contains(&t.as_str())
+                || t.starts_with("apply/")
+                || t.starts_with("aws/")
         })
         .collect();
     assert_eq!(past, Vec::<(&String, &String)>::new());
+}
+
+/// The rooms of gatehouse-core point one way: domain/ (plain data and pure rules) imports only
+/// domain/ and the error type; aws/ and local/ never reach the executor or the use cases.
+#[test]
+fn the_layers_of_the_core_point_one_way() {
+    let tree = src_root();
+    let graph = edges(tree.path());
+    assert!(graph.keys().any(|f| f.starts_with("domain/")), "{graph:?}");
+    let crossing = |from: &str, allowed: &dyn Fn(&str) -> bool| -> Vec<(String, String)> {
+        graph
+            .iter()
+            .filter(|(f, _)| f.starts_with(from))
+            .flat_map(|(f, ts)| ts.iter().map(move |t| (f.clone(), t.clone())))
+            .filter(|(_, t)| !allowed(t))
+            .collect()
+    };
+    let domain_out = crossing("domain/", &|t| t.starts_with("domain/") || t == "error.rs");
+    assert_eq!(
+        domain_out,
+        Vec::<(String, String)>::new(),
+        "domain/ reaches out"
+    );
+    for room in ["aws/", "local/"] {
+        let up = crossing(room, &|t| {
+            !t.starts_with("core/") && !t.starts_with("apply/")
+        });
+        assert_eq!(up, Vec::<(String, String)>::new(), "{room} reaches up");
+    }
+}
+
+/// domain/ does no I/O: no files, processes, environment, network, clock or SDK in its code.
+#[test]
+fn the_domain_does_no_io() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = repo.join("crates/gatehouse-core/src/domain");
+    let io = Regex::new(
+        r"(std::fs|std::net|std::process|std::env|tokio::|aws_[a-z_]+::|ureq::|keyring::|SystemTime::now|Instant::now)",
+    )
+    .unwrap();
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let code = code_only(&std::fs::read_to_string(&p).unwrap());
+        // Unit tests may make temporary folders; the rules themselves may not.
+        let rules = code
+            .split("mod tests")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        for m in io.find_iter(&rules) {
+            found.push(format!(
+                "{}: {}",
+                p.file_name().unwrap().to_string_lossy(),
+                m.as_str()
+            ));
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
 }
 
 #[test]

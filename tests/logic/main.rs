@@ -1,14 +1,7 @@
-//! Pure logic, no sandbox and no display: the review's rules, plans, profiles, tokens, HTTP API
-//! rules, the contract's lists and bindings, the import graph, private files and journal lines.
-//!
-//! One test binary for all of them: each binary links Tauri and the AWS SDK, so one link instead
-//! of eight.
+//! The app's own checks that need no sandbox and no display: the contract's lists and bindings,
+//! the import graph across the core and the shells, private files and journal lines. The core's
+//! pure rules are tested in crates/gatehouse-core/tests/rules/, without the window's crates.
 
-mod audit;
 mod contract;
 mod files;
-mod http_rules;
 mod layers;
-mod plan;
-mod profile_rules;
-mod token;

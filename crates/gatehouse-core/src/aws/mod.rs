@@ -1,0 +1,155 @@
+//! The only place that touches AWS SDK types. Each module maps SDK shapes into model types.
+
+pub mod cognito;
+pub mod failure;
+pub mod gateway;
+pub mod http;
+pub mod identity;
+pub mod jwks;
+pub mod profiles;
+pub mod session;
+pub mod sso;
+
+use crate::error::Error;
+use aws_sdk_apigateway::config::http::HttpResponse;
+use aws_sdk_apigateway::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+/// Turns an SDK error into what the user should read: AWS's code and message, what answered
+/// instead of AWS (a proxy's page, an empty body), or what went wrong before anything answered
+/// (no credentials, endpoint unreachable, session expired). Never the SDK's Debug text.
+pub fn map_sdk_error<E>(err: SdkError<E, HttpResponse>, endpoint: &str) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            match (e.code(), e.message()) {
+                (Some(code), message) => {
+                    let message = message.map_or_else(|| code.to_string(), str::to_string);
+                    return classify_code(code.to_string(), message);
+                }
+                // No AWS error code: whatever answered was not AWS.
+                (None, _) => return foreign_answer::<E>(service.raw(), endpoint),
+            }
+        }
+        SdkError::ResponseError(r) => return foreign_answer::<E>(r.raw(), endpoint),
+        _ => {}
+    }
+    let detail = DisplayErrorContext(&err).to_string();
+    classify_transport(detail, endpoint)
+}
+
+/// "API Gateway answered 500 Internal Server Error with a text/html body to GetAuthorizers (not
+/// an AWS answer: a proxy or a wrong endpoint_url?)": an answer without AWS's shape.
+fn foreign_answer<E>(raw: &HttpResponse, endpoint: &str) -> Error {
+    let status = raw.status().as_u16();
+    let (service, operation) = service_and_operation(std::any::type_name::<E>());
+    let body = match raw.body().bytes() {
+        Some([]) => "an empty body".to_string(),
+        _ => match raw.headers().get("content-type") {
+            Some(t) => format!("a {} body", t.split(';').next().unwrap_or(t).trim()),
+            None => "a body of no stated type".to_string(),
+        },
+    };
+    Error::Aws {
+        code: format!("HTTP {status}"),
+        message: format!(
+            "{service} answered {status}{} with {body} to {operation} (not an AWS answer: a \
+             proxy or a wrong endpoint_url? {endpoint})",
+            status_reason(status)
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// The service and the operation an SDK error type belongs to, from its path
+/// (`aws_sdk_apigateway::operation::get_authorizers::GetAuthorizersError`).
+fn service_and_operation(type_name: &str) -> (&'static str, String) {
+    let service = match type_name.split("::").next().unwrap_or_default() {
+        "aws_sdk_apigateway" | "aws_sdk_apigatewayv2" => "API Gateway",
+        "aws_sdk_sts" => "STS",
+        "aws_sdk_cognitoidentityprovider" => "Cognito",
+        "aws_sdk_sso" | "aws_sdk_ssooidc" => "IAM Identity Center",
+        _ => "AWS",
+    };
+    let last = type_name.rsplit("::").next().unwrap_or_default();
+    let operation = last.strip_suffix("Error").unwrap_or(last);
+    let operation = match operation.is_empty() {
+        true => "the request".to_string(),
+        false => operation.to_string(),
+    };
+    (service, operation)
+}
+
+/// The words that go with the statuses a proxy or a portal answers with.
+fn status_reason(status: u16) -> Option<&'static str> {
+    Some(match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        407 => "Proxy Authentication Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+fn classify_code(code: String, message: String) -> Error {
+    match code.as_str() {
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
+            Error::Expired(format!("{code}: {message}"))
+        }
+        _ => Error::Aws { code, message },
+    }
+}
+
+/// Errors raised before any answer from AWS: sort them by what the user can do about them.
+fn classify_transport(detail: String, endpoint: &str) -> Error {
+    let lower = detail.to_lowercase();
+    if lower.contains("credential") && !lower.contains("expired") {
+        return Error::NoCredentials(credentials_reason(&detail));
+    }
+    if lower.contains("expired") {
+        return Error::Expired(detail);
+    }
+    if lower.contains("sso") && lower.contains("token") {
+        return Error::Expired(detail);
+    }
+    Error::Unreachable {
+        endpoint: endpoint.to_string(),
+        detail: transport_reason(&detail),
+    }
+}
+
+fn credentials_reason(detail: &str) -> String {
+    // The chain's message names every provider it tried; the last clause is the useful one.
+    detail
+        .rsplit(": ")
+        .find(|part| part.to_lowercase().contains("credential"))
+        .unwrap_or(detail)
+        .trim()
+        .to_string()
+}
+
+fn transport_reason(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    if lower.contains("connection refused") {
+        "connection refused".into()
+    } else if lower.contains("timed out") || lower.contains("timeout") {
+        "the request timed out".into()
+    } else if lower.contains("dns") || lower.contains("failed to lookup") {
+        "the host name could not be resolved".into()
+    } else {
+        detail.to_string()
+    }
+}

@@ -1,0 +1,494 @@
+//! A session: one profile and one region, with its SDK clients built once and reused.
+
+use crate::domain::model::{mask_key_id, ApiKind, Identity};
+use crate::error::Error;
+use crate::local::pacer::{AccountPacer, Call};
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Where a session's credentials come from.
+pub enum Source {
+    /// A profile of the AWS config/credentials files, resolved by aws-config (SSO, assume-role...).
+    FileProfile(String),
+    /// The default chain: environment variables, AWS_PROFILE, container/instance credentials.
+    Environment,
+    /// Keys held in memory (loaded from the keychain), optionally assuming a role with them.
+    Keys(StaticKeys),
+    /// A role guarded by an MFA device (`role_arn` + `source_profile` + `mfa_serial`), already
+    /// assumed (`assume_mfa_role`): one assumption serves every region of the profile.
+    AssumedRole(RoleCredentials),
+}
+
+/// What assuming an MFA-guarded role needs. The code is used once; it is wiped from memory when
+/// this is dropped, and Debug never prints it.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct MfaRole {
+    /// The profile that names the role (for messages).
+    pub profile: String,
+    pub source_profile: String,
+    pub role_arn: String,
+    pub serial: String,
+    pub code: String,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<i32>,
+}
+
+impl std::fmt::Debug for MfaRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaRole")
+            .field("profile", &self.profile)
+            .field("source_profile", &self.source_profile)
+            .field("role_arn", &self.role_arn)
+            .field("serial", &self.serial)
+            .field("code", &"******")
+            .finish_non_exhaustive()
+    }
+}
+
+/// An MFA-guarded role's credentials, held in memory until they expire (they are not renewed
+/// without a new code). The SDK's `Credentials` wipe their secret when dropped and never print it.
+#[derive(Debug, Clone)]
+pub struct RoleCredentials {
+    credentials: Credentials,
+    pub expires_at: std::time::SystemTime,
+}
+
+impl RoleCredentials {
+    /// Whether they expire within a minute: a session on them would not last a call or two.
+    pub fn expiring(&self) -> bool {
+        expiring(Some(self.expires_at))
+    }
+}
+
+/// Whether `expires_at` is less than a minute away (or past).
+fn expiring(expires_at: Option<std::time::SystemTime>) -> bool {
+    expires_at.is_some_and(|t| {
+        t.duration_since(std::time::SystemTime::now())
+            .map_or(true, |left| left < Duration::from_secs(60))
+    })
+}
+
+/// Keys for a session: wiped from memory when dropped, never cloned; Debug never prints the secret.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct StaticKeys {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl std::fmt::Debug for StaticKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaticKeys")
+            .field("access_key_id", &mask_key_id(&self.access_key_id))
+            .field("endpoint_url", &self.endpoint_url)
+            .field("role_arn", &self.role_arn)
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct Session {
+    pub region: String,
+    config: SdkConfig,
+    pub gateway: aws_sdk_apigateway::Client,
+    /// API Gateway v2: HTTP (and WebSocket) APIs.
+    pub gateway_v2: aws_sdk_apigatewayv2::Client,
+    pub sts: aws_sdk_sts::Client,
+    cognito: Mutex<HashMap<String, aws_sdk_cognitoidentityprovider::Client>>,
+    account: tokio::sync::OnceCell<String>,
+    /// Each API's kind as listed or looked up: REST and HTTP APIs share one id space.
+    kinds: std::sync::Mutex<HashMap<String, ApiKind>>,
+    /// The profile's name, and whether it signs in through IAM Identity Center: credential errors
+    /// name both, and the way to sign in.
+    who: std::sync::OnceLock<(String, Option<crate::domain::sso_settings::SsoSettings>)>,
+    /// When the credentials of an MFA-guarded role expire (they are not refreshed without a code).
+    expires_at: Option<std::time::SystemTime>,
+    /// The account's quotas: given by a sweep (every session of the account shares one), or
+    /// made at the first call from `pace_dir`.
+    pacer: std::sync::OnceLock<std::sync::Arc<AccountPacer>>,
+    /// Where the machine-wide budgets of API Gateway's quotas are kept: once set, every API
+    /// Gateway call of this session waits for its slot (look-ups included), so that a second
+    /// process waits its turn instead of meeting a 429 while another one applies.
+    pace_dir: std::sync::OnceLock<std::path::PathBuf>,
+}
+
+/// A file profile's configuration. aws-config's default chain tries the environment's keys before
+/// the profile, even one named explicitly: with `AWS_ACCESS_KEY_ID` set, a chosen profile would
+/// silently be the environment's account. When keys are in the environment, the profile's own
+/// credentials provider is used instead (SSO, assume-role, credential_process, keys).
+async fn profile_config(loader: aws_config::ConfigLoader, name: &str, region: &str) -> SdkConfig {
+    let loader = loader.profile_name(name);
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        return loader.load().await;
+    }
+    let conf = aws_config::provider_config::ProviderConfig::default()
+        .with_region(Some(Region::new(region.to_string())));
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .configure(&conf)
+        .profile_name(name)
+        .build();
+    loader
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .load()
+        .await
+}
+
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(4))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(60))
+        .build()
+}
+
+impl Session {
+    pub async fn open(source: Source, region: &str) -> Result<Session, Error> {
+        let loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .timeout_config(timeouts());
+        let (config, expires_at) = match source {
+            Source::FileProfile(name) => (profile_config(loader, &name, region).await, None),
+            Source::Environment => (loader.load().await, None),
+            Source::Keys(keys) => (keys_config(loader, keys).await, None),
+            Source::AssumedRole(role) => {
+                let config = loader
+                    .credentials_provider(SharedCredentialsProvider::new(role.credentials))
+                    .load()
+                    .await;
+                (config, Some(role.expires_at))
+            }
+        };
+        let mut session = Session::from_config(config, region);
+        session.expires_at = expires_at;
+        Ok(session)
+    }
+
+    /// Whether the session's own credentials (an MFA role's) expire within a minute: such a
+    /// session is dropped, and the user asked for a new code.
+    pub fn expiring(&self) -> bool {
+        expiring(self.expires_at)
+    }
+
+    fn from_config(config: SdkConfig, region: &str) -> Session {
+        Session {
+            region: region.to_string(),
+            gateway: aws_sdk_apigateway::Client::new(&config),
+            gateway_v2: aws_sdk_apigatewayv2::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            cognito: Mutex::new(HashMap::new()),
+            account: tokio::sync::OnceCell::new(),
+            kinds: std::sync::Mutex::new(HashMap::new()),
+            who: std::sync::OnceLock::new(),
+            expires_at: None,
+            pacer: std::sync::OnceLock::new(),
+            pace_dir: std::sync::OnceLock::new(),
+            config,
+        }
+    }
+
+    /// Cognito for a region that may differ from the session's (pools often live elsewhere).
+    pub async fn cognito(&self, region: &str) -> aws_sdk_cognitoidentityprovider::Client {
+        let mut clients = self.cognito.lock().await;
+        clients
+            .entry(region.to_string())
+            .or_insert_with(|| {
+                let conf = aws_sdk_cognitoidentityprovider::config::Builder::from(&self.config)
+                    .region(Region::new(region.to_string()))
+                    .build();
+                aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
+            })
+            .clone()
+    }
+
+    /// The kind of an API already seen by this session.
+    pub fn known_kind(&self, api_id: &str) -> Option<ApiKind> {
+        self.kinds.lock().ok()?.get(api_id).copied()
+    }
+
+    pub fn remember_kind(&self, api_id: &str, kind: ApiKind) {
+        if let Ok(mut kinds) = self.kinds.lock() {
+            kinds.insert(api_id.to_string(), kind);
+        }
+    }
+
+    /// The endpoint set for this session (a profile's endpoint_url, AWS_ENDPOINT_URL), if any.
+    pub fn custom_endpoint(&self) -> Option<String> {
+        self.config
+            .endpoint_url()
+            .map(str::to_string)
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .filter(|u| !u.trim().is_empty())
+    }
+
+    /// What API Gateway's quota and Gatehouse's per-API locks are kept per: the endpoint when one
+    /// is set (a local sandbox), else the account (one STS call, remembered), with the region.
+    pub async fn quota_key(&self) -> Result<String, Error> {
+        Ok(format!("{} {}", self.account_key().await?, self.region))
+    }
+
+    /// Whose quotas the calls draw from: the account, or the endpoint when one is set (a local
+    /// server stands for one account).
+    pub async fn account_key(&self) -> Result<String, Error> {
+        Ok(match self.custom_endpoint() {
+            Some(url) => url,
+            None => self.account().await?,
+        })
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity, asked once).
+    pub async fn account(&self) -> Result<String, Error> {
+        Ok(self
+            .account
+            .get_or_try_init(|| async { self.caller_identity().await.map(|i| i.account) })
+            .await?
+            .clone())
+    }
+
+    /// Paces this session's reads with the account's quotas from now on (the first pacer stays).
+    pub fn pace_with(&self, pacer: std::sync::Arc<AccountPacer>) {
+        let _ = self.pacer.set(pacer);
+    }
+
+    /// Paces every API Gateway call of this session through the budgets kept in `dir`.
+    pub fn pace_in(&self, dir: &std::path::Path) {
+        let _ = self.pace_dir.set(dir.to_path_buf());
+    }
+
+    /// Waits for the account's quota when calls are paced; at once otherwise.
+    pub async fn pace(&self, call: Call) -> Result<(), Error> {
+        let pacer = match (self.pacer.get(), self.pace_dir.get()) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => {
+                let key = self.account_key().await?;
+                self.pacer
+                    .get_or_init(|| std::sync::Arc::new(AccountPacer::new(dir, &key)))
+                    .clone()
+            }
+            (None, None) => return Ok(()),
+        };
+        pacer.until_ready(call).await
+    }
+
+    /// Who the credentials belong to (STS GetCallerIdentity).
+    pub async fn caller_identity(&self) -> Result<Identity, Error> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| self.map_err(e))?;
+        Ok(Identity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+            user_id: out.user_id().unwrap_or_default().to_string(),
+        })
+    }
+
+    /// The endpoint named in "cannot reach" messages.
+    pub fn endpoint(&self) -> String {
+        self.config
+            .endpoint_url()
+            .map(str::to_string)
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .unwrap_or_else(|| format!("apigateway.{}.amazonaws.com", self.region))
+    }
+
+    pub fn map_err<E>(
+        &self,
+        err: aws_sdk_apigateway::error::SdkError<E, aws_sdk_apigateway::config::http::HttpResponse>,
+    ) -> Error
+    where
+        E: aws_sdk_apigateway::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.about_profile(super::map_sdk_error(err, &self.endpoint()))
+    }
+
+    /// Names the profile these credentials come from, and its SSO settings when it has them.
+    pub fn name_profile(&self, name: &str, sso: Option<crate::domain::sso_settings::SsoSettings>) {
+        let _ = self.who.set((name.to_string(), sso));
+    }
+
+    /// A credentials error that names the profile and, for an SSO profile, the cause (read from
+    /// the token cache: none, or expired) and how to sign in.
+    pub fn about_profile(&self, err: Error) -> Error {
+        let Some((name, sso)) = self.who.get() else {
+            return err;
+        };
+        let sso_state = |settings: &crate::domain::sso_settings::SsoSettings| {
+            let cached = super::sso::read_cache(settings);
+            crate::domain::sso_settings::state(
+                settings,
+                cached.as_ref().map(|t| t.as_str()),
+                crate::local::journal::now_s(),
+            )
+        };
+        let login = format!(
+            "sign in with `gatehouse login --profile {name}` (or `aws sso login --profile {name}`)"
+        );
+        match (err, sso) {
+            (Error::NoCredentials(why) | Error::Expired(why), Some(settings)) => {
+                match sso_state(settings).status {
+                    crate::domain::sso_settings::SsoStatus::NotSignedIn => {
+                        Error::NoCredentials(format!(
+                            "{name}: not signed in to IAM Identity Center (no SSO token) — {login}"
+                        ))
+                    }
+                    crate::domain::sso_settings::SsoStatus::Expired => {
+                        Error::Expired(format!("{name}: the SSO session has expired — {login}"))
+                    }
+                    crate::domain::sso_settings::SsoStatus::SignedIn => {
+                        Error::NoCredentials(format!("{name}: {why} — {login}"))
+                    }
+                }
+            }
+            (Error::NoCredentials(why), None) => Error::NoCredentials(format!("{name}: {why}")),
+            // Keys refused or unknown (InvalidClientTokenId, UnrecognizedClientException...):
+            // say whose they are.
+            (err @ Error::Aws { .. }, _) if err.is_credentials() => match err {
+                Error::Aws { code, message } => Error::Aws {
+                    code,
+                    message: format!("{name}: {message}"),
+                },
+                other => other,
+            },
+            (Error::Expired(why), None) => Error::Expired(format!("{name}: {why}")),
+            (other, _) => other,
+        }
+    }
+}
+
+async fn keys_config(loader: aws_config::ConfigLoader, mut keys: StaticKeys) -> SdkConfig {
+    // The strings move into the SDK's credentials (no copy is left behind); the rest is wiped.
+    let creds = Credentials::new(
+        std::mem::take(&mut keys.access_key_id),
+        std::mem::take(&mut keys.secret_access_key),
+        keys.session_token.take(),
+        None,
+        "gatehouse-keychain",
+    );
+    let loader = loader.credentials_provider(SharedCredentialsProvider::new(creds));
+    let loader = match keys.endpoint_url.take() {
+        Some(url) => loader.endpoint_url(url),
+        None => loader,
+    };
+    let base = loader.load().await;
+    let Some(role_arn) = keys.role_arn.take() else {
+        return base;
+    };
+    // The provider assumes the role with the stored keys and refreshes before expiry.
+    let mut role = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("gatehouse")
+        .configure(&base);
+    if let Some(id) = keys.external_id.take() {
+        role = role.external_id(id);
+    }
+    let provider = role.build().await;
+    base.into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build()
+}
+
+/// AssumeRole with the MFA device's serial and code, using the source profile's credentials, in
+/// `region`; the role's credentials, for every region's session of the profile.
+pub async fn assume_mfa_role(role: &MfaRole, region: &str) -> Result<RoleCredentials, Error> {
+    let base = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(timeouts())
+        .profile_name(&role.source_profile)
+        .load()
+        .await;
+    let endpoint = base
+        .endpoint_url()
+        .map(str::to_string)
+        .unwrap_or_else(|| "sts.amazonaws.com".into());
+    let out = aws_sdk_sts::Client::new(&base)
+        .assume_role()
+        .role_arn(&role.role_arn)
+        .role_session_name("gatehouse")
+        .serial_number(&role.serial)
+        .token_code(role.code.as_str())
+        .set_external_id(role.external_id.clone())
+        .set_duration_seconds(role.duration_seconds)
+        .send()
+        .await
+        .map_err(|e| match super::map_sdk_error(e, &endpoint) {
+            Error::Aws { code, message } => Error::Aws {
+                code,
+                message: format!(
+                    "{}: assuming {} with the MFA code was refused: {message}",
+                    role.profile, role.role_arn
+                ),
+            },
+            other => other,
+        })?;
+    let creds = out.credentials().ok_or_else(|| Error::Aws {
+        code: "NoCredentials".into(),
+        message: format!("{}: AssumeRole answered without credentials", role.profile),
+    })?;
+    let expires_at = std::time::SystemTime::try_from(*creds.expiration())
+        .unwrap_or_else(|_| std::time::SystemTime::now() + Duration::from_secs(900));
+    let credentials = Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        Some(expires_at),
+        "gatehouse-mfa",
+    );
+    Ok(RoleCredentials {
+        credentials,
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_mfa_code_or_the_role_secret() {
+        let role = MfaRole {
+            profile: "guarded".into(),
+            source_profile: "base".into(),
+            role_arn: "arn:aws:iam::123456789012:role/guarded".into(),
+            serial: "arn:aws:iam::123456789012:mfa/alice".into(),
+            code: "493817".into(),
+            external_id: None,
+            duration_seconds: None,
+        };
+        let shown = format!("{role:?}");
+        assert!(
+            shown.contains("guarded") && shown.contains("mfa/alice"),
+            "{shown}"
+        );
+        assert!(!shown.contains("493817"), "{shown}");
+
+        let creds = RoleCredentials {
+            credentials: Credentials::new(
+                "ASIAROLE",
+                "role-secret-key",
+                Some("role-session".into()),
+                None,
+                "t",
+            ),
+            expires_at: std::time::SystemTime::now() + Duration::from_secs(3600),
+        };
+        let shown = format!("{creds:?}");
+        assert!(
+            !shown.contains("role-secret-key") && !shown.contains("role-session"),
+            "{shown}"
+        );
+        assert!(!creds.expiring());
+    }
+}

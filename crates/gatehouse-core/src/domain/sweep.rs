@@ -1,0 +1,517 @@
+//! Pure sweep logic: which regions a sweep covers, one row per API, the order of the rows, and
+//! the reports CI reads (SARIF 2.1.0, CSV). No AWS, no I/O.
+
+use crate::domain::audit::{MethodView, Summary};
+use crate::domain::model::{is_region_name, ApiKind, RestApi, REGIONS};
+use crate::domain::ownership::ManagedBy;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The commercial regions every account has enabled: what `--all-regions` and the window's
+/// default cover. Opt-in regions (af-south-1, ap-east-1, …) are swept when named.
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+];
+
+/// The regions a sweep may cover, each with whether it is swept by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepRegion {
+    pub name: String,
+    /// Enabled in every account; an opt-in region answers only where it was enabled.
+    pub default: bool,
+}
+
+/// Every known region, the default ones first (in their order), then the opt-in ones.
+pub fn regions() -> Vec<SweepRegion> {
+    let mut out: Vec<SweepRegion> = DEFAULT_REGIONS
+        .iter()
+        .map(|r| SweepRegion {
+            name: r.to_string(),
+            default: true,
+        })
+        .collect();
+    out.extend(
+        REGIONS
+            .iter()
+            .filter(|r| !DEFAULT_REGIONS.contains(r))
+            .map(|r| SweepRegion {
+                name: r.to_string(),
+                default: false,
+            }),
+    );
+    out
+}
+
+/// What to sweep: profiles (by id, as the picker lists them) and regions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepRequest {
+    pub profiles: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+impl SweepRequest {
+    /// The request with blanks and repeats dropped, refused when nothing is left or a region
+    /// is not a region name.
+    pub fn checked(&self) -> Result<SweepRequest> {
+        let profiles = distinct(&self.profiles);
+        let regions = distinct(&self.regions);
+        if profiles.is_empty() {
+            return Err(Error::invalid(
+                "profiles",
+                "Choose at least one profile to sweep",
+            ));
+        }
+        if regions.is_empty() {
+            return Err(Error::invalid(
+                "regions",
+                "Choose at least one region to sweep",
+            ));
+        }
+        if let Some(bad) = regions.iter().find(|r| !is_region_name(r)) {
+            return Err(Error::invalid(
+                "regions",
+                format!("'{bad}' is not a region name (for example eu-west-1)"),
+            ));
+        }
+        Ok(SweepRequest { profiles, regions })
+    }
+}
+
+fn distinct(items: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if !out.iter().any(|o| o == i) {
+            out.push(i.to_string());
+        }
+    }
+    out
+}
+
+/// A profile as the user names it: "dev" for the AWS files' profile `file:dev`, "keychain:ci"
+/// for a keychain profile, "env" for the environment's credentials.
+pub fn profile_name(id: &str) -> &str {
+    id.strip_prefix("file:").unwrap_or(id)
+}
+
+/// One API of a sweep, as its row reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepRow {
+    pub profile: String,
+    pub account: String,
+    pub region: String,
+    pub kind: ApiKind,
+    pub api_id: String,
+    pub name: String,
+    /// Methods (REST) or routes (HTTP).
+    pub methods: usize,
+    /// Open methods except OPTIONS (the CORS preflight, open on purpose).
+    pub open: usize,
+    /// Open OPTIONS methods, counted apart.
+    pub open_options: usize,
+    pub protected: usize,
+    pub managed_by: Option<ManagedBy>,
+}
+
+impl SweepRow {
+    pub fn of(profile: &str, account: &str, region: &str, api: &RestApi, s: &Summary) -> SweepRow {
+        SweepRow {
+            profile: profile.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+            kind: api.kind,
+            api_id: api.id.clone(),
+            name: api.name.clone(),
+            methods: s.total,
+            open: s.open_except_options(),
+            open_options: s.open_options,
+            protected: s.protected,
+            managed_by: api.managed_by.clone(),
+        }
+    }
+
+    /// The owner column: the stack's name, or the tool's text; empty when none is known.
+    pub fn owner(&self) -> String {
+        match &self.managed_by {
+            Some(ManagedBy {
+                stack: Some(stack), ..
+            }) => stack.clone(),
+            Some(m) => m.text.clone(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A region (or a whole profile) that could not be read: its own row, with AWS's error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepError {
+    pub profile: String,
+    /// Unknown when the profile's credentials could not be used at all.
+    pub account: Option<String>,
+    /// None when the error concerns every region of the profile (its credentials).
+    pub region: Option<String>,
+    /// AWS's error code ("AccessDeniedException"), or Gatehouse's kind of error.
+    pub code: String,
+    pub message: String,
+}
+
+/// A profile whose account another profile of the sweep reaches too (listed before it): the
+/// account is swept once, under that other profile, so no API is counted twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SameAccount {
+    pub profile: String,
+    pub account: String,
+    /// The profile the account was swept under.
+    pub swept_as: String,
+}
+
+/// One profile's progress: regions done of all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepProgress {
+    pub profile: String,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What the sweep view is fed, in order: the profiles, then rows and errors as they arrive with
+/// each region's end, then the end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[derive(TS)]
+pub enum SweepEvent {
+    Started {
+        profiles: Vec<SweepProgress>,
+    },
+    Account {
+        profile: String,
+        account: String,
+    },
+    /// The profile reaches an account already swept under another profile: nothing to read.
+    SameAccount {
+        same: SameAccount,
+    },
+    Api {
+        row: SweepRow,
+    },
+    Failed {
+        error: SweepError,
+    },
+    RegionDone {
+        progress: SweepProgress,
+    },
+    Finished {
+        outcome: SweepOutcome,
+    },
+}
+
+/// How a sweep ended, in counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct SweepOutcome {
+    pub apis: usize,
+    /// APIs with at least one open method other than OPTIONS.
+    pub open_apis: usize,
+    /// Open methods other than OPTIONS, over every API.
+    pub open_methods: usize,
+    pub errors: usize,
+    pub cancelled: bool,
+    pub elapsed_ms: u64,
+    /// "12 APIs in 3 regions of 2 profiles · 4 with open methods (7 open, OPTIONS aside) · 1 region
+    /// could not be read" (a cancel is said apart, by `cancelled`).
+    pub line: String,
+}
+
+/// One API of a sweep with its methods: what the JSON and SARIF reports need.
+#[derive(Debug, Clone)]
+pub struct SweptApi {
+    pub row: SweepRow,
+    pub methods: Vec<MethodView>,
+    pub summary: Summary,
+}
+
+/// Everything a sweep found.
+#[derive(Debug, Clone, Default)]
+pub struct SweepReport {
+    pub apis: Vec<SweptApi>,
+    pub errors: Vec<SweepError>,
+    pub cancelled: bool,
+    pub elapsed_ms: u64,
+    /// How many regions and profiles the sweep covered.
+    pub regions: usize,
+    pub profiles: usize,
+    /// Profiles not swept because another profile reaches the same account.
+    pub same_account: Vec<SameAccount>,
+}
+
+impl SweepReport {
+    /// Rows in the default order: most open first, then by profile, region and name.
+    pub fn sort(&mut self) {
+        self.apis.sort_by(|a, b| {
+            b.row
+                .open
+                .cmp(&a.row.open)
+                .then_with(|| a.row.profile.cmp(&b.row.profile))
+                .then_with(|| a.row.region.cmp(&b.row.region))
+                .then_with(|| a.row.name.to_lowercase().cmp(&b.row.name.to_lowercase()))
+                .then_with(|| a.row.api_id.cmp(&b.row.api_id))
+        });
+        self.errors.sort_by(|a, b| {
+            (a.profile.as_str(), a.region.as_deref())
+                .cmp(&(b.profile.as_str(), b.region.as_deref()))
+        });
+        self.same_account.sort_by(|a, b| a.profile.cmp(&b.profile));
+    }
+
+    pub fn outcome(&self) -> SweepOutcome {
+        let open_apis = self.apis.iter().filter(|a| a.row.open > 0).count();
+        let open_methods = self.apis.iter().map(|a| a.row.open).sum();
+        SweepOutcome {
+            apis: self.apis.len(),
+            open_apis,
+            open_methods,
+            errors: self.errors.len(),
+            cancelled: self.cancelled,
+            elapsed_ms: self.elapsed_ms,
+            line: outcome_line(
+                self.apis.len(),
+                self.regions,
+                self.profiles,
+                open_apis,
+                open_methods,
+                self.errors.len(),
+                self.same_account.len(),
+            ),
+        }
+    }
+
+    /// Whether any API has an open method other than OPTIONS.
+    pub fn any_open(&self) -> bool {
+        self.apis.iter().any(|a| a.row.open > 0)
+    }
+}
+
+fn outcome_line(
+    apis: usize,
+    regions: usize,
+    profiles: usize,
+    open_apis: usize,
+    open_methods: usize,
+    errors: usize,
+    same_account: usize,
+) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "{} in {} of {}",
+        plural(apis, "API", "APIs"),
+        plural(regions, "region", "regions"),
+        plural(profiles, "profile", "profiles")
+    );
+    if same_account > 0 {
+        line.push_str(&format!(
+            " ({} the same account as another, swept once)",
+            if same_account == 1 { "one" } else { "some" }
+        ));
+    }
+    line.push_str(&match open_apis {
+        0 => " · none with open methods".to_string(),
+        n => format!(
+            " · {} with open methods ({} open, OPTIONS aside)",
+            n, open_methods
+        ),
+    });
+    if errors > 0 {
+        line.push_str(&format!(
+            " · {} could not be read",
+            plural(errors, "region", "regions")
+        ));
+    }
+    line
+}
+
+/// A sweep's report built by hand, for the tests of this file and of sweep_formats.rs.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::domain::audit;
+    use crate::domain::model::Method;
+
+    pub fn method(path: &str, verb: &str, auth: &str) -> Method {
+        Method {
+            resource_id: "r1".into(),
+            path: path.into(),
+            verb: verb.into(),
+            authorization_type: auth.into(),
+            authorizer_id: None,
+            scopes: vec![],
+            api_key_required: false,
+            route_key: None,
+        }
+    }
+
+    pub fn swept(name: &str, region: &str, methods: Vec<Method>, stack: Option<&str>) -> SweptApi {
+        let api = RestApi {
+            id: format!("{name}-id"),
+            name: name.into(),
+            description: None,
+            kind: ApiKind::Rest,
+            managed_by: stack.map(|s| ManagedBy {
+                stack: Some(s.into()),
+                tool: None,
+                text: format!("CloudFormation stack {s}"),
+            }),
+        };
+        let summary = audit::summarize(&methods);
+        SweptApi {
+            row: SweepRow::of("file:dev", "111122223333", region, &api, &summary),
+            methods: audit::review(&methods, &[]),
+            summary,
+        }
+    }
+
+    pub fn report() -> SweepReport {
+        SweepReport {
+            apis: vec![
+                swept(
+                    "Quiet",
+                    "eu-west-1",
+                    vec![
+                        method("/a", "GET", "AWS_IAM"),
+                        method("/a", "OPTIONS", "NONE"),
+                    ],
+                    None,
+                ),
+                swept(
+                    "Shop, \"EU\"",
+                    "us-east-1",
+                    vec![
+                        method("/cart", "GET", "NONE"),
+                        method("/cart", "OPTIONS", "NONE"),
+                        method("/cart", "POST", "NONE"),
+                    ],
+                    Some("shop-prod"),
+                ),
+            ],
+            errors: vec![SweepError {
+                profile: "file:dev".into(),
+                account: Some("111122223333".into()),
+                region: Some("ap-east-1".into()),
+                code: "UnrecognizedClientException".into(),
+                message: "The security token included in the request is invalid.".into(),
+            }],
+            cancelled: false,
+            elapsed_ms: 10,
+            regions: 2,
+            profiles: 1,
+            same_account: vec![],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::report;
+    use super::*;
+
+    #[test]
+    fn rows_count_open_methods_without_options() {
+        let r = report();
+        let shop = &r.apis[1].row;
+        assert_eq!((shop.methods, shop.open, shop.open_options), (3, 2, 1));
+        assert_eq!(shop.owner(), "shop-prod");
+        let quiet = &r.apis[0].row;
+        assert_eq!((quiet.open, quiet.open_options, quiet.protected), (0, 1, 1));
+    }
+
+    #[test]
+    fn the_default_order_puts_open_apis_first() {
+        let mut r = report();
+        r.sort();
+        assert_eq!(r.apis[0].row.name, "Shop, \"EU\"");
+        let o = r.outcome();
+        assert_eq!(
+            (o.apis, o.open_apis, o.open_methods, o.errors),
+            (2, 1, 2, 1)
+        );
+        assert_eq!(
+            o.line,
+            "2 APIs in 2 regions of 1 profile · 1 with open methods (2 open, OPTIONS aside) · 1 region could not be read"
+        );
+    }
+
+    #[test]
+    fn profiles_of_one_account_are_said_in_the_outcome() {
+        let mut r = report();
+        r.profiles = 2;
+        r.same_account.push(SameAccount {
+            profile: "file:dev-admin".into(),
+            account: "111122223333".into(),
+            swept_as: "file:dev".into(),
+        });
+        assert!(r.outcome().line.starts_with(
+            "2 APIs in 2 regions of 2 profiles (one the same account as another, swept once) · "
+        ));
+    }
+
+    #[test]
+    fn requests_are_checked_and_deduplicated() {
+        let req = SweepRequest {
+            profiles: vec!["file:a".into(), " file:a ".into(), "".into()],
+            regions: vec!["us-east-1".into(), "us-east-1".into()],
+        };
+        let c = req.checked().unwrap();
+        assert_eq!((c.profiles.len(), c.regions.len()), (1, 1));
+        let none = SweepRequest {
+            profiles: vec![],
+            regions: vec!["us-east-1".into()],
+        };
+        assert!(none.checked().is_err());
+        let bad = SweepRequest {
+            profiles: vec!["file:a".into()],
+            regions: vec!["Mars".into()],
+        };
+        assert!(bad.checked().unwrap_err().to_string().contains("'Mars'"));
+    }
+
+    #[test]
+    fn default_regions_come_first_and_all_are_known() {
+        let all = regions();
+        assert_eq!(all.iter().filter(|r| r.default).count(), 17);
+        assert!(all[..17].iter().all(|r| r.default));
+        assert!(DEFAULT_REGIONS.iter().all(|r| REGIONS.contains(r)));
+        assert!(all.iter().any(|r| r.name == "af-south-1" && !r.default));
+    }
+}

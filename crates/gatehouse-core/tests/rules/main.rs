@@ -1,0 +1,8 @@
+//! The core's pure rules, no sandbox and no display: the review's rules, plans, profiles, tokens
+//! and HTTP API rules. This binary links gatehouse-core alone: no window toolkit, no Tauri.
+
+mod audit;
+mod http_rules;
+mod plan;
+mod profile_rules;
+mod token;
