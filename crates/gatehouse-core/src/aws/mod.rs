@@ -3,7 +3,6 @@
 pub mod cognito;
 pub mod failure;
 pub mod gateway;
-pub mod http;
 pub mod identity;
 pub mod jwks;
 pub mod profiles;

@@ -1,13 +1,10 @@
-//! API Gateway: REST APIs, their methods (one GetResources pass) and authorizers — and the seam
-//! for HTTP APIs: every call here that names an API goes to aws/http.rs when it is an HTTP API.
+//! REST APIs (API Gateway v1): their listing, methods (one GetResources pass), authorizers,
+//! stages and deployments. mod.rs sends an API here once it knows it is a REST API.
 
-pub use super::failure::CallFailure;
-use super::failure::{call_failure, pace_write};
-use super::http;
-use super::session::Session;
-pub use crate::domain::model::Stage;
+use crate::aws::failure::{call_failure, pace_write, CallFailure};
+use crate::aws::session::Session;
+use crate::domain::model::Stage;
 use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
-use crate::error::Error;
 use crate::error::Result;
 use crate::local::pacer::Call;
 use serde::{Deserialize, Serialize};
@@ -114,24 +111,7 @@ macro_rules! rest_api {
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
 const PAGE: i32 = 500;
 
-/// Every API of the region: REST APIs (GetRestApis) and HTTP and WebSocket APIs (GetApis),
-/// read together, sorted by name.
-pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
-    let (mut apis, v2) = tokio::try_join!(list_rest_apis(session), http::list_apis(session))?;
-    apis.extend(v2);
-    for a in &apis {
-        session.remember_kind(&a.id, a.kind);
-    }
-    apis.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    });
-    Ok(apis)
-}
-
-async fn list_rest_apis(session: &Session) -> Result<Vec<RestApi>> {
+pub(super) async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
     let mut apis = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -160,14 +140,8 @@ fn next_position(position: Option<&str>, empty: bool) -> Option<String> {
         .map(str::to_string)
 }
 
-/// One API as the listing shows it (name, kind, owner), by id: GetRestApi, or GetApi for v2.
-pub async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
-    if session.known_kind(api_id) != Some(ApiKind::Rest) {
-        if let Some(api) = http::api(session, api_id).await? {
-            session.remember_kind(&api.id, api.kind);
-            return Ok(api);
-        }
-    }
+/// One REST API as the listing shows it (name, owner), by id: GetRestApi.
+pub(super) async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
     session.pace(Call::Any).await?;
     let a = session
         .gateway
@@ -176,57 +150,11 @@ pub async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
         .send()
         .await
         .map_err(|e| session.map_err(e))?;
-    session.remember_kind(api_id, ApiKind::Rest);
     Ok(rest_api!(a))
 }
 
-/// The API's kind: remembered from the listing, else asked of v2 (GetApi), else REST.
-pub async fn api_kind(session: &Session, api_id: &str) -> Result<ApiKind> {
-    if let Some(kind) = session.known_kind(api_id) {
-        return Ok(kind);
-    }
-    let kind = http::api_kind(session, api_id)
-        .await?
-        .unwrap_or(ApiKind::Rest);
-    session.remember_kind(api_id, kind);
-    Ok(kind)
-}
-
-/// Whether the API is an HTTP API; a WebSocket API is refused here (Gatehouse lists them only).
-async fn is_http(session: &Session, api_id: &str) -> Result<bool> {
-    match api_kind(session, api_id).await? {
-        ApiKind::Rest => Ok(false),
-        ApiKind::Http => Ok(true),
-        ApiKind::Websocket => Err(Error::invalid(
-            "api",
-            "WebSocket APIs are listed but not reviewed: their routes are chosen by a message's content, not by HTTP method and path, and API Gateway has no JWT authorizer for them",
-        )),
-    }
-}
-
-/// The same, for a write: a lookup that fails is a failure that is not retried.
-async fn is_http_write(session: &Session, api_id: &str) -> std::result::Result<bool, CallFailure> {
-    is_http(session, api_id).await.map_err(|error| CallFailure {
-        error,
-        retryable: false,
-        ambiguous: false,
-        throttled: false,
-    })
-}
-
-/// An HTTP API's CORS configuration in one line; None for a REST API or none set.
-pub async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
-    match is_http(session, api_id).await? {
-        true => http::cors(session, api_id).await,
-        false => Ok(None),
-    }
-}
-
 /// Every method of the API, from `GetResources` with `embed=methods`: one call per 500 resources.
-pub async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>> {
-    if is_http(session, api_id).await? {
-        return http::list_routes(session, api_id).await;
-    }
+pub(super) async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>> {
     let mut methods = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -265,10 +193,7 @@ pub async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>
     Ok(methods)
 }
 
-pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {
-    if is_http(session, api_id).await? {
-        return http::list_authorizers(session, api_id).await;
-    }
+pub(super) async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {
     let mut authorizers = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -305,7 +230,7 @@ fn no_retries() -> aws_sdk_apigateway::config::Builder {
 
 /// One UpdateMethod (UpdateRoute on an HTTP API, where `resource_id` is the route's id) taking a
 /// method from `from` to `to`; AWS's answer: the method's state after it.
-pub async fn update_method(
+pub(super) async fn update_method(
     session: &Session,
     api_id: &str,
     resource_id: &str,
@@ -313,9 +238,6 @@ pub async fn update_method(
     from: &MethodState,
     to: &MethodState,
 ) -> std::result::Result<MethodState, CallFailure> {
-    if is_http_write(session, api_id).await? {
-        return http::update_route(session, api_id, resource_id, to).await;
-    }
     use aws_sdk_apigateway::types::{Op, PatchOperation};
     let patch: Vec<PatchOperation> = patch_ops(from, to)
         .iter()
@@ -348,15 +270,12 @@ pub async fn update_method(
 }
 
 /// One method's protection as AWS holds it now.
-pub async fn method_state(
+pub(super) async fn method_state(
     session: &Session,
     api_id: &str,
     resource_id: &str,
     verb: &str,
 ) -> Result<MethodState> {
-    if is_http(session, api_id).await? {
-        return http::route_state(session, api_id, resource_id).await;
-    }
     session.pace(Call::Any).await?;
     let m = session
         .gateway
@@ -377,21 +296,12 @@ pub async fn method_state(
 /// One CreateAuthorizer, not retried by the SDK: after an ambiguous failure the caller looks at
 /// what exists before sending again (the default quota is 10 authorizers per API). On an HTTP API,
 /// a JWT authorizer whose issuer is the pool's URL.
-pub async fn create_authorizer(
+pub(super) async fn create_authorizer(
     session: &Session,
     api_id: &str,
     input: &AuthorizerInput,
     pool_arn: &str,
 ) -> std::result::Result<Authorizer, CallFailure> {
-    if is_http_write(session, api_id).await? {
-        let issuer = issuer_of_pool_arn(pool_arn).ok_or_else(|| CallFailure {
-            error: Error::invalid("pool", format!("'{pool_arn}' is not a user pool's ARN")),
-            retryable: false,
-            ambiguous: false,
-            throttled: false,
-        })?;
-        return http::create_jwt_authorizer(session, api_id, input, &issuer).await;
-    }
     let regex = input.client_id_regex.trim();
     pace_write(session).await?;
     let out = session
@@ -413,15 +323,12 @@ pub async fn create_authorizer(
 }
 
 /// Changes an authorizer's name, token source, regex and TTL to `input` (its pools stay).
-pub async fn update_authorizer(
+pub(super) async fn update_authorizer(
     session: &Session,
     api_id: &str,
     current: &Authorizer,
     input: &AuthorizerInput,
 ) -> Result<()> {
-    if is_http(session, api_id).await? {
-        return http::update_authorizer(session, api_id, current, input).await;
-    }
     use aws_sdk_apigateway::types::{Op, PatchOperation};
     let replace = |path: &str, value: String| {
         PatchOperation::builder()
@@ -480,10 +387,11 @@ pub async fn update_authorizer(
     Ok(())
 }
 
-pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &str) -> Result<()> {
-    if is_http(session, api_id).await? {
-        return http::delete_authorizer(session, api_id, authorizer_id).await;
-    }
+pub(super) async fn delete_authorizer(
+    session: &Session,
+    api_id: &str,
+    authorizer_id: &str,
+) -> Result<()> {
     session.pace(Call::Any).await?;
     session
         .gateway
@@ -496,10 +404,7 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
     Ok(())
 }
 
-pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    if is_http(session, api_id).await? {
-        return http::list_stages(session, api_id).await;
-    }
+pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
     session.pace(Call::Any).await?;
     let out = session
         .gateway
@@ -522,14 +427,11 @@ pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> 
 }
 
 /// The deployment a stage serves now; None when the stage does not exist yet.
-pub async fn stage_deployment(
+pub(super) async fn stage_deployment(
     session: &Session,
     api_id: &str,
     stage: &str,
 ) -> Result<Option<String>> {
-    if is_http(session, api_id).await? {
-        return http::stage_deployment(session, api_id, stage).await;
-    }
     session.pace(Call::Any).await?;
     match session
         .gateway
@@ -552,15 +454,12 @@ pub async fn stage_deployment(
 
 /// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
 /// after an ambiguous failure the caller looks at the stage before sending again.
-pub async fn create_deployment(
+pub(super) async fn create_deployment(
     session: &Session,
     api_id: &str,
     stage: &str,
     description: &str,
 ) -> std::result::Result<String, CallFailure> {
-    if is_http_write(session, api_id).await? {
-        return http::create_deployment(session, api_id, stage, description).await;
-    }
     pace_write(session).await?;
     let out = session
         .gateway
@@ -585,19 +484,13 @@ pub struct AuthorizerTestAnswer {
 }
 
 /// TestInvokeAuthorizer with the token in the authorizer's identity-source header.
-pub async fn test_invoke_authorizer(
+pub(super) async fn test_invoke_authorizer(
     session: &Session,
     api_id: &str,
     authorizer_id: &str,
     header: &str,
     token: &str,
 ) -> Result<AuthorizerTestAnswer> {
-    if is_http(session, api_id).await? {
-        return Err(Error::invalid(
-            "api",
-            "AWS has no authorizer test for HTTP APIs: Gatehouse's verdict and the curl line are what there is",
-        ));
-    }
     session.pace(Call::Any).await?;
     let out = session
         .gateway
@@ -617,10 +510,4 @@ pub async fn test_invoke_authorizer(
             .unwrap_or_default(),
         log: out.log().unwrap_or_default().to_string(),
     })
-}
-
-/// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → the pool's issuer URL.
-pub fn issuer_of_pool_arn(arn: &str) -> Option<String> {
-    crate::domain::model::pool_of_arn(arn)
-        .map(|(region, pool)| crate::domain::model::pool_issuer(&region, &pool))
 }

@@ -1,9 +1,9 @@
 //! API Gateway v2: HTTP APIs (and WebSocket APIs, listed only), their routes, JWT authorizers,
-//! stages and deployments, mapped into the same model types as REST APIs. gateway.rs calls in
-//! here when an API is an HTTP API; nothing else does.
+//! stages and deployments, mapped into the same model types as REST APIs. mod.rs sends an API
+//! here once it knows it is an HTTP API; nothing else does.
 
-use super::failure::{call_failure, pace_write, CallFailure};
-use super::session::Session;
+use crate::aws::failure::{call_failure, pace_write, CallFailure};
+use crate::aws::session::Session;
 use crate::domain::model::{
     ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi, Stage,
 };
@@ -74,7 +74,7 @@ macro_rules! authorizer_from {
 }
 
 /// Every HTTP and WebSocket API of the region (GetApis).
-pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
+pub(super) async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
     let c = &session.gateway_v2;
     Ok(all_pages!(
         session,
@@ -91,12 +91,12 @@ fn kind_of(protocol: Option<&ProtocolType>) -> ApiKind {
 }
 
 /// The kind of a v2 API, or None when v2 does not know the id (then it is a REST API).
-pub async fn api_kind(session: &Session, api_id: &str) -> Result<Option<ApiKind>> {
+pub(super) async fn api_kind(session: &Session, api_id: &str) -> Result<Option<ApiKind>> {
     Ok(api(session, api_id).await?.map(|a| a.kind))
 }
 
 /// A v2 API as listed, or None when v2 does not know the id (then it is a REST API).
-pub async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
+pub(super) async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
     session.pace(crate::local::pacer::Call::Any).await?;
     match session.gateway_v2.get_api().api_id(api_id).send().await {
         Ok(a) => Ok(Some(v2_api!(a))),
@@ -112,7 +112,7 @@ pub async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
 
 /// The API's built-in CORS configuration in one line (it answers preflights before any route),
 /// or None when it has none.
-pub async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
+pub(super) async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
     session.pace(crate::local::pacer::Call::Any).await?;
     let api = session
         .gateway_v2
@@ -156,7 +156,7 @@ macro_rules! route_protection {
 }
 
 /// Every route, as methods: path and verb from the route key.
-pub async fn list_routes(session: &Session, api_id: &str) -> Result<Vec<Method>> {
+pub(super) async fn list_routes(session: &Session, api_id: &str) -> Result<Vec<Method>> {
     let c = &session.gateway_v2;
     let mut routes: Vec<Method> = all_pages!(
         session,
@@ -191,7 +191,7 @@ fn auth_type(t: Option<&AuthorizationType>) -> String {
         .unwrap_or_else(|| "NONE".into())
 }
 
-pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {
+pub(super) async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {
     let c = &session.gateway_v2;
     let mut authorizers: Vec<Authorizer> = all_pages!(
         session,
@@ -213,7 +213,7 @@ fn no_retries() -> aws_sdk_apigatewayv2::config::Builder {
 }
 
 /// One UpdateRoute taking a route to `to`; AWS's answer: the route's state after it.
-pub async fn update_route(
+pub(super) async fn update_route(
     session: &Session,
     api_id: &str,
     route_id: &str,
@@ -241,7 +241,11 @@ pub async fn update_route(
 }
 
 /// One route's protection as AWS holds it now.
-pub async fn route_state(session: &Session, api_id: &str, route_id: &str) -> Result<MethodState> {
+pub(super) async fn route_state(
+    session: &Session,
+    api_id: &str,
+    route_id: &str,
+) -> Result<MethodState> {
     session.pace(crate::local::pacer::Call::Any).await?;
     let r = session
         .gateway_v2
@@ -256,7 +260,7 @@ pub async fn route_state(session: &Session, api_id: &str, route_id: &str) -> Res
 
 /// One CreateAuthorizer of a JWT authorizer for a Cognito pool: issuer = the pool's URL,
 /// audience = the app clients; not retried by the SDK (the caller looks first).
-pub async fn create_jwt_authorizer(
+pub(super) async fn create_jwt_authorizer(
     session: &Session,
     api_id: &str,
     input: &AuthorizerInput,
@@ -285,7 +289,7 @@ pub async fn create_jwt_authorizer(
 }
 
 /// Changes a JWT authorizer's name, token source and audience to `input` (its issuer stays).
-pub async fn update_authorizer(
+pub(super) async fn update_authorizer(
     session: &Session,
     api_id: &str,
     current: &Authorizer,
@@ -320,7 +324,11 @@ pub async fn update_authorizer(
     Ok(())
 }
 
-pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &str) -> Result<()> {
+pub(super) async fn delete_authorizer(
+    session: &Session,
+    api_id: &str,
+    authorizer_id: &str,
+) -> Result<()> {
     session.pace(crate::local::pacer::Call::Any).await?;
     session
         .gateway_v2
@@ -333,7 +341,7 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
     Ok(())
 }
 
-pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
+pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
     let c = &session.gateway_v2;
     let mut stages: Vec<Stage> = all_pages!(
         session,
@@ -376,7 +384,7 @@ async fn get_stage(session: &Session, api_id: &str, stage: &str) -> Result<Optio
 }
 
 /// The deployment a stage serves now; None when the stage does not exist yet.
-pub async fn stage_deployment(
+pub(super) async fn stage_deployment(
     session: &Session,
     api_id: &str,
     stage: &str,
@@ -386,7 +394,7 @@ pub async fn stage_deployment(
 
 /// One CreateDeployment to `stage`, not retried by the SDK. An HTTP API's stage must exist
 /// first: a missing one is created (without auto-deploy) before deploying to it.
-pub async fn create_deployment(
+pub(super) async fn create_deployment(
     session: &Session,
     api_id: &str,
     stage: &str,
