@@ -9,6 +9,25 @@ use std::time::{Duration, Instant};
 
 pub const SCENARIO: &str = "GET /pets,PURCHASE /pets,POST /purchase";
 
+impl Sandbox {
+    /// `gatehouse ARGS` as a user runs it against this sandbox: a private home, no display.
+    pub fn gatehouse(&self, home: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+        c.args(args)
+            .envs(self.aws_env())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("AWS_CONFIG_FILE", home.join("aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+            .env_remove("AWS_PROFILE")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        c
+    }
+}
+
 pub fn cmd(sb: &Sandbox, home: &Path, args: &[&str]) -> Command {
     sb.gatehouse(home, args)
 }

@@ -6,8 +6,14 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
+/// The repository's root: the package's folder, or the workspace's when a crate under crates/
+/// runs these tests (the sandbox lives in the root's tests/fake_aws).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|d| d.join("tests/fake_aws/server.py").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(here)
 }
 
 pub fn python() -> PathBuf {
@@ -266,23 +272,6 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
             .values()
             .filter(|m| m["authorizationType"] == kind)
             .count()
-    }
-
-    /// `gatehouse ARGS` as a user runs it against this sandbox: a private home, no display.
-    pub fn gatehouse(&self, home: &Path, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
-        c.args(args)
-            .envs(self.aws_env())
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("AWS_CONFIG_FILE", home.join("aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-            .env_remove("AWS_PROFILE")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY");
-        c
     }
 
     /// Reads one control endpoint with GET, e.g. `/_sandbox/sso/state`.
