@@ -18,6 +18,7 @@ import { SweepView } from "./sweep.js";
 import { initTheme } from "./theme.js";
 import { Shell } from "./shell.js";
 import { notReviewedText, profileLabel } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -30,25 +31,6 @@ const OTHER_REGION = "__other__";
 
 class App {
   constructor() {
-    this.gen = 0;          // bumps on every profile/region switch
-    this.apiGen = 0;       // bumps on every API selection
-    /** @type {ProfileInfo[]} */
-    this.profiles = [];
-    /** @type {string[]} */
-    this.regions = [];
-    /** @type {RestApi[]} */
-    this.apis = [];
-    this.apisLoaded = false;
-    /** @type {Promise<boolean> | null} the APIs list being loaded (true once shown), null when none is */
-    this.listing = null;
-    /** @type {string | null} */
-    this.apiId = null;
-    /** @type {ApiReview | null} */
-    this.lastReview = null;
-    /** @type {string} the region before "Other region…" was chosen, to go back to */
-    this.lastRegion = "";
-    /** @type {Map<string, number>} open methods other than OPTIONS, per API id */
-    this.openCounts = new Map();
     this.review = new ReviewTable((sel) => this.onSelection(sel));
     this.token = new TokenPanel(this);
     this.pools = new PoolsView(this);
@@ -62,39 +44,25 @@ class App {
     this.shell = new Shell({ refresh: () => this.refresh(), find: () => this.findFilter() });
   }
 
-  /** @returns {ProfileInfo | undefined} the profile chosen in the picker */
-  currentProfile() {
-    return this.profiles.find((p) => p.id === $("profile").value);
-  }
-
-  apiName(/** @type {string} */ id) {
-    return this.apis.find((a) => a.id === id)?.name ?? id;
-  }
-
-  /** @returns {Ctx} */
-  ctx() {
-    return { profile: $("profile").value, region: $("region").value };
-  }
-
   async start() {
     initTheme();
     this.wire();
     this.shell.start();
     try {
-      this.regions = await api.listRegions();
-      this.profiles = await api.listProfiles();
+      store.regions = await api.listRegions();
+      store.profiles = await api.listProfiles();
     } catch (e) {
       this.showError(e, () => this.start());
       return;
     }
-    this.fillRegions(this.regions);
-    this.pools.fillRegions(this.regions);
-    this.authDialog.fillRegions(this.regions);
+    this.fillRegions(store.regions);
+    this.pools.fillRegions(store.regions);
+    this.authDialog.fillRegions(store.regions);
     this.fillProfiles();
-    this.sweep.setProfiles(this.profiles);
+    this.sweep.setProfiles(store.profiles);
     this.sweep.ensureLoaded();
     const select = $("profile");
-    if (this.profiles.length === 0) {
+    if (store.profiles.length === 0) {
       select.append(el("option", { value: "" }, "No AWS profiles found"));
       this.showError({ kind: "no-credentials", message: "No AWS profiles were found in ~/.aws/config, ~/.aws/credentials or the environment.",
         hint: "Run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or add a profile, then retry." }, () => location.reload());
@@ -102,7 +70,7 @@ class App {
     }
     // Where the last run left off: its profile, then its region and open API (when still there).
     const last = await api.lastPlace().catch(() => null);
-    if (last && this.profiles.some((p) => p.id === last.profile)) {
+    if (last && store.profiles.some((p) => p.id === last.profile)) {
       select.value = last.profile;
       await this.profileChanged({ region: last.region, apiId: last.apiId });
     } else {
@@ -111,20 +79,20 @@ class App {
   }
 
   fillProfiles() {
-    $("profile").replaceChildren(...this.profiles.map((p) =>
+    $("profile").replaceChildren(...store.profiles.map((p) =>
       el("option", { value: p.id, "data-source": p.source, "data-sso": p.sso?.status }, profileLabel(p))));
   }
 
   /** After a keychain profile is saved or deleted, or an SSO sign-in: refresh the picker, keep the choice if it still exists. */
   async reloadProfiles() {
     const current = $("profile").value;
-    this.profiles = await api.listProfiles();
+    store.profiles = await api.listProfiles();
     this.fillProfiles();
-    this.sweep.setProfiles(this.profiles);
-    if (this.profiles.some((p) => p.id === current)) {
+    this.sweep.setProfiles(store.profiles);
+    if (store.profiles.some((p) => p.id === current)) {
       $("profile").value = current;
       this.sso.update();
-    } else if (this.profiles.length) {
+    } else if (store.profiles.length) {
       await this.profileChanged();
     }
   }
@@ -142,7 +110,7 @@ class App {
     });
     $("region-other").addEventListener("keydown", (e) => {
       if (e.key === "Enter") this.useOtherRegion($("region-other").value.trim());
-      if (e.key === "Escape") { $("region-other").hidden = true; $("region").value = this.lastRegion; }
+      if (e.key === "Escape") { $("region-other").hidden = true; $("region").value = store.lastRegion; }
     });
     $("refresh").addEventListener("click", () => this.refresh());
     $("error-dismiss").addEventListener("click", () => this.hideError());
@@ -166,8 +134,8 @@ class App {
    */
   async refresh() {
     if (document.querySelector("dialog[open]")) return;  // the button is out of reach behind a dialog
-    const apiId = this.apiId;
-    await api.forgetSession(this.ctx().profile).catch(() => {});
+    const apiId = store.apiId;
+    await api.forgetSession(store.ctx().profile).catch(() => {});
     await this.reopen(this.reloadAll(), apiId);
   }
 
@@ -178,8 +146,8 @@ class App {
    * @param {string | null | undefined} apiId
    */
   async reopen(listed, apiId) {
-    const gen = this.gen;
-    if (apiId && await listed && gen === this.gen && this.apiId === null && this.apis.some((a) => a.id === apiId)) {
+    const gen = store.gen;
+    if (apiId && await listed && gen === store.gen && store.apiId === null && store.apis.some((a) => a.id === apiId)) {
       await this.selectApi(apiId);
     }
   }
@@ -200,9 +168,9 @@ class App {
    * window closed meanwhile would forget the last step).
    */
   placeChanged() {
-    const { profile, region } = this.ctx();
-    if (profile) api.rememberPlace({ profile, region, apiId: this.apiId }).catch(() => {});
-    this.shell.setTitle({ api: this.apiId && this.apiName(this.apiId), profile: this.currentProfile()?.name, region });
+    const { profile, region } = store.ctx();
+    if (profile) api.rememberPlace({ profile, region, apiId: store.apiId }).catch(() => {});
+    this.shell.setTitle({ api: store.apiId && store.apiName(store.apiId), profile: store.currentProfile()?.name, region });
   }
 
   showTab(/** @type {string} */ id) {
@@ -231,7 +199,7 @@ class App {
 
   /** A region typed in; Rust refuses one that is not a region name when it is used. */
   useOtherRegion(/** @type {string} */ region) {
-    this.fillRegions(this.regions, region);
+    this.fillRegions(store.regions, region);
     $("region").value = region;
     $("region-other").hidden = true;
     this.reloadAll();
@@ -249,7 +217,7 @@ class App {
   async profileChanged(resume) {
     const profile = $("profile").value;
     this.profileChosen();
-    const gen = ++this.gen;
+    const gen = ++store.gen;
     let region = resume?.region;
     if (!region) {
       try {
@@ -258,8 +226,8 @@ class App {
         region = "us-east-1";
       }
     }
-    if (gen !== this.gen) return;
-    this.fillRegions(this.regions, region);
+    if (gen !== store.gen) return;
+    this.fillRegions(store.regions, region);
     $("region").value = region;
     await this.reopen(this.reloadAll(), resume?.apiId);
   }
@@ -269,14 +237,14 @@ class App {
    * @returns {Promise<boolean>}  resolves once the APIs list is shown (false: it failed, or another switch came first)
    */
   reloadAll() {
-    const gen = ++this.gen;
-    const ctx = this.ctx();
-    this.lastRegion = ctx.region;
+    const gen = ++store.gen;
+    const ctx = store.ctx();
+    store.lastRegion = ctx.region;
     this.hideError();
-    this.apis = [];
-    this.apisLoaded = false;
-    this.apiId = null;
-    this.openCounts.clear();
+    store.apis = [];
+    store.apisLoaded = false;
+    store.apiId = null;
+    store.openCounts.clear();
     this.renderApis();
     this.clearReview();
     this.pools.reset(ctx.region);
@@ -285,34 +253,34 @@ class App {
     $("identity").removeAttribute("title");
 
     api.callerIdentity(ctx).then((id) => {
-      if (gen !== this.gen) return;
+      if (gen !== store.gen) return;
       $("identity").replaceChildren("Account ", el("strong", {}, id.account), " · ", id.arn);
       $("identity").title = id.arn;
       this.sso.identityLoaded();
     }).catch((e) => {
-      if (gen !== this.gen) return;
+      if (gen !== store.gen) return;
       $("identity").textContent = "Identity unknown";
       this.mfa.callFailed(e);
     });
 
     const done = busy("apis-progress", `Loading APIs in ${ctx.region}…`);
     const listing = api.listApis(ctx).then((apis) => {
-      if (gen !== this.gen) return false;
-      this.apis = apis;
-      this.apisLoaded = true;
+      if (gen !== store.gen) return false;
+      store.apis = apis;
+      store.apisLoaded = true;
       this.renderApis();
       setStatus(`${apis.length} API${apis.length === 1 ? "" : "s"} in ${ctx.region}`);
       return true;
     }).catch((e) => {
-      if (gen !== this.gen) return false;
+      if (gen !== store.gen) return false;
       // Bad input (a region that is no region name) gives the same answer again: no Retry.
       this.showError(e, e.kind === "invalid" ? undefined : () => this.reloadAll());
       return false;
     }).finally(() => {
-      if (gen === this.gen) done(); else $("apis-progress").hidden = true;
-      if (this.listing === listing) this.listing = null;
+      if (gen === store.gen) done(); else $("apis-progress").hidden = true;
+      if (store.listing === listing) store.listing = null;
     });
-    this.listing = listing;
+    store.listing = listing;
 
     if (!$("view-pools").hidden) this.pools.ensureLoaded();
     return listing;
@@ -328,7 +296,7 @@ class App {
    * @returns {Promise<boolean>}  false when it is gone, the list failed, or the user switched again meanwhile
    */
   async openApi(profileId, region, apiId) {
-    if (!this.profiles.some((p) => p.id === profileId)) {
+    if (!store.profiles.some((p) => p.id === profileId)) {
       this.showError({ kind: "not-found", message: `The profile ${profileId} is no longer in the picker.` });
       return false;
     }
@@ -340,17 +308,17 @@ class App {
         $("profile").value = profileId;
         this.profileChosen();
       }
-      this.fillRegions(this.regions, region);
+      this.fillRegions(store.regions, region);
       $("region").value = region;
       $("region-other").hidden = true;
     }
     // The list shown serves, unless it lacks the API (listed before it was made): then it loads again.
-    const listed = here && this.apisLoaded && this.apis.some((a) => a.id === apiId) ? Promise.resolve(true)
-      : here && this.listing ? this.listing
+    const listed = here && store.apisLoaded && store.apis.some((a) => a.id === apiId) ? Promise.resolve(true)
+      : here && store.listing ? store.listing
         : this.reloadAll();
-    const gen = this.gen;
-    if (!(await listed) || gen !== this.gen) return false;
-    const info = this.apis.find((a) => a.id === apiId);
+    const gen = store.gen;
+    if (!(await listed) || gen !== store.gen) return false;
+    const info = store.apis.find((a) => a.id === apiId);
     if (!info) {
       this.showError({ kind: "not-found", message: `The API ${apiId} is no longer in ${region}.`, hint: "Sweep again to see the APIs as they are now." });
       return false;
@@ -362,26 +330,21 @@ class App {
     }
     await this.selectApi(apiId);
     document.querySelector(`[data-testid="api-item"][data-api-id="${CSS.escape(apiId)}"]`)?.scrollIntoView({ block: "nearest" });
-    return gen === this.gen && this.apiId === apiId;
+    return gen === store.gen && store.apiId === apiId;
   }
 
   renderApis() {
-    renderApiList(this.apis, {
-      filter: $("api-filter").value, selectedId: this.apiId, openCounts: this.openCounts, loaded: this.apisLoaded,
+    renderApiList(store.apis, {
+      filter: $("api-filter").value, selectedId: store.apiId, openCounts: store.openCounts, loaded: store.apisLoaded,
       onSelect: (id) => this.selectApi(id),
     });
   }
 
-  /** @returns {import("./bindings/ApiKind").ApiKind} the open API's kind */
-  apiKind() {
-    return this.lastReview?.kind ?? this.apis.find((a) => a.id === this.apiId)?.kind ?? "REST";
-  }
-
   clearReview() {
-    this.apiGen++;
+    store.apiGen++;
     this.review.clear();
     this.token.reset();
-    this.lastReview = null;
+    store.lastReview = null;
     renderAuthorizers(this, null);
     this.showOwner(null);
     $("undeployed-banner").hidden = true;
@@ -391,18 +354,18 @@ class App {
   }
 
   async selectApi(/** @type {string} */ apiId) {
-    const gen = this.gen;
-    const apiGen = ++this.apiGen;
-    this.apiId = apiId;
+    const gen = store.gen;
+    const apiGen = ++store.apiGen;
+    store.apiId = apiId;
     this.placeChanged();
     for (const item of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-testid="api-item"]'))) {
       item.setAttribute("aria-selected", String(item.dataset.apiId === apiId));
     }
     this.showTab("tab-review");
-    const apiInfo = this.apis.find((a) => a.id === apiId);
+    const apiInfo = store.apis.find((a) => a.id === apiId);
     this.review.clear();
     this.token.reset();
-    this.lastReview = null;
+    store.lastReview = null;
     $("review-placeholder").hidden = true;
     const why = apiInfo ? notReviewedText(apiInfo) : null;
     // A WebSocket API is listed, not opened: the review area says why.
@@ -443,13 +406,13 @@ class App {
    * @param {string} [selectAuthorizerId]  the authorizer to select in the protect bar (just created)
    */
   async refreshReview(selectAuthorizerId) {
-    if (!this.apiId) return;
-    await this.loadReview(this.gen, this.apiGen, this.apiId, true, selectAuthorizerId);
+    if (!store.apiId) return;
+    await this.loadReview(store.gen, store.apiGen, store.apiId, true, selectAuthorizerId);
   }
 
   markUndeployed() {
-    const gen = this.gen, apiGen = this.apiGen;
-    if (this.apiId) this.protect.refreshBanner(this.ctx(), this.apiId, () => gen === this.gen && apiGen === this.apiGen);
+    const gen = store.gen, apiGen = store.apiGen;
+    if (store.apiId) this.protect.refreshBanner(store.ctx(), store.apiId, () => gen === store.gen && apiGen === store.apiGen);
   }
 
   loadHistory() {
@@ -465,7 +428,7 @@ class App {
 
   async deleteAuthorizer(/** @type {Authorizer} */ a) {
     try {
-      await api.deleteAuthorizer(this.ctx(), this.apiId, a.id);
+      await api.deleteAuthorizer(store.ctx(), store.apiId, a.id);
       setStatus(`Authorizer ${a.name} deleted.`);
       await this.refreshReview();
     } catch (e) {
@@ -484,10 +447,10 @@ class App {
     const done = busy("review-progress", "Loading methods…");
     try {
       const started = performance.now();
-      const review = await api.reviewApi(this.ctx(), apiId);
-      if (gen !== this.gen || apiGen !== this.apiGen) return;
+      const review = await api.reviewApi(store.ctx(), apiId);
+      if (gen !== store.gen || apiGen !== store.apiGen) return;
       const arrived = performance.now();
-      this.lastReview = review;
+      store.lastReview = review;
       this.review.render(review.methods, keepSelection);
       $("review-summary").textContent = review.summaryLine;
       $("review-kind").hidden = review.kind !== "HTTP";
@@ -496,15 +459,15 @@ class App {
       $("review-cors").hidden = !review.cors;
       this.protect.fillAuthorizers(review.authorizers, review.kind, selectAuthorizerId);
       this.token.reviewLoaded(review, keepSelection);
-      renderAuthorizers(this, review, this.apiName(apiId));
-      this.protect.refreshBanner(this.ctx(), apiId, () => gen === this.gen && apiGen === this.apiGen);
-      this.openCounts.set(apiId, review.summary.open - review.summary.openOptions);
+      renderAuthorizers(this, review, store.apiName(apiId));
+      this.protect.refreshBanner(store.ctx(), apiId, () => gen === store.gen && apiGen === store.apiGen);
+      store.openCounts.set(apiId, review.summary.open - review.summary.openOptions);
       this.renderApis();
       /** @type {any} */ (window).__gatehouseTimings = { fetchMs: arrived - started, renderMs: performance.now() - arrived };
     } catch (e) {
-      if (gen !== this.gen || apiGen !== this.apiGen) return;
+      if (gen !== store.gen || apiGen !== store.apiGen) return;
       $("review-summary").textContent = "Could not load the methods.";
-      this.showError(e, () => this.loadReview(gen, this.apiGen, apiId, keepSelection));
+      this.showError(e, () => this.loadReview(gen, store.apiGen, apiId, keepSelection));
     } finally {
       done();
     }

@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { $, el, busy } from "./dom.js";
 import { poolIssuer, poolOfAuthorizer, poolOfIssuer } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/AppClient").AppClient} AppClient */
 /** @typedef {import("./bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
@@ -14,9 +15,12 @@ import { poolIssuer, poolOfAuthorizer, poolOfIssuer } from "./logic.js";
 /** @typedef {import("./api.js").ApiReview} ApiReview */
 /** @typedef {import("./api.js").Authorizer} Authorizer */
 
+/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void}} AuthorizerDialogHost what the dialog may ask of the page */
+
 export class AuthorizerDialog {
-  constructor(app) {
-    this.app = app;
+  /** @param {AuthorizerDialogHost} host */
+  constructor(host) {
+    this.host = host;
     /** @type {UserPool[]} */
     this.pools = [];
     /** @type {AppClient[]} */
@@ -52,7 +56,7 @@ export class AuthorizerDialog {
       if (!this.defaults.has(kind)) this.defaults.set(kind, await api.authorizerDefaults(kind));
       return this.defaults.get(kind);
     } catch (e) {
-      this.app.showError(e);
+      this.host.showError(e);
       return null;
     }
   }
@@ -77,7 +81,7 @@ export class AuthorizerDialog {
    * @param {(authorizer: Authorizer) => void} onDone
    */
   async openCreate(onDone) {
-    const kind = this.app.apiKind();
+    const kind = store.apiKind();
     const defaults = await this.defaultInput(kind);
     if (!defaults) return;
     this.editing = null;
@@ -93,7 +97,7 @@ export class AuthorizerDialog {
     $("ad-regex").value = defaults.clientIdRegex;
     $("ad-ttl").value = String(defaults.ttlSeconds);
     this.clearErrors();
-    this.showRegion(this.app.ctx().region);
+    this.showRegion(store.ctx().region);
     $("authorizer-dialog").showModal();
     this.loadPools();
   }
@@ -139,7 +143,7 @@ export class AuthorizerDialog {
     if (!this.editing) $("ad-issuer").value = "";
     const done = busy("ad-pools-progress", `Loading user pools in ${region}…`);
     try {
-      const pools = await api.listPools(this.app.ctx(), region);
+      const pools = await api.listPools(store.ctx(), region);
       if (gen !== this.loadGen) return;
       this.pools = pools;
       const shown = this.editing ? pools.filter((p) => p.id === selectId) : pools;
@@ -162,7 +166,7 @@ export class AuthorizerDialog {
     if (!this.nameEdited) $("ad-name").value = pool.name;
     const gen = this.loadGen;
     try {
-      this.clients = await api.listClients(this.app.ctx(), $("ad-region").value, pool.id);
+      this.clients = await api.listClients(store.ctx(), $("ad-region").value, pool.id);
     } catch (e) {
       this.clients = [];
       this.showFormError(e);
@@ -243,8 +247,8 @@ export class AuthorizerDialog {
     }
     $("ad-submit").disabled = true;
     try {
-      const ctx = this.app.ctx();
-      const apiId = this.app.apiId;
+      const ctx = store.ctx();
+      const apiId = store.apiId;
       let result;
       if (this.editing) {
         await api.updateAuthorizer(ctx, apiId, this.editing.id, input);
@@ -289,11 +293,11 @@ export class AuthorizerDialog {
 
 /**
  * The Authorizers view: every authorizer of the API, the methods using each, edit and delete.
- * @param {any} app
+ * @param {{editAuthorizer: (a: Authorizer) => void, deleteAuthorizer: (a: Authorizer) => Promise<void>}} host  what its buttons may ask of the page
  * @param {ApiReview | null} review  null clears the view
  * @param {string} [apiName]
  */
-export function renderAuthorizers(app, review, apiName) {
+export function renderAuthorizers(host, review, apiName) {
   $("authorizers-placeholder").hidden = !!review;
   $("authorizers-wrap").hidden = !review;
   $("authorizers-title").textContent = review ? `Authorizers of ${apiName}` : "Authorizers";
@@ -327,7 +331,7 @@ export function renderAuthorizers(app, review, apiName) {
       el("td", {}, a.ttlSeconds === null || a.ttlSeconds === undefined ? "—" : `${a.ttlSeconds} s`),
       el("td", { title: a.usedByText }, a.usedBy.length ? a.usedBy.join(", ") : el("span", { class: "muted" }, a.usedByText)),
       el("td", {},
-        editable ? el("button", { type: "button", "data-testid": "authorizer-edit", onclick: () => app.editAuthorizer(a) }, "Edit") : null, " ",
-        el("button", { type: "button", "data-testid": "authorizer-delete", onclick: () => app.deleteAuthorizer(a) }, "Delete")));
+        editable ? el("button", { type: "button", "data-testid": "authorizer-edit", onclick: () => host.editAuthorizer(a) }, "Edit") : null, " ",
+        el("button", { type: "button", "data-testid": "authorizer-delete", onclick: () => host.deleteAuthorizer(a) }, "Delete")));
   }));
 }

@@ -8,6 +8,7 @@
 import * as api from "./api.js";
 import { $, el, errorParts } from "./dom.js";
 import { methodKey, tokenMethods, verdictBadge } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./api.js").AwsTest} AwsTest */
 /** @typedef {import("./api.js").MethodView} MethodView */
@@ -17,7 +18,6 @@ export class AwsCheck {
   /** @param {import("./token.js").TokenPanel} panel */
   constructor(panel) {
     this.panel = panel;
-    this.app = panel.app;
     /** An HTTP API: no "Test in AWS", the curl line only. */
     this.http = false;
     $("token-test-aws").addEventListener("click", () => this.run());
@@ -54,7 +54,7 @@ export class AwsCheck {
   /** @returns {MethodView | undefined} */
   method() {
     const key = $("token-aws-method").value;
-    return this.app.lastReview?.methods.find((m) => methodKey(m) === key);
+    return store.lastReview?.methods.find((m) => methodKey(m) === key);
   }
 
   /** @returns {string | null}  null when no stage is deployed or no method chosen */
@@ -93,7 +93,7 @@ export class AwsCheck {
       const gen = this.panel.gen;
       this.clear();
       try {
-        const answer = await api.testAuthorizer(this.app.ctx(), { apiId: this.app.apiId, path: view.path, verb: view.verb, token });
+        const answer = await api.testAuthorizer(store.ctx(), { apiId: store.apiId, path: view.path, verb: view.verb, token });
         if (gen !== this.panel.gen) return;
         this.render(answer);
         $("token-aws-result").scrollIntoView({ block: "nearest" });

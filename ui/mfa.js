@@ -8,6 +8,7 @@
 import * as api from "./api.js";
 import { $, el, errorParts } from "./dom.js";
 import { mfaNeed } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -16,7 +17,6 @@ import { mfaNeed } from "./logic.js";
 /**
  * What the dialog needs of the app.
  * @typedef {{
- *   currentProfile: () => ProfileInfo | undefined,
  *   reloadAll: () => void,
  * }} Host
  */
@@ -52,7 +52,7 @@ export class MfaPrompt {
    * @param {Partial<ErrorView>} e @returns {MfaNeed | null} */
   callFailed(e) {
     const need = mfaNeed(e);
-    const p = this.host.currentProfile();
+    const p = store.currentProfile();
     if (!need || !p || (need.profile && need.profile !== p.name)) return null;
     if (p.id !== this.profile?.id) this.refusal = null;
     this.profile = p;

@@ -4,13 +4,17 @@
 
 import * as api from "./api.js";
 import { $, el, busy } from "./dom.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/UserPool").UserPool} UserPool */
 /** @typedef {import("./api.js").Ctx} Ctx */
 
+/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void}} PoolsHost what the view may ask of the page */
+
 export class PoolsView {
-  constructor(app) {
-    this.app = app;
+  /** @param {PoolsHost} host */
+  constructor(host) {
+    this.host = host;
     this.region = null;
     this.loadedFor = null;
     $("pool-region").addEventListener("change", () => {
@@ -42,12 +46,12 @@ export class PoolsView {
   }
 
   key() {
-    return `${this.app.gen}|${this.region}`;
+    return `${store.gen}|${this.region}`;
   }
 
   async load() {
     const key = this.key();
-    const ctx = this.app.ctx();
+    const ctx = store.ctx();
     const region = this.region;
     $("pool-list").replaceChildren();
     $("pools-empty").hidden = true;
@@ -61,7 +65,7 @@ export class PoolsView {
       $("pools-empty").hidden = pools.length > 0;
       $("pool-list").replaceChildren(...pools.map((p) => this.poolItem(p, ctx, region, key)));
     } catch (e) {
-      if (key === this.key()) this.app.showError(e, () => this.load());
+      if (key === this.key()) this.host.showError(e, () => this.load());
     } finally {
       done();
     }

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { $, el, setStatus } from "./dom.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/KeychainProfile").KeychainProfile} KeychainProfile */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -15,9 +16,12 @@ const FIELDS = {
 };
 const SOURCE = { file: "AWS files", keychain: "keychain", env: "environment" };
 
+/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void, reloadProfiles: () => Promise<void>}} ProfilesHost what the view may ask of the page */
+
 export class ProfilesView {
-  constructor(app) {
-    this.app = app;
+  /** @param {ProfilesHost} host */
+  constructor(host) {
+    this.host = host;
     /** @type {KeychainProfile | null} */
     this.editing = null;
     $("profile-form").addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
@@ -34,7 +38,7 @@ export class ProfilesView {
       $("keychain-status").hidden = false;
     }
     const byName = new Map(keychain.map((k) => [k.name, k]));
-    $("profile-rows").replaceChildren(...this.app.profiles.map((p) => this.row(p, byName.get(p.name))));
+    $("profile-rows").replaceChildren(...store.profiles.map((p) => this.row(p, byName.get(p.name))));
   }
 
   /**
@@ -126,7 +130,7 @@ export class ProfilesView {
       for (const id of ["pf-secret", "pf-token", "pf-key"]) $(id).value = "";
       setStatus(`Profile ${saved.name} saved to the keychain (key ${saved.accessKeyIdMasked}).`);
       this.edit(null);
-      await this.app.reloadProfiles();
+      await this.host.reloadProfiles();
       await this.load();
     } catch (e) {
       if (e.field && FIELDS[e.field]) this.fieldError(e.field, e.message);
@@ -141,10 +145,10 @@ export class ProfilesView {
       await api.deleteProfile(name);
       setStatus(`Profile ${name} deleted, with its keychain item.`);
       if (this.editing?.name === name) this.edit(null);
-      await this.app.reloadProfiles();
+      await this.host.reloadProfiles();
       await this.load();
     } catch (e) {
-      this.app.showError(e);
+      this.host.showError(e);
     }
   }
 

@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { $, el, setStatus } from "./dom.js";
 import { deployedText, methodKey, protectAuthorizers } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/ApplyEvent").ApplyEvent} ApplyEvent */
 /** @typedef {import("./bindings/ApplyReport").ApplyReport} ApplyReport */
@@ -22,9 +23,16 @@ function resultCell(/** @type {MethodResult} */ result) {
     result.statusText, result.error ? el("span", { class: "detail" }, result.error) : null);
 }
 
+/**
+ * What the protect flow may ask of the page: the checked methods, and what to do once it changed the API.
+ * @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void, refreshReview: () => Promise<void>, loadHistory: () => void,
+ *   markUndeployed: () => void, review: {selected: Set<string>}}} ProtectHost
+ */
+
 export class Protect {
-  constructor(app) {
-    this.app = app;
+  /** @param {ProtectHost} host */
+  constructor(host) {
+    this.host = host;
     /** @type {Plan | null} */
     this.plan = null;
     /** @type {Target | null} what a protect or unprotect asks; null for an undo */
@@ -50,7 +58,7 @@ export class Protect {
     $("retry-failed").addEventListener("click", () => this.apply(this.failed));
     $("preview-close").addEventListener("click", () => $("preview-dialog").close());
     $("preview-dialog").addEventListener("cancel", (e) => { if (this.running) e.preventDefault(); });
-    $("preview-dialog").addEventListener("close", () => { if (this.applied) { this.applied = false; this.app.refreshReview(); } });
+    $("preview-dialog").addEventListener("close", () => { if (this.applied) { this.applied = false; this.host.refreshReview(); } });
     $("preview-accept").addEventListener("change", () => this.updateApplyButton());
     $("deploy").addEventListener("click", () => this.deploy());
     $("deploy-stage").addEventListener("keydown", (e) => { if (e.key === "Enter") this.deploy(); });
@@ -76,7 +84,7 @@ export class Protect {
   }
 
   updateButtons() {
-    const any = this.app.review.selected.size > 0;
+    const any = this.host.review.selected.size > 0;
     $("preview").disabled = !any || !$("authorizer-select").value;
     $("unprotect").disabled = !any;
   }
@@ -89,12 +97,12 @@ export class Protect {
   /** @param {Target} target */
   async preview(target) {
     this.undoOf = null;
-    const ctx = this.app.ctx();
-    const methods = [...this.app.review.selected];
+    const ctx = store.ctx();
+    const methods = [...this.host.review.selected];
     if (target.kind === "protect") target.scopes = await api.parseScopes($("scopes").value);
     this.target = target;
     this.ctx = ctx;
-    this.apiId = this.app.apiId;
+    this.apiId = store.apiId;
     this.failed = [];
     setStatus("Preparing the preview…");
     let plan;
@@ -102,7 +110,7 @@ export class Protect {
       plan = await api.planChanges(ctx, this.apiId, methods, target);
     } catch (e) {
       setStatus("");
-      this.app.showError(e);
+      this.host.showError(e);
       return;
     }
     setStatus("");
@@ -127,7 +135,7 @@ export class Protect {
       plan = await api.planUndo(entry.id, force);
     } catch (e) {
       setStatus("");
-      this.app.showError(e, () => this.previewUndo(entry));
+      this.host.showError(e, () => this.previewUndo(entry));
       return;
     }
     setStatus("");
@@ -218,7 +226,7 @@ export class Protect {
     /** @type {import("./api.js").ApplyRequest} */
     const request = {
       apiId: this.apiId,
-      apiName: this.app.apiName(this.apiId),
+      apiName: store.apiName(this.apiId),
       methods,
       target: this.target,
       acceptWarnings: $("preview-accept").checked,
@@ -251,10 +259,10 @@ export class Protect {
       }
       $("retry-failed").hidden = this.failed.length === 0 || !!send;
       $("preview-skipped").hidden = true;
-      if (send) this.app.loadHistory();
+      if (send) this.host.loadHistory();
       $("apply").hidden = true;
       $("preview-close").textContent = "Close";
-      if (report.changed > 0) this.app.markUndeployed();
+      if (report.changed > 0) this.host.markUndeployed();
     } catch (e) {
       // Refused before anything was sent (another writer, bad input, AWS unreachable).
       const started = $("apply-progress").value > 0;
@@ -303,8 +311,8 @@ export class Protect {
   }
 
   async deploy() {
-    const ctx = this.app.ctx();
-    const apiId = this.app.apiId;
+    const ctx = store.ctx();
+    const apiId = store.apiId;
     const stage = $("deploy-stage").value.trim();
     $("deploy").disabled = true;
     $("deploy-progress").hidden = false;
@@ -314,10 +322,10 @@ export class Protect {
       setStatus(`Deployed to ${d.stage} (deployment ${d.id}).`);
       $("undeployed-banner").hidden = true;
       $("deploy-description").value = "";
-      this.app.loadHistory();
+      this.host.loadHistory();
     } catch (e) {
       setStatus("");
-      this.app.showError(e, () => this.deploy());
+      this.host.showError(e, () => this.deploy());
     } finally {
       $("deploy").disabled = false;
       $("deploy-progress").hidden = true;
@@ -326,9 +334,12 @@ export class Protect {
 }
 
 /** The History view: every apply with its before/after, and Undo. */
+/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void, protect: {startUndo: (a: ApplySummary) => void}}} HistoryHost what the view may ask of the page */
+
 export class History {
-  constructor(app) {
-    this.app = app;
+  /** @param {HistoryHost} host */
+  constructor(host) {
+    this.host = host;
   }
 
   async load() {
@@ -336,7 +347,7 @@ export class History {
     try {
       items = await api.listHistory();
     } catch (e) {
-      this.app.showError(e, () => this.load());
+      this.host.showError(e, () => this.load());
       return;
     }
     $("history-empty").hidden = items.length > 0;
@@ -370,7 +381,7 @@ export class History {
         a.deployed ? el("span", { class: "pill deployed", "data-testid": "history-deployed" }, deployedText(a.deployed)) : null,
         a.undoneBy ? el("span", { class: "pill" }, "undone") : null,
         a.partlyUndoneBy && !a.undoneBy ? el("span", { class: "pill warn" }, "partly undone") : null,
-        a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.app.protect.startUndo(a) }, "Undo…") : null),
+        a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.host.protect.startUndo(a) }, "Undo…") : null),
       el("details", {}, el("summary", {}, `${a.methods.length} method${a.methods.length === 1 ? "" : "s"}: ${a.description}`),
         el("ul", {}, a.methods.map((m) => el("li", {}, m.text)))));
   }

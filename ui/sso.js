@@ -7,6 +7,7 @@
 import * as api from "./api.js";
 import { $, el, errorParts, setStatus } from "./dom.js";
 import { ssoSignInNeeded, validFor } from "./logic.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 /** @typedef {import("./bindings/SsoPrompt").SsoPrompt} SsoPrompt */
@@ -14,7 +15,6 @@ import { ssoSignInNeeded, validFor } from "./logic.js";
 /**
  * What the sign-in needs of the app.
  * @typedef {{
- *   currentProfile: () => ProfileInfo | undefined,
  *   reloadProfiles: () => Promise<void>,
  *   reloadAll: () => void,
  * }} Host
@@ -50,13 +50,13 @@ export class SsoSignIn {
 
   /** The top bar's button, for the profile chosen now. */
   update() {
-    $("sso-login-top").hidden = !ssoSignInNeeded(this.host.currentProfile());
+    $("sso-login-top").hidden = !ssoSignInNeeded(store.currentProfile());
   }
 
   /** After an error went to the error bar: offer the sign-in there when it is the way out.
    * @param {{kind?: string}} e */
   errorShown(e) {
-    const p = this.host.currentProfile();
+    const p = store.currentProfile();
     const needed = ssoSignInNeeded(p, e);
     $("error-sso-login").hidden = !needed;
     // The picker still says signed in, but the token is gone or dead: let it say so.
@@ -66,13 +66,13 @@ export class SsoSignIn {
   /** The identity answered: a token the picker shows as expired may have been renewed meanwhile
    * (the SDK refreshes it with the refresh token). */
   identityLoaded() {
-    const p = this.host.currentProfile();
+    const p = store.currentProfile();
     if (p?.sso && p.sso.status !== "signedIn") this.host.reloadProfiles().catch(() => {});
   }
 
   /** @param {HTMLElement} opener */
   open(opener) {
-    const p = this.host.currentProfile();
+    const p = store.currentProfile();
     if (!p?.sso || this.phase !== "closed") return;
     this.profile = p;
     this.opener = opener;

@@ -9,6 +9,7 @@ import * as api from "./api.js";
 import { $, el, busy, errorParts } from "./dom.js";
 import { authorizerPool, signatureBadge, tokenUseLabel } from "./logic.js";
 import { AwsCheck } from "./awstest.js";
+import { store } from "./state.js";
 
 /** @typedef {import("./api.js").ApiReview} ApiReview */
 /** @typedef {import("./api.js").ErrorView} ErrorView */
@@ -28,9 +29,12 @@ const localTime = (epoch) => {
   return Number.isNaN(date.getTime()) ? "—" : date.toLocaleString();
 };
 
+/** @typedef {{review: {setVerdicts: (verdicts: import("./api.js").TokenCheck["methods"] | null) => void}}} TokenHost what the panel may ask of the page */
+
 export class TokenPanel {
-  constructor(app) {
-    this.app = app;
+  /** @param {TokenHost} host */
+  constructor(host) {
+    this.host = host;
     /** Bumped by reset(): an answer that arrives for an earlier API, profile or region is dropped. */
     this.gen = 0;
     /** @type {{id: string, access: string} | null} the sign-in's two tokens, in memory only */
@@ -93,7 +97,7 @@ export class TokenPanel {
 
   /** The Token column shows the result while the panel is open. */
   showVerdicts() {
-    this.app.review.setVerdicts(this.open && this.result ? this.result.methods : null);
+    this.host.review.setVerdicts(this.open && this.result ? this.result.methods : null);
   }
 
   /** A new API, profile or region: forget every token, the password, the verdicts and the lists. */
@@ -127,7 +131,7 @@ export class TokenPanel {
    */
   reviewLoaded(review, reloaded) {
     this.aws.fill(review.methods, review.kind);
-    if (!this.regionChosen) this.showRegion(authorizerPool(review.authorizers)?.region ?? this.app.ctx().region);
+    if (!this.regionChosen) this.showRegion(authorizerPool(review.authorizers)?.region ?? store.ctx().region);
     if (this.open) this.ensurePools();
     this.updateButtons();
     if (reloaded && this.checked && !this.running) this.check(this.checked);
@@ -137,7 +141,7 @@ export class TokenPanel {
   showRegion(/** @type {string} */ region) {
     const select = $("token-region");
     if (![...select.options].some((o) => o.value === region)) {
-      select.replaceChildren(...[...new Set([...this.app.regions, region])].map((r) => el("option", { value: r }, r)));
+      select.replaceChildren(...[...new Set([...store.regions, region])].map((r) => el("option", { value: r }, r)));
     }
     if (select.value !== region) {
       select.value = region;
@@ -146,7 +150,7 @@ export class TokenPanel {
   }
 
   ensurePools() {
-    if (!$("token-region").value) this.showRegion(this.app.ctx().region);
+    if (!$("token-region").value) this.showRegion(store.ctx().region);
     if (this.poolsKey !== `${this.gen}|${$("token-region").value}`) this.loadPools();
   }
 
@@ -160,14 +164,14 @@ export class TokenPanel {
     $("token-client").replaceChildren();
     this.updateButtons();
     try {
-      const pools = await api.listPools(this.app.ctx(), region);
+      const pools = await api.listPools(store.ctx(), region);
       if (this.poolsKey !== key) return;
       // A pool reads by its name; its id is added where two pools share one.
       const named = (/** @type {string} */ name) => pools.filter((p) => p.name === name).length;
       $("token-pool").replaceChildren(...(pools.length
         ? pools.map((p) => el("option", { value: p.id, title: p.id }, named(p.name) > 1 ? `${p.name} (${p.id})` : p.name))
         : [el("option", { value: "" }, `No user pools in ${region}`)]));
-      const trusted = this.app.lastReview ? authorizerPool(this.app.lastReview.authorizers)?.poolId : null;
+      const trusted = store.lastReview ? authorizerPool(store.lastReview.authorizers)?.poolId : null;
       if (trusted && pools.some((p) => p.id === trusted)) $("token-pool").value = trusted;
       await this.loadClients();
     } catch (e) {
@@ -189,7 +193,7 @@ export class TokenPanel {
     if (!poolId) { this.updateButtons(); return; }
     $("token-client").replaceChildren(el("option", { value: "" }, "Loading…"));
     try {
-      const clients = await api.listClients(this.app.ctx(), region, poolId);
+      const clients = await api.listClients(store.ctx(), region, poolId);
       if (gen !== this.gen || this.clientsPool !== poolId) return;
       this.clients = clients;
       $("token-client").replaceChildren(...(clients.length
@@ -207,7 +211,7 @@ export class TokenPanel {
   updateButtons() {
     const busyNow = this.running;
     $("token-signin").disabled = busyNow || !$("token-pool").value || !$("token-client").value;
-    $("token-check").disabled = busyNow || !this.app.apiId;
+    $("token-check").disabled = busyNow || !store.apiId;
     this.aws.updateButtons(busyNow);
     for (const radio of this.radios()) radio.disabled = busyNow;
   }
@@ -246,7 +250,7 @@ export class TokenPanel {
       };
       let tokens;
       try {
-        tokens = await api.signIn(this.app.ctx(), req);
+        tokens = await api.signIn(store.ctx(), req);
       } catch (e) {
         if (gen === this.gen) this.showError(e, "signin");
         return;
@@ -274,12 +278,12 @@ export class TokenPanel {
 
   async runCheck(/** @type {string} */ token) {
     const gen = this.gen;
-    const apiId = this.app.apiId;
+    const apiId = store.apiId;
     if (!apiId) return;
     this.hideError();
     this.syncSwitch();
     try {
-      const result = await api.checkToken(this.app.ctx(), { apiId, token, methods: null });
+      const result = await api.checkToken(store.ctx(), { apiId, token, methods: null });
       if (gen !== this.gen) return;
       this.checked = token;
       this.result = result;
@@ -350,7 +354,7 @@ export class TokenPanel {
     delete $("token-signature").dataset.signature;
     this.aws.clear();
     this.aws.showCurl();
-    this.app.review.setVerdicts(null);
+    this.host.review.setVerdicts(null);
     this.updateButtons();
   }
 
