@@ -6,10 +6,14 @@
 //! deployment), which look before they send again.
 
 mod create;
+mod methods;
 mod report;
 mod run;
+#[cfg(test)]
+mod tests;
 
 pub use create::{create_authorizer, deploy};
+pub use methods::{Methods, OnAws};
 pub use report::{ApplyEvent, ApplyReport, MethodResult, Pace};
 use run::{Run, Stop};
 
@@ -61,9 +65,39 @@ pub async fn apply_into(
     progress: &(dyn Fn(ApplyEvent) + Send + Sync),
     lock: &ApiLock,
 ) -> Result<ApplyReport> {
+    let api_id = header.api_id.clone();
+    let methods = OnAws {
+        session,
+        api_id: &api_id,
+    };
+    apply_to(
+        &methods,
+        journal_dir,
+        journal,
+        header,
+        plan,
+        pace,
+        progress,
+        lock,
+    )
+    .await
+}
+
+/// `apply` on any [`Methods`]: API Gateway's, or a scripted fake's.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_to<M: Methods>(
+    methods: &M,
+    journal_dir: &Path,
+    journal: ApplyJournal,
+    header: ApplyHeader,
+    plan: &Plan,
+    pace: Pace,
+    progress: &(dyn Fn(ApplyEvent) + Send + Sync),
+    lock: &ApiLock,
+) -> Result<ApplyReport> {
     lock.check(&header.api_id)?;
     let started = Instant::now();
-    let pacer = pace.pacer(journal_dir, &session.quota_key().await?);
+    let pacer = pace.pacer(journal_dir, &methods.quota_key().await?);
     let total = plan.items.len() + plan.skipped.len();
     let to_send = plan.change_count();
     progress(ApplyEvent::Started {
@@ -72,8 +106,7 @@ pub async fn apply_into(
         to_send,
     });
     let run = Run {
-        session,
-        api_id: &header.api_id,
+        methods,
         journal: &journal,
         pace,
         pacer,

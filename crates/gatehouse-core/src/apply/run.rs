@@ -1,8 +1,8 @@
 //! One apply in progress: each method journaled, sent, retried and reported; why an apply stops.
 
+use super::methods::Methods;
 use super::report::{ApplyEvent, MethodResult, Pace};
-use crate::aws::gateway::{self, CallFailure};
-use crate::aws::session::Session;
+use crate::aws::gateway::CallFailure;
 use crate::domain::model::MethodState;
 use crate::domain::plan::{state_code, PlanItem, SkippedItem};
 use crate::error::{Error, EXPIRED_HINT};
@@ -45,9 +45,8 @@ impl Stop {
 }
 
 /// One apply in progress: what every method's task shares.
-pub(super) struct Run<'a> {
-    pub(super) session: &'a Session,
-    pub(super) api_id: &'a str,
+pub(super) struct Run<'a, M: Methods> {
+    pub(super) methods: &'a M,
     pub(super) journal: &'a ApplyJournal,
     pub(super) pace: Pace,
     pub(super) pacer: SharedPacer,
@@ -60,7 +59,7 @@ pub(super) struct Run<'a> {
     pub(super) progress: &'a (dyn Fn(ApplyEvent) + Send + Sync),
 }
 
-impl Run<'_> {
+impl<M: Methods> Run<'_, M> {
     /// Journals a method's before-state; false (and the apply stopped) when it cannot be
     /// written, and then the method must not be sent.
     fn before(&self, item: &PlanItem) -> bool {
@@ -167,15 +166,10 @@ impl Run<'_> {
                     None => not_sent(item),
                 };
             }
-            let failure = match gateway::update_method(
-                self.session,
-                self.api_id,
-                &item.resource_id,
-                &item.verb,
-                &from,
-                &item.after,
-            )
-            .await
+            let failure = match self
+                .methods
+                .update(&item.resource_id, &item.verb, &from, &item.after)
+                .await
             {
                 Ok(now) => return self.compare(item, now, attempt),
                 Err(f) => f,
@@ -200,14 +194,7 @@ impl Run<'_> {
             if ambiguous && !self.is_stopped() {
                 // The change may have landed: look before sending it again.
                 if self.pacer.until_ready().await.is_ok() {
-                    if let Ok(now) = gateway::method_state(
-                        self.session,
-                        self.api_id,
-                        &item.resource_id,
-                        &item.verb,
-                    )
-                    .await
-                    {
+                    if let Ok(now) = self.methods.state(&item.resource_id, &item.verb).await {
                         if now.same_as(&item.after) {
                             return result_of(item, Outcome::Changed, None, attempt);
                         }
