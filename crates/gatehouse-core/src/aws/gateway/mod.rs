@@ -3,14 +3,17 @@
 //! The rest of Gatehouse names an API and never asks which kind it is.
 
 mod http;
+mod patch;
 mod rest;
+mod rest_stages;
 
 pub use crate::aws::failure::CallFailure;
 use crate::aws::session::Session;
 pub use crate::domain::model::Stage;
 use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
 use crate::error::{Error, Result};
-pub use rest::{patch_ops, AuthorizerTestAnswer, PatchOp};
+pub use patch::{patch_ops, PatchOp};
+pub use rest_stages::AuthorizerTestAnswer;
 
 /// One API whose kind is known: where its every call goes.
 #[derive(Clone, Copy)]
@@ -80,7 +83,7 @@ impl<'a> Gateway<'a> {
     pub async fn list_stages(&self) -> Result<Vec<Stage>> {
         match self.http {
             true => http::list_stages(self.session, self.api_id).await,
-            false => rest::list_stages(self.session, self.api_id).await,
+            false => rest_stages::list_stages(self.session, self.api_id).await,
         }
     }
 
@@ -88,7 +91,7 @@ impl<'a> Gateway<'a> {
     pub async fn stage_deployment(&self, stage: &str) -> Result<Option<String>> {
         match self.http {
             true => http::stage_deployment(self.session, self.api_id, stage).await,
-            false => rest::stage_deployment(self.session, self.api_id, stage).await,
+            false => rest_stages::stage_deployment(self.session, self.api_id, stage).await,
         }
     }
 }
@@ -243,7 +246,7 @@ pub async fn create_deployment(
 ) -> std::result::Result<String, CallFailure> {
     match Gateway::for_write(session, api_id).await?.http {
         true => http::create_deployment(session, api_id, stage, description).await,
-        false => rest::create_deployment(session, api_id, stage, description).await,
+        false => rest_stages::create_deployment(session, api_id, stage, description).await,
     }
 }
 
@@ -261,7 +264,7 @@ pub async fn test_invoke_authorizer(
             "AWS has no authorizer test for HTTP APIs: Gatehouse's verdict and the curl line are what there is",
         ));
     }
-    rest::test_invoke_authorizer(session, api_id, authorizer_id, header, token).await
+    rest_stages::test_invoke_authorizer(session, api_id, authorizer_id, header, token).await
 }
 
 /// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → the pool's issuer URL.

@@ -1,14 +1,13 @@
-//! REST APIs (API Gateway v1): their listing, methods (one GetResources pass), authorizers,
-//! stages and deployments. mod.rs sends an API here once it knows it is a REST API.
+//! REST APIs (API Gateway v1): their listing, methods (one GetResources pass) and authorizers;
+//! rest_stages.rs has their stages and deployments, patch.rs the UpdateMethod patch. mod.rs sends
+//! an API here once it knows it is a REST API.
 
+use super::patch::patch_ops;
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
-use crate::domain::model::Stage;
 use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
 use crate::error::Result;
 use crate::local::pacer::Call;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// An authorizer from any SDK shape that has an authorizer's accessors (the `Authorizer` type,
 /// `CreateAuthorizerOutput`): they are distinct types with the same fields.
@@ -33,66 +32,6 @@ macro_rules! authorizer_from {
     }};
 }
 
-/// One JSON Patch operation of UpdateMethod: REST API paths stay in this adapter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatchOp {
-    pub op: String,
-    pub path: String,
-    pub value: Option<String>,
-}
-
-impl PatchOp {
-    fn new(op: &str, path: &str, value: Option<&str>) -> PatchOp {
-        PatchOp {
-            op: op.into(),
-            path: path.into(),
-            value: value.map(str::to_string),
-        }
-    }
-}
-
-/// The operations that take a method from `before` to `after`. Scopes are removed before the
-/// type changes (AWS drops them with a Cognito type) and added after the authorizer is set.
-pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
-    if before.same_as(after) {
-        return vec![];
-    }
-    let mut ops = Vec::new();
-    let keep: BTreeSet<&String> = if after.authorization_type == "COGNITO_USER_POOLS" {
-        after.scopes.iter().collect()
-    } else {
-        BTreeSet::new()
-    };
-    for s in &before.scopes {
-        if !keep.contains(s) {
-            ops.push(PatchOp::new("remove", "/authorizationScopes", Some(s)));
-        }
-    }
-    if before.authorization_type != after.authorization_type {
-        ops.push(PatchOp::new(
-            "replace",
-            "/authorizationType",
-            Some(&after.authorization_type),
-        ));
-    }
-    if after.uses_authorizer() && before.authorizer_id != after.authorizer_id {
-        ops.push(PatchOp::new(
-            "replace",
-            "/authorizerId",
-            after.authorizer_id.as_deref(),
-        ));
-    }
-    if after.authorization_type == "COGNITO_USER_POOLS" {
-        let had: BTreeSet<&String> = before.scopes.iter().collect();
-        for s in &after.scopes {
-            if !had.contains(s) {
-                ops.push(PatchOp::new("add", "/authorizationScopes", Some(s)));
-            }
-        }
-    }
-    ops
-}
-
 /// A REST API as Gatehouse lists it, from either SDK shape with a REST API's accessors
 /// (`RestApi` of a listing, `GetRestApiOutput`).
 macro_rules! rest_api {
@@ -109,7 +48,7 @@ macro_rules! rest_api {
 }
 
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
-const PAGE: i32 = 500;
+pub(super) const PAGE: i32 = 500;
 
 pub(super) async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
     let mut apis = Vec::new();
@@ -223,7 +162,7 @@ pub(crate) fn authorizer_from_sdk(a: &aws_sdk_apigateway::types::Authorizer) -> 
 
 /// The SDK's own retries are off for writes: Gatehouse paces and retries them itself, so that it
 /// can count, journal, and look before sending again after an ambiguous failure.
-fn no_retries() -> aws_sdk_apigateway::config::Builder {
+pub(super) fn no_retries() -> aws_sdk_apigateway::config::Builder {
     aws_sdk_apigateway::config::Builder::default()
         .retry_config(aws_config::retry::RetryConfig::disabled())
 }
@@ -402,112 +341,4 @@ pub(super) async fn delete_authorizer(
         .await
         .map_err(|e| session.map_err(e))?;
     Ok(())
-}
-
-pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    session.pace(Call::Any).await?;
-    let out = session
-        .gateway
-        .get_stages()
-        .rest_api_id(api_id)
-        .send()
-        .await
-        .map_err(|e| session.map_err(e))?;
-    let mut stages: Vec<Stage> = out
-        .item()
-        .iter()
-        .map(|s| Stage {
-            name: s.stage_name().unwrap_or_default().to_string(),
-            deployment_id: s.deployment_id().map(str::to_string),
-            auto_deploy: false,
-        })
-        .collect();
-    stages.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(stages)
-}
-
-/// The deployment a stage serves now; None when the stage does not exist yet.
-pub(super) async fn stage_deployment(
-    session: &Session,
-    api_id: &str,
-    stage: &str,
-) -> Result<Option<String>> {
-    session.pace(Call::Any).await?;
-    match session
-        .gateway
-        .get_stage()
-        .rest_api_id(api_id)
-        .stage_name(stage)
-        .send()
-        .await
-    {
-        Ok(s) => Ok(s.deployment_id().map(str::to_string)),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_not_found_exception()) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(session.map_err(e)),
-    }
-}
-
-/// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
-/// after an ambiguous failure the caller looks at the stage before sending again.
-pub(super) async fn create_deployment(
-    session: &Session,
-    api_id: &str,
-    stage: &str,
-    description: &str,
-) -> std::result::Result<String, CallFailure> {
-    pace_write(session).await?;
-    let out = session
-        .gateway
-        .create_deployment()
-        .rest_api_id(api_id)
-        .stage_name(stage)
-        .set_description((!description.trim().is_empty()).then(|| description.trim().to_string()))
-        .customize()
-        .config_override(no_retries())
-        .send()
-        .await
-        .map_err(|e| call_failure(session, e))?;
-    Ok(out.id().unwrap_or_default().to_string())
-}
-
-/// What TestInvokeAuthorizer answered.
-pub struct AuthorizerTestAnswer {
-    pub client_status: i32,
-    pub latency_ms: i64,
-    pub claims: std::collections::BTreeMap<String, String>,
-    pub log: String,
-}
-
-/// TestInvokeAuthorizer with the token in the authorizer's identity-source header.
-pub(super) async fn test_invoke_authorizer(
-    session: &Session,
-    api_id: &str,
-    authorizer_id: &str,
-    header: &str,
-    token: &str,
-) -> Result<AuthorizerTestAnswer> {
-    session.pace(Call::Any).await?;
-    let out = session
-        .gateway
-        .test_invoke_authorizer()
-        .rest_api_id(api_id)
-        .authorizer_id(authorizer_id)
-        .headers(header, token)
-        .send()
-        .await
-        .map_err(|e| session.map_err(e))?;
-    Ok(AuthorizerTestAnswer {
-        client_status: out.client_status(),
-        latency_ms: out.latency(),
-        claims: out
-            .claims()
-            .map(|c| c.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default(),
-        log: out.log().unwrap_or_default().to_string(),
-    })
 }

@@ -1,0 +1,116 @@
+//! A REST API's stages and deployments, and AWS's own authorizer test.
+
+use super::rest::no_retries;
+use crate::aws::failure::{call_failure, pace_write, CallFailure};
+use crate::aws::session::Session;
+use crate::domain::model::Stage;
+use crate::error::Result;
+use crate::local::pacer::Call;
+
+pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
+    session.pace(Call::Any).await?;
+    let out = session
+        .gateway
+        .get_stages()
+        .rest_api_id(api_id)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    let mut stages: Vec<Stage> = out
+        .item()
+        .iter()
+        .map(|s| Stage {
+            name: s.stage_name().unwrap_or_default().to_string(),
+            deployment_id: s.deployment_id().map(str::to_string),
+            auto_deploy: false,
+        })
+        .collect();
+    stages.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(stages)
+}
+
+/// The deployment a stage serves now; None when the stage does not exist yet.
+pub(super) async fn stage_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+) -> Result<Option<String>> {
+    session.pace(Call::Any).await?;
+    match session
+        .gateway
+        .get_stage()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .send()
+        .await
+    {
+        Ok(s) => Ok(s.deployment_id().map(str::to_string)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(session.map_err(e)),
+    }
+}
+
+/// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
+/// after an ambiguous failure the caller looks at the stage before sending again.
+pub(super) async fn create_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+) -> std::result::Result<String, CallFailure> {
+    pace_write(session).await?;
+    let out = session
+        .gateway
+        .create_deployment()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .set_description((!description.trim().is_empty()).then(|| description.trim().to_string()))
+        .customize()
+        .config_override(no_retries())
+        .send()
+        .await
+        .map_err(|e| call_failure(session, e))?;
+    Ok(out.id().unwrap_or_default().to_string())
+}
+
+/// What TestInvokeAuthorizer answered.
+pub struct AuthorizerTestAnswer {
+    pub client_status: i32,
+    pub latency_ms: i64,
+    pub claims: std::collections::BTreeMap<String, String>,
+    pub log: String,
+}
+
+/// TestInvokeAuthorizer with the token in the authorizer's identity-source header.
+pub(super) async fn test_invoke_authorizer(
+    session: &Session,
+    api_id: &str,
+    authorizer_id: &str,
+    header: &str,
+    token: &str,
+) -> Result<AuthorizerTestAnswer> {
+    session.pace(Call::Any).await?;
+    let out = session
+        .gateway
+        .test_invoke_authorizer()
+        .rest_api_id(api_id)
+        .authorizer_id(authorizer_id)
+        .headers(header, token)
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(AuthorizerTestAnswer {
+        client_status: out.client_status(),
+        latency_ms: out.latency(),
+        claims: out
+            .claims()
+            .map(|c| c.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        log: out.log().unwrap_or_default().to_string(),
+    })
+}
