@@ -5,13 +5,16 @@ pub mod failure;
 pub mod gateway;
 pub mod identity;
 pub mod jwks;
+pub mod mfa;
 pub mod profiles;
 pub mod session;
 pub mod sso;
 
 use crate::error::Error;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_apigateway::config::http::HttpResponse;
 use aws_sdk_apigateway::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::time::Duration;
 
 /// Turns an SDK error into what the user should read: AWS's code and message, what answered
 /// instead of AWS (a proxy's page, an empty body), or what went wrong before anything answered
@@ -151,4 +154,13 @@ fn transport_reason(detail: &str) -> String {
     } else {
         detail.to_string()
     }
+}
+
+/// The timeouts of every AWS call: connect, each attempt, the whole operation.
+pub(crate) fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(4))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(60))
+        .build()
 }
