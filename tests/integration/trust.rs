@@ -391,8 +391,12 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
     // Room for the start and some 50 methods' records: then the disk is full.
     let limit = 16_000;
     let journal = ApplyJournal::create_within(&dir, &header, Some(limit)).unwrap();
-    let report = apply::apply_into(
-        &s,
+    let on_aws = apply::OnAws {
+        session: &s,
+        api_id: &api,
+    };
+    let report = apply::apply_to(
+        &on_aws,
         &dir,
         journal,
         header.clone(),

@@ -40,31 +40,6 @@ pub async fn apply(
     lock: &ApiLock,
 ) -> Result<ApplyReport> {
     let journal = ApplyJournal::create(journal_dir, &header)?;
-    apply_into(
-        session,
-        journal_dir,
-        journal,
-        header,
-        plan,
-        pace,
-        progress,
-        lock,
-    )
-    .await
-}
-
-/// `apply`, journaled into a journal already created for `header`.
-#[allow(clippy::too_many_arguments)]
-pub async fn apply_into(
-    session: &Session,
-    journal_dir: &Path,
-    journal: ApplyJournal,
-    header: ApplyHeader,
-    plan: &Plan,
-    pace: Pace,
-    progress: &(dyn Fn(ApplyEvent) + Send + Sync),
-    lock: &ApiLock,
-) -> Result<ApplyReport> {
     let api_id = header.api_id.clone();
     let methods = OnAws {
         session,
