@@ -4,7 +4,8 @@
 use super::state::{Core, Ctx};
 use crate::apply::{ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway;
-use crate::domain::plan::{self, Plan};
+use crate::domain::plan::Plan;
+use crate::domain::undo_plan;
 use crate::error::{Error, Result};
 use crate::local::journal::{self, ApplySummary};
 
@@ -43,7 +44,7 @@ impl Core {
             gateway::list_methods(&session, &summary.header.api_id),
             gateway::list_authorizers(&session, &summary.header.api_id)
         )?;
-        let mut plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
+        let mut plan = undo_plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
         plan.describe(&authorizers, true);
         Ok((summary, plan))
     }
@@ -76,7 +77,7 @@ impl Core {
         let summary = self.find_apply(Some(apply_id))?;
         Self::check_undoable(&summary)?;
         let methods = gateway::list_methods(&session, &summary.header.api_id).await?;
-        let plan = plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
+        let plan = undo_plan::plan_undo(&methods, &journal::undo_entries(&summary), force);
         self.journaled_apply(&session, header, &plan, pace, progress, &lock)
             .await
     }

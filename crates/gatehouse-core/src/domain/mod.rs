@@ -10,5 +10,6 @@ pub mod plan;
 pub mod sso_settings;
 pub mod sweep;
 pub mod sweep_formats;
+pub mod undo_plan;
 pub mod validate;
 pub mod verdict;

@@ -9,7 +9,8 @@ use gatehouse_core::domain::claims::{decode, Signature};
 use gatehouse_core::domain::model::{
     method_key, pool_issuer, ApiKind, Authorizer, Method, MethodState,
 };
-use gatehouse_core::domain::plan::{self, AuthorizerInput, Target, UndoEntry};
+use gatehouse_core::domain::plan::{self, AuthorizerInput, Target};
+use gatehouse_core::domain::undo_plan::{self, UndoEntry};
 use gatehouse_core::domain::verdict::{judge, Verdict};
 use serde_json::json;
 
@@ -156,7 +157,7 @@ fn a_plan_protects_routes_with_type_jwt_and_an_undo_finds_default_again() {
             planned: i.after.clone(),
         })
         .collect();
-    let undo = plan::plan_undo(&applied, &entries, false);
+    let undo = undo_plan::plan_undo(&applied, &entries, false);
     assert!(undo.skipped.is_empty(), "{:?}", undo.skipped);
     assert!(undo.items.iter().all(|i| i.after == MethodState::open()));
     // A Lambda (REQUEST) authorizer cannot be the target.

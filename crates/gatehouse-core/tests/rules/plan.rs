@@ -3,6 +3,7 @@
 use gatehouse_core::aws::gateway::{patch_ops, PatchOp};
 use gatehouse_core::domain::model::{ApiKind, AppClient, Authorizer, Method};
 use gatehouse_core::domain::plan::{self, AuthorizerInput, MethodState, Target, Warning};
+use gatehouse_core::domain::undo_plan;
 use gatehouse_core::local::journal::{self, ApplyHeader, Outcome, Record};
 
 fn method(path: &str, verb: &str, auth: &str, authorizer: Option<&str>, scopes: &[&str]) -> Method {
@@ -414,14 +415,14 @@ fn undo_restores_changed_and_interrupted_methods_but_not_unchanged_ones() {
         method("/purchase", "POST", "AWS_IAM", None, &[]),
         method("/pets", "PURCHASE", "COGNITO_USER_POOLS", Some("a1"), &[]),
     ];
-    let p = plan::plan_undo(&now, &entries, false);
+    let p = undo_plan::plan_undo(&now, &entries, false);
     assert_eq!(p.change_count(), 2);
     assert!(p.skipped.is_empty());
     assert!(
         p.items[1].unchanged(),
         "the failed method is already as before"
     );
-    let gone = plan::plan_undo(&[], &entries, true);
+    let gone = undo_plan::plan_undo(&[], &entries, true);
     assert!(gone.items.is_empty());
     assert_eq!(gone.skipped.len(), 3, "a method that is gone is reported");
     assert!(gone
@@ -438,7 +439,7 @@ fn undo_leaves_alone_what_someone_changed_since_unless_forced() {
         authorizer_id: Some("a1".into()),
         scopes: vec![],
     };
-    let entry = |key: &str| plan::UndoEntry {
+    let entry = |key: &str| undo_plan::UndoEntry {
         key: key.into(),
         before: open.clone(),
         planned: cog.clone(),
@@ -454,7 +455,7 @@ fn undo_leaves_alone_what_someone_changed_since_unless_forced() {
         method("/purchase", "POST", "COGNITO_USER_POOLS", Some("a1"), &[]),
         method("/pets", "PURCHASE", "COGNITO_USER_POOLS", Some("a1"), &[]),
     ];
-    let p = plan::plan_undo(&now, &entries, false);
+    let p = undo_plan::plan_undo(&now, &entries, false);
     assert_eq!(p.change_count(), 2);
     assert!(p
         .items
@@ -467,7 +468,7 @@ fn undo_leaves_alone_what_someone_changed_since_unless_forced() {
     assert_eq!(k.found.as_ref().unwrap().authorization_type, "AWS_IAM");
     assert_eq!(k.restore, open);
 
-    let forced = plan::plan_undo(&now, &entries, true);
+    let forced = undo_plan::plan_undo(&now, &entries, true);
     assert_eq!(forced.change_count(), 3);
     assert!(forced.skipped.is_empty());
 }

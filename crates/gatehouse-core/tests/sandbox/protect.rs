@@ -10,6 +10,7 @@ use gatehouse::aws::gateway;
 use gatehouse::aws::session::Session;
 use gatehouse::domain::model::{ApiKind, Authorizer, Method};
 use gatehouse::domain::plan::{self, AuthorizerInput, MethodState, Target};
+use gatehouse::domain::undo_plan;
 use gatehouse::error::Error;
 use gatehouse::local::journal::{self, ApplyHeader, Outcome};
 use gatehouse::local::lock::{self, ApiLock};
@@ -305,7 +306,7 @@ async fn undo_restores_the_exact_previous_states() {
 
     let summary = journal::list(dir.path()).unwrap().remove(0);
     let now = gateway::list_methods(&s, api).await.unwrap();
-    let undo = plan::plan_undo(&now, &journal::undo_entries(&summary), false);
+    let undo = undo_plan::plan_undo(&now, &journal::undo_entries(&summary), false);
     let h = header(api, "undo", Some(summary.header.id.clone()));
     let lock = writer(dir.path(), api);
     let r = apply::apply(&s, dir.path(), h, &undo, Pace::default(), &|_| {}, &lock)

@@ -3,7 +3,7 @@
 use super::file::read;
 use super::records::{ApplyHeader, Outcome, Record};
 use crate::domain::model::MethodState;
-use crate::domain::plan::UndoEntry;
+use crate::domain::undo_plan::UndoEntry;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
