@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod claims;
+pub mod endpoints;
 pub mod model;
 pub mod ownership;
 pub mod plan;
