@@ -63,9 +63,9 @@ pub struct Session {
     who: std::sync::OnceLock<(String, Option<crate::domain::sso_settings::SsoSettings>)>,
     /// When the credentials of an MFA-guarded role expire (they are not refreshed without a code).
     expires_at: Option<std::time::SystemTime>,
-    /// The account's quotas: given by a sweep (every session of the account shares one), or
-    /// made at the first call from `pace_dir`.
-    pacer: std::sync::OnceLock<std::sync::Arc<AccountPacer>>,
+    /// The account's quotas: given by a sweep (every session of the account shares one, at 90%),
+    /// or made at the first call from `pace_dir` (at the quota itself).
+    pacer: std::sync::Mutex<Option<std::sync::Arc<AccountPacer>>>,
     /// Where the machine-wide budgets of API Gateway's quotas are kept: once set, every API
     /// Gateway call of this session waits for its slot (look-ups included), so that a second
     /// process waits its turn instead of meeting a 429 while another one applies.
@@ -132,7 +132,7 @@ impl Session {
             kinds: std::sync::Mutex::new(HashMap::new()),
             who: std::sync::OnceLock::new(),
             expires_at: None,
-            pacer: std::sync::OnceLock::new(),
+            pacer: std::sync::Mutex::new(None),
             pace_dir: std::sync::OnceLock::new(),
             config,
         }
@@ -196,9 +196,10 @@ impl Session {
             .clone())
     }
 
-    /// Paces this session's reads with the account's quotas from now on (the first pacer stays).
+    /// Paces this session's calls with `pacer` from now on (a sweep's, shared by every session
+    /// of the account).
     pub fn pace_with(&self, pacer: std::sync::Arc<AccountPacer>) {
-        let _ = self.pacer.set(pacer);
+        *self.pacer.lock().unwrap_or_else(|p| p.into_inner()) = Some(pacer);
     }
 
     /// Paces every API Gateway call of this session through the budgets kept in `dir`.
@@ -208,12 +209,13 @@ impl Session {
 
     /// Waits for the account's quota when calls are paced; at once otherwise.
     pub async fn pace(&self, call: Call) -> Result<(), Error> {
-        let pacer = match (self.pacer.get(), self.pace_dir.get()) {
-            (Some(p), _) => p.clone(),
+        let given = self.pacer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let pacer = match (given, self.pace_dir.get()) {
+            (Some(p), _) => p,
             (None, Some(dir)) => {
                 let key = self.account_key().await?;
-                self.pacer
-                    .get_or_init(|| std::sync::Arc::new(AccountPacer::new(dir, &key)))
+                let mut slot = self.pacer.lock().unwrap_or_else(|p| p.into_inner());
+                slot.get_or_insert_with(|| std::sync::Arc::new(AccountPacer::at_quota(dir, &key)))
                     .clone()
             }
             (None, None) => return Ok(()),

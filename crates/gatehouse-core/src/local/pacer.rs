@@ -98,9 +98,22 @@ impl AccountPacer {
     /// The budgets of the account (or endpoint) `key`, kept in `dir`: 90% of each quota, so that
     /// calls that leave on time but arrive bunched up (network and server jitter) still fit.
     pub fn new(dir: &Path, key: &str) -> AccountPacer {
+        AccountPacer::with_share(dir, key, MARGIN)
+    }
+
+    /// The same budgets at the quotas themselves (10/s burst 40, GetResources 5 per 2 s): what
+    /// every call of a window or a command books, so that two processes share the account and an
+    /// apply still runs at the quota's own speed (a call that arrives a little early is answered
+    /// 429 and retried, as before).
+    pub fn at_quota(dir: &Path, key: &str) -> AccountPacer {
+        AccountPacer::with_share(dir, key, 1.0)
+    }
+
+    fn with_share(dir: &Path, key: &str, share: f64) -> AccountPacer {
+        let burst = |full: f64| ((full * share).floor() as u32).max(1);
         AccountPacer {
-            total: SharedPacer::new(dir, "account", key, 10.0 * MARGIN, 36),
-            get_resources: SharedPacer::new(dir, "get-resources", key, 2.5 * MARGIN, 4),
+            total: SharedPacer::new(dir, "account", key, 10.0 * share, burst(40.0)),
+            get_resources: SharedPacer::new(dir, "get-resources", key, 2.5 * share, burst(5.0)),
             total_turn: tokio::sync::Mutex::new(()),
             get_resources_turn: tokio::sync::Mutex::new(()),
         }
