@@ -9,46 +9,41 @@
 /// overrides that reorder what is shown are escaped (ESC becomes `\u{1b}`), so a name cannot move
 /// the cursor, recolour the screen or disguise itself.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(needs_escape) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| match needs_escape(c) {
-            true => c.escape_unicode().to_string(),
-            false => c.to_string(),
-        })
-        .collect()
+    escaped(s, |_, _| false).into_owned()
+}
+
+/// Text on its way to stdout or stderr, escaped as [`clean`] escapes it but for the line breaks
+/// and tabs the text is laid out with (a CR only before its LF, as CSV ends its records).
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    escaped(s, |c, next| {
+        c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'))
+    })
 }
 
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Text on its way to stdout or stderr, escaped as [`clean`] escapes it but for the line breaks
-/// and tabs the text is laid out with (a CR only before its LF, as CSV ends its records).
-pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    let layout =
-        |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
-    let mut chars = s.chars().peekable();
-    let mut clean_so_far = true;
-    while let Some(c) = chars.next() {
-        if needs_escape(c) && !layout(c, chars.peek().copied()) {
-            clean_so_far = false;
-            break;
+/// `s` with every character that needs escaping escaped, but those `keep` (given the next
+/// character) lets through; borrowed when nothing needed it.
+fn escaped(s: &str, keep: impl Fn(char, Option<char>) -> bool) -> std::borrow::Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let escape = needs_escape(c) && !keep(c, chars.peek().map(|&(_, n)| n));
+        match (&mut out, escape) {
+            (None, false) => {}
+            (None, true) => {
+                let mut o = String::with_capacity(s.len() + 16);
+                o.push_str(&s[..i]);
+                o.extend(c.escape_unicode());
+                out = Some(o);
+            }
+            (Some(o), true) => o.extend(c.escape_unicode()),
+            (Some(o), false) => o.push(c),
         }
     }
-    if clean_so_far {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match needs_escape(c) && !layout(c, chars.peek().copied()) {
-            true => out.extend(c.escape_unicode()),
-            false => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    out.map_or(std::borrow::Cow::Borrowed(s), std::borrow::Cow::Owned)
 }
 
 /// Writes one line to stdout; a closed stdout (the reader quit) is ignored instead of panicking,
