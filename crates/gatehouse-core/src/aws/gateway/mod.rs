@@ -1,6 +1,7 @@
-//! API Gateway, both kinds behind one door: an API is resolved once to a [`Gateway`] — REST
-//! (rest.rs, v1) or HTTP (http.rs, v2) — and every operation on it goes to that kind's adapter.
-//! The rest of Gatehouse names an API and never asks which kind it is.
+//! API Gateway, both kinds behind one door: each operation on an API asks which adapter serves
+//! it — REST (rest.rs and rest_stages.rs, v1) or HTTP (http.rs, v2), the kind remembered by the
+//! session after the first look — and goes there. The rest of Gatehouse names an API and never
+//! asks which kind it is.
 
 mod http;
 mod patch;
@@ -15,85 +16,34 @@ use crate::error::{Error, Result};
 pub use patch::{patch_ops, PatchOp};
 pub use rest_stages::AuthorizerTestAnswer;
 
-/// One API whose kind is known: where its every call goes.
-#[derive(Clone, Copy)]
-pub struct Gateway<'a> {
-    session: &'a Session,
-    api_id: &'a str,
-    http: bool,
+/// Which adapter an API's calls go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Door {
+    Rest,
+    Http,
 }
 
-impl<'a> Gateway<'a> {
-    /// The API resolved to its kind (remembered from the listing, else asked of v2 once). A
-    /// WebSocket API is refused: Gatehouse lists them only.
-    pub async fn of(session: &'a Session, api_id: &'a str) -> Result<Gateway<'a>> {
-        let http = match api_kind(session, api_id).await? {
-            ApiKind::Rest => false,
-            ApiKind::Http => true,
-            ApiKind::Websocket => return Err(Error::invalid(
-                "api",
-                "WebSocket APIs are listed but not reviewed: their routes are chosen by a message's content, not by HTTP method and path, and API Gateway has no JWT authorizer for them",
-            )),
-        };
-        Ok(Gateway {
-            session,
-            api_id,
-            http,
-        })
+/// The adapter for an API, from its kind (remembered from the listing, else asked of v2 once). A
+/// WebSocket API is refused: Gatehouse lists them only.
+async fn door(session: &Session, api_id: &str) -> Result<Door> {
+    match api_kind(session, api_id).await? {
+        ApiKind::Rest => Ok(Door::Rest),
+        ApiKind::Http => Ok(Door::Http),
+        ApiKind::Websocket => Err(Error::invalid(
+            "api",
+            "WebSocket APIs are listed but not reviewed: their routes are chosen by a message's content, not by HTTP method and path, and API Gateway has no JWT authorizer for them",
+        )),
     }
+}
 
-    /// The same, for a write: a lookup that fails is a failure that is not retried.
-    async fn for_write(
-        session: &'a Session,
-        api_id: &'a str,
-    ) -> std::result::Result<Gateway<'a>, CallFailure> {
-        Gateway::of(session, api_id)
-            .await
-            .map_err(|error| CallFailure {
-                error,
-                retryable: false,
-                ambiguous: false,
-                throttled: false,
-            })
-    }
-
-    /// Every method (REST: one GetResources per 500 resources) or route (HTTP).
-    pub async fn list_methods(&self) -> Result<Vec<Method>> {
-        match self.http {
-            true => http::list_routes(self.session, self.api_id).await,
-            false => rest::list_methods(self.session, self.api_id).await,
-        }
-    }
-
-    pub async fn list_authorizers(&self) -> Result<Vec<Authorizer>> {
-        match self.http {
-            true => http::list_authorizers(self.session, self.api_id).await,
-            false => rest::list_authorizers(self.session, self.api_id).await,
-        }
-    }
-
-    /// The API's built-in CORS configuration in one line (HTTP APIs; REST APIs have none).
-    pub async fn cors(&self) -> Result<Option<String>> {
-        match self.http {
-            true => http::cors(self.session, self.api_id).await,
-            false => Ok(None),
-        }
-    }
-
-    pub async fn list_stages(&self) -> Result<Vec<Stage>> {
-        match self.http {
-            true => http::list_stages(self.session, self.api_id).await,
-            false => rest_stages::list_stages(self.session, self.api_id).await,
-        }
-    }
-
-    /// The deployment a stage serves now; None when the stage does not exist yet.
-    pub async fn stage_deployment(&self, stage: &str) -> Result<Option<String>> {
-        match self.http {
-            true => http::stage_deployment(self.session, self.api_id, stage).await,
-            false => rest_stages::stage_deployment(self.session, self.api_id, stage).await,
-        }
-    }
+/// The same, for a write: a lookup that fails is a failure that is not retried.
+async fn door_for_write(session: &Session, api_id: &str) -> std::result::Result<Door, CallFailure> {
+    door(session, api_id).await.map_err(|error| CallFailure {
+        error,
+        retryable: false,
+        ambiguous: false,
+        throttled: false,
+    })
 }
 
 /// Every API of the region: REST APIs (GetRestApis) and HTTP and WebSocket APIs (GetApis), read
@@ -140,20 +90,32 @@ pub async fn api_kind(session: &Session, api_id: &str) -> Result<ApiKind> {
 
 /// An HTTP API's CORS configuration in one line; None for a REST API or none set.
 pub async fn cors(session: &Session, api_id: &str) -> Result<Option<String>> {
-    Gateway::of(session, api_id).await?.cors().await
+    match door(session, api_id).await? {
+        Door::Http => http::cors(session, api_id).await,
+        Door::Rest => Ok(None),
+    }
 }
 
 /// Every method of the API (or route of an HTTP API).
 pub async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<Method>> {
-    Gateway::of(session, api_id).await?.list_methods().await
+    match door(session, api_id).await? {
+        Door::Http => http::list_routes(session, api_id).await,
+        Door::Rest => rest::list_methods(session, api_id).await,
+    }
 }
 
 pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {
-    Gateway::of(session, api_id).await?.list_authorizers().await
+    match door(session, api_id).await? {
+        Door::Http => http::list_authorizers(session, api_id).await,
+        Door::Rest => rest::list_authorizers(session, api_id).await,
+    }
 }
 
 pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    Gateway::of(session, api_id).await?.list_stages().await
+    match door(session, api_id).await? {
+        Door::Http => http::list_stages(session, api_id).await,
+        Door::Rest => rest_stages::list_stages(session, api_id).await,
+    }
 }
 
 /// The deployment a stage serves now; None when the stage does not exist yet.
@@ -162,10 +124,10 @@ pub async fn stage_deployment(
     api_id: &str,
     stage: &str,
 ) -> Result<Option<String>> {
-    Gateway::of(session, api_id)
-        .await?
-        .stage_deployment(stage)
-        .await
+    match door(session, api_id).await? {
+        Door::Http => http::stage_deployment(session, api_id, stage).await,
+        Door::Rest => rest_stages::stage_deployment(session, api_id, stage).await,
+    }
 }
 
 /// One method's (or route's) change from `from` to `to`, not retried by the SDK: the executor
@@ -178,9 +140,9 @@ pub async fn update_method(
     from: &MethodState,
     to: &MethodState,
 ) -> std::result::Result<MethodState, CallFailure> {
-    match Gateway::for_write(session, api_id).await?.http {
-        true => http::update_route(session, api_id, resource_id, to).await,
-        false => rest::update_method(session, api_id, resource_id, verb, from, to).await,
+    match door_for_write(session, api_id).await? {
+        Door::Http => http::update_route(session, api_id, resource_id, to).await,
+        Door::Rest => rest::update_method(session, api_id, resource_id, verb, from, to).await,
     }
 }
 
@@ -191,9 +153,9 @@ pub async fn method_state(
     resource_id: &str,
     verb: &str,
 ) -> Result<MethodState> {
-    match Gateway::of(session, api_id).await?.http {
-        true => http::route_state(session, api_id, resource_id).await,
-        false => rest::method_state(session, api_id, resource_id, verb).await,
+    match door(session, api_id).await? {
+        Door::Http => http::route_state(session, api_id, resource_id).await,
+        Door::Rest => rest::method_state(session, api_id, resource_id, verb).await,
     }
 }
 
@@ -205,7 +167,7 @@ pub async fn create_authorizer(
     input: &AuthorizerInput,
     pool_arn: &str,
 ) -> std::result::Result<Authorizer, CallFailure> {
-    if !Gateway::for_write(session, api_id).await?.http {
+    if door_for_write(session, api_id).await? == Door::Rest {
         return rest::create_authorizer(session, api_id, input, pool_arn).await;
     }
     let issuer = issuer_of_pool_arn(pool_arn).ok_or_else(|| CallFailure {
@@ -224,16 +186,16 @@ pub async fn update_authorizer(
     current: &Authorizer,
     input: &AuthorizerInput,
 ) -> Result<()> {
-    match Gateway::of(session, api_id).await?.http {
-        true => http::update_authorizer(session, api_id, current, input).await,
-        false => rest::update_authorizer(session, api_id, current, input).await,
+    match door(session, api_id).await? {
+        Door::Http => http::update_authorizer(session, api_id, current, input).await,
+        Door::Rest => rest::update_authorizer(session, api_id, current, input).await,
     }
 }
 
 pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &str) -> Result<()> {
-    match Gateway::of(session, api_id).await?.http {
-        true => http::delete_authorizer(session, api_id, authorizer_id).await,
-        false => rest::delete_authorizer(session, api_id, authorizer_id).await,
+    match door(session, api_id).await? {
+        Door::Http => http::delete_authorizer(session, api_id, authorizer_id).await,
+        Door::Rest => rest::delete_authorizer(session, api_id, authorizer_id).await,
     }
 }
 
@@ -244,9 +206,9 @@ pub async fn create_deployment(
     stage: &str,
     description: &str,
 ) -> std::result::Result<String, CallFailure> {
-    match Gateway::for_write(session, api_id).await?.http {
-        true => http::create_deployment(session, api_id, stage, description).await,
-        false => rest_stages::create_deployment(session, api_id, stage, description).await,
+    match door_for_write(session, api_id).await? {
+        Door::Http => http::create_deployment(session, api_id, stage, description).await,
+        Door::Rest => rest_stages::create_deployment(session, api_id, stage, description).await,
     }
 }
 
@@ -258,7 +220,7 @@ pub async fn test_invoke_authorizer(
     header: &str,
     token: &str,
 ) -> Result<AuthorizerTestAnswer> {
-    if Gateway::of(session, api_id).await?.http {
+    if door(session, api_id).await? == Door::Http {
         return Err(Error::invalid(
             "api",
             "AWS has no authorizer test for HTTP APIs: Gatehouse's verdict and the curl line are what there is",
