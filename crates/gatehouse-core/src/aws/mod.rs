@@ -59,7 +59,9 @@ fn foreign_answer<E>(raw: &HttpResponse, endpoint: &str) -> Error {
         message: format!(
             "{service} answered {status}{} with {body} to {operation} (not an AWS answer: a \
              proxy or a wrong endpoint_url? {endpoint})",
-            status_reason(status)
+            http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
                 .map(|r| format!(" {r}"))
                 .unwrap_or_default()
         ),
@@ -83,27 +85,6 @@ fn service_and_operation(type_name: &str) -> (&'static str, String) {
         false => operation.to_string(),
     };
     (service, operation)
-}
-
-/// The words that go with the statuses a proxy or a portal answers with.
-fn status_reason(status: u16) -> Option<&'static str> {
-    Some(match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        307 => "Temporary Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        407 => "Proxy Authentication Required",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => return None,
-    })
 }
 
 fn classify_code(code: String, message: String) -> Error {
