@@ -39,6 +39,8 @@ pub async fn apply(
     progress: &(dyn Fn(ApplyEvent) + Send + Sync),
     lock: &ApiLock,
 ) -> Result<ApplyReport> {
+    // Before the journal is made: no apply's file under a lock that is not its API's.
+    lock.check(&header.api_id)?;
     let journal = ApplyJournal::create(journal_dir, &header)?;
     let api_id = header.api_id.clone();
     let methods = OnAws {
