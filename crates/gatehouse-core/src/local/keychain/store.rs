@@ -159,7 +159,10 @@ impl KeychainStore {
         self.entry(&name)?
             .set_password(&json)
             .map_err(keychain_error)?;
-        let before = all.clone();
+        // A renamed profile's old entry, to list again if its item cannot be deleted.
+        let old = (original != name)
+            .then(|| all.iter().find(|p| p.name == original).cloned())
+            .flatten();
         all.retain(|p| p.name != original && p.name != name);
         all.push(profile.clone());
         all.sort_by(|a, b| a.name.cmp(&b.name));
@@ -176,11 +179,10 @@ impl KeychainStore {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => {
                     // Still in the keychain: the list keeps naming it, so that it can be deleted.
-                    let mut kept = all.clone();
-                    if let Some(old) = before.into_iter().find(|p| p.name == original) {
-                        kept.push(old);
-                        kept.sort_by(|a, b| a.name.cmp(&b.name));
-                        let _ = self.write_list(&kept);
+                    if let Some(old) = old {
+                        all.push(old);
+                        all.sort_by(|a, b| a.name.cmp(&b.name));
+                        let _ = self.write_list(&all);
                     }
                     return Err(Error::Keychain(format!(
                         "{name} is saved, but the keychain item of {original} could not be \
