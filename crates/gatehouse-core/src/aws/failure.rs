@@ -14,6 +14,19 @@ pub struct CallFailure {
     pub throttled: bool,
 }
 
+impl CallFailure {
+    /// A failure no other attempt would mend (refused credentials, bad input, a lookup that
+    /// failed before anything was sent).
+    pub fn not_retried(error: crate::error::Error) -> CallFailure {
+        CallFailure {
+            error,
+            retryable: false,
+            ambiguous: false,
+            throttled: false,
+        }
+    }
+}
+
 /// Sorts a failed write by what may be done next. Credentials that are refused or gone are
 /// never retried: every further call would fail the same way.
 pub fn call_failure<E>(
@@ -27,12 +40,7 @@ where
     let is_service = matches!(err, aws_sdk_apigateway::error::SdkError::ServiceError(_));
     let error = session.map_err(err);
     if error.is_credentials() {
-        return CallFailure {
-            error,
-            retryable: false,
-            ambiguous: false,
-            throttled: false,
-        };
+        return CallFailure::not_retried(error);
     }
     let throttled = status == Some(429) || error.code() == Some("TooManyRequestsException");
     let server = status.is_some_and(|s| s >= 500);
@@ -51,10 +59,5 @@ pub async fn pace_write(session: &Session) -> Result<(), CallFailure> {
     session
         .pace(crate::local::pacer::Call::Any)
         .await
-        .map_err(|error| CallFailure {
-            error,
-            retryable: false,
-            ambiguous: false,
-            throttled: false,
-        })
+        .map_err(CallFailure::not_retried)
 }

@@ -38,12 +38,9 @@ async fn door(session: &Session, api_id: &str) -> Result<Door> {
 
 /// The same, for a write: a lookup that fails is a failure that is not retried.
 async fn door_for_write(session: &Session, api_id: &str) -> std::result::Result<Door, CallFailure> {
-    door(session, api_id).await.map_err(|error| CallFailure {
-        error,
-        retryable: false,
-        ambiguous: false,
-        throttled: false,
-    })
+    door(session, api_id)
+        .await
+        .map_err(CallFailure::not_retried)
 }
 
 /// Every API of the region: REST APIs (GetRestApis) and HTTP and WebSocket APIs (GetApis), read
@@ -170,11 +167,11 @@ pub async fn create_authorizer(
     if door_for_write(session, api_id).await? == Door::Rest {
         return rest::create_authorizer(session, api_id, input, pool_arn).await;
     }
-    let issuer = issuer_of_pool_arn(pool_arn).ok_or_else(|| CallFailure {
-        error: Error::invalid("pool", format!("'{pool_arn}' is not a user pool's ARN")),
-        retryable: false,
-        ambiguous: false,
-        throttled: false,
+    let issuer = issuer_of_pool_arn(pool_arn).ok_or_else(|| {
+        CallFailure::not_retried(Error::invalid(
+            "pool",
+            format!("'{pool_arn}' is not a user pool's ARN"),
+        ))
     })?;
     http::create_jwt_authorizer(session, api_id, input, &issuer).await
 }
