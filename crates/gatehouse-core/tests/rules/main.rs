@@ -7,3 +7,4 @@ mod http_rules;
 mod plan;
 mod profile_rules;
 mod token;
+mod undo_journal;
