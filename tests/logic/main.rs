@@ -5,3 +5,4 @@
 mod contract;
 mod files;
 mod layers;
+mod linking;
