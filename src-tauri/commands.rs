@@ -10,7 +10,7 @@ use crate::core::{
     CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
 };
 use crate::domain::model::{
-    ApiKind, AppClient, Authorizer, Identity, ProfileInfo, RestApi, UserPool, REGIONS,
+    Api, ApiKind, AppClient, Authorizer, Identity, ProfileInfo, UserPool, REGIONS,
 };
 use crate::domain::plan::{self, AuthorizerInput, Plan, Target};
 use crate::domain::sso_settings::{SsoPrompt, SsoState};
@@ -42,7 +42,7 @@ async fn caller_identity(core: State<'_, Core>, ctx: Ctx) -> Result<Identity> {
 }
 
 #[tauri::command]
-async fn list_apis(core: State<'_, Core>, ctx: Ctx) -> Result<Vec<RestApi>> {
+async fn list_apis(core: State<'_, Core>, ctx: Ctx) -> Result<Vec<Api>> {
     core.apis(&ctx).await
 }
 

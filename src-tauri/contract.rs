@@ -9,8 +9,8 @@ pub use crate::core::{
 };
 pub use crate::domain::audit::{AuthorizerView, MethodView, Summary};
 pub use crate::domain::model::{
-    AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
-    ProfileSource, Protection, RestApi, Stage, UserPool,
+    Api, AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
+    ProfileSource, Protection, Stage, UserPool,
 };
 pub use crate::domain::ownership::ManagedBy;
 pub use crate::domain::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
@@ -95,7 +95,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         AuthorizerInput,
         Identity,
         ProfileInfo,
-        RestApi,
+        Api,
         Stage,
         UserPool,
         Plan,

@@ -17,7 +17,7 @@
 /** @typedef {import("./bindings/Plan").Plan} Plan */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 /** @typedef {import("./bindings/ProfileInput").ProfileInput} ProfileInput */
-/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Api").Api} Api */
 /** @typedef {import("./bindings/Stage").Stage} Stage */
 /** @typedef {import("./bindings/Summary").Summary} Summary */
 /** @typedef {import("./bindings/Target").Target} Target */
@@ -90,7 +90,7 @@ export const listRegions = () => invoke("list_regions");
 export const defaultRegion = (profile) => invoke("default_region", { profile });
 /** @param {Ctx} ctx @returns {Promise<Identity>} */
 export const callerIdentity = (ctx) => invoke("caller_identity", { ctx });
-/** @param {Ctx} ctx @returns {Promise<RestApi[]>} */
+/** @param {Ctx} ctx @returns {Promise<Api[]>} */
 export const listApis = (ctx) => invoke("list_apis", { ctx });
 /** @param {Ctx} ctx @param {string} apiId @returns {Promise<ApiReview>} */
 export const reviewApi = (ctx, apiId) => invoke("review_api", { ctx, apiId });

@@ -6,11 +6,11 @@
 import { $, el } from "./dom.js";
 import { apiKindTag } from "./logic.js";
 
-/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Api").Api} Api */
 
 /**
  * Lays the list out.
- * @param {RestApi[]} apis
+ * @param {Api[]} apis
  * @param {{filter: string, selectedId: string | null, openCounts: Map<string, number>, loaded: boolean,
  *   onSelect: (apiId: string) => void}} at
  */

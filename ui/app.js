@@ -22,7 +22,7 @@ import { store } from "./state.js";
 
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
-/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Api").Api} Api */
 /** @typedef {import("./api.js").ApiReview} ApiReview */
 /** @typedef {import("./api.js").Authorizer} Authorizer */
 /** @typedef {import("./api.js").Ctx} Ctx */

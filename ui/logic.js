@@ -4,7 +4,7 @@
 
 /** @typedef {import("./bindings/MethodView").MethodView} MethodView */
 /** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
-/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Api").Api} Api */
 /** Which methods the review shows: all, open (no authorization at all) or protected (any other).
  * @typedef {"all" | "open" | "protected"} Show */
 
@@ -188,7 +188,7 @@ export const apiKindTag = (kind) => ({ HTTP: "HTTP", WEBSOCKET: "WebSocket" })[k
 
 /**
  * Why an API is listed but not opened (a WebSocket API); null for one Gatehouse reviews.
- * @param {RestApi} api
+ * @param {Api} api
  * @returns {string | null}
  */
 export const notReviewedText = (api) => (api.kind === "WEBSOCKET"

@@ -6,7 +6,7 @@
 import { $ } from "./dom.js";
 
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
-/** @typedef {import("./bindings/RestApi").RestApi} RestApi */
+/** @typedef {import("./bindings/Api").Api} Api */
 /** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("./api.js").ApiReview} ApiReview */
 /** @typedef {import("./api.js").Ctx} Ctx */
@@ -20,7 +20,7 @@ export const store = {
   profiles: [],
   /** @type {string[]} */
   regions: [],
-  /** @type {RestApi[]} */
+  /** @type {Api[]} */
   apis: [],
   apisLoaded: false,
   /** @type {Promise<boolean> | null} the APIs list being loaded (true once shown), null when none is */

@@ -8,7 +8,7 @@ use crate::core::{
     ProtectOutcome,
 };
 use crate::domain::audit::describe_state;
-use crate::domain::model::{Authorizer, RestApi};
+use crate::domain::model::{Api, Authorizer};
 use crate::domain::plan::Plan;
 use crate::error::{Error, Result};
 use serde_json::{json, Value};
@@ -186,7 +186,7 @@ pub fn progress_line(result: &MethodResult, done: usize, total: usize, json_out:
     }
 }
 
-fn print_preview(api: &RestApi, plan: &Plan, authorizers: &[Authorizer]) {
+fn print_preview(api: &Api, plan: &Plan, authorizers: &[Authorizer]) {
     outln!("{} ({}): preview", clean(&api.name), api.id);
     let width = plan.items.iter().map(|i| i.key().len()).max().unwrap_or(0);
     for i in &plan.items {

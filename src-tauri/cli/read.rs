@@ -122,7 +122,7 @@ pub(super) fn method_json(v: &MethodView) -> serde_json::Value {
 
 fn print_audit_table(
     ctx: &Ctx,
-    reports: &[(crate::domain::model::RestApi, crate::core::ApiReview)],
+    reports: &[(crate::domain::model::Api, crate::core::ApiReview)],
     show: Show,
     path: &str,
 ) {

@@ -12,7 +12,7 @@ use super::state::{Core, Ctx};
 use super::token::client_named;
 use crate::apply::{ApplyEvent, Pace};
 use crate::domain::audit;
-use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, RestApi, UserPool};
+use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, UserPool};
 use crate::domain::plan::{self, Plan, Target};
 use crate::error::{Error, Result};
 use crate::local::lock::ApiLock;
@@ -25,7 +25,7 @@ impl Core {
         &self,
         ctx: &Ctx,
         req: &ProtectRequest,
-        api: &RestApi,
+        api: &Api,
         pool_region: &str,
         pool: &UserPool,
     ) -> Result<AuthorizerInput> {
@@ -242,7 +242,7 @@ impl Core {
     async fn writer(
         &self,
         ctx: &Ctx,
-        api: &RestApi,
+        api: &Api,
         action: &str,
         dry_run: bool,
     ) -> Result<Option<ApiLock>> {
@@ -309,7 +309,7 @@ fn select(
     methods: &[Method],
     authorizers: &[Authorizer],
     which: &Methods,
-    api: &RestApi,
+    api: &Api,
 ) -> Result<Vec<String>> {
     match which {
         Methods::Listed { keys } => {

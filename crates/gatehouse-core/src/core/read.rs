@@ -6,7 +6,7 @@ use crate::aws::session::Session;
 use crate::aws::{cognito, gateway, identity};
 use crate::domain::audit::{self, AuthorizerView, MethodView, Summary};
 use crate::domain::model::{
-    is_region_name, ApiKind, AppClient, Authorizer, Identity, Method, RestApi, UserPool,
+    is_region_name, Api, ApiKind, AppClient, Authorizer, Identity, Method, UserPool,
 };
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -32,17 +32,17 @@ impl Core {
         identity::caller_identity(&*self.session(ctx).await?).await
     }
 
-    pub async fn apis(&self, ctx: &Ctx) -> Result<Vec<RestApi>> {
+    pub async fn apis(&self, ctx: &Ctx) -> Result<Vec<Api>> {
         gateway::list_apis(&*self.session(ctx).await?).await
     }
 
     /// Finds an API by id, else by exact name; two APIs of one name must be named by id.
-    pub async fn find_api(&self, ctx: &Ctx, name_or_id: &str) -> Result<RestApi> {
+    pub async fn find_api(&self, ctx: &Ctx, name_or_id: &str) -> Result<Api> {
         let apis = self.apis(ctx).await?;
         if let Some(api) = apis.iter().find(|a| a.id == name_or_id) {
             return Ok(api.clone());
         }
-        let named: Vec<&RestApi> = apis.iter().filter(|a| a.name == name_or_id).collect();
+        let named: Vec<&Api> = apis.iter().filter(|a| a.name == name_or_id).collect();
         match named.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(Error::NotFound(format!(

@@ -5,7 +5,7 @@ use super::authorizers::NEW_AUTHORIZER_ID;
 use super::changes::Deployment;
 use super::state::Ctx;
 use crate::apply::{ApplyEvent, ApplyReport, Pace};
-use crate::domain::model::{Authorizer, RestApi};
+use crate::domain::model::{Api, Authorizer};
 use crate::domain::plan::{Plan, Warning};
 use serde::{Deserialize, Serialize};
 
@@ -127,7 +127,7 @@ impl AuthorizerUse {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtectOutcome {
-    pub api: RestApi,
+    pub api: Api,
     /// The authorizer the methods get; None for an unprotect.
     pub authorizer: Option<AuthorizerUse>,
     /// Every method before → after. None when no method qualifies, or when warnings stopped a
@@ -147,7 +147,7 @@ pub struct ProtectOutcome {
 }
 
 impl ProtectOutcome {
-    pub(super) fn of(api: RestApi) -> ProtectOutcome {
+    pub(super) fn of(api: Api) -> ProtectOutcome {
         ProtectOutcome {
             api,
             authorizer: None,

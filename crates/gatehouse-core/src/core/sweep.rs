@@ -8,7 +8,7 @@ use super::state::{Core, Ctx};
 use crate::aws::gateway;
 use crate::aws::session::Session;
 use crate::domain::audit;
-use crate::domain::model::{ApiKind, RestApi};
+use crate::domain::model::{Api, ApiKind};
 use crate::domain::sweep::{
     SameAccount, SweepError, SweepEvent, SweepProgress, SweepReport, SweepRequest, SweepRow,
     SweptApi,
@@ -232,7 +232,7 @@ impl Core {
     ) -> Result<()> {
         let session = self.session(ctx).await?;
         session.pace_with(pacer);
-        let (rest, http): (Vec<RestApi>, Vec<RestApi>) = gateway::list_apis(&session)
+        let (rest, http): (Vec<Api>, Vec<Api>) = gateway::list_apis(&session)
             .await?
             .into_iter()
             .filter(|a| a.kind != ApiKind::Websocket)
@@ -240,7 +240,7 @@ impl Core {
         // REST APIs wait on GetResources' small quota, HTTP APIs only on the total: read side by
         // side, the HTTP reads use the budget the REST reads leave (one after the other, each
         // kind would leave the other's quota idle).
-        let read = |apis: Vec<RestApi>| {
+        let read = |apis: Vec<Api>| {
             let session = &session;
             futures::stream::iter(apis.into_iter().map(move |api| async move {
                 let read = read_api(session, &api).await;
@@ -271,7 +271,7 @@ impl Core {
 /// spending the account's quota too), waits longer each time and tries again, a few times.
 async fn read_api(
     session: &Session,
-    api: &RestApi,
+    api: &Api,
 ) -> Result<(Vec<audit::MethodView>, audit::Summary)> {
     let mut wait = std::time::Duration::from_secs(2);
     let mut attempt = 0;

@@ -30,11 +30,11 @@ impl ApiKind {
     }
 }
 
-/// An API of API Gateway: a REST API, or (v2) an HTTP or WebSocket API.
+/// An API of API Gateway: a REST API (v1), or an HTTP or WebSocket API (v2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]
-pub struct RestApi {
+pub struct Api {
     pub id: String,
     pub name: String,
     pub description: Option<String>,

@@ -100,7 +100,7 @@ impl Warning {
 
 /// Adds the warning a change to a stack-owned API needs (before the others: it concerns every
 /// method of the plan).
-pub fn warn_if_stack_owned(plan: &mut Plan, api: &crate::domain::model::RestApi) {
+pub fn warn_if_stack_owned(plan: &mut Plan, api: &crate::domain::model::Api) {
     if let Some(stack) = api.managed_by.as_ref().and_then(|m| m.stack.as_ref()) {
         plan.warnings.insert(
             0,

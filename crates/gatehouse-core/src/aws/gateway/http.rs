@@ -4,9 +4,7 @@
 
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
-use crate::domain::model::{
-    ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi, Stage,
-};
+use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState, Stage};
 use crate::error::{Error, Result};
 use aws_sdk_apigatewayv2::types::{
     AuthorizationType, AuthorizerType, JwtConfiguration, ProtocolType,
@@ -40,7 +38,7 @@ macro_rules! all_pages {
 macro_rules! v2_api {
     ($a:expr) => {{
         let a = &$a;
-        RestApi {
+        Api {
             id: a.api_id().unwrap_or_default().to_string(),
             name: a.name().unwrap_or_default().to_string(),
             description: a.description().map(str::to_string),
@@ -74,7 +72,7 @@ macro_rules! authorizer_from {
 }
 
 /// Every HTTP and WebSocket API of the region (GetApis).
-pub(super) async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
+pub(super) async fn list_apis(session: &Session) -> Result<Vec<Api>> {
     let c = &session.gateway_v2;
     Ok(all_pages!(
         session,
@@ -96,7 +94,7 @@ pub(super) async fn api_kind(session: &Session, api_id: &str) -> Result<Option<A
 }
 
 /// A v2 API as listed, or None when v2 does not know the id (then it is a REST API).
-pub(super) async fn api(session: &Session, api_id: &str) -> Result<Option<RestApi>> {
+pub(super) async fn api(session: &Session, api_id: &str) -> Result<Option<Api>> {
     session.pace(crate::local::pacer::Call::Any).await?;
     match session.gateway_v2.get_api().api_id(api_id).send().await {
         Ok(a) => Ok(Some(v2_api!(a))),

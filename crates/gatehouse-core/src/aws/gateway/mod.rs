@@ -11,7 +11,7 @@ mod rest_stages;
 pub use crate::aws::failure::CallFailure;
 use crate::aws::session::Session;
 pub use crate::domain::model::Stage;
-use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
+use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState};
 use crate::error::{Error, Result};
 pub use patch::{patch_ops, PatchOp};
 pub use rest_stages::AuthorizerTestAnswer;
@@ -45,7 +45,7 @@ async fn door_for_write(session: &Session, api_id: &str) -> std::result::Result<
 
 /// Every API of the region: REST APIs (GetRestApis) and HTTP and WebSocket APIs (GetApis), read
 /// together, sorted by name; each one's kind is remembered for the calls that follow.
-pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
+pub async fn list_apis(session: &Session) -> Result<Vec<Api>> {
     let (mut apis, v2) = tokio::try_join!(rest::list_apis(session), http::list_apis(session))?;
     apis.extend(v2);
     for a in &apis {
@@ -61,7 +61,7 @@ pub async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
 }
 
 /// One API as the listing shows it (name, kind, owner), by id: GetApi for v2, else GetRestApi.
-pub async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
+pub async fn api(session: &Session, api_id: &str) -> Result<Api> {
     if session.known_kind(api_id) != Some(ApiKind::Rest) {
         if let Some(api) = http::api(session, api_id).await? {
             session.remember_kind(&api.id, api.kind);

@@ -5,7 +5,7 @@
 use super::patch::patch_ops;
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
-use crate::domain::model::{ApiKind, Authorizer, AuthorizerInput, Method, MethodState, RestApi};
+use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState};
 use crate::error::Result;
 use crate::local::pacer::Call;
 
@@ -33,11 +33,11 @@ macro_rules! authorizer_from {
 }
 
 /// A REST API as Gatehouse lists it, from either SDK shape with a REST API's accessors
-/// (`RestApi` of a listing, `GetRestApiOutput`).
+/// (`Api` of a listing, `GetRestApiOutput`).
 macro_rules! rest_api {
     ($a:expr) => {{
         let a = &$a;
-        RestApi {
+        Api {
             id: a.id().unwrap_or_default().to_string(),
             name: a.name().unwrap_or_default().to_string(),
             description: a.description().map(str::to_string),
@@ -50,7 +50,7 @@ macro_rules! rest_api {
 /// `GetResources` and `GetRestApis` accept up to 500 per page.
 pub(super) const PAGE: i32 = 500;
 
-pub(super) async fn list_apis(session: &Session) -> Result<Vec<RestApi>> {
+pub(super) async fn list_apis(session: &Session) -> Result<Vec<Api>> {
     let mut apis = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -80,7 +80,7 @@ fn next_position(position: Option<&str>, empty: bool) -> Option<String> {
 }
 
 /// One REST API as the listing shows it (name, owner), by id: GetRestApi.
-pub(super) async fn api(session: &Session, api_id: &str) -> Result<RestApi> {
+pub(super) async fn api(session: &Session, api_id: &str) -> Result<Api> {
     session.pace(Call::Any).await?;
     let a = session
         .gateway

@@ -18,7 +18,7 @@ pub fn method(path: &str, verb: &str, auth: &str) -> Method {
 }
 
 pub fn swept(name: &str, region: &str, methods: Vec<Method>, stack: Option<&str>) -> SweptApi {
-    let api = RestApi {
+    let api = Api {
         id: format!("{name}-id"),
         name: name.into(),
         description: None,

@@ -2,7 +2,7 @@
 //! the reports CI reads (SARIF 2.1.0, CSV). No AWS, no I/O.
 
 use crate::domain::audit::{MethodView, Summary};
-use crate::domain::model::{is_region_name, ApiKind, RestApi, REGIONS};
+use crate::domain::model::{is_region_name, Api, ApiKind, REGIONS};
 use crate::domain::ownership::ManagedBy;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -136,7 +136,7 @@ pub struct SweepRow {
 }
 
 impl SweepRow {
-    pub fn of(profile: &str, account: &str, region: &str, api: &RestApi, s: &Summary) -> SweepRow {
+    pub fn of(profile: &str, account: &str, region: &str, api: &Api, s: &Summary) -> SweepRow {
         SweepRow {
             profile: profile.to_string(),
             account: account.to_string(),

@@ -3,9 +3,9 @@ import type { ApiKind } from "./ApiKind";
 import type { ManagedBy } from "./ManagedBy";
 
 /**
- * An API of API Gateway: a REST API, or (v2) an HTTP or WebSocket API.
+ * An API of API Gateway: a REST API (v1), or an HTTP or WebSocket API (v2).
  */
-export type RestApi = { id: string, name: string, description: string | null, kind: ApiKind, 
+export type Api = { id: string, name: string, description: string | null, kind: ApiKind, 
 /**
  * The CloudFormation stack (or other tool) its tags say manages it.
  */
