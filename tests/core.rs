@@ -10,6 +10,7 @@ use gatehouse::core::{
     ApplyEvent, AuthorizerStatus, Core, Ctx, Methods, Pace, ProtectEvent, ProtectRequest,
     UnprotectRequest,
 };
+use gatehouse::domain::model::Action;
 use gatehouse::domain::plan::{Warning, DEFAULT_IDENTITY_SOURCE};
 use gatehouse::error::Error;
 use serde_json::Value;
@@ -157,7 +158,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
     // Another Gatehouse writing to SecurePets: refused at once, before anything is created.
     let other = Core::with_dirs(home.path().join("journal"), home.path().join("config2"));
     let held = other
-        .lock_api(&ctx, &api_id, "SecurePets", "protect")
+        .lock_api(&ctx, &api_id, "SecurePets", Action::Protect)
         .await
         .unwrap();
     let busy = core
@@ -261,7 +262,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
     let aws = sb.aws_state(&api_id);
     assert_scenario_protected_by(&aws, &authorizer_id);
     let history = core.history().unwrap();
-    assert_eq!(history[0].header.action, "undo");
+    assert_eq!(history[0].header.action, Action::Undo);
     assert_eq!(
         history
             .iter()
@@ -275,7 +276,7 @@ async fn protect_reuse_unprotect_and_undo_through_the_core() {
     // An authorizer's edit and delete are writes like any other: refused while another
     // Gatehouse holds the API, before anything is read or sent.
     let held = other
-        .lock_api(&ctx, &api_id, "SecurePets", "protect")
+        .lock_api(&ctx, &api_id, "SecurePets", Action::Protect)
         .await
         .unwrap();
     sb.reset_stats();

@@ -358,8 +358,15 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("data/gatehouse/journal");
     let quota_key = s.quota_key().await.unwrap();
-    let lock =
-        gatehouse::local::lock::acquire(&dir, &quota_key, &api, "Full", "protect", None).unwrap();
+    let lock = gatehouse::local::lock::acquire(
+        &dir,
+        &quota_key,
+        &api,
+        "Full",
+        gatehouse::domain::model::Action::Protect,
+        None,
+    )
+    .unwrap();
     let input = plan::AuthorizerInput {
         name: "PetsPool".into(),
         ..plan::authorizer_defaults(gatehouse::domain::model::ApiKind::Rest)
@@ -384,7 +391,7 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
         region: "us-east-1".into(),
         api_id: api.clone(),
         api_name: "Full".into(),
-        action: "protect".into(),
+        action: gatehouse::domain::model::Action::Protect,
         description: "Cognito · PetsPool".into(),
         undoes: None,
     };

@@ -14,7 +14,7 @@ fn header(id: &str) -> ApplyHeader {
         region: "us-east-1".into(),
         api_id: "a1b2c3".into(),
         api_name: "SecurePets".into(),
-        action: "protect".into(),
+        action: gatehouse::domain::model::Action::Protect,
         description: "Cognito · PetsPool".into(),
         undoes: None,
     }

@@ -5,6 +5,7 @@
 
 use super::{apply_to, ApplyReport, Methods, Pace};
 use crate::aws::gateway::CallFailure;
+use crate::domain::model::Action;
 use crate::domain::model::MethodState;
 use crate::domain::plan::{Plan, PlanItem};
 use crate::error::{Error, Result};
@@ -186,7 +187,7 @@ async fn run(fake: &Scripted, plan: &Plan) -> ApplyReport {
         region: "us-east-1".into(),
         api_id: "api1".into(),
         api_name: "Scripted".into(),
-        action: "protect".into(),
+        action: Action::Protect,
         description: "Cognito · Pool".into(),
         undoes: None,
     };
@@ -195,7 +196,7 @@ async fn run(fake: &Scripted, plan: &Plan) -> ApplyReport {
         "scripted us-east-1",
         "api1",
         "Scripted",
-        "protect",
+        Action::Protect,
         None,
     )
     .unwrap();

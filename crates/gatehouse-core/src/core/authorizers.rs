@@ -4,6 +4,7 @@
 use super::state::{Core, Ctx};
 use crate::apply;
 use crate::aws::gateway;
+use crate::domain::model::Action;
 use crate::domain::model::{
     pool_issuer, pool_of_arn, ApiKind, Authorizer, AuthorizerInput, Method,
 };
@@ -29,7 +30,9 @@ impl Core {
         if pool_id.trim().is_empty() {
             return Err(Error::invalid("pool", "Choose a user pool"));
         }
-        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
+        let lock = self
+            .lock_api(ctx, api_id, api_id, Action::Authorizer)
+            .await?;
         self.create_authorizer_locked(ctx, api_id, pool_region, pool_id, input, &lock)
             .await
     }
@@ -61,7 +64,9 @@ impl Core {
         input: &AuthorizerInput,
     ) -> Result<()> {
         check_authorizer(input)?;
-        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
+        let lock = self
+            .lock_api(ctx, api_id, api_id, Action::Authorizer)
+            .await?;
         let session = self.session(ctx).await?;
         let current = gateway::list_authorizers(&session, api_id)
             .await?
@@ -82,7 +87,9 @@ impl Core {
         api_id: &str,
         authorizer_id: &str,
     ) -> Result<()> {
-        let lock = self.lock_api(ctx, api_id, api_id, "apply").await?;
+        let lock = self
+            .lock_api(ctx, api_id, api_id, Action::Authorizer)
+            .await?;
         let session = self.session(ctx).await?;
         let (methods, authorizers) = self.methods_and_authorizers_of(ctx, api_id).await?;
         let name = authorizers

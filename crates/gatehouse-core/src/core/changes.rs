@@ -5,6 +5,7 @@ use super::state::{Core, Ctx};
 use crate::apply::{self, ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway::{self, Stage};
 use crate::aws::session::Session;
+use crate::domain::model::Action;
 use crate::domain::model::ApiKind;
 use crate::domain::plan::{self, Plan, Target};
 use crate::error::{Error, Result};
@@ -157,7 +158,9 @@ impl Core {
             .find(|a| a.header.api_id == api_id)
             .map(|a| a.header.api_name)
             .unwrap_or_else(|| api_id.to_string());
-        let lock = self.lock_api(ctx, api_id, &api_name, "deploy").await?;
+        let lock = self
+            .lock_api(ctx, api_id, &api_name, Action::Deploy)
+            .await?;
         self.deploy_locked(ctx, api_id, stage, description, &lock)
             .await
     }
@@ -210,10 +213,10 @@ impl Core {
 }
 
 /// The journal's and the lock's word for what a target does.
-fn action_of(target: &Target) -> &'static str {
+fn action_of(target: &Target) -> Action {
     match target {
-        Target::Protect { .. } => "protect",
-        Target::Unprotect => "unprotect",
+        Target::Protect { .. } => Action::Protect,
+        Target::Unprotect => Action::Unprotect,
     }
 }
 

@@ -2,6 +2,7 @@
 //! which ones an API has not been deployed since.
 
 use super::state::{Core, Ctx};
+use crate::domain::model::Action;
 use crate::error::{Error, Result};
 use crate::local::journal::{self, ApplySummary};
 use crate::local::lock;
@@ -28,7 +29,7 @@ impl Core {
                 .ok_or_else(|| Error::NotFound(format!("No apply {id} in the journal"))),
             None => all
                 .into_iter()
-                .find(|a| a.header.action != "undo" && a.undone_by.is_none())
+                .find(|a| a.header.action != Action::Undo && a.undone_by.is_none())
                 .ok_or_else(|| Error::NotFound("There is no apply to undo in the journal".into())),
         }
     }

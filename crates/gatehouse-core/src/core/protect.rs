@@ -12,6 +12,7 @@ use super::state::{Core, Ctx};
 use super::token::client_named;
 use crate::apply::{ApplyEvent, Pace};
 use crate::domain::audit;
+use crate::domain::model::Action;
 use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, UserPool};
 use crate::domain::plan::{self, Plan, Target};
 use crate::error::{Error, Result};
@@ -111,7 +112,7 @@ impl Core {
         let deploy = checked_stage(req.deploy.as_deref())?;
         // One writer per API, taken as soon as the API is known and held until the deploy: what
         // is planned below is read under it.
-        let lock = self.writer(ctx, &api, "protect", req.dry_run).await?;
+        let lock = self.writer(ctx, &api, Action::Protect, req.dry_run).await?;
         let pool_region = req
             .pool_region
             .clone()
@@ -215,7 +216,9 @@ impl Core {
             ));
         }
         let deploy = checked_stage(req.deploy.as_deref())?;
-        let lock = self.writer(ctx, &api, "unprotect", req.dry_run).await?;
+        let lock = self
+            .writer(ctx, &api, Action::Unprotect, req.dry_run)
+            .await?;
         let (methods, authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
         let keys = select(&methods, &authorizers, &req.methods, &api)?;
         let mut outcome = ProtectOutcome::of(api);
@@ -243,7 +246,7 @@ impl Core {
         &self,
         ctx: &Ctx,
         api: &Api,
-        action: &str,
+        action: Action,
         dry_run: bool,
     ) -> Result<Option<ApiLock>> {
         if dry_run {

@@ -7,6 +7,7 @@ use super::read::methods_and_authorizers;
 use super::state::{Core, Ctx};
 use crate::aws::{cognito, gateway, jwks};
 use crate::domain::claims::{self, Signature, TokenInfo, TokenUse};
+use crate::domain::model::AuthType;
 use crate::domain::model::{is_region_name, AppClient, Authorizer, Method};
 use crate::domain::plan::normalize_key;
 use crate::domain::verdict::{self, MethodVerdict, Verdict, VerdictSummary};
@@ -273,7 +274,8 @@ impl Core {
             .as_deref()
             .and_then(|id| authorizers.iter().find(|a| a.id == id))
             .filter(|a| {
-                method.authorization_type == "COGNITO_USER_POOLS" && a.kind == "COGNITO_USER_POOLS"
+                method.authorization_type == AuthType::CognitoUserPools
+                    && a.kind == "COGNITO_USER_POOLS"
             })
             .ok_or_else(|| {
                 Error::invalid(

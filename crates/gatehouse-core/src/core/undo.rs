@@ -4,6 +4,7 @@
 use super::state::{Core, Ctx};
 use crate::apply::{ApplyEvent, ApplyReport, Pace};
 use crate::aws::gateway;
+use crate::domain::model::Action;
 use crate::domain::plan::Plan;
 use crate::domain::undo_plan;
 use crate::error::{Error, Result};
@@ -18,7 +19,7 @@ impl Core {
                 "Apply {id} is still running; undo it once it has finished"
             )));
         }
-        if summary.header.action == "undo" {
+        if summary.header.action == Action::Undo {
             return Err(Error::invalid(
                 "apply",
                 format!(
@@ -67,11 +68,11 @@ impl Core {
             &ctx,
             &summary.header.api_id,
             &summary.header.api_name,
-            "undo",
+            Action::Undo,
             format!("previous states (undo of {apply_id})"),
             Some(apply_id.to_string()),
         );
-        let lock = self.lock_for_apply(&session, &header, "undo").await?;
+        let lock = self.lock_for_apply(&session, &header, Action::Undo).await?;
         // Planned under the lock, from AWS's current state; the History is read again under it
         // too, so that an undo that ran in between is seen.
         let summary = self.find_apply(Some(apply_id))?;

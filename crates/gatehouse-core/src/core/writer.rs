@@ -3,6 +3,7 @@
 
 use super::state::{Core, Ctx};
 use crate::aws::session::Session;
+use crate::domain::model::Action;
 use crate::error::Result;
 use crate::local::journal::{self, ApplyHeader};
 use crate::local::lock::{self, ApiLock};
@@ -15,7 +16,7 @@ impl Core {
         ctx: &Ctx,
         api_id: &str,
         api_name: &str,
-        action: &str,
+        action: Action,
     ) -> Result<ApiLock> {
         let session = self.session(ctx).await?;
         let quota_key = session.quota_key().await?;
@@ -35,7 +36,7 @@ impl Core {
         &self,
         session: &Session,
         header: &ApplyHeader,
-        action: &str,
+        action: Action,
     ) -> Result<ApiLock> {
         lock::acquire(
             &self.journal_dir,
@@ -53,7 +54,7 @@ impl Core {
         ctx: &Ctx,
         api_id: &str,
         api_name: &str,
-        action: &str,
+        action: Action,
         description: String,
         undoes: Option<String>,
     ) -> ApplyHeader {
@@ -64,7 +65,7 @@ impl Core {
             region: ctx.region.clone(),
             api_id: api_id.to_string(),
             api_name: api_name.to_string(),
-            action: action.to_string(),
+            action,
             description,
             undoes,
         }

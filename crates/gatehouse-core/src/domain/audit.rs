@@ -1,5 +1,6 @@
 //! Pure review logic: how each method is protected, the summary line, filters and selection helpers.
 
+use crate::domain::model::AuthType;
 use crate::domain::model::{Authorizer, Method, Protection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -137,26 +138,26 @@ pub fn protection(method: &Method, authorizers: &HashMap<&str, &Authorizer>) -> 
 /// A protection from an authorization type, its authorizer's name (asked only where one counts)
 /// and its scopes.
 fn protection_of(
-    authorization_type: &str,
+    authorization_type: &AuthType,
     authorizer: impl Fn() -> String,
     scopes: &[String],
 ) -> Protection {
     match authorization_type {
-        "" | "NONE" => Protection::Open,
-        "AWS_IAM" => Protection::Iam,
-        "CUSTOM" => Protection::Lambda {
+        AuthType::None => Protection::Open,
+        AuthType::AwsIam => Protection::Iam,
+        AuthType::Custom => Protection::Lambda {
             authorizer: authorizer(),
         },
-        "COGNITO_USER_POOLS" => Protection::Cognito {
-            authorizer: authorizer(),
-            scopes: scopes.to_vec(),
-        },
-        "JWT" => Protection::Jwt {
+        AuthType::CognitoUserPools => Protection::Cognito {
             authorizer: authorizer(),
             scopes: scopes.to_vec(),
         },
-        other => Protection::Other {
-            authorization_type: other.to_string(),
+        AuthType::Jwt => Protection::Jwt {
+            authorizer: authorizer(),
+            scopes: scopes.to_vec(),
+        },
+        AuthType::Other(other) => Protection::Other {
+            authorization_type: other.clone(),
         },
     }
 }

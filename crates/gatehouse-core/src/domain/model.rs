@@ -45,6 +45,148 @@ pub struct Api {
     pub managed_by: Option<crate::domain::ownership::ManagedBy>,
 }
 
+/// How API Gateway decides who may call a method: its `authorizationType`. It crosses the
+/// journal, the page and `--json` as AWS spells it ("NONE", "COGNITO_USER_POOLS", …); a type
+/// AWS adds later is kept as it came.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, TS)]
+#[ts(
+    type = "\"NONE\" | \"AWS_IAM\" | \"CUSTOM\" | \"COGNITO_USER_POOLS\" | \"JWT\" | (string & {})"
+)]
+pub enum AuthType {
+    #[default]
+    None,
+    AwsIam,
+    Custom,
+    CognitoUserPools,
+    Jwt,
+    Other(String),
+}
+
+impl AuthType {
+    /// AWS's name of the type; an empty answer is NONE.
+    pub fn parse(s: &str) -> AuthType {
+        match s {
+            "" | "NONE" => AuthType::None,
+            "AWS_IAM" => AuthType::AwsIam,
+            "CUSTOM" => AuthType::Custom,
+            "COGNITO_USER_POOLS" => AuthType::CognitoUserPools,
+            "JWT" => AuthType::Jwt,
+            other => AuthType::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuthType::None => "NONE",
+            AuthType::AwsIam => "AWS_IAM",
+            AuthType::Custom => "CUSTOM",
+            AuthType::CognitoUserPools => "COGNITO_USER_POOLS",
+            AuthType::Jwt => "JWT",
+            AuthType::Other(s) => s,
+        }
+    }
+
+    /// Types that name an authorizer: Cognito and Lambda (REST), JWT and Lambda (HTTP).
+    pub fn uses_authorizer(&self) -> bool {
+        matches!(
+            self,
+            AuthType::CognitoUserPools | AuthType::Custom | AuthType::Jwt
+        )
+    }
+
+    /// Where OAuth scopes count: Cognito authorizers (REST) and JWT authorizers (HTTP).
+    pub fn takes_scopes(&self) -> bool {
+        matches!(self, AuthType::CognitoUserPools | AuthType::Jwt)
+    }
+}
+
+impl From<String> for AuthType {
+    fn from(s: String) -> AuthType {
+        AuthType::parse(&s)
+    }
+}
+
+impl From<&str> for AuthType {
+    fn from(s: &str) -> AuthType {
+        AuthType::parse(s)
+    }
+}
+
+impl From<AuthType> for String {
+    fn from(t: AuthType) -> String {
+        t.as_str().to_string()
+    }
+}
+
+impl Serialize for AuthType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<AuthType, D::Error> {
+        String::deserialize(d).map(AuthType::from)
+    }
+}
+
+impl std::fmt::Display for AuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a write to an API does: the journal's header and the API's lock name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Protect,
+    Unprotect,
+    Undo,
+    Deploy,
+    /// Creating, changing or deleting an authorizer.
+    #[serde(rename = "apply")]
+    Authorizer,
+}
+
+impl Action {
+    /// "Protect", "Remove protection", …: how the History titles an apply.
+    pub fn title(self) -> &'static str {
+        match self {
+            Action::Protect => "Protect",
+            Action::Unprotect => "Remove protection",
+            Action::Undo => "Undo",
+            Action::Deploy => "Deploy",
+            Action::Authorizer => "Authorizer",
+        }
+    }
+
+    /// As the journal writes it: "protect", "unprotect", "undo", "deploy", "apply".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Protect => "protect",
+            Action::Unprotect => "unprotect",
+            Action::Undo => "undo",
+            Action::Deploy => "deploy",
+            Action::Authorizer => "apply",
+        }
+    }
+
+    /// "deploy" or "apply": how a busy message names the other writer.
+    pub fn busy_noun(self) -> &'static str {
+        match self {
+            Action::Deploy => "deploy",
+            _ => "apply",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One method of one resource of a REST API, or one route of an HTTP API, as API Gateway holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,7 +200,7 @@ pub struct Method {
     pub verb: String,
     /// REST: NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS; HTTP: NONE, AWS_IAM, CUSTOM, JWT — or
     /// whatever else API Gateway answers.
-    pub authorization_type: String,
+    pub authorization_type: AuthType,
     pub authorizer_id: Option<String>,
     pub scopes: Vec<String>,
     pub api_key_required: bool,
@@ -73,7 +215,7 @@ impl Method {
     }
 
     pub fn is_open(&self) -> bool {
-        self.authorization_type == "NONE" || self.authorization_type.is_empty()
+        self.authorization_type == AuthType::None
     }
 
     /// "GET /pets", "$default": how users name a method or route on the command line.
@@ -106,7 +248,7 @@ pub fn method_key(verb: &str, path: &str) -> String {
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]
 pub struct MethodState {
-    pub authorization_type: String,
+    pub authorization_type: AuthType,
     pub authorizer_id: Option<String>,
     pub scopes: Vec<String>,
 }
@@ -114,11 +256,7 @@ pub struct MethodState {
 impl MethodState {
     pub fn of(m: &Method) -> MethodState {
         MethodState {
-            authorization_type: if m.authorization_type.is_empty() {
-                "NONE".into()
-            } else {
-                m.authorization_type.clone()
-            },
+            authorization_type: m.authorization_type.clone(),
             authorizer_id: m.authorizer_id.clone().filter(|id| !id.is_empty()),
             scopes: m.scopes.clone(),
         }
@@ -126,25 +264,19 @@ impl MethodState {
 
     pub fn open() -> MethodState {
         MethodState {
-            authorization_type: "NONE".into(),
+            authorization_type: AuthType::None,
             authorizer_id: None,
             scopes: vec![],
         }
     }
 
     pub fn uses_authorizer(&self) -> bool {
-        matches!(
-            self.authorization_type.as_str(),
-            "COGNITO_USER_POOLS" | "CUSTOM" | "JWT"
-        )
+        self.authorization_type.uses_authorizer()
     }
 
     /// Where OAuth scopes count: Cognito authorizers (REST) and JWT authorizers (HTTP).
     pub fn takes_scopes(&self) -> bool {
-        matches!(
-            self.authorization_type.as_str(),
-            "COGNITO_USER_POOLS" | "JWT"
-        )
+        self.authorization_type.takes_scopes()
     }
 
     /// Equal as API Gateway sees it: the authorizer only counts where the type uses one, and

@@ -2,6 +2,7 @@
 //! send, with unchanged methods left out and warnings raised before anything is sent. Also the
 //! validation of the authorizer dialog's input. No SDK, no I/O.
 
+use crate::domain::model::AuthType;
 use crate::domain::model::{Authorizer, Method};
 pub use crate::domain::model::{AuthorizerInput, MethodState};
 pub use crate::domain::validate::{
@@ -289,8 +290,8 @@ pub fn plan(
                 })?;
             // Cognito user pool authorizers protect REST methods; JWT authorizers HTTP routes.
             let authorization_type = match authorizer.kind.as_str() {
-                "COGNITO_USER_POOLS" => "COGNITO_USER_POOLS",
-                "JWT" => "JWT",
+                "COGNITO_USER_POOLS" => AuthType::CognitoUserPools,
+                "JWT" => AuthType::Jwt,
                 other => {
                     return Err(Error::invalid(
                         "authorizer",
@@ -307,7 +308,7 @@ pub fn plan(
                 });
             }
             MethodState {
-                authorization_type: authorization_type.into(),
+                authorization_type,
                 authorizer_id: Some(authorizer_id.clone()),
                 scopes: dedup(scopes),
             }
@@ -362,7 +363,7 @@ pub fn plan(
 
 /// A state as AWS names it: "AWS_IAM", "COGNITO_USER_POOLS abc123 [pets/read]".
 pub fn state_code(s: &MethodState) -> String {
-    let mut text = s.authorization_type.clone();
+    let mut text = s.authorization_type.to_string();
     if let Some(id) = &s.authorizer_id {
         if s.uses_authorizer() {
             text.push_str(&format!(" {id}"));

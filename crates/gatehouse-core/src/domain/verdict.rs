@@ -9,6 +9,7 @@
 use crate::domain::claims::{
     expiry_text, relative, rfc3339, Decoded, Signature, TimeClaim, TokenUse,
 };
+use crate::domain::model::AuthType;
 use crate::domain::model::{pool_of_arn, Authorizer, Method};
 use crate::domain::validate::check_regex;
 use serde::{Deserialize, Serialize};
@@ -108,24 +109,24 @@ fn judge_one(
             .as_deref()
             .and_then(|id| authorizers.iter().find(|a| a.id == id))
     };
-    match method.authorization_type.as_str() {
-        "" | "NONE" => (
+    match &method.authorization_type {
+        AuthType::None => (
             Verdict::Open,
             "No authorization: anyone gets in, with or without a token".into(),
         ),
-        "AWS_IAM" => (
+        AuthType::AwsIam => (
             Verdict::Deny,
             "AWS_IAM wants a SigV4-signed request: a bearer token is refused (403)".into(),
         ),
-        "CUSTOM" => (
+        AuthType::Custom => (
             Verdict::Unknown,
             match authorizer() {
                 Some(a) => format!("Lambda authorizer {} decides", a.name),
                 None => "A Lambda authorizer decides".into(),
             },
         ),
-        kind @ ("JWT" | "COGNITO_USER_POOLS") => match authorizer() {
-            Some(a) if kind == "JWT" => jwt(token, signature, now, method, a),
+        kind @ (AuthType::Jwt | AuthType::CognitoUserPools) => match authorizer() {
+            Some(a) if *kind == AuthType::Jwt => jwt(token, signature, now, method, a),
             Some(a) => cognito(token, signature, now, method, a),
             None => (
                 Verdict::Deny,

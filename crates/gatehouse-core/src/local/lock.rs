@@ -7,6 +7,7 @@
 //! whether a write is running (the History's polling) looks at `held-KEY`, so that it never
 //! contends for the lock a writer needs; the holder waits at most for such a look to end.
 
+use crate::domain::model::Action;
 use crate::error::{Error, Result};
 use crate::local::pacer::file_key;
 use serde::{Deserialize, Serialize};
@@ -36,8 +37,7 @@ pub struct Holder {
     pub api_name: String,
     /// The apply being written, when it is an apply or an undo (a deploy has none).
     pub apply_id: Option<String>,
-    /// apply, undo or deploy.
-    pub action: String,
+    pub action: Action,
     pub started_ms: u64,
     pub client: String,
     pub pid: u32,
@@ -73,10 +73,10 @@ impl ApiLock {
 
     /// Says which apply the holder is writing now (a `protect` takes the lock before it creates
     /// the authorizer, and only then starts the apply).
-    pub fn set_apply(&self, apply_id: &str, action: &str) -> Result<()> {
+    pub fn set_apply(&self, apply_id: &str, action: Action) -> Result<()> {
         let mut holder = self.holder.lock().unwrap_or_else(|p| p.into_inner());
         holder.apply_id = Some(apply_id.to_string());
-        holder.action = action.to_string();
+        holder.action = action;
         write_holder(&self.file, &holder)
     }
 }
@@ -126,7 +126,7 @@ pub fn acquire(
     quota_key: &str,
     api_id: &str,
     api_name: &str,
-    action: &str,
+    action: Action,
     apply_id: Option<&str>,
 ) -> Result<ApiLock> {
     let path = path_of(dir, &format!("{quota_key} {api_id}"));
@@ -143,7 +143,7 @@ pub fn acquire(
     let holder = Holder {
         api_name: api_name.to_string(),
         apply_id: apply_id.map(str::to_string),
-        action: action.to_string(),
+        action,
         started_ms: crate::local::journal::now_ms(),
         client: client(),
         pid: std::process::id(),
@@ -167,11 +167,7 @@ pub fn busy_message(api_name: &str, holder: Option<Holder>) -> String {
     match holder {
         Some(h) => format!(
             "another {} is running on {} (started {} by {}, pid {})",
-            if h.action == "deploy" {
-                "deploy"
-            } else {
-                "apply"
-            },
+            h.action.busy_noun(),
             if h.api_name.is_empty() {
                 api_name
             } else {
@@ -233,11 +229,26 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused_and_told_who_holds_it() {
         let dir = tempfile::tempdir().unwrap();
-        let held = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("1-a")).unwrap();
+        let held = acquire(
+            dir.path(),
+            "k",
+            "a1",
+            "SecurePets",
+            Action::Authorizer,
+            Some("1-a"),
+        )
+        .unwrap();
         assert!(held.check("a1").is_ok() && held.check("b2").is_err());
-        let err = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("2-b"))
-            .err()
-            .unwrap();
+        let err = acquire(
+            dir.path(),
+            "k",
+            "a1",
+            "SecurePets",
+            Action::Authorizer,
+            Some("2-b"),
+        )
+        .err()
+        .unwrap();
         let text = err.to_string();
         assert!(text.starts_with("another apply is running on SecurePets (started "));
         assert!(
@@ -245,13 +256,13 @@ mod tests {
             "{text}"
         );
         assert_eq!(running(dir.path()), vec!["1-a".to_string()]);
-        held.set_apply("1-c", "apply").unwrap();
+        held.set_apply("1-c", Action::Protect).unwrap();
         assert_eq!(running(dir.path()), vec!["1-c".to_string()]);
         // Another API is another lock.
-        let _other = acquire(dir.path(), "k", "b2", "PetsAdmin", "apply", None).unwrap();
+        let _other = acquire(dir.path(), "k", "b2", "PetsAdmin", Action::Authorizer, None).unwrap();
         drop(held);
         assert!(running(dir.path()).is_empty());
-        acquire(dir.path(), "k", "a1", "SecurePets", "deploy", None).unwrap();
+        acquire(dir.path(), "k", "a1", "SecurePets", Action::Deploy, None).unwrap();
     }
 
     /// The History polls `running` every second while writers come and go: a look must never
@@ -275,7 +286,14 @@ mod tests {
             })
             .collect();
         for i in 0..2000 {
-            let lock = acquire(dir.path(), "k", "a1", "SecurePets", "apply", Some("1-a"));
+            let lock = acquire(
+                dir.path(),
+                "k",
+                "a1",
+                "SecurePets",
+                Action::Authorizer,
+                Some("1-a"),
+            );
             assert!(lock.is_ok(), "attempt {i}: {}", lock.err().unwrap());
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -136,7 +136,7 @@ fn a_plan_protects_routes_with_type_jwt_and_an_undo_finds_default_again() {
     let p = plan::plan(&routes, &authorizers, &keys, &target).unwrap();
     assert_eq!(p.keys(), keys);
     for item in &p.items {
-        assert_eq!(item.after.authorization_type, "JWT");
+        assert_eq!(item.after.authorization_type.as_str(), "JWT");
         assert_eq!(item.after.authorizer_id.as_deref(), Some("j1"));
         assert_eq!(item.after_text, "JWT · PetsPool [pets/read]");
     }

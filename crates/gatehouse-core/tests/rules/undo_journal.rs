@@ -1,6 +1,7 @@
 //! Undo planning and the journal it reads, on plain values and a temporary folder.
 
 use super::plan::method;
+use gatehouse_core::domain::model::Action;
 use gatehouse_core::domain::plan::MethodState;
 use gatehouse_core::domain::undo_plan;
 use gatehouse_core::local::journal::{self, ApplyHeader, Outcome, Record};
@@ -13,7 +14,7 @@ fn header(id: &str) -> ApplyHeader {
         region: "us-east-1".into(),
         api_id: "api1".into(),
         api_name: "SecurePets".into(),
-        action: "protect".into(),
+        action: Action::Protect,
         description: "Cognito".into(),
         undoes: None,
     }
@@ -120,7 +121,10 @@ fn undo_leaves_alone_what_someone_changed_since_unless_forced() {
     let k = &p.skipped[0];
     assert_eq!(k.key(), "GET /pets");
     assert_eq!(k.reason, "changed since the apply: now AWS_IAM");
-    assert_eq!(k.found.as_ref().unwrap().authorization_type, "AWS_IAM");
+    assert_eq!(
+        k.found.as_ref().unwrap().authorization_type.as_str(),
+        "AWS_IAM"
+    );
     assert_eq!(k.restore, open);
 
     let forced = undo_plan::plan_undo(&now, &entries, true);
@@ -149,7 +153,7 @@ fn the_journal_survives_a_torn_last_line_and_lists_newest_first() {
         .unwrap();
     let mut h = header("200-b");
     h.undoes = Some("100-a".into());
-    h.action = "undo".into();
+    h.action = Action::Undo;
     let undo = journal::ApplyJournal::create(dir.path(), &h).unwrap();
     // An undo that has not finished (or left methods behind) only partly undoes.
     let all = journal::list(dir.path()).unwrap();

@@ -8,6 +8,7 @@ use common::Sandbox;
 use gatehouse::apply::{self, ApplyEvent, ApplyReport, Pace};
 use gatehouse::aws::gateway;
 use gatehouse::aws::session::Session;
+use gatehouse::domain::model::Action;
 use gatehouse::domain::model::{ApiKind, Authorizer, Method};
 use gatehouse::domain::plan::{self, AuthorizerInput, MethodState, Target};
 use gatehouse::domain::undo_plan;
@@ -20,10 +21,18 @@ use std::sync::Mutex;
 
 /// The API's writer lock, which every write step requires, taken in `dir` as Gatehouse takes it.
 fn writer(dir: &Path, api_id: &str) -> ApiLock {
-    lock::acquire(dir, "test us-east-1", api_id, "test", "apply", None).unwrap()
+    lock::acquire(
+        dir,
+        "test us-east-1",
+        api_id,
+        "test",
+        Action::Authorizer,
+        None,
+    )
+    .unwrap()
 }
 
-fn header(api_id: &str, action: &str, undoes: Option<String>) -> ApplyHeader {
+fn header(api_id: &str, action: Action, undoes: Option<String>) -> ApplyHeader {
     ApplyHeader {
         id: journal::new_apply_id(),
         started_ms: journal::now_ms(),
@@ -31,8 +40,8 @@ fn header(api_id: &str, action: &str, undoes: Option<String>) -> ApplyHeader {
         region: "us-east-1".into(),
         api_id: api_id.into(),
         api_name: "test".into(),
-        action: action.into(),
-        description: action.into(),
+        action,
+        description: action.to_string(),
         undoes,
     }
 }
@@ -74,7 +83,7 @@ async fn protect(
     let plan = plan::plan(&methods, &auths, keys, &target).unwrap();
     let events = Mutex::new(Vec::new());
     let lock = writer(dir, api_id);
-    let h = header(api_id, "protect", None);
+    let h = header(api_id, Action::Protect, None);
     let report = apply::apply(
         s,
         dir,
@@ -153,7 +162,7 @@ async fn seed_scenario_protects_three_methods_and_aws_holds_what_was_asked() {
     let methods = gateway::list_methods(&s, api).await.unwrap();
     for k in &three {
         let st = state_of(&methods, k);
-        assert_eq!(st.authorization_type, "COGNITO_USER_POOLS", "{k}");
+        assert_eq!(st.authorization_type.as_str(), "COGNITO_USER_POOLS", "{k}");
         assert_eq!(st.authorizer_id.as_deref(), Some(a.id.as_str()), "{k}");
     }
     assert_eq!(state_of(&methods, "OPTIONS /pets"), MethodState::open());
@@ -222,7 +231,7 @@ async fn a_hundred_and_fifty_methods_under_the_ten_per_second_quota_all_succeed(
     let now = gateway::list_methods(&s, &api).await.unwrap();
     assert!(now
         .iter()
-        .all(|m| m.authorization_type == "COGNITO_USER_POOLS"));
+        .all(|m| m.authorization_type.as_str() == "COGNITO_USER_POOLS"));
 }
 
 #[tokio::test]
@@ -255,7 +264,12 @@ async fn with_injected_failures_every_method_ends_changed_or_failed_and_retry_fi
         let st = state_of(&now, &r.key);
         match r.status {
             Outcome::Changed => {
-                assert_eq!(st.authorization_type, "COGNITO_USER_POOLS", "{}", r.key)
+                assert_eq!(
+                    st.authorization_type.as_str(),
+                    "COGNITO_USER_POOLS",
+                    "{}",
+                    r.key
+                )
             }
             Outcome::Failed => {
                 assert_eq!(st, MethodState::open(), "{} failed and is untouched", r.key);
@@ -285,7 +299,7 @@ async fn with_injected_failures_every_method_ends_changed_or_failed_and_retry_fi
     let now = gateway::list_methods(&s, &api).await.unwrap();
     assert!(now
         .iter()
-        .all(|m| m.authorization_type == "COGNITO_USER_POOLS"));
+        .all(|m| m.authorization_type.as_str() == "COGNITO_USER_POOLS"));
 }
 
 #[tokio::test]
@@ -307,7 +321,7 @@ async fn undo_restores_the_exact_previous_states() {
     let summary = journal::list(dir.path()).unwrap().remove(0);
     let now = gateway::list_methods(&s, api).await.unwrap();
     let undo = undo_plan::plan_undo(&now, &journal::undo_entries(&summary), false);
-    let h = header(api, "undo", Some(summary.header.id.clone()));
+    let h = header(api, Action::Undo, Some(summary.header.id.clone()));
     let lock = writer(dir.path(), api);
     let r = apply::apply(&s, dir.path(), h, &undo, Pace::default(), &|_| {}, &lock)
         .await

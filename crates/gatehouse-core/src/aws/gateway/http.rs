@@ -4,7 +4,9 @@
 
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
-use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState, Stage};
+use crate::domain::model::{
+    Api, ApiKind, AuthType, Authorizer, AuthorizerInput, Method, MethodState, Stage,
+};
 use crate::error::{Error, Result};
 use aws_sdk_apigatewayv2::types::{
     AuthorizationType, AuthorizerType, JwtConfiguration, ProtocolType,
@@ -184,9 +186,8 @@ pub(super) async fn list_routes(session: &Session, api_id: &str) -> Result<Vec<M
     Ok(routes)
 }
 
-fn auth_type(t: Option<&AuthorizationType>) -> String {
-    t.map(|t| t.as_str().to_string())
-        .unwrap_or_else(|| "NONE".into())
+fn auth_type(t: Option<&AuthorizationType>) -> AuthType {
+    t.map(|t| AuthType::parse(t.as_str())).unwrap_or_default()
 }
 
 pub(super) async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Authorizer>> {

@@ -1,6 +1,7 @@
 //! The JSON Patch of a REST UpdateMethod: which operations take a method from one state to
 //! another (REST API paths stay in this adapter; pure, tested with plain values).
 
+use crate::domain::model::AuthType;
 use crate::domain::model::MethodState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -30,7 +31,7 @@ pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
         return vec![];
     }
     let mut ops = Vec::new();
-    let keep: BTreeSet<&String> = if after.authorization_type == "COGNITO_USER_POOLS" {
+    let keep: BTreeSet<&String> = if after.authorization_type == AuthType::CognitoUserPools {
         after.scopes.iter().collect()
     } else {
         BTreeSet::new()
@@ -44,7 +45,7 @@ pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
         ops.push(PatchOp::new(
             "replace",
             "/authorizationType",
-            Some(&after.authorization_type),
+            Some(after.authorization_type.as_str()),
         ));
     }
     if after.uses_authorizer() && before.authorizer_id != after.authorizer_id {
@@ -54,7 +55,7 @@ pub fn patch_ops(before: &MethodState, after: &MethodState) -> Vec<PatchOp> {
             after.authorizer_id.as_deref(),
         ));
     }
-    if after.authorization_type == "COGNITO_USER_POOLS" {
+    if after.authorization_type == AuthType::CognitoUserPools {
         let had: BTreeSet<&String> = before.scopes.iter().collect();
         for s in &after.scopes {
             if !had.contains(s) {

@@ -5,6 +5,7 @@
 use super::patch::patch_ops;
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
+use crate::domain::model::AuthType;
 use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState};
 use crate::error::Result;
 use crate::local::pacer::Call;
@@ -116,7 +117,7 @@ pub(super) async fn list_methods(session: &Session, api_id: &str) -> Result<Vec<
                     resource_id: resource_id.clone(),
                     path: path.clone(),
                     verb: m.http_method().unwrap_or(verb).to_string(),
-                    authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
+                    authorization_type: AuthType::parse(m.authorization_type().unwrap_or_default()),
                     authorizer_id: m.authorizer_id().map(str::to_string),
                     scopes: m.authorization_scopes().to_vec(),
                     api_key_required: m.api_key_required().unwrap_or(false),
@@ -202,7 +203,7 @@ pub(super) async fn update_method(
         .await
         .map_err(|e| call_failure(session, e))?;
     Ok(MethodState {
-        authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
+        authorization_type: AuthType::parse(m.authorization_type().unwrap_or_default()),
         authorizer_id: m.authorizer_id().map(str::to_string),
         scopes: m.authorization_scopes().to_vec(),
     })
@@ -226,7 +227,7 @@ pub(super) async fn method_state(
         .await
         .map_err(|e| session.map_err(e))?;
     Ok(MethodState {
-        authorization_type: m.authorization_type().unwrap_or("NONE").to_string(),
+        authorization_type: AuthType::parse(m.authorization_type().unwrap_or_default()),
         authorizer_id: m.authorizer_id().map(str::to_string),
         scopes: m.authorization_scopes().to_vec(),
     })

@@ -1,6 +1,6 @@
 //! What the journal holds: an apply's header, its records, a method's outcome, and the clock.
 
-use crate::domain::model::MethodState;
+use crate::domain::model::{Action, MethodState};
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 use ts_rs::TS;
@@ -28,8 +28,8 @@ pub struct ApplyHeader {
     pub region: String,
     pub api_id: String,
     pub api_name: String,
-    /// protect, unprotect or undo.
-    pub action: String,
+    /// Protect, unprotect or undo.
+    pub action: Action,
     /// What the apply set, in words ("Cognito · PetsPool", "Open", "previous states").
     pub description: String,
     /// For an undo: the apply it undoes.

@@ -2,6 +2,7 @@
 
 use super::file::read;
 use super::records::{ApplyHeader, Outcome, Record};
+use crate::domain::model::Action;
 use crate::domain::model::MethodState;
 use crate::domain::undo_plan::UndoEntry;
 use crate::error::{Error, Result};
@@ -53,13 +54,7 @@ impl ApplySummary {
     }
 
     fn describe(&mut self) {
-        let action = match self.header.action.as_str() {
-            "protect" => "Protect",
-            "unprotect" => "Remove protection",
-            "undo" => "Undo",
-            other => other,
-        };
-        self.title = format!("{action} · {}", self.header.api_name);
+        self.title = format!("{} · {}", self.header.action.title(), self.header.api_name);
         let mut counts = format!(
             "{} changed · {} unchanged · {} failed",
             self.changed, self.unchanged, self.failed
@@ -95,7 +90,7 @@ impl ApplySummary {
 
     /// Whether an undo of this apply could restore anything, leaving locks aside.
     pub fn undoable(&self) -> bool {
-        self.header.action != "undo"
+        self.header.action != Action::Undo
             && self.undone_by.is_none()
             && (self.changed > 0 || self.interrupted > 0 || self.failed > 0)
     }
