@@ -1,10 +1,11 @@
 //! Plain data and pure rules: no I/O, no SDK, no files, no clock of its own (tested with plain
 //! values in microseconds). The model, the review's audit, plans and undo planning, validation,
-//! the token's claims and verdicts, SSO settings, the sweep's rows and formats, ownership tags.
+//! the token's claims and verdicts, SSO settings, the sweep's rows and formats, ownership tags, what each stage serves.
 
 pub mod audit;
 pub mod claims;
 pub mod endpoints;
+pub mod live;
 pub mod model;
 pub mod ownership;
 pub mod plan;

@@ -4,6 +4,7 @@
 mod audit;
 mod hostile_tokens;
 mod http_rules;
+mod live;
 mod plan;
 mod profile_rules;
 mod token;
