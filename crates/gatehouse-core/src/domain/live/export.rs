@@ -2,16 +2,13 @@
 //! `extensions=authorizers` for a REST API, ExportApi with a stage name for an HTTP API) and, for a
 //! REST deployment, its `apiSummary`.
 
-use super::Served;
+use super::served::{Served, NOT_EXPORTED};
 use crate::domain::model::{method_key, AuthType, Authorizer, Method};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A REST deployment's `apiSummary`: path → verb → (authorizationType, apiKeyRequired).
 pub type ApiSummary = BTreeMap<String, BTreeMap<String, (String, bool)>>;
-
-/// The name given to an authorizer a deployment's summary implies but no export names.
-pub const NOT_EXPORTED: &str = "authorizer not exported";
 
 /// One security scheme of an export, as API Gateway writes it.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,24 +3,14 @@
 //! the editor, method by method, and says where the internet sees something else.
 
 pub mod export;
+pub mod served;
+
+pub use served::{Served, NOT_EXPORTED};
 
 use crate::domain::audit::{self, MethodView, Summary};
-use crate::domain::model::{Authorizer, Method};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
-
-/// What one deployment serves: its methods (as the editor's shape) and the authorizers they name.
-/// Deployments never change, so this is cached by the deployment's id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Served {
-    pub deployment_id: String,
-    /// When it was made (RFC 3339 UTC), as AWS says.
-    pub created_at: Option<String>,
-    pub methods: Vec<Method>,
-    pub authorizers: Vec<Authorizer>,
-}
 
 /// A stage as GetStages describes it: the deployment it serves, and its canary's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,7 +209,7 @@ pub fn differences(editor: &[MethodView], served: &[MethodView]) -> Vec<Differen
 /// Equal as a caller meets it: the same protection (authorizer and scopes) and API key. Where
 /// the stage's authorizer is known by its type only (a canary), the type decides.
 fn same(served: &MethodView, editor: &MethodView) -> bool {
-    let known = served.authorizer_name.as_deref() != Some(export::NOT_EXPORTED);
+    let known = served.authorizer_name.as_deref() != Some(NOT_EXPORTED);
     let protection = match known {
         true => served.label == editor.label,
         false => served.method.authorization_type == editor.method.authorization_type,
