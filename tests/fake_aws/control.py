@@ -18,6 +18,8 @@
   POST /_sandbox/bulk-http-api {"region", "name", "routes", "stage"?, "auto_deploy"?}
                               -> {"id", "name", "region", "routes", "integration_id", "stage"?}
   POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
+  POST /_sandbox/deployment-snapshot {"region", "api_id", "deployment_id" | "stage"}
+                              -> {"kind", "apiId", "deploymentId", "snapshot"} (snapshots.py)
   POST /_sandbox/mint-token   {"pool_id", "token_use", "client_id", "username", ...}
                               -> {"token", "claims"} (tokens.py)
   POST /_sandbox/sso/approve  {"userCode" | "deviceCode", "user"?} -> the device authorization
@@ -45,6 +47,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 
 import account
 import patches_v2
+import snapshots
 import sso
 import tokens
 
@@ -159,6 +162,44 @@ def bulk_pools(req):
     return {"region": region, "pools": pools}
 
 
+def _v2_api(req):
+    region = req.get("region") or "us-east-1"
+    api = apigatewayv2_backends[req.get("account") or account.current()][region].apis.get(
+        req.get("api_id"))
+    if api is None:
+        raise ValueError(f"no HTTP or WebSocket API {req.get('api_id')!r} in {region}")
+    return region, api
+
+
+def deployment_snapshot(req):
+    """What one deployment (or the one a stage serves) of a REST or HTTP API holds."""
+    region = req.get("region") or "us-east-1"
+    who = req.get("account") or account.current()
+    api_id, stage_name = req.get("api_id"), req.get("stage")
+    rest = apigateway_backends[who][region].apis.get(api_id)
+    if rest is not None:
+        deployment_id = req.get("deployment_id")
+        if stage_name:
+            if stage_name not in rest.stages:
+                raise ValueError(f"no stage {stage_name!r} on REST API {api_id}")
+            deployment_id = rest.stages[stage_name].deployment_id
+        if deployment_id not in rest.deployments:
+            raise ValueError(f"no deployment {deployment_id!r} of REST API {api_id}")
+        return {"kind": "REST", "apiId": api_id, "deploymentId": deployment_id,
+                "snapshot": snapshots.rest_snapshot_of(rest.deployments[deployment_id])}
+    _, api = _v2_api(req)
+    deployment_id = req.get("deployment_id")
+    if stage_name:
+        if stage_name not in api.stages:
+            raise ValueError(f"no stage {stage_name!r} on API {api_id}")
+        deployment_id = api.stages[stage_name].deployment_id
+    snapshot = snapshots.v2_snapshot_of(api, deployment_id)
+    if snapshot is None:
+        raise ValueError(f"no deployment {deployment_id!r} of API {api_id}")
+    return {"kind": api.protocol_type, "apiId": api_id, "deploymentId": deployment_id,
+            "snapshot": snapshot}
+
+
 def _sso(sso_state, method, action, req):
     """The answer of one /_sandbox/sso/ACTION request, or None when there is no such one."""
     if method == "POST" and action in ("approve", "deny", "expire"):
@@ -204,6 +245,9 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/bulk-pools" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_pools(req))
+        if path == "/_sandbox/deployment-snapshot" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, deployment_snapshot(req))
         if path == "/_sandbox/mint-token" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, tokens.mint(req))

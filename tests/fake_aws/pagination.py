@@ -58,6 +58,11 @@ def _paged_json(items, position):
     return json.dumps(body)
 
 
+def page_v1(response, items):
+    """{"item": one page of `items`, "position"?} (JSON) by the request's limit/position."""
+    return _paged_json(*_page(response, items))
+
+
 def get_rest_apis(self):
     apis = [api.to_dict() for api in self.backend.list_apis()]
     return _paged_json(*_page(self, apis))

@@ -7,7 +7,7 @@ the server answers its first request.
 
 What is changed (see README.md; paging lives in pagination.py, the Cognito
 fixes in patches_cognito.py, HTTP/WebSocket API (v2) fixes in patches_v2.py
-and routes_v2.py):
+and routes_v2.py, REST deployments, stages, canaries and GetExport in patches_stages.py):
   * UpdateMethod: new, with AWS's patch semantics and validation.
   * PutMethod: 409 ConflictException when the method exists; authorizer checks.
   * CreateAuthorizer keeps identityValidationExpression; UpdateAuthorizer
@@ -44,6 +44,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 
 import pagination
 import patches_speed
+import patches_stages
 import patches_v2
 import tokens
 from patches_cognito import cached_jwk_module, wrap_auth_flow_checks, wrap_list_user_pools
@@ -383,6 +384,7 @@ def apply():
     APIGatewayResponse.get_resources = pagination.get_resources
     APIGatewayResponse.get_authorizers = pagination.get_authorizers
 
+    patches_stages.apply()
     patches_v2.apply()
     patches_speed.apply()
 
