@@ -7,7 +7,8 @@ the server answers its first request.
 
 What is changed (see README.md; paging lives in pagination.py, the Cognito
 fixes in patches_cognito.py, HTTP/WebSocket API (v2) fixes in patches_v2.py
-and routes_v2.py, REST deployments, stages, canaries and GetExport in patches_stages.py):
+and routes_v2.py, REST deployments, stages, canaries and GetExport in patches_stages.py,
+gateway responses in gateway_responses.py):
   * UpdateMethod: new, with AWS's patch semantics and validation.
   * PutMethod: 409 ConflictException when the method exists; authorizer checks.
   * CreateAuthorizer keeps identityValidationExpression; UpdateAuthorizer
@@ -42,6 +43,7 @@ from moto.apigateway.responses import APIGatewayResponse
 from moto.cognitoidp import models as idp_models
 from moto.cognitoidp.responses import CognitoIdpResponse
 
+import gateway_responses
 import pagination
 import patches_speed
 import patches_stages
@@ -385,6 +387,7 @@ def apply():
     APIGatewayResponse.get_authorizers = pagination.get_authorizers
 
     patches_stages.apply()
+    gateway_responses.apply()
     patches_v2.apply()
     patches_speed.apply()
 

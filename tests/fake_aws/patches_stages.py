@@ -2,7 +2,8 @@
 patches.apply(). moto 5.2.5 keeps no copy per deployment (a stage "serves" the editor),
 replaces a stage on every CreateDeployment, and knows no canaries. Here:
 
-* CreateDeployment snapshots the API's methods and authorizers (snapshots.py); later edits never change what an existing deployment holds. An existing
+* CreateDeployment snapshots the API's methods, authorizers and gateway responses
+  (snapshots.py); later edits never change what an existing deployment holds. An existing
   stage keeps its settings and only points at the new deployment; a new stage is made with
   stageDescription, cacheClusterEnabled, tracingEnabled. With canarySettings the new
   deployment goes to the stage's canary and the stage's own deploymentId stays (AWS's

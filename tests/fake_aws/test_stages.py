@@ -1,6 +1,6 @@
 """Self-checks of what REST API (v1) stages serve: deployments as snapshots (apiSummary),
 stages kept across deployments, canaries and their promotion, GetExport of a stage's
-deployment. Run by test_sandbox.py, which sets `S` to itself (its URL,
+deployment, gateway responses. Run by test_sandbox.py, which sets `S` to itself (its URL,
 SUMMARY and helpers) before running TESTS. Each check builds its own API, so the seed stays
 as other checks expect it."""
 
@@ -291,6 +291,58 @@ def a_canary_deployment_leaves_the_stage_deployment():
                                       "useStageCache": False}
     assert S.error_of(east.delete_deployment, restApiId=api["id"], deploymentId=canary)[:2] == (
         400, "BadRequestException")  # beta's canary serves it
+
+
+@test
+def gateway_responses_are_defaults_until_put():
+    east = S.agw()
+    api = shop("ResponsesShop")
+    items = east.get_gateway_responses(restApiId=api["id"])["items"]
+    assert len(items) == 21 and all(r["defaultResponse"] for r in items)
+    by_type = {r["responseType"]: r for r in items}
+    assert by_type["UNAUTHORIZED"] == {
+        "responseType": "UNAUTHORIZED", "statusCode": "401", "defaultResponse": True,
+        "responseParameters": {},
+        "responseTemplates": {"application/json": '{"message":$context.error.messageString}'}}
+    assert "statusCode" not in by_type["DEFAULT_4XX"]
+    assert by_type["ACCESS_DENIED"]["statusCode"] == "403"
+    cors = {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
+    put = east.put_gateway_response(restApiId=api["id"], responseType="DEFAULT_4XX",
+                                    responseParameters=cors)
+    put.pop("ResponseMetadata")
+    assert put == {"responseType": "DEFAULT_4XX", "defaultResponse": False,
+                   "responseParameters": cors, "responseTemplates": {}}
+    east.put_gateway_response(restApiId=api["id"], responseType="UNAUTHORIZED",
+                              responseTemplates={"application/json": '{"why":"no"}'})
+    got = east.get_gateway_response(restApiId=api["id"], responseType="UNAUTHORIZED")
+    assert (got["defaultResponse"], got["statusCode"], got["responseTemplates"]) == (
+        False, "401", {"application/json": '{"why":"no"}'})
+    patched = east.update_gateway_response(
+        restApiId=api["id"], responseType="UNAUTHORIZED", patchOperations=ops(
+            ("replace", "/statusCode", "403"),
+            ("add", "/responseParameters/gatewayresponse.header.x-why", "'token'")))
+    assert patched["statusCode"] == "403"
+    assert patched["responseParameters"] == {"gatewayresponse.header.x-why": "'token'"}
+    assert S.error_of(east.get_gateway_response, restApiId=api["id"],
+                      responseType="NOPE")[:2] == (400, "BadRequestException")
+    assert S.error_of(east.put_gateway_response, restApiId=api["id"], responseType="THROTTLED",
+                      statusCode="99")[:2] == (400, "BadRequestException")
+
+    deployment = east.create_deployment(restApiId=api["id"], stageName="prod")["id"]
+    east.delete_gateway_response(restApiId=api["id"], responseType="UNAUTHORIZED")
+    assert east.get_gateway_response(restApiId=api["id"], responseType="UNAUTHORIZED")[
+        "defaultResponse"] is True  # the editor is back to the default ...
+    held = S.control("/_sandbox/deployment-snapshot", {"region": "us-east-1", "api_id": api["id"],
+                                                       "deployment_id": deployment})
+    assert held["snapshot"]["gatewayResponses"] == {  # ... the deployment is not
+        "DEFAULT_4XX": {"responseParameters": cors, "responseTemplates": {}},
+        "UNAUTHORIZED": {"statusCode": "403",
+                         "responseParameters": {"gatewayresponse.header.x-why": "'token'"},
+                         "responseTemplates": {"application/json": '{"why":"no"}'}}}
+    doc = exported(api["id"], "prod", extensions="apigateway")
+    assert doc["x-amazon-apigateway-gateway-responses"]["DEFAULT_4XX"] == {
+        "responseParameters": cors}
+    assert "x-amazon-apigateway-gateway-responses" not in exported(api["id"], "prod")
 
 
 @test
