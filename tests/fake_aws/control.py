@@ -18,6 +18,9 @@
   POST /_sandbox/bulk-http-api {"region", "name", "routes", "stage"?, "auto_deploy"?}
                               -> {"id", "name", "region", "routes", "integration_id", "stage"?}
   POST /_sandbox/bulk-pools   {"region", "count", "prefix"} -> {"region", "pools": [{"id","name"}]}
+  POST /_sandbox/auto-deploy-failure {"region", "api_id", "message"?, "count"?} | {"region",
+                              "api_id", "clear": true} -> the failure set (patches_v2.py)
+  GET  /_sandbox/auto-deploy-failure -> {"failures": {api_id: {"message", "left"}}}
   POST /_sandbox/deployment-snapshot {"region", "api_id", "deployment_id" | "stage"}
                               -> {"kind", "apiId", "deploymentId", "snapshot"} (snapshots.py)
   POST /_sandbox/mint-token   {"pool_id", "token_use", "client_id", "username", ...}
@@ -171,6 +174,22 @@ def _v2_api(req):
     return region, api
 
 
+def auto_deploy_failure(req):
+    """Make the next automatic deployments of one HTTP API fail (or stop that: "clear")."""
+    region, api = _v2_api(req)
+    if req.get("clear"):
+        patches_v2.AUTO_DEPLOY_FAILURES.pop(api.api_id, None)
+        return {"region": region, "api_id": api.api_id, "cleared": True}
+    count = req.get("count")
+    if count is not None and (not isinstance(count, int) or count < 1):
+        raise ValueError("count must be a number >= 1 (or absent: every one until cleared)")
+    message = req.get("message")
+    if message is not None and (not isinstance(message, str) or not message):
+        raise ValueError("message must be a non-empty string")
+    failure = patches_v2.fail_auto_deploys(api.api_id, message, count)
+    return {"region": region, "api_id": api.api_id, **failure}
+
+
 def deployment_snapshot(req):
     """What one deployment (or the one a stage serves) of a REST or HTTP API holds."""
     region = req.get("region") or "us-east-1"
@@ -245,6 +264,13 @@ def handle(state, environ, start_response):
         if path == "/_sandbox/bulk-pools" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, bulk_pools(req))
+        if path == "/_sandbox/auto-deploy-failure" and method == "POST":
+            with state.backend_lock:
+                return _reply(start_response, 200, auto_deploy_failure(req))
+        if path == "/_sandbox/auto-deploy-failure" and method == "GET":
+            with state.backend_lock:
+                return _reply(start_response, 200, {"failures": {
+                    k: dict(v) for k, v in patches_v2.AUTO_DEPLOY_FAILURES.items()}})
         if path == "/_sandbox/deployment-snapshot" and method == "POST":
             with state.backend_lock:
                 return _reply(start_response, 200, deployment_snapshot(req))

@@ -6,6 +6,10 @@ installed by patches.apply(). Paging lives in pagination.py.
 * AutoDeploy stages (moto: a flag only): creating one, switching it on, and
   every later change to the API's routes, integrations, authorizers or models
   give the stage a new automatic deployment, as API Gateway does.
+* Every deployment holds a snapshot of the routes, authorizers and integrations
+  (snapshots.py); ExportApi exports a stage's snapshot (export_v2.py).
+* Automatic deployments of an API can be made to fail (POST /_sandbox/auto-deploy-failure,
+  `fail_auto_deploys`): the stage keeps its deployment and says why.
 * UpdateStage (moto: 500 "not implemented").
 * GetAuthorizers (moto: 500 "not implemented").
 * UpdateRoute / CreateRoute (moto kept the old authorizer and scopes after
@@ -28,12 +32,18 @@ from moto.apigatewayv2.exceptions import APIGatewayV2Error, BadRequestException
 from moto.apigatewayv2.responses import ApiGatewayV2Response
 from moto.moto_api._internal import mock_random as random
 
+import export_v2
 import ops
 import pagination
+import snapshots
 from routes_v2 import api_of, json_body, update_route, wrap_create_route
 
 AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 NO_ROUTES = "Unable to deploy API because no valid routes exist in this API"
+FAILED = "Deployment attempt failed: {}"
+INJECTED_FAILURE = "Internal failure while deploying the API (injected by the sandbox)"
+# apiId -> {"message", "left" (None: until cleared)}: that API's automatic deployments fail.
+AUTO_DEPLOY_FAILURES = {}
 
 
 class NotFound(APIGatewayV2Error):
@@ -77,6 +87,7 @@ def _new_deployment(api, description, auto):
         "description": description,
     }
     deployments_of(api)[deployment["deploymentId"]] = deployment
+    snapshots.store_v2(api, deployment["deploymentId"], snapshots.v2_snapshot(api))
     return _drop_nulls(deployment)
 
 
@@ -88,16 +99,41 @@ def _point(stage, deployment_id):
             f"Successfully deployed stage with deployment ID '{deployment_id}'")
 
 
+def fail_auto_deploys(api_id, message=None, count=None):
+    """Make the next `count` (None: every one, until cleared) automatic deployments of the API
+    fail with `message`. Returns what is set."""
+    AUTO_DEPLOY_FAILURES[api_id] = {"message": message or INJECTED_FAILURE, "left": count}
+    return dict(AUTO_DEPLOY_FAILURES[api_id])
+
+
+def _injected_failure(api):
+    """The message of an injected failure of this automatic deployment of `api`, or None."""
+    failure = AUTO_DEPLOY_FAILURES.get(api.api_id)
+    if failure is None:
+        return None
+    if failure["left"] is not None:
+        failure["left"] -= 1
+        if failure["left"] <= 0:
+            del AUTO_DEPLOY_FAILURES[api.api_id]
+    return failure["message"]
+
+
 def auto_deploy(api, only=None):
     """Give every AutoDeploy stage of `api` (or just `only`) a fresh automatic deployment.
-    Without a route to deploy the stage keeps its deployment and says why."""
+    Without a route to deploy, or with an injected failure, the stage keeps its deployment
+    and says why."""
     for stage in [only] if only else list(api.stages.values()):
         if not stage.auto_deploy:
+            continue
+        failure = _injected_failure(api)
+        if failure:
+            stage.last_deployment_status_message = FAILED.format(failure)
+            stage.updated = datetime.datetime.now()
             continue
         try:
             deployment = _new_deployment(api, AUTO_DEPLOY_DESCRIPTION, auto=True)
         except BadRequestException as exc:
-            stage.last_deployment_status_message = f"Deployment attempt failed: {exc.message}"
+            stage.last_deployment_status_message = FAILED.format(exc.message)
             continue
         _point(stage, deployment["deploymentId"])
 
@@ -297,6 +333,8 @@ def apply():
     base = "{0}/v2/apis/(?P<api_id>[^/]+)/deployments"
     v2_urls.url_paths[base + "$"] = ApiGatewayV2Response.dispatch
     v2_urls.url_paths[base + "/(?P<deployment_id>[^/]+)$"] = ApiGatewayV2Response.dispatch
+    exports = "{0}/v2/apis/(?P<api_id>[^/]+)/exports/(?P<specification>[^/]+)$"
+    v2_urls.url_paths[exports] = ApiGatewayV2Response.dispatch
 
     v2_models.Stage.__init__ = _wrap_stage_init(v2_models.Stage.__init__)
     v2_models.Stage.to_json = _wrap_stage_to_json(v2_models.Stage.to_json)
@@ -309,6 +347,7 @@ def apply():
     response.create_deployment = create_deployment
     response.get_deployments = get_deployments
     response.get_deployment = get_deployment
+    response.export_api = export_v2.export_api
     response.create_stage = _wrap_create_stage(response.create_stage)
     response.update_stage = update_stage
     response.get_authorizers = get_authorizers
