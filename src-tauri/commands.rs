@@ -4,7 +4,7 @@
 
 mod shell;
 
-use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
+use crate::contract::{MenuAction, Place, Undeployed, WindowTheme, Zoom};
 use crate::core::{
     ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
     CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
@@ -197,8 +197,8 @@ async fn list_stages(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<
 }
 
 #[tauri::command]
-async fn undeployed(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Vec<ApplySummary>> {
-    core.undeployed(&ctx, &api_id)
+async fn undeployed(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Undeployed> {
+    core.undeployed_banner(&ctx, &api_id)
 }
 
 #[tauri::command]

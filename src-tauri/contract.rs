@@ -20,7 +20,7 @@ pub use crate::domain::sweep::{
     SweepRow,
 };
 pub use crate::error::ErrorView;
-pub use crate::local::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
+pub use crate::local::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome, Undeployed};
 pub use crate::local::keychain::{KeychainProfile, ProfileInput};
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
@@ -104,6 +104,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         ApplyRequest,
         Ctx,
         Deployment,
+        Undeployed,
         CheckTokenRequest,
         SignInRequest,
         AwsTestRequest,

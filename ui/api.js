@@ -43,6 +43,7 @@
 /** @typedef {import("./bindings/Zoom").Zoom} Zoom */
 /** @typedef {import("./bindings/WindowTheme").WindowTheme} WindowTheme */
 /** @typedef {import("./bindings/Place").Place} Place */
+/** @typedef {import("./bindings/Undeployed").Undeployed} Undeployed */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -141,8 +142,8 @@ export const planUndo = (applyId, force) => invoke("plan_undo", { applyId, force
 export const undoApply = (applyId, force, onEvent) => invoke("undo_apply", { applyId, force, onEvent: channel(onEvent) });
 /** @param {Ctx} ctx @param {string} apiId @returns {Promise<Stage[]>} */
 export const listStages = (ctx, apiId) => invoke("list_stages", { ctx, apiId });
-/** The applies to this API not deployed yet. @param {Ctx} ctx @param {string} apiId
- * @returns {Promise<ApplySummary[]>} */
+/** What this API's applies changed and did not deploy yet, in words (the "not live yet" banner).
+ * @param {Ctx} ctx @param {string} apiId @returns {Promise<Undeployed>} */
 export const undeployed = (ctx, apiId) => invoke("undeployed", { ctx, apiId });
 /** @param {Ctx} ctx @param {string} apiId @param {string} stage @param {string} description
  * @returns {Promise<Deployment>} */

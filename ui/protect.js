@@ -290,17 +290,14 @@ export class Protect {
    * @param {() => boolean} gen  whether the answer is still for what the window shows
    */
   async refreshBanner(ctx, apiId, gen) {
-    let pending = [];
+    let text = null;
     try {
-      pending = await api.undeployed(ctx, apiId);
-    } catch { pending = []; }
+      text = (await api.undeployed(ctx, apiId)).text;
+    } catch { text = null; }
     if (!gen()) return;
-    const methods = new Set(pending.flatMap((a) => a.methods.filter((m) => m.status === "changed").map((m) => m.key)));
-    $("undeployed-banner").hidden = pending.length === 0;
-    $("undeployed-text").textContent = pending.length
-      ? `${methods.size} method${methods.size === 1 ? "" : "s"} changed since the last deployment. Deploy to a stage to make ${methods.size === 1 ? "it" : "them"} take effect.`
-      : "";
-    if (pending.length) {
+    $("undeployed-banner").hidden = !text;
+    $("undeployed-text").textContent = text ?? "";
+    if (text) {
       try {
         const stages = await api.listStages(ctx, apiId);
         if (!gen()) return;

@@ -9,4 +9,8 @@ export type Api = { id: string, name: string, description: string | null, kind: 
 /**
  * The CloudFormation stack (or other tool) its tags say manages it.
  */
-managedBy: ManagedBy | null, };
+managedBy: ManagedBy | null, 
+/**
+ * Why the API is listed but not opened (`ApiKind::not_reviewed`); None when it is reviewed.
+ */
+notReviewed: string | null, };

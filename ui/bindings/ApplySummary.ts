@@ -9,7 +9,12 @@ export type ApplySummary = { changed: number, unchanged: number, failed: number,
 /**
  * Methods whose call started but whose outcome was never written (the app was killed).
  */
-interrupted: number, finished: boolean, deployed: string | null, 
+interrupted: number, finished: boolean, 
+/**
+ * The stage it went live on: "prod", or "$default (auto-deploy)" for a stage that
+ * deployed it by itself (then `deployed_auto`).
+ */
+deployed: string | null, deployedAuto: boolean, 
 /**
  * The undo that restored every method this apply changed.
  */
@@ -35,7 +40,11 @@ title: string,
 /**
  * "3 changed · 0 unchanged · 0 failed · 1 skipped".
  */
-countsText: string, methods: Array<MethodChange>, id: string, startedMs: number, profile: string, region: string, apiId: string, apiName: string, 
+countsText: string, 
+/**
+ * "3 methods: Cognito · PetsPool": how many methods, and what the apply set.
+ */
+methodsText: string, methods: Array<MethodChange>, id: string, startedMs: number, profile: string, region: string, apiId: string, apiName: string, 
 /**
  * Protect, unprotect or undo.
  */

@@ -4,4 +4,8 @@ import type { Verdict } from "./Verdict";
 /**
  * One method's verdict and its reason in one line.
  */
-export type MethodVerdict = { path: string, verb: string, verdict: Verdict, reason: string, };
+export type MethodVerdict = { path: string, verb: string, 
+/**
+ * How the method is named: "GET /pets", "$default" (`Method::key`).
+ */
+key: string, verdict: Verdict, reason: string, };

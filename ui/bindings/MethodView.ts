@@ -5,7 +5,11 @@ import type { Protection } from "./Protection";
 /**
  * A method as the review screen and `gatehouse audit` show it.
  */
-export type MethodView = { protection: Protection, authorizerName: string | null, isOptions: boolean, 
+export type MethodView = { 
+/**
+ * How the method is named: "GET /pets", "$default" (`Method::key`).
+ */
+key: string, protection: Protection, authorizerName: string | null, isOptions: boolean, 
 /**
  * The badge as it reads: "Open", "IAM", "Lambda · LegacyTokenAuth", "Cognito · PetsPool".
  */

@@ -27,4 +27,8 @@ summary: string,
 /**
  * For an undo that leaves methods alone: how many and why, in one sentence.
  */
-skippedSummary: string | null, };
+skippedSummary: string | null, 
+/**
+ * The preview's button: "Apply to 3 methods", "Undo 1 method", "Nothing to apply".
+ */
+applyLabel: string, };

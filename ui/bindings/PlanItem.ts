@@ -4,7 +4,11 @@ import type { MethodState } from "./MethodState";
 /**
  * One method of a plan.
  */
-export type PlanItem = { resourceId: string, path: string, verb: string, before: MethodState, after: MethodState, 
+export type PlanItem = { resourceId: string, path: string, verb: string, 
+/**
+ * How the method is named: "GET /pets", "$default" (`model::method_key`).
+ */
+key: string, before: MethodState, after: MethodState, 
 /**
  * Whether the method changes (else it is already as planned, and not sent).
  */

@@ -6,6 +6,10 @@ import type { MethodState } from "./MethodState";
  */
 export type SkippedItem = { path: string, verb: string, 
 /**
+ * How the method is named: "GET /pets", "$default" (`model::method_key`).
+ */
+key: string, 
+/**
  * What AWS holds now; None when the method no longer exists.
  */
 found: MethodState | null, 

@@ -3,4 +3,8 @@
 /**
  * A Cognito user pool.
  */
-export type UserPool = { id: string, name: string, };
+export type UserPool = { id: string, name: string, 
+/**
+ * The issuer URL a JWT authorizer trusting the pool names (`pool_issuer`).
+ */
+issuer: string, };

@@ -149,6 +149,7 @@ fn plan(n: usize) -> Plan {
             resource_id: format!("r{i}"),
             path: format!("/r{i}"),
             verb: "GET".into(),
+            key: format!("GET /r{i}"),
             before: open(),
             after: cognito(),
             changes: true,
@@ -165,6 +166,7 @@ fn plan(n: usize) -> Plan {
         change_count: n,
         summary: String::new(),
         skipped_summary: None,
+        apply_label: String::new(),
     }
 }
 

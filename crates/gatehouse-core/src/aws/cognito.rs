@@ -1,7 +1,7 @@
 //! Cognito user pools and their app clients.
 
 use super::session::Session;
-use crate::domain::model::{AppClient, UserPool};
+use crate::domain::model::{pool_issuer, AppClient, UserPool};
 use crate::error::{Error, Result};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -18,9 +18,13 @@ pub async fn list_pools(session: &Session, region: &str) -> Result<Vec<UserPool>
     let mut pools = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| session.map_err(e))?;
-        pools.extend(page.user_pools().iter().map(|p| UserPool {
-            id: p.id().unwrap_or_default().to_string(),
-            name: p.name().unwrap_or_default().to_string(),
+        pools.extend(page.user_pools().iter().map(|p| {
+            let id = p.id().unwrap_or_default().to_string();
+            UserPool {
+                issuer: pool_issuer(region, &id),
+                id,
+                name: p.name().unwrap_or_default().to_string(),
+            }
         }));
     }
     pools.sort_by(|a, b| {

@@ -123,7 +123,7 @@ impl Core {
         .await?;
         if report.changed > 0 {
             if let Some(stage) = auto_deploy_stage(session, &api_id).await {
-                let live_on = format!("{stage} (auto-deploy)");
+                let live_on = journal::auto_deployed(&stage);
                 journal::append(
                     &self.journal_dir,
                     &apply_id,

@@ -1,7 +1,7 @@
 //! Pure review logic: how each method is protected, the summary line, filters and selection helpers.
 
 use crate::domain::model::AuthType;
-use crate::domain::model::{Authorizer, Method, Protection};
+use crate::domain::model::{Authorizer, Method, PoolRef, Protection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -13,6 +13,8 @@ use ts_rs::TS;
 pub struct MethodView {
     #[serde(flatten)]
     pub method: Method,
+    /// How the method is named: "GET /pets", "$default" (`Method::key`).
+    pub key: String,
     pub protection: Protection,
     pub authorizer_name: Option<String>,
     pub is_options: bool,
@@ -37,6 +39,66 @@ pub struct AuthorizerView {
     pub used_by: Vec<String>,
     /// "used by 3 methods", "used by no method".
     pub used_by_text: String,
+    /// "Cognito user pools", "Lambda (token)", "Lambda (request)", "JWT": the kind in words.
+    pub kind_text: String,
+    /// The user pool it trusts: a Cognito authorizer's first pool, a JWT authorizer's Cognito
+    /// issuer; None for a Lambda authorizer or another issuer.
+    pub pool: Option<PoolRef>,
+    /// What it trusts, a line each: a pool as "eu-west-1 · eu-west-1_AbC", another issuer
+    /// whole, a Lambda authorizer's function; empty when nothing is known.
+    pub trusts: Vec<String>,
+}
+
+/// The pool an authorizer trusts (`AuthorizerView::pool`).
+pub fn pool_of_authorizer(a: &Authorizer) -> Option<PoolRef> {
+    match a.kind.as_str() {
+        "JWT" => a.issuer.as_deref().and_then(PoolRef::of_issuer),
+        "COGNITO_USER_POOLS" => a.provider_arns.iter().find_map(|arn| PoolRef::of_arn(arn)),
+        _ => None,
+    }
+}
+
+fn pool_line(p: &PoolRef) -> String {
+    format!("{} · {}", p.region, p.pool_id)
+}
+
+/// What an authorizer trusts, as the Authorizers view lists it (`AuthorizerView::trusts`).
+fn trusts(a: &Authorizer) -> Vec<String> {
+    if a.kind == "JWT" {
+        let issuer = a.issuer.as_deref().unwrap_or_default();
+        return match PoolRef::of_issuer(issuer) {
+            Some(p) => vec![pool_line(&p)],
+            None if issuer.is_empty() => vec![],
+            None => vec![issuer.to_string()],
+        };
+    }
+    if !a.provider_arns.is_empty() {
+        return a
+            .provider_arns
+            .iter()
+            .map(|arn| PoolRef::of_arn(arn).map_or_else(|| arn.clone(), |p| pool_line(&p)))
+            .collect();
+    }
+    // A Lambda authorizer's URI ends in ...:function:NAME/invocations.
+    let uri = a.authorizer_uri.as_deref().unwrap_or_default();
+    let function = uri.rsplit(":function:").next().unwrap_or_default();
+    let function = function.split('/').next().unwrap_or_default();
+    if function.is_empty() {
+        vec![]
+    } else {
+        vec![function.to_string()]
+    }
+}
+
+fn kind_text(kind: &str) -> String {
+    match kind {
+        "COGNITO_USER_POOLS" => "Cognito user pools",
+        "TOKEN" => "Lambda (token)",
+        "REQUEST" => "Lambda (request)",
+        "JWT" => "JWT",
+        other => other,
+    }
+    .to_string()
 }
 
 /// Every authorizer with the methods that use it (the order of `authorizers` is kept).
@@ -58,6 +120,9 @@ pub fn authorizer_views(methods: &[Method], authorizers: &[Authorizer]) -> Vec<A
                 authorizer: a.clone(),
                 used_by,
                 used_by_text,
+                kind_text: kind_text(&a.kind),
+                pool: pool_of_authorizer(a),
+                trusts: trusts(a),
             }
         })
         .collect()
@@ -182,6 +247,7 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
                 note: m.is_options().then(|| "CORS preflight".to_string()),
                 badge: badge(&protection),
                 label: label(&protection),
+                key: m.key(),
                 method: m.clone(),
                 protection,
                 authorizer_name,

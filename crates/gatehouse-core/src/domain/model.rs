@@ -28,6 +28,17 @@ impl ApiKind {
             ApiKind::Websocket => "WebSocket API",
         }
     }
+
+    /// Why an API of this kind named `name` is listed but not reviewed (a WebSocket API); None
+    /// for the kinds Gatehouse reviews.
+    pub fn not_reviewed(self, name: &str) -> Option<String> {
+        (self == ApiKind::Websocket).then(|| {
+            format!(
+                "{name} is a WebSocket API: its routes are chosen by the message's content, and \
+                 API Gateway has no JWT authorizer for them; Gatehouse reviews REST and HTTP APIs."
+            )
+        })
+    }
 }
 
 /// An API of API Gateway: a REST API (v1), or an HTTP or WebSocket API (v2).
@@ -43,6 +54,9 @@ pub struct Api {
     /// The CloudFormation stack (or other tool) its tags say manages it.
     #[serde(default)]
     pub managed_by: Option<crate::domain::ownership::ManagedBy>,
+    /// Why the API is listed but not opened (`ApiKind::not_reviewed`); None when it is reviewed.
+    #[serde(default)]
+    pub not_reviewed: Option<String>,
 }
 
 /// How API Gateway decides who may call a method: its `authorizationType`. It crosses the
@@ -233,8 +247,8 @@ impl Method {
     }
 }
 
-/// "GET /pets"; an HTTP API's `$default` route is just "$default" (its route key). The page's
-/// `methodKey` (ui/logic.js) follows the same rule.
+/// "GET /pets"; an HTTP API's `$default` route is just "$default" (its route key). The page
+/// reads it as `key` on methods, plan items and verdicts.
 pub fn method_key(verb: &str, path: &str) -> String {
     if path.starts_with('$') {
         path.to_string()
@@ -351,6 +365,30 @@ pub fn pool_of_issuer(issuer: &str) -> Option<(String, String)> {
         .then(|| (region.to_string(), pool.to_string()))
 }
 
+/// A user pool by where it is: its region and id (what an authorizer trusts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolRef {
+    pub region: String,
+    pub pool_id: String,
+}
+
+impl PoolRef {
+    fn of((region, pool_id): (String, String)) -> PoolRef {
+        PoolRef { region, pool_id }
+    }
+
+    /// The pool a Cognito provider ARN names (`pool_of_arn`).
+    pub fn of_arn(arn: &str) -> Option<PoolRef> {
+        pool_of_arn(arn).map(PoolRef::of)
+    }
+
+    /// The pool a Cognito issuer URL names (`pool_of_issuer`).
+    pub fn of_issuer(issuer: &str) -> Option<PoolRef> {
+        pool_of_issuer(issuer).map(PoolRef::of)
+    }
+}
+
 /// `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID` → (region, pool id).
 pub fn pool_of_arn(arn: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -409,6 +447,9 @@ pub struct Stage {
 pub struct UserPool {
     pub id: String,
     pub name: String,
+    /// The issuer URL a JWT authorizer trusting the pool names (`pool_issuer`).
+    #[serde(default)]
+    pub issuer: String,
 }
 
 /// An app client of a user pool.

@@ -41,6 +41,9 @@ pub struct PlanItem {
     pub resource_id: String,
     pub path: String,
     pub verb: String,
+    /// How the method is named: "GET /pets", "$default" (`model::method_key`).
+    #[serde(default)]
+    pub key: String,
     pub before: MethodState,
     pub after: MethodState,
     /// Whether the method changes (else it is already as planned, and not sent).
@@ -121,6 +124,9 @@ pub fn warn_if_stack_owned(plan: &mut Plan, api: &crate::domain::model::Api) {
 pub struct SkippedItem {
     pub path: String,
     pub verb: String,
+    /// How the method is named: "GET /pets", "$default" (`model::method_key`).
+    #[serde(default)]
+    pub key: String,
     /// What AWS holds now; None when the method no longer exists.
     pub found: Option<MethodState>,
     /// The state the undo would have restored.
@@ -163,6 +169,9 @@ pub struct Plan {
     /// For an undo that leaves methods alone: how many and why, in one sentence.
     #[serde(default)]
     pub skipped_summary: Option<String>,
+    /// The preview's button: "Apply to 3 methods", "Undo 1 method", "Nothing to apply".
+    #[serde(default)]
+    pub apply_label: String,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -198,6 +207,12 @@ impl Plan {
                 "{} will change, {same} already as planned (not sent).",
                 plural(self.change_count, "method", "methods")
             )
+        };
+        self.apply_label = match (self.change_count, undo) {
+            (0, true) => "Nothing to restore".to_string(),
+            (0, false) => "Nothing to apply".to_string(),
+            (n, true) => format!("Undo {}", plural(n, "method", "methods")),
+            (n, false) => format!("Apply to {}", plural(n, "method", "methods")),
         };
         let changed = self.skipped.iter().filter(|k| k.found.is_some()).count();
         let gone = self.skipped.len() - changed;
@@ -328,6 +343,7 @@ pub fn plan(
             resource_id: m.resource_id.clone(),
             path: m.path.clone(),
             verb: m.verb.clone(),
+            key: m.key(),
             changes: !before.same_as(&after),
             before_text: String::new(),
             after_text: String::new(),
@@ -356,6 +372,7 @@ pub fn plan(
         change_count: 0,
         summary: String::new(),
         skipped_summary: None,
+        apply_label: String::new(),
     };
     plan.describe(authorizers, false);
     Ok(plan)

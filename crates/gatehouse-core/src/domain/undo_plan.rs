@@ -27,6 +27,7 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
             skipped.push(SkippedItem {
                 path,
                 verb,
+                key: e.key.clone(),
                 found: None,
                 restore: e.before.clone(),
                 reason: "no longer exists".to_string(),
@@ -41,6 +42,7 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
                 resource_id: m.resource_id.clone(),
                 path: m.path.clone(),
                 verb: m.verb.clone(),
+                key: m.key(),
                 changes: !now.same_as(&e.before),
                 before_text: String::new(),
                 after_text: String::new(),
@@ -51,6 +53,7 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
             skipped.push(SkippedItem {
                 path: m.path.clone(),
                 verb: m.verb.clone(),
+                key: m.key(),
                 reason: format!("changed since the apply: now {}", state_code(&now)),
                 found: Some(now),
                 restore: e.before.clone(),
@@ -68,6 +71,7 @@ pub fn plan_undo(methods: &[Method], entries: &[UndoEntry], force: bool) -> Plan
         change_count: 0,
         summary: String::new(),
         skipped_summary: None,
+        apply_label: String::new(),
     };
     plan.describe(&[], true);
     plan

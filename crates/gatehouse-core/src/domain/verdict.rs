@@ -34,6 +34,8 @@ pub enum Verdict {
 pub struct MethodVerdict {
     pub path: String,
     pub verb: String,
+    /// How the method is named: "GET /pets", "$default" (`Method::key`).
+    pub key: String,
     pub verdict: Verdict,
     pub reason: String,
 }
@@ -89,6 +91,7 @@ pub fn judge(
             MethodVerdict {
                 path: m.path.clone(),
                 verb: m.verb.clone(),
+                key: m.key(),
                 verdict,
                 reason,
             }

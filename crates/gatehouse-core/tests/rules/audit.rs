@@ -56,6 +56,9 @@ fn each_authorization_type_becomes_its_protection() {
     let (methods, authorizers) = sample();
     let views = audit::review(&methods, &authorizers);
     let of = |k: &str| views.iter().find(|v| v.method.key() == k).unwrap();
+    // Each view carries its key, as the page names it.
+    assert!(views.iter().all(|v| v.key == v.method.key()));
+    assert_eq!(of("POST /purchase").key, "POST /purchase");
     assert_eq!(of("POST /purchase").protection, Protection::Open);
     assert_eq!(of("DELETE /pets/{id}").protection, Protection::Iam);
     assert_eq!(
@@ -193,4 +196,38 @@ fn select_open_except_options_and_select_under_a_path() {
         ]
     );
     assert_eq!(audit::under_path(&methods, "/").len(), methods.len());
+}
+
+#[test]
+fn an_authorizer_shows_the_pool_it_trusts_its_kind_and_its_function() {
+    let mut cognito = authorizer("c1", "PetsPool", "COGNITO_USER_POOLS");
+    cognito.provider_arns = vec![
+        "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Pets".into(),
+        "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Staff".into(),
+    ];
+    let mut lambda = authorizer("l1", "LegacyTokenAuth", "TOKEN");
+    lambda.authorizer_uri = Some(
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/\
+         arn:aws:lambda:us-east-1:123456789012:function:LegacyAuth/invocations"
+            .into(),
+    );
+    let request = authorizer("r1", "Headers", "REQUEST");
+    let views = audit::authorizer_views(&[], &[cognito, lambda, request]);
+    // A Cognito authorizer's pool is its first provider ARN's.
+    let pool = views[0].pool.as_ref().expect("a pool from the ARN");
+    assert_eq!(
+        (pool.region.as_str(), pool.pool_id.as_str()),
+        ("eu-west-1", "eu-west-1_Pets")
+    );
+    assert_eq!(
+        views[0].trusts,
+        ["eu-west-1 · eu-west-1_Pets", "us-east-1 · us-east-1_Staff"]
+    );
+    assert_eq!(views[0].kind_text, "Cognito user pools");
+    // A Lambda authorizer trusts no pool; its function is named.
+    assert_eq!(views[1].pool, None);
+    assert_eq!(views[1].trusts, ["LegacyAuth"]);
+    assert_eq!(views[1].kind_text, "Lambda (token)");
+    assert_eq!(views[2].trusts, Vec::<String>::new());
+    assert_eq!(views[2].kind_text, "Lambda (request)");
 }

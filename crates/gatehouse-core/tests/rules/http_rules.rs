@@ -135,6 +135,10 @@ fn a_plan_protects_routes_with_type_jwt_and_an_undo_finds_default_again() {
     let keys = vec!["$default".to_string(), "GET /parcels".to_string()];
     let p = plan::plan(&routes, &authorizers, &keys, &target).unwrap();
     assert_eq!(p.keys(), keys);
+    // The page names each item by the key Rust gives it, `$default` by itself.
+    let sent: Vec<&str> = p.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(sent, ["$default", "GET /parcels"]);
+    assert_eq!(p.apply_label, "Apply to 2 methods");
     for item in &p.items {
         assert_eq!(item.after.authorization_type.as_str(), "JWT");
         assert_eq!(item.after.authorizer_id.as_deref(), Some("j1"));
@@ -159,6 +163,8 @@ fn a_plan_protects_routes_with_type_jwt_and_an_undo_finds_default_again() {
         .collect();
     let undo = undo_plan::plan_undo(&applied, &entries, false);
     assert!(undo.skipped.is_empty(), "{:?}", undo.skipped);
+    assert_eq!(undo.items[0].key, "$default");
+    assert_eq!(undo.apply_label, "Undo 2 methods");
     assert!(undo.items.iter().all(|i| i.after == MethodState::open()));
     // A Lambda (REQUEST) authorizer cannot be the target.
     let mut lambda = jwt_authorizer("l1", &[]);
@@ -187,6 +193,42 @@ fn a_jwt_route_reads_as_its_badge() {
     assert_eq!(views[0].badge, "JWT · PetsPool");
     assert_eq!(views[0].label, "JWT · PetsPool [pets/read]");
     assert_eq!(views[0].authorizer_name.as_deref(), Some("PetsPool"));
+    assert_eq!(views[0].key, "GET /parcels");
+    let default = audit::review(&[route("$default", "NONE", None, &[])], &[]);
+    assert_eq!(default[0].key, "$default");
+}
+
+#[test]
+fn a_jwt_authorizer_trusts_the_pool_its_issuer_names_and_shows_it() {
+    let cognito = jwt_authorizer("j1", &["web"]);
+    let mut other = jwt_authorizer("j2", &["web"]);
+    other.issuer = Some("https://login.example.com/".into());
+    let views = audit::authorizer_views(&[], &[cognito, other]);
+    let pool = views[0]
+        .pool
+        .as_ref()
+        .expect("a Cognito issuer names its pool");
+    assert_eq!(
+        (pool.region.as_str(), pool.pool_id.as_str()),
+        ("eu-west-1", "eu-west-1_Pets")
+    );
+    assert_eq!(views[0].trusts, ["eu-west-1 · eu-west-1_Pets"]);
+    assert_eq!(views[0].kind_text, "JWT");
+    // Another issuer is no pool, and reads whole.
+    assert_eq!(views[1].pool, None);
+    assert_eq!(views[1].trusts, ["https://login.example.com/"]);
+}
+
+#[test]
+fn a_websocket_api_says_why_it_is_not_reviewed() {
+    let why = ApiKind::Websocket.not_reviewed("Chat").unwrap();
+    assert!(why.starts_with("Chat is a WebSocket API: "), "{why}");
+    assert!(
+        why.ends_with("Gatehouse reviews REST and HTTP APIs."),
+        "{why}"
+    );
+    assert_eq!(ApiKind::Http.not_reviewed("Parcels"), None);
+    assert_eq!(ApiKind::Rest.not_reviewed("SecurePets"), None);
 }
 
 fn jwt(claims: serde_json::Value) -> String {

@@ -86,6 +86,8 @@ fn protecting_open_methods_sets_type_authorizer_and_scopes() {
         ]
     );
     assert_eq!(p.items[1].key(), "POST /purchase");
+    assert_eq!(p.items[1].key, "POST /purchase");
+    assert_eq!(p.apply_label, "Apply to 2 methods");
     assert!(p.warnings.is_empty());
 }
 
@@ -117,6 +119,10 @@ fn methods_already_as_planned_are_unchanged_and_not_sent() {
     );
     assert!(!p.items[1].unchanged());
     assert_eq!(p.change_count(), 1);
+    assert_eq!(p.apply_label, "Apply to 1 method");
+    // Nothing to send: the button says so.
+    let none = plan::plan(&methods, &auths, &keys(&["GET /pets"]), &target).unwrap();
+    assert_eq!(none.apply_label, "Nothing to apply");
 }
 
 #[test]

@@ -85,6 +85,78 @@ fn undo_restores_changed_and_interrupted_methods_but_not_unchanged_ones() {
         .skipped
         .iter()
         .all(|k| k.reason == "no longer exists" && k.found.is_none()));
+    assert_eq!(gone.skipped[0].key, "GET /pets");
+    assert_eq!(gone.apply_label, "Nothing to restore");
+}
+
+#[test]
+fn the_history_says_how_an_apply_went_live_and_the_banner_what_is_not_live_yet() {
+    let cog = MethodState {
+        authorization_type: "COGNITO_USER_POOLS".into(),
+        authorizer_id: Some("a1".into()),
+        scopes: vec![],
+    };
+    let changed = |key: &str| {
+        [
+            Record::Before {
+                key: key.into(),
+                state: MethodState::open(),
+                planned: cog.clone(),
+            },
+            Record::After {
+                key: key.into(),
+                status: Outcome::Changed,
+                error: None,
+            },
+        ]
+    };
+    let deployed = |stage: String| Record::Deployed {
+        stage,
+        deployment_id: "d1".into(),
+        at_ms: 2,
+    };
+    let mut records = vec![Record::Start(header("1-a"))];
+    records.extend(changed("GET /pets"));
+    records.push(Record::End { finished_ms: 2 });
+    let mut one = journal::summarize(&records).unwrap();
+    one.set_running(false);
+    assert_eq!(one.methods_text, "1 method: Cognito");
+    assert!(!one.deployed_auto);
+
+    // Not deployed yet: the banner counts each method once, however many applies changed it.
+    let mut records2 = vec![Record::Start(header("2-b"))];
+    records2.extend(changed("GET /pets"));
+    records2.extend(changed("POST /purchase"));
+    let two = journal::summarize(&records2).unwrap();
+    let banner = journal::Undeployed::of(&[one.clone(), two]);
+    assert_eq!(banner.methods, ["GET /pets", "POST /purchase"]);
+    assert_eq!(
+        banner.text.as_deref(),
+        Some("2 methods changed since the last deployment. Deploy to a stage to make them take effect.")
+    );
+    assert_eq!(
+        journal::Undeployed::of(std::slice::from_ref(&one))
+            .text
+            .as_deref(),
+        Some(
+            "1 method changed since the last deployment. Deploy to a stage to make it take effect."
+        )
+    );
+    assert_eq!(journal::Undeployed::of(&[]).text, None);
+
+    // Deployed to a stage, or made live by a stage that deploys by itself.
+    records.push(deployed("prod".into()));
+    let to_prod = journal::summarize(&records).unwrap();
+    assert_eq!(
+        (to_prod.deployed.as_deref(), to_prod.deployed_auto),
+        (Some("prod"), false)
+    );
+    records.push(deployed(journal::auto_deployed("$default")));
+    let auto = journal::summarize(&records).unwrap();
+    assert_eq!(
+        (auto.deployed.as_deref(), auto.deployed_auto),
+        (Some("$default (auto-deploy)"), true)
+    );
 }
 
 #[test]

@@ -40,11 +40,16 @@ macro_rules! all_pages {
 macro_rules! v2_api {
     ($a:expr) => {{
         let a = &$a;
+        let (name, kind) = (
+            a.name().unwrap_or_default().to_string(),
+            kind_of(a.protocol_type()),
+        );
         Api {
             id: a.api_id().unwrap_or_default().to_string(),
-            name: a.name().unwrap_or_default().to_string(),
+            not_reviewed: kind.not_reviewed(&name),
+            name,
             description: a.description().map(str::to_string),
-            kind: kind_of(a.protocol_type()),
+            kind,
             managed_by: a.tags().and_then(crate::domain::ownership::managed_by),
         }
     }};

@@ -44,6 +44,7 @@ macro_rules! rest_api {
             description: a.description().map(str::to_string),
             kind: ApiKind::Rest,
             managed_by: a.tags().and_then(crate::domain::ownership::managed_by),
+            not_reviewed: None,
         }
     }};
 }

@@ -28,6 +28,7 @@ pub fn swept(name: &str, region: &str, methods: Vec<Method>, stack: Option<&str>
             tool: None,
             text: format!("CloudFormation stack {s}"),
         }),
+        not_reviewed: None,
     };
     let summary = audit::summarize(&methods);
     SweptApi {

@@ -65,11 +65,26 @@ pub enum Record {
     End {
         finished_ms: u64,
     },
+    /// The apply went live on `stage`: deployed there, or (`auto_deployed`) made live by a stage
+    /// that deploys every change by itself.
     Deployed {
         stage: String,
         deployment_id: String,
         at_ms: u64,
     },
+}
+
+/// What a `Deployed` record says after the stage's name when the stage deployed by itself.
+const AUTO_DEPLOY: &str = " (auto-deploy)";
+
+/// A `Deployed` record's stage for a stage that deploys by itself: "$default (auto-deploy)".
+pub fn auto_deployed(stage: &str) -> String {
+    format!("{stage}{AUTO_DEPLOY}")
+}
+
+/// Whether a `Deployed` record's stage is one that deployed by itself (`auto_deployed`).
+pub fn is_auto_deployed(stage: &str) -> bool {
+    stage.ends_with(AUTO_DEPLOY)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

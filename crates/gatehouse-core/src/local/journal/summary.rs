@@ -7,7 +7,7 @@ use crate::domain::model::MethodState;
 use crate::domain::undo_plan::UndoEntry;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use ts_rs::TS;
 
@@ -26,7 +26,10 @@ pub struct ApplySummary {
     /// Methods whose call started but whose outcome was never written (the app was killed).
     pub interrupted: usize,
     pub finished: bool,
+    /// The stage it went live on: "prod", or "$default (auto-deploy)" for a stage that
+    /// deployed it by itself (then `deployed_auto`).
     pub deployed: Option<String>,
+    pub deployed_auto: bool,
     /// The undo that restored every method this apply changed.
     pub undone_by: Option<String>,
     /// The last undo of this apply that left some methods as they were (skipped or failed):
@@ -41,6 +44,8 @@ pub struct ApplySummary {
     pub title: String,
     /// "3 changed · 0 unchanged · 0 failed · 1 skipped".
     pub counts_text: String,
+    /// "3 methods: Cognito · PetsPool": how many methods, and what the apply set.
+    pub methods_text: String,
     pub methods: Vec<MethodChange>,
 }
 
@@ -68,6 +73,12 @@ impl ApplySummary {
             counts.push_str(&format!(" · {} interrupted", self.interrupted));
         }
         self.counts_text = counts;
+        let n = self.methods.len();
+        self.methods_text = format!(
+            "{n} {}: {}",
+            if n == 1 { "method" } else { "methods" },
+            self.header.description
+        );
         let running = self.running;
         for m in &mut self.methods {
             let status = match m.status {
@@ -118,6 +129,43 @@ pub struct MethodChange {
     /// "GET /pets: Open → Cognito · a1b2c3 (changed)".
     #[serde(default)]
     pub text: String,
+}
+
+/// What the "not live yet" banner says of an API: the methods its applies changed since the last
+/// deployment, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct Undeployed {
+    /// "GET /pets", …: each method changed and not deployed since, once.
+    pub methods: Vec<String>,
+    /// "2 methods changed since the last deployment. Deploy to a stage to make them take
+    /// effect."; None when every apply is deployed.
+    pub text: Option<String>,
+}
+
+impl Undeployed {
+    /// The banner for these applies not deployed yet (`Core::undeployed`).
+    pub fn of(pending: &[ApplySummary]) -> Undeployed {
+        let methods: BTreeSet<&str> = pending
+            .iter()
+            .flat_map(|a| &a.methods)
+            .filter(|m| m.status == Some(Outcome::Changed))
+            .map(|m| m.key.as_str())
+            .collect();
+        let n = methods.len();
+        let text = (!pending.is_empty()).then(|| {
+            format!(
+                "{n} {} changed since the last deployment. Deploy to a stage to make {} take effect.",
+                if n == 1 { "method" } else { "methods" },
+                if n == 1 { "it" } else { "them" }
+            )
+        });
+        Undeployed {
+            methods: methods.into_iter().map(str::to_string).collect(),
+            text,
+        }
+    }
 }
 
 /// Folds one apply's records into its summary.
@@ -186,6 +234,9 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
         not_sent: count(Some(Outcome::NotSent)),
         interrupted: count(None),
         finished,
+        deployed_auto: deployed
+            .as_deref()
+            .is_some_and(super::records::is_auto_deployed),
         deployed,
         undone_by: None,
         partly_undone_by: None,
@@ -193,6 +244,7 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
         can_undo: false,
         title: String::new(),
         counts_text: String::new(),
+        methods_text: String::new(),
         methods,
     })
 }
