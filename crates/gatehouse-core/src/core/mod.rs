@@ -5,6 +5,7 @@
 mod authorizers;
 mod changes;
 mod history;
+mod live;
 mod profiles;
 mod protect;
 mod read;

@@ -5,6 +5,7 @@ use super::state::{Core, Ctx};
 use crate::aws::session::Session;
 use crate::aws::{cognito, gateway, identity};
 use crate::domain::audit::{self, AuthorizerView, MethodView, Summary};
+use crate::domain::live::StageView;
 use crate::domain::model::{
     is_region_name, Api, ApiKind, AppClient, Authorizer, Identity, Method, UserPool,
 };
@@ -25,6 +26,20 @@ pub struct ApiReview {
     pub summary: Summary,
     /// The summary as the review screen reads it, e.g. "3 of 4 methods protected · 1 open (1 OPTIONS)".
     pub summary_line: String,
+    /// What each stage serves (and its canary), compared with the editor's methods above.
+    pub stages: Vec<StageView>,
+    /// What the stages serve that the editor does not, worst first: "prod serves 2 methods open
+    /// that the editor protects — deploy to close them". Empty when every stage serves the editor.
+    pub live_lines: Vec<String>,
+    /// Why what the stages serve could not be read (the editor's review above still holds).
+    pub stages_error: Option<crate::error::ErrorView>,
+}
+
+impl ApiReview {
+    /// An open method other than OPTIONS in the editor, on a stage or on a canary.
+    pub fn any_open(&self) -> bool {
+        self.summary.open_except_options() > 0 || self.stages.iter().any(StageView::serves_open)
+    }
 }
 
 impl Core {
@@ -63,8 +78,22 @@ impl Core {
         }
     }
 
+    /// The editor's review and what each stage serves: one read of the editor serves both.
     pub async fn review(&self, ctx: &Ctx, api_id: &str) -> Result<ApiReview> {
-        review(&*self.session(ctx).await?, api_id).await
+        let session = self.session(ctx).await?;
+        let (mut review, methods, authorizers) = read_editor(&session, api_id).await?;
+        match self
+            .stages_served(&session, api_id, (&methods, &authorizers), &review.methods)
+            .await
+        {
+            Ok(stages) => {
+                review.live_lines = stages.iter().filter_map(|s| s.line.clone()).collect();
+                review.stages = stages;
+            }
+            Err(e) if matches!(e, Error::Expired(_) | Error::NoCredentials(_)) => return Err(e),
+            Err(e) => review.stages_error = Some(e.view()),
+        }
+        Ok(review)
     }
 
     /// Every method and authorizer of the API, as AWS holds them now.
@@ -139,13 +168,21 @@ pub async fn methods_and_authorizers(
 /// One GetResources pass (embed=methods, 500 a page) and one GetAuthorizers pass, together; on an
 /// HTTP API, GetRoutes, GetAuthorizers and GetApi (its CORS configuration).
 pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
+    Ok(read_editor(session, api_id).await?.0)
+}
+
+/// The editor's review, with the methods and authorizers it was made from.
+async fn read_editor(
+    session: &Session,
+    api_id: &str,
+) -> Result<(ApiReview, Vec<Method>, Vec<Authorizer>)> {
     let kind = gateway::api_kind(session, api_id).await?;
     let ((methods, authorizers), cors) = tokio::try_join!(
         methods_and_authorizers(session, api_id),
         gateway::cors(session, api_id)
     )?;
     let summary = audit::summarize(&methods);
-    Ok(ApiReview {
+    let review = ApiReview {
         api_id: api_id.to_string(),
         kind,
         cors,
@@ -153,7 +190,11 @@ pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
         summary,
         methods: audit::review(&methods, &authorizers),
         authorizers: audit::authorizer_views(&methods, &authorizers),
-    })
+        stages: vec![],
+        live_lines: vec![],
+        stages_error: None,
+    };
+    Ok((review, methods, authorizers))
 }
 
 fn check_region(region: &str) -> Result<()> {

@@ -36,6 +36,8 @@ pub struct Core {
     pub(crate) pacers: std::sync::Mutex<HashMap<String, Arc<crate::local::pacer::AccountPacer>>>,
     /// The sweep under way, to cancel it.
     sweep: std::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
+    /// What each deployment serves, once read.
+    pub(crate) deployments: crate::local::deployments::DeploymentCache,
 }
 
 impl Core {
@@ -52,7 +54,7 @@ impl Core {
     pub fn with_dirs(journal_dir: PathBuf, config_dir: PathBuf) -> Core {
         Core {
             sessions: Mutex::new(HashMap::new()),
-            journal_dir,
+            journal_dir: journal_dir.clone(),
             keychain: Arc::new(KeychainStore::new(
                 &config_dir,
                 crate::local::keychain::SERVICE,
@@ -62,6 +64,9 @@ impl Core {
             mfa_roles: Default::default(),
             pacers: Default::default(),
             sweep: Default::default(),
+            deployments: crate::local::deployments::DeploymentCache::new(
+                journal_dir.join("deployments"),
+            ),
         }
     }
 

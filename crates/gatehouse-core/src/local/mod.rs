@@ -2,6 +2,7 @@
 //! machine-wide pacer of API Gateway's quotas, the keychain profiles, and the browser.
 
 pub mod browser;
+pub mod deployments;
 pub mod files;
 pub mod journal;
 pub mod keychain;

@@ -320,7 +320,7 @@ fn an_http_stage_from_its_export_and_a_failed_auto_deploy() {
         "openapi": "3.0.1",
         "paths": {
             "/parcels": {"get": {"security": [{"ParcelsJwt": ["parcels/read"]}]}},
-            "$default": {"x-amazon-apigateway-any-method": {}}
+            "/$default": {"x-amazon-apigateway-any-method": {"isDefaultRoute": true}}
         },
         "components": {"securitySchemes": {"ParcelsJwt": {
             "type": "oauth2",

@@ -4,12 +4,14 @@
 //! asks which kind it is.
 
 mod http;
+mod live;
 mod patch;
 mod rest;
 mod rest_stages;
 
 pub use crate::aws::failure::CallFailure;
 use crate::aws::session::Session;
+use crate::domain::live::{export, Served, StageInfo};
 pub use crate::domain::model::Stage;
 use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, MethodState};
 use crate::error::{Error, Result};
@@ -230,4 +232,54 @@ pub async fn test_invoke_authorizer(
 pub fn issuer_of_pool_arn(arn: &str) -> Option<String> {
     crate::domain::model::pool_of_arn(arn)
         .map(|(region, pool)| crate::domain::model::pool_issuer(&region, &pool))
+}
+
+/// Every stage of the API with the deployment it serves, and its canary's (REST).
+pub async fn stage_infos(session: &Session, api_id: &str) -> Result<Vec<StageInfo>> {
+    match door(session, api_id).await? {
+        Door::Rest => live::rest::stages(session, api_id).await,
+        Door::Http => live::http::stages(session, api_id).await,
+    }
+}
+
+/// What one deployment of a stage serves, read from AWS: a REST deployment's summary, and the
+/// stage's export when `deployment_id` is the one the stage serves (a canary's deployment has
+/// none of its own); an HTTP stage's export. The caller keeps it by the deployment's id.
+pub async fn served(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+    deployment_id: &str,
+    exportable: bool,
+    editor: (&[Method], &[Authorizer]),
+) -> Result<Served> {
+    match door(session, api_id).await? {
+        Door::Rest => {
+            let read_export = async {
+                match exportable {
+                    true => live::rest::export(session, api_id, stage).await,
+                    false => Ok(None),
+                }
+            };
+            let ((created, summary), doc) = tokio::try_join!(
+                live::rest::deployment(session, api_id, deployment_id),
+                read_export
+            )?;
+            Ok(export::rest_served(
+                deployment_id,
+                created,
+                &summary,
+                doc.as_ref(),
+                editor,
+            ))
+        }
+        Door::Http => {
+            let (created, doc) = tokio::try_join!(
+                live::http::deployment_time(session, api_id, deployment_id),
+                live::http::export(session, api_id, stage)
+            )?;
+            let doc = doc.unwrap_or(serde_json::Value::Null);
+            Ok(export::http_served(deployment_id, created, &doc, editor))
+        }
+    }
 }

@@ -95,7 +95,11 @@ fn operations(doc: &Value) -> BTreeMap<String, (String, String, Security)> {
                 Some(s) => security_of(s),
                 None => top.clone(),
             };
-            let path = path.clone();
+            // An HTTP API's `$default` route exports as the path "/$default", marked as such.
+            let path = match op["isDefaultRoute"] == true || path == "/$default" {
+                true => "$default".to_string(),
+                false => path.clone(),
+            };
             out.insert(method_key(verb, &path), (path, verb.to_string(), security));
         }
     }
@@ -278,7 +282,6 @@ pub fn http_served(
     let mut methods = Vec::new();
     for (key, (path, verb, security)) in operations(doc) {
         let (auth_type, name, scopes, _) = protection_of(&security, &schemes);
-        // The export writes the `$default` route as the path "$default" with any method.
         let route_key = match path.starts_with('$') {
             true => path.clone(),
             false => format!("{verb} {path}"),
