@@ -176,18 +176,7 @@ async fn dispatch(command: Command) -> Result<i32> {
     match command {
         Command::Pools { common, json } => read::pools(&core, &common, json).await,
         Command::Audit(args) if args.sweeping() => sweep::audit(&core, args).await,
-        Command::Audit(args) => {
-            read::audit_cmd(
-                &core,
-                &args.common,
-                args.api.as_deref(),
-                args.format() == sweep::Format::Json,
-                args.fail_on_open,
-                args.show,
-                &args.path,
-            )
-            .await
-        }
+        Command::Audit(args) => read::audit_cmd(&core, &args).await,
         Command::Protect(args) => protect::protect(&core, args).await,
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
         Command::CheckToken(args) => token::check_token(&core, args).await,

@@ -2,9 +2,13 @@
 
 use super::common::{context, Common, EXIT_OK, EXIT_OPEN};
 use super::out::clean;
-use crate::core::{Core, Ctx};
-use crate::domain::audit::{self, MethodView, Show};
+use super::sweep::{AuditArgs, Format};
+use crate::core::{ApiReview, Core, Ctx};
+use crate::domain::audit::{self, MethodView};
+use crate::domain::live::{self, Difference, StageView};
+use crate::domain::model::Api;
 use crate::domain::model::Protection;
+use crate::error::Error;
 use crate::error::Result;
 use serde_json::json;
 
@@ -46,17 +50,10 @@ pub(super) async fn pools(core: &Core, common: &Common, json: bool) -> Result<i3
     Ok(EXIT_OK)
 }
 
-pub(super) async fn audit_cmd(
-    core: &Core,
-    common: &Common,
-    api: Option<&str>,
-    json: bool,
-    fail_on_open: bool,
-    show: Show,
-    path: &str,
-) -> Result<i32> {
+pub(super) async fn audit_cmd(core: &Core, args: &AuditArgs) -> Result<i32> {
+    let common = &args.common;
     let ctx = context(core, common).await?;
-    let apis = match api {
+    let apis = match args.api.as_deref() {
         Some(name) => vec![core.find_api(&ctx, name).await?],
         // WebSocket APIs have no methods to protect: the audit leaves them out.
         None => core
@@ -69,17 +66,22 @@ pub(super) async fn audit_cmd(
     let mut reports = Vec::new();
     for api in apis {
         let review = core.review(&ctx, &api.id).await?;
-        reports.push((api, review));
+        let shown = match &args.stage {
+            Some(name) => Some(served_by(&api, &review, name)?),
+            None => None,
+        };
+        reports.push((api, review, shown));
     }
-    if json {
+    if args.format() == Format::Json {
         let apis: Vec<_> = reports
             .iter()
-            .map(|(api, r)| {
-                let methods: Vec<_> = audit::filter(&r.methods, show, path)
-                    .into_iter()
-                    .map(method_json)
-                    .collect();
-                json!({"id": api.id, "name": api.name, "kind": api.kind, "managedBy": api.managed_by, "methods": methods, "summary": r.summary})
+            .map(|(api, r, shown)| {
+                let shown = shown.map(|i| &r.stages[i]);
+                let methods = methods_json(shown.map_or(&r.methods, |s| &s.methods), args);
+                json!({"id": api.id, "name": api.name, "kind": api.kind, "managedBy": api.managed_by,
+                       "stage": shown.map(|s| &s.name), "methods": methods, "summary": shown.map_or(r.summary, |s| s.summary),
+                       "stages": r.stages.iter().map(|s| stage_json(s, args)).collect::<Vec<_>>(),
+                       "live": r.live_lines, "stagesError": r.stages_error})
             })
             .collect();
         outln!(
@@ -87,15 +89,65 @@ pub(super) async fn audit_cmd(
             serde_json::to_string_pretty(&json!({"region": ctx.region, "apis": apis}))?
         );
     } else {
-        print_audit_table(&ctx, &reports, show, path);
+        print_audit_table(&ctx, &reports, args);
     }
-    let any_open = reports
-        .iter()
-        .any(|(_, r)| r.summary.open_except_options() > 0);
-    Ok(if fail_on_open && any_open {
+    let any_open = reports.iter().any(|(_, r, _)| r.any_open());
+    Ok(if args.fail_on_open && any_open {
         EXIT_OPEN
     } else {
         EXIT_OK
+    })
+}
+
+/// The stage `--stage` names, or a clear refusal naming the stages there are.
+fn served_by(api: &Api, review: &ApiReview, name: &str) -> Result<usize> {
+    review
+        .stages
+        .iter()
+        .position(|s| s.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = review.stages.iter().map(|s| s.name.as_str()).collect();
+            Error::invalid(
+                "stage",
+                match names.is_empty() {
+                    true => format!("{} has no stage: nothing is deployed", api.name),
+                    false => format!(
+                        "{} has no stage named '{name}' (its stages: {})",
+                        api.name,
+                        names.join(", ")
+                    ),
+                },
+            )
+        })
+}
+
+fn methods_json(methods: &[MethodView], args: &AuditArgs) -> Vec<serde_json::Value> {
+    audit::filter(methods, args.show, &args.path)
+        .into_iter()
+        .map(method_json)
+        .collect()
+}
+
+/// A stage as `audit --json` gives it: what it serves, in the shape of the editor's methods.
+fn stage_json(s: &StageView, args: &AuditArgs) -> serde_json::Value {
+    json!({
+        "name": s.name,
+        "deploymentId": s.deployment_id,
+        "deployedAt": s.deployed_at,
+        "autoDeploy": s.auto_deploy,
+        "statusMessage": s.status_message,
+        "canary": s.canary.as_ref().map(|c| json!({
+            "percent": c.percent,
+            "deploymentId": c.deployment_id,
+            "methods": methods_json(&c.methods, args),
+            "differsFromEditor": c.differences.iter().map(|d| &d.key).collect::<Vec<_>>(),
+            "summary": c.summary,
+        })),
+        "methods": methods_json(&s.methods, args),
+        "differsFromEditor": s.differences.iter().map(|d| &d.key).collect::<Vec<_>>(),
+        "differences": s.differences,
+        "summary": s.summary,
+        "line": s.line,
     })
 }
 
@@ -120,23 +172,43 @@ pub(super) fn method_json(v: &MethodView) -> serde_json::Value {
     m
 }
 
-fn print_audit_table(
-    ctx: &Ctx,
-    reports: &[(crate::domain::model::Api, crate::core::ApiReview)],
-    show: Show,
-    path: &str,
-) {
+/// An API, its review, and the stage `--stage` shows (an index of the review's stages).
+type Report = (Api, ApiReview, Option<usize>);
+
+fn print_audit_table(ctx: &Ctx, reports: &[Report], args: &AuditArgs) {
     if reports.is_empty() {
         outln!("No REST or HTTP APIs in {}.", ctx.region);
     }
-    for (api, r) in reports {
-        outln!(
-            "{} ({})  {}",
-            clean(&api.name),
-            clean(&api.id),
-            r.summary.line()
-        );
-        let rows: Vec<_> = audit::filter(&r.methods, show, path)
+    for (api, r, shown) in reports {
+        let shown = shown.map(|i| &r.stages[i]);
+        let summary = shown.map_or(r.summary, |s| s.summary);
+        match shown {
+            Some(s) => outln!(
+                "{} ({})  as {} serves it: {}",
+                clean(&api.name),
+                clean(&api.id),
+                clean(&s.label),
+                summary.line()
+            ),
+            None => outln!(
+                "{} ({})  {}",
+                clean(&api.name),
+                clean(&api.id),
+                summary.line()
+            ),
+        }
+        // What the internet sees first: the stages that serve something else than the editor.
+        for line in &r.live_lines {
+            outln!("  ! {}", clean(line));
+        }
+        if let Some(e) = &r.stages_error {
+            outln!(
+                "  ! What the stages serve could not be read: {}",
+                clean(&e.message)
+            );
+        }
+        let methods = shown.map_or(&r.methods, |s| &s.methods);
+        let rows: Vec<_> = audit::filter(methods, args.show, &args.path)
             .into_iter()
             .map(|v| (v, clean(&v.method.path)))
             .collect();
@@ -157,6 +229,10 @@ fn print_audit_table(
             if let Some(note) = v.note.as_ref().filter(|_| v.method.is_open()) {
                 protection.push_str(&format!(" ({note})"));
             }
+            // Where a stage (or the editor, under --stage) holds it otherwise.
+            for (stage, d) in differing(r, shown, &v.method.key()) {
+                protection.push_str(&format!(" [{}: {}]", clean(&stage), clean(&d)));
+            }
             let key = if v.method.api_key_required { "yes" } else { "" };
             outln!(
                 "  {:<width$}  {:<8}  {:<3}  {}",
@@ -168,4 +244,34 @@ fn print_audit_table(
         }
         outln!();
     }
+}
+
+/// For one method of the table: every stage (or canary) that serves it otherwise, with what it
+/// serves; under `--stage`, what the editor holds instead.
+fn differing(r: &ApiReview, shown: Option<&StageView>, key: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(s) = shown {
+        for d in s.differences.iter().filter(|d| d.key == key) {
+            out.push((
+                "editor".into(),
+                d.editor.clone().unwrap_or("not in the editor".into()),
+            ));
+        }
+        return out;
+    }
+    for s in &r.stages {
+        let served = |d: &Difference| d.served.clone().unwrap_or("not deployed".into());
+        for d in s.differences.iter().filter(|d| d.key == key) {
+            out.push((s.name.clone(), served(d)));
+        }
+        if let Some(c) = &s.canary {
+            for d in c.differences.iter().filter(|d| d.key == key) {
+                out.push((
+                    format!("{} canary {}%", s.name, live::percent(c.percent)),
+                    served(d),
+                ));
+            }
+        }
+    }
+    out
 }

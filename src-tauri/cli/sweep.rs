@@ -53,9 +53,13 @@ pub struct AuditArgs {
     /// Sweep the 17 commercial regions every account has enabled.
     #[arg(long)]
     pub all_regions: bool,
-    /// Exit with status 3 when a method other than OPTIONS is open.
+    /// Exit with status 3 when a method other than OPTIONS is open: in the editor, or as any
+    /// stage or canary serves it.
     #[arg(long)]
     pub fail_on_open: bool,
+    /// List the methods as this stage serves them (its deployment), not as the editor holds them.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["profiles", "regions", "all_regions"])]
+    pub stage: Option<String>,
     /// A region that could not be read (access denied, not enabled) does not make the exit
     /// status 1.
     #[arg(long)]

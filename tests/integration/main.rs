@@ -16,6 +16,7 @@ mod cli_meta;
 mod hostile;
 mod http_apis;
 mod keychain;
+mod live;
 mod sso;
 mod sso_endpoints;
 mod sweep;
