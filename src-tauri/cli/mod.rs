@@ -4,6 +4,7 @@
 #[macro_use]
 pub(crate) mod out;
 mod common;
+mod deploy;
 mod login;
 mod meta;
 mod print;
@@ -100,6 +101,12 @@ enum Command {
         after_help = "Examples:\n  gatehouse login --profile dev-sso\n  gatehouse login --profile dev-sso --no-browser"
     )]
     Login(login::LoginArgs),
+    /// Deploy an API to a stage (or its canary): first what changes there, before → after, with
+    /// the changes Gatehouse did not make named (they need --yes).
+    #[command(
+        after_help = "Examples:\n  gatehouse deploy --api SecurePets --stage prod --dry-run\n  gatehouse deploy --api SecurePets --stage prod --yes --json\n  gatehouse deploy --api SecurePets --stage prod --canary"
+    )]
+    Deploy(deploy::DeployArgs),
     /// Undo the last journaled apply, or the named one.
     #[command(
         after_help = "Examples:\n  gatehouse undo\n  gatehouse undo --apply 1764201234567-3f2a --force --json"
@@ -171,6 +178,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Undo { .. } => "gatehouse undo",
         Command::CheckToken(_) => "gatehouse check-token",
         Command::Login(_) => "gatehouse login",
+        Command::Deploy(_) => "gatehouse deploy",
     });
     let core = Core::new()?;
     match command {
@@ -181,6 +189,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Unprotect(args) => protect::unprotect(&core, args).await,
         Command::CheckToken(args) => token::check_token(&core, args).await,
         Command::Login(args) => login::login(&core, args).await,
+        Command::Deploy(args) => deploy::deploy(&core, args).await,
         Command::Undo {
             apply,
             force,

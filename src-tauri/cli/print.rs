@@ -104,6 +104,9 @@ impl Printer {
             return Ok(EXIT_OK);
         }
         if let Some(report) = &outcome.report {
+            if let (Some(preview), false) = (&outcome.deploy_preview, self.json) {
+                super::deploy::print_preview(preview);
+            }
             print_report(
                 report,
                 outcome.deployment.as_ref(),

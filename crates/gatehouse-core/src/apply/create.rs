@@ -45,6 +45,51 @@ pub async fn deploy(
     }
 }
 
+/// One CreateDeployment to `stage`'s canary (at the share of traffic it has now), paced as a
+/// deploy; after an ambiguous failure it looks at the canary before sending again.
+pub async fn deploy_canary(
+    session: &Session,
+    dir: &Path,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+    lock: &ApiLock,
+) -> Result<String> {
+    lock.check(api_id)?;
+    let pacer = SharedPacer::new(dir, "deploy", &session.quota_key().await?, 0.2, 1);
+    let canary = |stages: Vec<crate::domain::live::StageInfo>| {
+        stages
+            .into_iter()
+            .find(|s| s.name == stage)
+            .and_then(|s| s.canary)
+    };
+    let before = canary(gateway::stage_infos(session, api_id).await?).ok_or_else(|| {
+        crate::error::Error::invalid("stage", format!("{stage} has no canary to deploy to"))
+    })?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        pacer.until_ready().await?;
+        let sent =
+            gateway::create_canary_deployment(session, api_id, stage, description, before.percent)
+                .await;
+        let failure = match sent {
+            Ok(id) => return Ok(id),
+            Err(f) => f,
+        };
+        if !failure.retryable || attempt >= CREATE_ATTEMPTS {
+            return Err(failure.error);
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        if failure.ambiguous {
+            let now = canary(gateway::stage_infos(session, api_id).await?);
+            if let Some(c) = now.filter(|c| c.deployment_id != before.deployment_id) {
+                return Ok(c.deployment_id);
+            }
+        }
+    }
+}
+
 /// Creates a Cognito authorizer. After an ambiguous failure it lists the API's authorizers and
 /// takes the one that landed instead of creating a second.
 pub async fn create_authorizer(

@@ -12,7 +12,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-pub use create::{create_authorizer, deploy};
+pub use create::{create_authorizer, deploy, deploy_canary};
 pub use methods::{Methods, OnAws};
 pub use report::{ApplyEvent, ApplyReport, MethodResult, Pace};
 use run::{Run, Stop};

@@ -4,6 +4,7 @@
 
 mod authorizers;
 mod changes;
+mod deploy;
 mod history;
 mod live;
 mod profiles;

@@ -12,9 +12,10 @@ use super::state::{Core, Ctx};
 use super::token::client_named;
 use crate::apply::{ApplyEvent, Pace};
 use crate::domain::audit;
+use crate::domain::live::deploy::DeployTarget;
 use crate::domain::model::Action;
 use crate::domain::model::{Api, ApiKind, Authorizer, AuthorizerInput, Method, UserPool};
-use crate::domain::plan::{self, Plan, Target};
+use crate::domain::plan::{self, Plan, Target, Warning};
 use crate::error::{Error, Result};
 use crate::local::lock::ApiLock;
 
@@ -266,6 +267,38 @@ impl Core {
         run: Run<'_>,
         progress: &(dyn Fn(ProtectEvent<'_>) + Send + Sync),
     ) -> Result<ProtectOutcome> {
+        let mut plan = plan;
+        if let Some(stage) = run.deploy {
+            // What the deploy would take live besides this change, read under the lock.
+            let before = self
+                .deploy_preview(ctx, &outcome.api.id, stage, DeployTarget::Stage)
+                .await?;
+            if let Some(why) = before.refusal {
+                return Err(Error::invalid(
+                    "deploy",
+                    format!("Nothing was changed: {why}"),
+                ));
+            }
+            let changing: Vec<String> = plan
+                .items
+                .iter()
+                .filter(|i| i.changes)
+                .map(|i| i.key())
+                .collect();
+            let others: Vec<String> = before
+                .changes
+                .iter()
+                .filter(|c| !c.by_gatehouse && !changing.contains(&c.key))
+                .map(|c| format!("{}: {} → {}", c.key, c.before, c.after))
+                .collect();
+            if !others.is_empty() {
+                plan.warnings.push(Warning::DeployTakesOthers {
+                    stage: stage.to_string(),
+                    changes: others,
+                });
+                plan.warning_messages = plan.warnings.iter().map(Warning::message).collect();
+            }
+        }
         outcome.warnings = plan.warnings.clone();
         outcome.stopped_by_warnings = !plan.warnings.is_empty() && !run.force && !run.dry_run;
         outcome.plan = Some(plan.clone());
@@ -290,10 +323,25 @@ impl Core {
             .apply_plan(ctx, &request, &plan, run.pace, &forward, lock)
             .await?;
         let deployment = match run.deploy {
-            Some(stage) => Some(
-                self.deploy_locked(ctx, &outcome.api.id, stage, "Gatehouse", lock)
-                    .await?,
-            ),
+            Some(stage) => {
+                // The same preview `gatehouse deploy` shows, of what this deploy takes live.
+                let preview = self
+                    .deploy_preview(ctx, &outcome.api.id, stage, DeployTarget::Stage)
+                    .await?;
+                if let Some(why) = &preview.refusal {
+                    outcome.report = Some(report);
+                    outcome.deploy_preview = Some(preview.clone());
+                    return Err(Error::invalid(
+                        "deploy",
+                        format!("Applied, not deployed: {why}"),
+                    ));
+                }
+                outcome.deploy_preview = Some(preview);
+                Some(
+                    self.deploy_locked(ctx, &outcome.api.id, stage, "Gatehouse", lock)
+                        .await?,
+                )
+            }
             None => None,
         };
         outcome.report = Some(report);

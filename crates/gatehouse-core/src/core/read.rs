@@ -172,7 +172,7 @@ pub async fn review(session: &Session, api_id: &str) -> Result<ApiReview> {
 }
 
 /// The editor's review, with the methods and authorizers it was made from.
-async fn read_editor(
+pub(super) async fn read_editor(
     session: &Session,
     api_id: &str,
 ) -> Result<(ApiReview, Vec<Method>, Vec<Authorizer>)> {

@@ -142,6 +142,8 @@ pub struct ProtectOutcome {
     /// None for a dry run, or when nothing was sent.
     pub report: Option<ApplyReport>,
     pub deployment: Option<Deployment>,
+    /// What the deploy took live (`--deploy`): the same preview as `gatehouse deploy`.
+    pub deploy_preview: Option<crate::domain::live::deploy::DeployPreview>,
     /// Why nothing was planned: no method qualifies.
     pub nothing_to_do: Option<String>,
 }
@@ -157,6 +159,7 @@ impl ProtectOutcome {
             stopped_by_warnings: false,
             report: None,
             deployment: None,
+            deploy_preview: None,
             nothing_to_do: None,
         }
     }

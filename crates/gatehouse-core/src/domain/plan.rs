@@ -81,6 +81,9 @@ pub enum Warning {
     OptionsSelected { methods: Vec<String> },
     /// The API belongs to a CloudFormation stack, whose next update undoes the change.
     StackManaged { api: String, stack: String },
+    /// The deploy asked for also takes live changes Gatehouse did not make (someone else's
+    /// edits in the editor): "POST /purchase: IAM → Open", each.
+    DeployTakesOthers { stage: String, changes: Vec<String> },
 }
 
 impl Warning {
@@ -98,6 +101,11 @@ impl Warning {
             Warning::StackManaged { api, stack } => {
                 crate::domain::ownership::stack_warning(api, stack)
             }
+            Warning::DeployTakesOthers { stage, changes } => format!(
+                "A deploy to {stage} also takes live changes Gatehouse did not make: {}. Look at \
+                 them before they reach the internet.",
+                changes.join("; ")
+            ),
         }
     }
 }

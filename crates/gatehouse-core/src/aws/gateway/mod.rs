@@ -199,6 +199,26 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
 }
 
 /// One CreateDeployment to `stage`, not retried by the SDK (the caller looks first).
+/// One CreateDeployment to a REST stage's canary (HTTP APIs have no canaries).
+pub async fn create_canary_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+    percent: f64,
+) -> std::result::Result<String, CallFailure> {
+    match door_for_write(session, api_id).await? {
+        Door::Rest => {
+            rest_stages::create_canary_deployment(session, api_id, stage, description, percent)
+                .await
+        }
+        Door::Http => Err(CallFailure::not_retried(Error::invalid(
+            "stage",
+            "HTTP APIs have no canary stages",
+        ))),
+    }
+}
+
 pub async fn create_deployment(
     session: &Session,
     api_id: &str,

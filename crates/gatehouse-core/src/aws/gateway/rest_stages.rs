@@ -55,6 +55,33 @@ pub(super) async fn stage_deployment(
     }
 }
 
+/// One CreateDeployment to `stage`'s canary, at `percent` of the traffic; not retried by the SDK.
+pub(super) async fn create_canary_deployment(
+    session: &Session,
+    api_id: &str,
+    stage: &str,
+    description: &str,
+    percent: f64,
+) -> std::result::Result<String, CallFailure> {
+    pace_write(session).await?;
+    let canary = aws_sdk_apigateway::types::DeploymentCanarySettings::builder()
+        .percent_traffic(percent)
+        .build();
+    let out = session
+        .gateway
+        .create_deployment()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .canary_settings(canary)
+        .set_description((!description.trim().is_empty()).then(|| description.trim().to_string()))
+        .customize()
+        .config_override(no_retries())
+        .send()
+        .await
+        .map_err(|e| call_failure(session, e))?;
+    Ok(out.id().unwrap_or_default().to_string())
+}
+
 /// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
 /// after an ambiguous failure the caller looks at the stage before sending again.
 pub(super) async fn create_deployment(

@@ -2,6 +2,7 @@
 //! deployed, not the methods being edited: this compares what a stage (and its canary) serves with
 //! the editor, method by method, and says where the internet sees something else.
 
+pub mod deploy;
 pub mod export;
 pub mod served;
 
