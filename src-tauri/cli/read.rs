@@ -4,7 +4,7 @@ use super::common::{context, Common, EXIT_OK, EXIT_OPEN};
 use super::out::clean;
 use super::sweep::{AuditArgs, Format};
 use crate::core::{ApiReview, Core, Ctx};
-use crate::domain::audit::{self, MethodView};
+use crate::domain::audit::{self, MethodView, Show};
 use crate::domain::live::{self, Difference, StageView};
 use crate::domain::model::Api;
 use crate::domain::model::Protection;
@@ -77,10 +77,10 @@ pub(super) async fn audit_cmd(core: &Core, args: &AuditArgs) -> Result<i32> {
             .iter()
             .map(|(api, r, shown)| {
                 let shown = shown.map(|i| &r.stages[i]);
-                let methods = methods_json(shown.map_or(&r.methods, |s| &s.methods), args);
+                let methods = methods_json(shown.map_or(&r.methods, |s| &s.methods), args.show, &args.path);
                 json!({"id": api.id, "name": api.name, "kind": api.kind, "managedBy": api.managed_by,
                        "stage": shown.map(|s| &s.name), "methods": methods, "summary": shown.map_or(r.summary, |s| s.summary),
-                       "stages": r.stages.iter().map(|s| stage_json(s, args)).collect::<Vec<_>>(),
+                       "stages": r.stages.iter().map(|s| stage_json(s, args.show, &args.path)).collect::<Vec<_>>(),
                        "live": r.live_lines, "stagesError": r.stages_error})
             })
             .collect();
@@ -121,15 +121,15 @@ fn served_by(api: &Api, review: &ApiReview, name: &str) -> Result<usize> {
         })
 }
 
-fn methods_json(methods: &[MethodView], args: &AuditArgs) -> Vec<serde_json::Value> {
-    audit::filter(methods, args.show, &args.path)
+fn methods_json(methods: &[MethodView], show: Show, path: &str) -> Vec<serde_json::Value> {
+    audit::filter(methods, show, path)
         .into_iter()
         .map(method_json)
         .collect()
 }
 
 /// A stage as `audit --json` gives it: what it serves, in the shape of the editor's methods.
-fn stage_json(s: &StageView, args: &AuditArgs) -> serde_json::Value {
+pub(super) fn stage_json(s: &StageView, show: Show, path: &str) -> serde_json::Value {
     json!({
         "name": s.name,
         "deploymentId": s.deployment_id,
@@ -139,11 +139,11 @@ fn stage_json(s: &StageView, args: &AuditArgs) -> serde_json::Value {
         "canary": s.canary.as_ref().map(|c| json!({
             "percent": c.percent,
             "deploymentId": c.deployment_id,
-            "methods": methods_json(&c.methods, args),
+            "methods": methods_json(&c.methods, show, path),
             "differsFromEditor": c.differences.iter().map(|d| &d.key).collect::<Vec<_>>(),
             "summary": c.summary,
         })),
-        "methods": methods_json(&s.methods, args),
+        "methods": methods_json(&s.methods, show, path),
         "differsFromEditor": s.differences.iter().map(|d| &d.key).collect::<Vec<_>>(),
         "differences": s.differences,
         "summary": s.summary,

@@ -212,7 +212,9 @@ fn to_json(
                 .collect();
             json!({"profile": display(&r.profile), "account": r.account, "region": r.region,
                    "id": r.api_id, "name": r.name, "kind": r.kind, "managedBy": r.managed_by,
-                   "methods": methods, "summary": a.summary, "open": r.open})
+                   "methods": methods, "summary": a.summary, "open": r.open,
+                   "servedOpen": r.served_open, "openAnywhere": r.open_anywhere, "openOn": r.open_on,
+                   "stages": a.stages.iter().map(|s| super::read::stage_json(s, args.show, &args.path)).collect::<Vec<_>>()})
         })
         .collect();
     let errors: Vec<_> = report
@@ -254,8 +256,9 @@ fn print_table(report: &SweepReport, line: &str) {
         "OPEN",
         "PROTECTED",
         "OWNER",
+        "SERVED OPEN ON",
     ];
-    let rows: Vec<[String; 9]> = report
+    let rows: Vec<[String; 10]> = report
         .apis
         .iter()
         .map(|a| {
@@ -267,9 +270,10 @@ fn print_table(report: &SweepReport, line: &str) {
                 format!("{:?}", r.kind).to_uppercase(),
                 clean(&r.name),
                 r.methods.to_string(),
-                r.open.to_string(),
+                r.open_anywhere.to_string(),
                 r.protected.to_string(),
                 clean(&r.owner()),
+                clean(&r.open_on.join(", ")),
             ]
         })
         .collect();

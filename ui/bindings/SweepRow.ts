@@ -17,4 +17,17 @@ open: number,
 /**
  * Open OPTIONS methods, counted apart.
  */
-openOptions: number, protected: number, managedBy: ManagedBy | null, };
+openOptions: number, protected: number, managedBy: ManagedBy | null, 
+/**
+ * Methods except OPTIONS that a stage or canary serves open, whatever the editor holds.
+ */
+servedOpen: number, 
+/**
+ * Methods except OPTIONS open anywhere: in the editor, on a stage or on a canary. What
+ * makes the API count as open.
+ */
+openAnywhere: number, 
+/**
+ * The stages (and canaries: "prod canary 10%") that serve a method open.
+ */
+openOn: Array<string>, };

@@ -243,7 +243,7 @@ impl Core {
         let read = |apis: Vec<Api>| {
             let session = &session;
             futures::stream::iter(apis.into_iter().map(move |api| async move {
-                let read = read_api(session, &api).await;
+                let read = self.read_swept(session, &api).await;
                 (api, read)
             }))
             .buffer_unordered(APIS_AT_ONCE)
@@ -251,10 +251,12 @@ impl Core {
         let mut reads = futures::stream::select(read(rest), read(http));
         while let Some((api, read)) = reads.next().await {
             match read {
-                Ok((methods, summary)) => sink.api(SweptApi {
-                    row: SweepRow::of(&ctx.profile, account, &ctx.region, &api, &summary),
+                Ok((methods, summary, stages)) => sink.api(SweptApi {
+                    row: SweepRow::of(&ctx.profile, account, &ctx.region, &api, &summary)
+                        .with_stages(&methods, &stages),
                     methods,
                     summary,
+                    stages,
                 }),
                 Err(e) => {
                     let mut row = error_row(&ctx.profile, Some(account), Some(&ctx.region), &e);
@@ -267,31 +269,44 @@ impl Core {
     }
 }
 
-/// Reads one API; when AWS still answers 429 after the SDK's own retries (another tool is
-/// spending the account's quota too), waits longer each time and tries again, a few times.
-async fn read_api(
-    session: &Session,
-    api: &Api,
-) -> Result<(Vec<audit::MethodView>, audit::Summary)> {
-    let mut wait = std::time::Duration::from_secs(2);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match methods_and_authorizers(session, &api.id).await {
-            Ok((methods, authorizers)) => {
-                return Ok((
-                    audit::review(&methods, &authorizers),
-                    audit::summarize(&methods),
-                ))
+impl Core {
+    /// Reads one API, the editor and what each stage serves; when AWS still answers 429 after
+    /// the SDK's own retries (another tool is spending the account's quota too), waits longer
+    /// each time and tries again, a few times.
+    async fn read_swept(&self, session: &Session, api: &Api) -> Result<Swept> {
+        let mut wait = std::time::Duration::from_secs(2);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.read_once(session, api).await {
+                Ok(read) => return Ok(read),
+                Err(Error::Aws { code, .. })
+                    if code == THROTTLED && attempt < THROTTLED_ATTEMPTS =>
+                {
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(e) => return Err(e),
             }
-            Err(Error::Aws { code, .. }) if code == THROTTLED && attempt < THROTTLED_ATTEMPTS => {
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
-            Err(e) => return Err(e),
         }
     }
+
+    async fn read_once(&self, session: &Session, api: &Api) -> Result<Swept> {
+        let (methods, authorizers) = methods_and_authorizers(session, &api.id).await?;
+        let views = audit::review(&methods, &authorizers);
+        let stages = self
+            .stages_served(session, &api.id, (&methods, &authorizers), &views)
+            .await?;
+        Ok((views, audit::summarize(&methods), stages))
+    }
 }
+
+/// One API as a sweep read it: the editor's methods, its summary, what each stage serves.
+type Swept = (
+    Vec<audit::MethodView>,
+    audit::Summary,
+    Vec<crate::domain::live::StageView>,
+);
 
 /// API Gateway's 429, and how many times a sweep reads an API that keeps getting it.
 const THROTTLED: &str = "TooManyRequestsException";

@@ -2,7 +2,7 @@
 //! method, named by its ARN) and CSV for spreadsheets. Pure: a report in, text out.
 
 use crate::domain::model::{ApiKind, Method};
-use crate::domain::sweep::{profile_name, SweepReport};
+use crate::domain::sweep::{open_by_place, profile_name, SweepReport};
 use crate::error::{Error, Result};
 use serde_json::{json, Value};
 
@@ -25,6 +25,11 @@ pub fn method_arn(region: &str, account: &str, api_id: &str, m: &Method) -> Stri
     format!("arn:{partition}:execute-api:{region}:{account}:{api_id}/*/{tail}")
 }
 
+/// A method's ARN on one stage: `…:API/prod/GET/pets` from `…:API/*/GET/pets`.
+pub fn stage_arn(any_stage_arn: &str, stage: &str) -> String {
+    any_stage_arn.replacen("/*/", &format!("/{stage}/"), 1)
+}
+
 /// SARIF's rule id for an open method; stable across versions (CI baselines match on it).
 pub const OPEN_METHOD_RULE: &str = "GH001";
 
@@ -35,26 +40,72 @@ pub fn sarif(report: &SweepReport, version: &str) -> Value {
     let mut results = Vec::new();
     for api in &report.apis {
         let r = &api.row;
-        for v in api.methods.iter().filter(|v| v.open_not_options) {
-            let arn = method_arn(&r.region, &r.account, &r.api_id, &v.method);
-            let what = v.method.key();
+        let places = open_by_place(&api.methods, &api.stages);
+        // Every method open somewhere, the editor's first, then those only a stage serves open.
+        let mut keys: Vec<&String> = Vec::new();
+        for (_, open) in &places {
+            for k in open {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let method_of = |key: &str| -> Option<&Method> {
+            api.methods
+                .iter()
+                .chain(api.stages.iter().flat_map(|s| s.methods.iter()))
+                .chain(
+                    api.stages
+                        .iter()
+                        .flat_map(|s| s.canary.iter().flat_map(|c| c.methods.iter())),
+                )
+                .map(|v| &v.method)
+                .find(|m| m.key() == key)
+        };
+        for what in keys {
+            let Some(m) = method_of(what) else { continue };
+            let arn = method_arn(&r.region, &r.account, &r.api_id, m);
+            let in_editor = places[0].1.contains(what);
+            let served_on: Vec<&(String, Vec<String>)> = places
+                .iter()
+                .skip(1)
+                .filter(|(_, open)| open.contains(what))
+                .collect();
+            let on: Vec<&str> = served_on.iter().map(|(place, _)| place.as_str()).collect();
+            let name = format!(
+                "{} ({} API {}, {}, account {})",
+                r.name,
+                kind_word(r.kind),
+                r.api_id,
+                r.region,
+                r.account
+            );
+            let text = match (in_editor, on.is_empty()) {
+                (true, true) => format!("{what} of {name} has no authorization: anyone can call it. No stage serves it open yet."),
+                (true, false) => format!("{what} of {name} has no authorization: anyone can call it. Served open on {}.", on.join(", ")),
+                (false, _) => format!("{what} of {name} is protected in the editor, but {} serve{} it open: anyone can call it there until a deploy.", on.join(", "), if on.len() == 1 { "s" } else { "" }),
+            };
+            let mut logical =
+                vec![json!({"fullyQualifiedName": arn, "name": what, "kind": "resource"})];
+            for (place, _) in &served_on {
+                let stage = place.split(" canary ").next().unwrap_or(place);
+                logical.push(json!({"fullyQualifiedName": stage_arn(&arn, stage), "name": format!("{what} on {place}"), "kind": "resource"}));
+            }
             results.push(json!({
                 "ruleId": OPEN_METHOD_RULE,
                 "ruleIndex": 0,
                 "level": "error",
-                "message": {"text": format!(
-                    "{what} of {} ({} API {}, {}, account {}) has no authorization: anyone can call it.",
-                    r.name, kind_word(r.kind), r.api_id, r.region, r.account)},
+                "message": {"text": text},
                 "locations": [{
                     "physicalLocation": {"artifactLocation": {
                         "uri": format!("aws/{}/{}/{}", r.account, r.region, uri_segment(&r.name)),
                         "uriBaseId": "AWS"}},
-                    "logicalLocations": [{"fullyQualifiedName": arn, "name": what, "kind": "resource"}],
+                    "logicalLocations": logical,
                 }],
                 "partialFingerprints": {"primaryLocationLineHash": fingerprint(&arn)},
                 "properties": {"profile": profile_name(&r.profile), "account": r.account, "region": r.region,
                                "apiId": r.api_id, "apiName": r.name, "kind": r.kind,
-                               "managedBy": r.managed_by},
+                               "managedBy": r.managed_by, "openInEditor": in_editor, "servedOpenOn": on},
             }));
         }
     }
@@ -139,6 +190,7 @@ pub const CSV_HEADER: &[&str] = &[
     "protected",
     "managed_by",
     "error",
+    "served_open",
 ];
 
 /// A cell a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`, `@`, tab,
@@ -157,7 +209,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let io = |e: ::csv::Error| Error::Internal(format!("CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(io)?;
-    let mut write = |cells: [&str; 12]| {
+    let mut write = |cells: [&str; 13]| {
         let cells = cells.map(inert);
         w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(io)
@@ -177,6 +229,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             &r.protected.to_string(),
             &r.owner(),
             "",
+            &r.served_open.to_string(),
         ])?;
     }
     for e in &report.errors {
@@ -193,6 +246,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             "",
             "",
             &format!("{}: {}", e.code, e.message),
+            "",
         ])?;
     }
     let bytes = w
@@ -261,10 +315,11 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], CSV_HEADER.join(","));
         assert!(lines[2].contains("\"Shop, \"\"EU\"\"\""), "{}", lines[2]);
-        assert!(lines[2].ends_with(",3,2,1,0,shop-prod,"), "{}", lines[2]);
+        // The last column, served_open (added after error), is 0: no stage here.
+        assert!(lines[2].ends_with(",3,2,1,0,shop-prod,,0"), "{}", lines[2]);
         assert!(lines[3].starts_with("dev,111122223333,ap-east-1,"));
         assert!(lines[3].ends_with(
-            "UnrecognizedClientException: The security token included in the request is invalid."
+            "UnrecognizedClientException: The security token included in the request is invalid.,"
         ));
     }
 

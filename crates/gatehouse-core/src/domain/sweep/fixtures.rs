@@ -35,6 +35,7 @@ pub fn swept(name: &str, region: &str, methods: Vec<Method>, stack: Option<&str>
         row: SweepRow::of("file:dev", "111122223333", region, &api, &summary),
         methods: audit::review(&methods, &[]),
         summary,
+        stages: vec![],
     }
 }
 

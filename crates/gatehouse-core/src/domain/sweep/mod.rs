@@ -2,10 +2,12 @@
 //! the reports CI reads (SARIF 2.1.0, CSV). No AWS, no I/O.
 
 use crate::domain::audit::{MethodView, Summary};
+use crate::domain::live::StageView;
 use crate::domain::model::{is_region_name, Api, ApiKind, REGIONS};
 use crate::domain::ownership::ManagedBy;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use ts_rs::TS;
 
 /// The commercial regions every account has enabled: what `--all-regions` and the window's
@@ -133,6 +135,16 @@ pub struct SweepRow {
     pub open_options: usize,
     pub protected: usize,
     pub managed_by: Option<ManagedBy>,
+    /// Methods except OPTIONS that a stage or canary serves open, whatever the editor holds.
+    #[serde(default)]
+    pub served_open: usize,
+    /// Methods except OPTIONS open anywhere: in the editor, on a stage or on a canary. What
+    /// makes the API count as open.
+    #[serde(default)]
+    pub open_anywhere: usize,
+    /// The stages (and canaries: "prod canary 10%") that serve a method open.
+    #[serde(default)]
+    pub open_on: Vec<String>,
 }
 
 impl SweepRow {
@@ -149,7 +161,26 @@ impl SweepRow {
             open_options: s.open_options,
             protected: s.protected,
             managed_by: api.managed_by.clone(),
+            served_open: 0,
+            open_anywhere: s.open_except_options(),
+            open_on: vec![],
         }
+    }
+
+    /// Counts what the stages serve open beside what the editor holds.
+    pub fn with_stages(mut self, editor: &[MethodView], stages: &[StageView]) -> SweepRow {
+        let open = open_by_place(editor, stages);
+        let served: BTreeSet<&String> = open.iter().skip(1).flat_map(|(_, keys)| keys).collect();
+        let anywhere: BTreeSet<&String> = open.iter().flat_map(|(_, keys)| keys).collect();
+        self.served_open = served.len();
+        self.open_anywhere = anywhere.len();
+        self.open_on = open
+            .iter()
+            .skip(1)
+            .filter(|(_, keys)| !keys.is_empty())
+            .map(|(place, _)| place.clone())
+            .collect();
+        self
     }
 
     /// The owner column: the stack's name, or the tool's text; empty when none is known.
@@ -260,6 +291,35 @@ pub struct SweptApi {
     pub row: SweepRow,
     pub methods: Vec<MethodView>,
     pub summary: Summary,
+    /// What each stage serves (empty when the API has none).
+    pub stages: Vec<StageView>,
+}
+
+/// The keys open (OPTIONS aside) in each place: first the editor (""), then each stage, then
+/// each canary ("prod canary 10%").
+pub fn open_by_place(editor: &[MethodView], stages: &[StageView]) -> Vec<(String, Vec<String>)> {
+    let keys = |methods: &[MethodView]| -> Vec<String> {
+        methods
+            .iter()
+            .filter(|v| v.open_not_options)
+            .map(|v| v.method.key())
+            .collect()
+    };
+    let mut out = vec![(String::new(), keys(editor))];
+    for s in stages {
+        out.push((s.name.clone(), keys(&s.methods)));
+        if let Some(c) = &s.canary {
+            out.push((
+                format!(
+                    "{} canary {}%",
+                    s.name,
+                    crate::domain::live::percent(c.percent)
+                ),
+                keys(&c.methods),
+            ));
+        }
+    }
+    out
 }
 
 /// Everything a sweep found.
@@ -281,8 +341,8 @@ impl SweepReport {
     pub fn sort(&mut self) {
         self.apis.sort_by(|a, b| {
             b.row
-                .open
-                .cmp(&a.row.open)
+                .open_anywhere
+                .cmp(&a.row.open_anywhere)
                 .then_with(|| a.row.profile.cmp(&b.row.profile))
                 .then_with(|| a.row.region.cmp(&b.row.region))
                 .then_with(|| a.row.name.to_lowercase().cmp(&b.row.name.to_lowercase()))
@@ -296,8 +356,8 @@ impl SweepReport {
     }
 
     pub fn outcome(&self) -> SweepOutcome {
-        let open_apis = self.apis.iter().filter(|a| a.row.open > 0).count();
-        let open_methods = self.apis.iter().map(|a| a.row.open).sum();
+        let open_apis = self.apis.iter().filter(|a| a.row.open_anywhere > 0).count();
+        let open_methods = self.apis.iter().map(|a| a.row.open_anywhere).sum();
         SweepOutcome {
             apis: self.apis.len(),
             open_apis,
@@ -319,7 +379,7 @@ impl SweepReport {
 
     /// Whether any API has an open method other than OPTIONS.
     pub fn any_open(&self) -> bool {
-        self.apis.iter().any(|a| a.row.open > 0)
+        self.apis.iter().any(|a| a.row.open_anywhere > 0)
     }
 }
 

@@ -71,3 +71,76 @@ fn default_regions_come_first_and_all_are_known() {
     assert!(DEFAULT_REGIONS.iter().all(|r| REGIONS.contains(r)));
     assert!(all.iter().any(|r| r.name == "af-south-1" && !r.default));
 }
+
+/// Quiet's editor protects GET /a; its stage prod still serves it open, its canary too.
+fn quiet_served_open() -> SweepReport {
+    use crate::domain::live::{self, CanaryInfo, Served, StageInfo};
+    let mut r = report();
+    let quiet = &mut r.apis[0];
+    let served = Served {
+        deployment_id: "d1".into(),
+        created_at: None,
+        methods: vec![
+            super::fixtures::method("/a", "GET", "NONE"),
+            super::fixtures::method("/a", "OPTIONS", "NONE"),
+        ],
+        authorizers: vec![],
+    };
+    let stage = StageInfo {
+        name: "prod".into(),
+        deployment_id: Some("d1".into()),
+        auto_deploy: false,
+        status_message: None,
+        canary: Some(CanaryInfo {
+            deployment_id: "d1".into(),
+            percent: 10.0,
+        }),
+    };
+    let view = live::stage_view(&stage, Some(&served), Some(&served), &quiet.methods, 0);
+    quiet.stages = vec![view];
+    quiet.row = quiet.row.clone().with_stages(&quiet.methods, &quiet.stages);
+    r
+}
+
+#[test]
+fn an_api_whose_stage_serves_a_method_open_counts_as_open() {
+    let mut r = quiet_served_open();
+    let quiet = &r.apis[0].row;
+    assert_eq!((quiet.open, quiet.served_open, quiet.open_anywhere), (0, 1, 1));
+    assert_eq!(quiet.open_on, vec!["prod", "prod canary 10%"]);
+    assert_eq!(r.outcome().open_apis, 2);
+    assert!(r.any_open());
+    r.sort();
+    assert_eq!(r.apis[0].row.name, "Shop, \"EU\"", "2 open before 1");
+}
+
+#[test]
+fn sarif_names_the_stages_that_serve_a_method_open() {
+    let doc = crate::domain::sweep_formats::sarif(&quiet_served_open(), "1.2.3");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "GET /a of Quiet, GET and POST /cart of Shop");
+    let quiet = results
+        .iter()
+        .find(|r| r["properties"]["apiName"] == "Quiet")
+        .unwrap();
+    let logical = quiet["locations"][0]["logicalLocations"].as_array().unwrap();
+    let arns: Vec<&str> = logical
+        .iter()
+        .map(|l| l["fullyQualifiedName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        arns,
+        vec![
+            "arn:aws:execute-api:eu-west-1:111122223333:Quiet-id/*/GET/a",
+            "arn:aws:execute-api:eu-west-1:111122223333:Quiet-id/prod/GET/a",
+            "arn:aws:execute-api:eu-west-1:111122223333:Quiet-id/prod/GET/a",
+        ]
+    );
+    assert_eq!(logical[2]["name"], "GET /a on prod canary 10%");
+    assert_eq!(quiet["properties"]["openInEditor"], false);
+    let text = quiet["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("GET /a of Quiet (REST API Quiet-id, eu-west-1, account 111122223333) is protected in the editor, but prod, prod canary 10% serve it open"),
+        "{text}"
+    );
+}
