@@ -41,6 +41,9 @@ pub struct CheckTokenArgs {
     /// Read the password from stdin (else it is asked for, with echo off, on a terminal).
     #[arg(long, requires = "username")]
     password_stdin: bool,
+    /// Judge the methods as this stage serves them (its deployment), not as the editor holds them.
+    #[arg(long, value_name = "NAME")]
+    stage: Option<String>,
     /// Only these methods: "GET /pets,POST /purchase".
     #[arg(long, value_delimiter = ',')]
     methods: Vec<String>,
@@ -85,6 +88,7 @@ pub(super) async fn check_token(core: &Core, args: CheckTokenArgs) -> Result<i32
                 api_id: api.id.clone(),
                 token: token.to_string(),
                 methods: (!args.methods.is_empty()).then(|| args.methods.clone()),
+                stage: args.stage.clone(),
             },
         )
         .await?;
@@ -96,6 +100,13 @@ pub(super) async fn check_token(core: &Core, args: CheckTokenArgs) -> Result<i32
         );
     } else {
         print(&api.name, &check);
+    }
+    if !args.json && !check.editor_differs.is_empty() {
+        outln!();
+        outln!("Where the editor would decide otherwise:");
+        for d in &check.editor_differs {
+            outln!("  {}", clean(d));
+        }
     }
     let outcome = Outcome::of(&check, args.allow_unverified);
     if let Some(why) = outcome.why() {
@@ -250,7 +261,10 @@ fn print(api_name: &str, check: &TokenCheck) {
         outln!("{note}");
         outln!();
     }
-    outln!("{}", clean(api_name));
+    match &check.stage {
+        Some(stage) => outln!("{} as {} serves it", clean(api_name), clean(stage)),
+        None => outln!("{}", clean(api_name)),
+    }
     let width = check
         .methods
         .iter()

@@ -502,3 +502,79 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
         "the base is as it was"
     );
 }
+
+#[test]
+fn a_token_is_judged_as_the_stage_serves_the_method_and_the_editor_is_named() {
+    let sb = Sandbox::start();
+    let seed = sb.seed();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let out = protect_pets(&sb, home, &["--methods", "GET /pets"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let pool = seed["pools"]["PetsPool"]["id"].as_str().unwrap();
+    let web = seed["pools"]["PetsPool"]["clients"]["web"]
+        .as_str()
+        .unwrap();
+    let (id_token, _) = sb.sign_in(pool, web, "alice", "Gatehouse-demo-1");
+    let check = |args: &[&str]| {
+        let base = [
+            "check-token",
+            "--api",
+            "SecurePets",
+            "--token-stdin",
+            "--methods",
+            "GET /pets",
+        ];
+        crate::common::cli::run_with_stdin(&sb, home, &[&base[..], args].concat(), &id_token)
+    };
+    // The editor: alice's token gets through GET /pets (Cognito · PetsPool).
+    let editor = check(&["--json"]);
+    assert_eq!(editor.status, 0, "{}{}", editor.stdout, editor.stderr);
+    let editor = editor.json();
+    assert_eq!(editor["methods"][0]["verdict"], "allow");
+    assert_eq!(editor["stage"], Value::Null);
+    // prod still serves it open: anyone gets in there, and the editor's verdict is named.
+    let prod = check(&["--stage", "prod", "--json"]);
+    assert_eq!(prod.status, 0, "{}{}", prod.stdout, prod.stderr);
+    let prod = prod.json();
+    assert_eq!(prod["stage"], "prod");
+    assert_eq!(prod["methods"][0]["verdict"], "open");
+    let differs = prod["editorDiffers"].as_array().unwrap();
+    assert_eq!(differs.len(), 1, "{prod}");
+    assert!(
+        differs[0]
+            .as_str()
+            .unwrap()
+            .starts_with("GET /pets: the editor would allow it ("),
+        "{prod}"
+    );
+    assert!(differs[0]
+        .as_str()
+        .unwrap()
+        .ends_with("— not deployed to prod"));
+    assert!(prod["invokeBase"].as_str().unwrap().ends_with("/prod"));
+    let text = check(&["--stage", "prod"]);
+    assert!(
+        text.stdout.contains("SecurePets as prod serves it"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("Where the editor would decide otherwise:"),
+        "{}",
+        text.stdout
+    );
+    let nope = check(&["--stage", "beta"]);
+    assert_eq!(nope.status, 2, "{}", nope.stderr);
+    assert!(
+        nope.stderr
+            .contains("No stage named 'beta' (the API's stages: prod)"),
+        "{}",
+        nope.stderr
+    );
+    // The seed's token may not be printed, ever.
+    for out in [&text.stdout, &text.stderr] {
+        assert!(!out.contains(&id_token));
+    }
+}

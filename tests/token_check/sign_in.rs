@@ -197,6 +197,7 @@ async fn aws_own_authorizer_test_beside_the_verdict() {
                 api_id: api.id.clone(),
                 token: web_id.clone(),
                 methods: None,
+                stage: None,
             },
         )
         .await

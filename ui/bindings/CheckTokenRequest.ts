@@ -7,4 +7,8 @@ export type CheckTokenRequest = { apiId: string, token: string,
 /**
  * Method keys ("GET /pets"); none means every method.
  */
-methods: Array<string> | null, };
+methods: Array<string> | null, 
+/**
+ * Judge the methods as this stage serves them (its deployment); None: as the editor holds them.
+ */
+stage?: string, };

@@ -16,6 +16,15 @@ summaryLine: string,
  */
 undeployedNote: string | null, 
 /**
+ * The stage the verdicts are for; None: the editor.
+ */
+stage: string | null, 
+/**
+ * With a stage: each method where the editor would decide otherwise, in words ("GET /pets:
+ * the editor would allow it (Cognito · PetsPool) — not deployed to prod").
+ */
+editorDiffers: Array<string>, 
+/**
  * `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed (no
  * `/STAGE` for an HTTP API's `$default` stage).
  */

@@ -26,6 +26,10 @@ pub struct CheckTokenRequest {
     /// Method keys ("GET /pets"); none means every method.
     #[serde(default)]
     pub methods: Option<Vec<String>>,
+    /// Judge the methods as this stage serves them (its deployment); None: as the editor holds them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<String>,
 }
 
 /// Sign in as a user of a pool to get an ID and an access token.
@@ -71,6 +75,11 @@ pub struct TokenCheck {
     pub summary_line: String,
     /// Said when the journal holds changes to this API not deployed yet.
     pub undeployed_note: Option<String>,
+    /// The stage the verdicts are for; None: the editor.
+    pub stage: Option<String>,
+    /// With a stage: each method where the editor would decide otherwise, in words ("GET /pets:
+    /// the editor would allow it (Cognito · PetsPool) — not deployed to prod").
+    pub editor_differs: Vec<String>,
     /// `https://API.execute-api.REGION.amazonaws.com/STAGE` when a stage is deployed (no
     /// `/STAGE` for an HTTP API's `$default` stage).
     pub invoke_base: Option<String>,
@@ -150,23 +159,62 @@ impl Core {
                 None,
             ),
         };
-        let ((methods, authorizers), stages) = tokio::try_join!(
+        let ((editor_methods, editor_authorizers), stages) = tokio::try_join!(
             methods_and_authorizers(&session, &req.api_id),
             gateway::list_stages(&session, &req.api_id)
         )?;
-        let methods = chosen(methods, req.methods.as_deref())?;
         let now = crate::local::journal::now_s();
+        // One read of the editor serves the verdicts for it and for the stage asked about.
+        let (methods, authorizers, editor_differs) = match &req.stage {
+            None => (editor_methods, editor_authorizers, vec![]),
+            Some(name) => {
+                let views = crate::domain::audit::review(&editor_methods, &editor_authorizers);
+                let served = self
+                    .stages_served(
+                        &session,
+                        &req.api_id,
+                        (&editor_methods, &editor_authorizers),
+                        &views,
+                    )
+                    .await?;
+                let Some(view) = served.into_iter().find(|s| &s.name == name) else {
+                    let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+                    return Err(Error::invalid(
+                        "stage",
+                        format!(
+                            "No stage named '{name}' (the API's stages: {})",
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                let served: Vec<Method> = view.methods.iter().map(|v| v.method.clone()).collect();
+                let served = chosen(served, req.methods.as_deref())?;
+                let editor = chosen(editor_methods, req.methods.as_deref())?;
+                let at_editor =
+                    verdict::judge(&decoded, signature, now, &editor, &editor_authorizers);
+                let at_stage = verdict::judge(&decoded, signature, now, &served, &view.authorizers);
+                let differs = verdict::differences(&at_stage, &at_editor, name);
+                (served, view.authorizers, differs)
+            }
+        };
+        let methods = chosen(methods, req.methods.as_deref())?;
         let verdicts = verdict::judge(&decoded, signature, now, &methods, &authorizers);
         let summary = VerdictSummary::of(&verdicts);
-        let pending: usize = self
-            .undeployed(ctx, &req.api_id)?
-            .iter()
-            .map(|a| a.changed)
-            .sum();
-        let stage = stages
-            .iter()
-            .filter(|s| s.deployment_id.is_some())
-            .max_by_key(|s| s.name == "prod");
+        let pending: usize = match req.stage {
+            Some(_) => 0,
+            None => self
+                .undeployed(ctx, &req.api_id)?
+                .iter()
+                .map(|a| a.changed)
+                .sum(),
+        };
+        let stage = match &req.stage {
+            Some(name) => stages.iter().find(|s| &s.name == name),
+            None => stages
+                .iter()
+                .filter(|s| s.deployment_id.is_some())
+                .max_by_key(|s| s.name == "prod"),
+        };
         let headers = authorizers
             .iter()
             .filter_map(|a| {
@@ -215,6 +263,8 @@ impl Core {
             invoke_base,
             headers,
             curl,
+            stage: req.stage.clone(),
+            editor_differs,
         };
         Ok((check, methods, authorizers))
     }
@@ -265,6 +315,7 @@ impl Core {
                     api_id: req.api_id.clone(),
                     token: req.token.clone(),
                     methods: Some(vec![key.clone()]),
+                    stage: None,
                 },
             )
             .await?;

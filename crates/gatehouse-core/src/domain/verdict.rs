@@ -372,3 +372,32 @@ fn quoted_or_none(s: &str) -> String {
         format!("'{s}'")
     }
 }
+
+/// Where the editor would decide otherwise than the stage: "GET /pets: the editor would refuse
+/// it (…) — not deployed to prod", for each method judged both ways.
+pub fn differences(
+    at_stage: &[MethodVerdict],
+    at_editor: &[MethodVerdict],
+    stage: &str,
+) -> Vec<String> {
+    let word = |v: Verdict| match v {
+        Verdict::Allow => "allow it",
+        Verdict::Deny => "refuse it",
+        Verdict::Open => "let anyone in",
+        Verdict::Unknown => "leave it to a Lambda authorizer",
+    };
+    at_stage
+        .iter()
+        .filter_map(|s| {
+            let e = at_editor.iter().find(|e| e.key == s.key)?;
+            (e.verdict != s.verdict).then(|| {
+                format!(
+                    "{}: the editor would {} ({}) — not deployed to {stage}",
+                    s.key,
+                    word(e.verdict),
+                    e.reason
+                )
+            })
+        })
+        .collect()
+}

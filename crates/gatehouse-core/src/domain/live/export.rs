@@ -144,8 +144,23 @@ fn schemes(doc: &Value) -> BTreeMap<String, Scheme> {
 /// The authorizer a scheme stands for: the editor's of that name (its id then matches the
 /// editor's), else one known only from the export.
 fn authorizer_for(name: &str, scheme: &Scheme, editor: &[Authorizer]) -> Authorizer {
+    // The editor's authorizer of that name, so rows line up by id; what the deployment holds
+    // of it (pools, issuer, audience) wins, since that is what is served.
     if let Some(a) = editor.iter().find(|a| a.name == name) {
-        return a.clone();
+        let mut a = a.clone();
+        match scheme {
+            Scheme::Cognito { provider_arns } if !provider_arns.is_empty() => {
+                a.provider_arns = provider_arns.clone()
+            }
+            Scheme::Jwt { issuer, audience } => {
+                a.issuer = issuer.clone().or(a.issuer);
+                if !audience.is_empty() {
+                    a.audience = audience.clone();
+                }
+            }
+            _ => {}
+        }
+        return a;
     }
     let (kind, provider_arns, issuer, audience) = match scheme {
         Scheme::Cognito { provider_arns } => {

@@ -9,6 +9,7 @@ pub mod served;
 pub use served::{Served, NOT_EXPORTED};
 
 use crate::domain::audit::{self, MethodView, Summary};
+use crate::domain::model::Authorizer;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -76,6 +77,8 @@ pub struct StageView {
     /// "prod · deployed 3 days ago by deployment abc123".
     pub label: String,
     pub methods: Vec<MethodView>,
+    /// The authorizers the served methods name, as the deployment holds them.
+    pub authorizers: Vec<Authorizer>,
     pub differences: Vec<Difference>,
     pub summary: Summary,
     pub canary: Option<CanaryView>,
@@ -151,6 +154,7 @@ pub fn stage_view(
         auto_deploy: stage.auto_deploy,
         status_message: stage.status_message.clone(),
         methods,
+        authorizers: served.map(|s| s.authorizers.clone()).unwrap_or_default(),
         differences,
         summary,
         canary,
