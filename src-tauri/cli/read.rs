@@ -81,7 +81,7 @@ pub(super) async fn audit_cmd(core: &Core, args: &AuditArgs) -> Result<i32> {
                 json!({"id": api.id, "name": api.name, "kind": api.kind, "managedBy": api.managed_by,
                        "stage": shown.map(|s| &s.name), "methods": methods, "summary": shown.map_or(r.summary, |s| s.summary),
                        "stages": r.stages.iter().map(|s| stage_json(s, args.show, &args.path)).collect::<Vec<_>>(),
-                       "live": r.live_lines, "stagesError": r.stages_error})
+                       "live": r.live_lines, "stagesError": r.stages_error, "browser": r.browser})
             })
             .collect();
         outln!(
@@ -206,6 +206,9 @@ fn print_audit_table(ctx: &Ctx, reports: &[Report], args: &AuditArgs) {
                 "  ! What the stages serve could not be read: {}",
                 clean(&e.message)
             );
+        }
+        for issue in &r.browser {
+            outln!("  ! Browsers: {} {}", clean(&issue.text), clean(&issue.fix));
         }
         let methods = shown.map_or(&r.methods, |s| &s.methods);
         let rows: Vec<_> = audit::filter(methods, args.show, &args.path)

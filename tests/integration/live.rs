@@ -578,3 +578,34 @@ fn a_token_is_judged_as_the_stage_serves_the_method_and_the_editor_is_named() {
         assert!(!out.contains(&id_token));
     }
 }
+
+#[test]
+fn a_browser_would_see_a_cors_error_until_the_gateway_responses_carry_the_header() {
+    let (sb, home, api_id) = seeded();
+    let home = home.path();
+    let out = protect_pets(&sb, home, &["--methods", "GET /pets", "--deploy", "prod"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let audit = run(&sb, home, &["audit", "--api", "SecurePets", "--json"]);
+    let browser = api(&audit.json(), "SecurePets")["browser"].clone();
+    assert_eq!(
+        browser[0]["kind"], "gatewayResponsesWithoutCors",
+        "{browser}"
+    );
+    assert_eq!(
+        browser[0]["items"],
+        json!(["UNAUTHORIZED", "ACCESS_DENIED"])
+    );
+    let table = run(&sb, home, &["audit", "--api", "SecurePets"]);
+    assert!(
+        table.stdout.contains("! Browsers: A refused token gets a UNAUTHORIZED and ACCESS_DENIED answer without Access-Control-Allow-Origin"),
+        "{}",
+        table.stdout
+    );
+    sb.boto3(
+        "c.put_gateway_response(restApiId=sys.argv[2], responseType='DEFAULT_4XX', \
+         responseParameters={'gatewayresponse.header.Access-Control-Allow-Origin': \"'*'\"})",
+        &[&api_id],
+    );
+    let fixed = run(&sb, home, &["audit", "--api", "SecurePets", "--json"]);
+    assert_eq!(api(&fixed.json(), "SecurePets")["browser"], json!([]));
+}

@@ -33,6 +33,9 @@ pub struct ApiReview {
     pub live_lines: Vec<String>,
     /// Why what the stages serve could not be read (the editor's review above still holds).
     pub stages_error: Option<crate::error::ErrorView>,
+    /// What a browser would trip on: gateway responses without CORS headers, OPTIONS methods
+    /// that require a token.
+    pub browser: Vec<crate::domain::browser::BrowserIssue>,
 }
 
 impl ApiReview {
@@ -82,6 +85,17 @@ impl Core {
     pub async fn review(&self, ctx: &Ctx, api_id: &str) -> Result<ApiReview> {
         let session = self.session(ctx).await?;
         let (mut review, methods, authorizers) = read_editor(&session, api_id).await?;
+        // A REST API's gateway responses: what a browser gets for a refused token.
+        match gateway::gateway_responses(&session, api_id).await {
+            Ok(Some(responses)) => {
+                review.browser = crate::domain::browser::issues(&methods, Some(&responses))
+            }
+            Ok(None) => {}
+            Err(e) if matches!(e, Error::Expired(_) | Error::NoCredentials(_)) => return Err(e),
+            Err(e) => review
+                .browser
+                .push(crate::domain::browser::BrowserIssue::unread(&e.to_string())),
+        }
         match self
             .stages_served(&session, api_id, (&methods, &authorizers), &review.methods)
             .await
@@ -193,6 +207,7 @@ pub(super) async fn read_editor(
         stages: vec![],
         live_lines: vec![],
         stages_error: None,
+        browser: crate::domain::browser::issues(&methods, None),
     };
     Ok((review, methods, authorizers))
 }

@@ -3,6 +3,7 @@
 //! the token's claims and verdicts, SSO settings, the sweep's rows and formats, ownership tags, what each stage serves.
 
 pub mod audit;
+pub mod browser;
 pub mod claims;
 pub mod endpoints;
 pub mod live;

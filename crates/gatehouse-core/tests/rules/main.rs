@@ -2,6 +2,7 @@
 //! and HTTP API rules. This binary links gatehouse-core alone: no window toolkit, no Tauri.
 
 mod audit;
+mod browser;
 mod hostile_tokens;
 mod http_rules;
 mod live;

@@ -96,6 +96,37 @@ pub(super) mod rest {
             .map_err(|e| session.map_err(e))?;
         Ok(export_json(out.body()))
     }
+
+    /// The API's gateway responses, AWS's defaults included (one page holds every type).
+    pub async fn gateway_responses(
+        session: &Session,
+        api_id: &str,
+    ) -> Result<Vec<crate::domain::browser::GatewayResponse>> {
+        session.pace(Call::Any).await?;
+        let out = session
+            .gateway
+            .get_gateway_responses()
+            .rest_api_id(api_id)
+            .limit(500)
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
+        Ok(out
+            .items()
+            .iter()
+            .map(|r| crate::domain::browser::GatewayResponse {
+                response_type: r
+                    .response_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                default_response: r.default_response(),
+                parameters: r
+                    .response_parameters()
+                    .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
 }
 
 pub(super) mod http {

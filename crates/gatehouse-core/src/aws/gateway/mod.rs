@@ -303,3 +303,15 @@ pub async fn served(
         }
     }
 }
+
+/// A REST API's gateway responses (what a refused token gets); None for an HTTP API, which has
+/// none.
+pub async fn gateway_responses(
+    session: &Session,
+    api_id: &str,
+) -> Result<Option<Vec<crate::domain::browser::GatewayResponse>>> {
+    match door(session, api_id).await? {
+        Door::Rest => Ok(Some(live::rest::gateway_responses(session, api_id).await?)),
+        Door::Http => Ok(None),
+    }
+}
