@@ -212,7 +212,9 @@ fn an_authorizer_shows_the_pool_it_trusts_its_kind_and_its_function() {
             .into(),
     );
     let request = authorizer("r1", "Headers", "REQUEST");
-    let views = audit::authorizer_views(&[], &[cognito, lambda, request]);
+    let mut odd = authorizer("c2", "Odd", "COGNITO_USER_POOLS");
+    odd.provider_arns = vec!["not an arn".into()];
+    let views = audit::authorizer_views(&[], &[cognito, lambda, request, odd]);
     // A Cognito authorizer's pool is its first provider ARN's.
     let pool = views[0].pool.as_ref().expect("a pool from the ARN");
     assert_eq!(
@@ -230,4 +232,7 @@ fn an_authorizer_shows_the_pool_it_trusts_its_kind_and_its_function() {
     assert_eq!(views[1].kind_text, "Lambda (token)");
     assert_eq!(views[2].trusts, Vec::<String>::new());
     assert_eq!(views[2].kind_text, "Lambda (request)");
+    // A provider ARN that names no pool is no pool, and reads whole.
+    assert_eq!(views[3].pool, None);
+    assert_eq!(views[3].trusts, ["not an arn"]);
 }

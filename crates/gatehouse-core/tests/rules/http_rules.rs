@@ -7,7 +7,7 @@ use base64::Engine;
 use gatehouse_core::domain::audit;
 use gatehouse_core::domain::claims::{decode, Signature};
 use gatehouse_core::domain::model::{
-    method_key, pool_issuer, ApiKind, Authorizer, Method, MethodState,
+    method_key, pool_issuer, ApiKind, Authorizer, Method, MethodState, PoolRef,
 };
 use gatehouse_core::domain::plan::{self, AuthorizerInput, Target};
 use gatehouse_core::domain::undo_plan::{self, UndoEntry};
@@ -194,8 +194,42 @@ fn a_jwt_route_reads_as_its_badge() {
     assert_eq!(views[0].label, "JWT · PetsPool [pets/read]");
     assert_eq!(views[0].authorizer_name.as_deref(), Some("PetsPool"));
     assert_eq!(views[0].key, "GET /parcels");
-    let default = audit::review(&[route("$default", "NONE", None, &[])], &[]);
-    assert_eq!(default[0].key, "$default");
+    // The page names methods by this key: `$default` by itself, a proxy route by verb and path.
+    let keys: Vec<String> = audit::review(
+        &[
+            route("$default", "NONE", None, &[]),
+            route("ANY /{proxy+}", "NONE", None, &[]),
+        ],
+        &[],
+    )
+    .into_iter()
+    .map(|v| v.key)
+    .collect();
+    assert_eq!(keys, ["$default", "ANY /{proxy+}"]);
+}
+
+#[test]
+fn a_pools_issuer_is_exact_and_reads_back_and_other_issuers_are_no_pool() {
+    let issuer = pool_issuer("eu-west-1", "eu-west-1_AbC");
+    assert_eq!(
+        issuer,
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC"
+    );
+    let pool = PoolRef::of_issuer(&issuer).unwrap();
+    assert_eq!(
+        (pool.region.as_str(), pool.pool_id.as_str()),
+        ("eu-west-1", "eu-west-1_AbC")
+    );
+    assert_eq!(
+        PoolRef::of_issuer(&format!("{issuer}/")),
+        None,
+        "a trailing slash is another issuer"
+    );
+    assert_eq!(PoolRef::of_issuer("https://login.example.com/"), None);
+    assert_eq!(
+        PoolRef::of_arn("arn:aws:lambda:eu-west-1:123456789012:function:f"),
+        None
+    );
 }
 
 #[test]
