@@ -78,7 +78,9 @@ function invoke(cmd, args = {}) {
  * @param {(event: any) => void} onEvent
  */
 function channel(onEvent) {
-  const c = new (tauri().Channel)();
+  const core = tauri();
+  if (!core) throw { kind: "internal", message: "Gatehouse's window bridge is not available." };
+  const c = new core.Channel();
   c.onmessage = onEvent;
   return c;
 }

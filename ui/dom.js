@@ -36,16 +36,17 @@ export function el(tag, attrs = {}, ...children) {
  * Shows a progress bar only when the work takes longer than a moment, so fast loads do not flicker.
  * @param {string} progressId
  * @param {string} statusText
- * @returns {() => void}  call it when the work is done
+ * @returns {(keepStatus?: boolean) => void}  call it when the work is done (keepStatus: work that
+ *   newer work replaced leaves the status line to that one)
  */
 export function busy(progressId, statusText) {
   const bar = $(progressId);
   const timer = setTimeout(() => { bar.hidden = false; }, 150);
   setStatus(statusText);
-  return () => {
+  return (keepStatus = false) => {
     clearTimeout(timer);
     bar.hidden = true;
-    setStatus("");
+    if (!keepStatus) setStatus("");
   };
 }
 
@@ -83,7 +84,7 @@ const ERROR_TITLES = {
  * @param {() => void} [retry]
  */
 export function showErrorBar(e, retry) {
-  $("error-title").textContent = ERROR_TITLES[e.kind] ?? "Something went wrong";
+  $("error-title").textContent = ERROR_TITLES[e.kind ?? ""] ?? "Something went wrong";
   $("error-message").textContent = e.message ?? String(e);
   $("error-hint").textContent = e.hint ?? "";
   $("error").dataset.kind = e.kind ?? "internal";

@@ -90,7 +90,10 @@ export class Shell {
     if (!this.guard.admit(action, source, performance.now())) return;
     if (action === "refresh") this.page.refresh();
     else if (action === "find") this.page.find();
-    else this.zoom(ZOOM_STEPS[action]);
+    else {
+      const step = ZOOM_STEPS[action];
+      if (step) this.zoom(step);
+    }
   }
 
   /** @param {Zoom} step */

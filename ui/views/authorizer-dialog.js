@@ -1,21 +1,21 @@
 // @ts-check
-// The authorizer dialog (create or edit a Cognito user pool authorizer for a REST API, or a JWT
-// authorizer for a Cognito pool on an HTTP API) and the Authorizers view.
+// The authorizer dialog: create or edit a Cognito user pool authorizer for a REST API, or a JWT
+// authorizer for a Cognito pool on an HTTP API. Rust checks the input, writes the client regex
+// and names the issuer of each pool.
 
-import * as api from "./api.js";
-import { $, el, busy } from "./dom.js";
-import { poolIssuer, poolOfAuthorizer, poolOfIssuer } from "./logic.js";
-import { store } from "./state.js";
+import * as api from "../api.js";
+import { $, el, busy } from "../dom.js";
+import { store } from "../state.js";
 
-/** @typedef {import("./bindings/AppClient").AppClient} AppClient */
-/** @typedef {import("./bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
-/** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
-/** @typedef {import("./bindings/UserPool").UserPool} UserPool */
-/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
-/** @typedef {import("./api.js").ApiReview} ApiReview */
-/** @typedef {import("./api.js").Authorizer} Authorizer */
+/** @typedef {import("../bindings/AppClient").AppClient} AppClient */
+/** @typedef {import("../bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
+/** @typedef {import("../bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("../bindings/UserPool").UserPool} UserPool */
+/** @typedef {import("../bindings/ApiKind").ApiKind} ApiKind */
+/** @typedef {import("../bindings/Authorizer").Authorizer} Authorizer */
+/** @typedef {import("../bindings/AuthorizerView").AuthorizerView} AuthorizerView */
 
-/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void}} AuthorizerDialogHost what the dialog may ask of the page */
+/** @typedef {{showError: (e: Partial<ErrorView>, retry?: () => void) => void}} AuthorizerDialogHost what the dialog may ask of the page */
 
 export class AuthorizerDialog {
   /** @param {AuthorizerDialogHost} host */
@@ -27,7 +27,7 @@ export class AuthorizerDialog {
     this.clients = [];
     /** @type {UserPool | null} */
     this.pool = null;
-    /** @type {Authorizer | null} */
+    /** @type {AuthorizerView | null} */
     this.editing = null;
     /** @type {Map<ApiKind, AuthorizerInput>} what a new authorizer starts with, from Rust, per kind of API */
     this.defaults = new Map();
@@ -36,12 +36,14 @@ export class AuthorizerDialog {
     /** @type {((authorizer: Authorizer) => void) | null} */
     this.onDone = null;
     this.nameEdited = false;
-    this.loadGen = 0;
+    /** @type {import("../state.js").Ticket | null} the pools' load under way or shown */
+    this.loading = null;
     $("ad-region").addEventListener("change", () => this.loadPools());
     $("ad-name").addEventListener("input", () => { this.nameEdited = true; });
     $("ad-regex").addEventListener("input", () => this.regexChanged(true));
     $("ad-cancel").addEventListener("click", () => $("authorizer-dialog").close());
-    $("authorizer-form").addEventListener("submit", (e) => { e.preventDefault(); this.submit(); });
+    $("authorizer-form").addEventListener("submit", (/** @type {Event} */ e) => { e.preventDefault(); this.submit(); });
+    store.on("regions", () => this.fillRegions(store.regions));
   }
 
   fillRegions(/** @type {string[]} */ regions) {
@@ -50,11 +52,14 @@ export class AuthorizerDialog {
 
   /** What a new authorizer starts with (token source, TTL) for a kind of API, asked once from
    * Rust; null (and the error shown) when Rust could not be asked.
-   * @param {ApiKind} kind */
+   * @param {ApiKind} kind @returns {Promise<AuthorizerInput | null>} */
   async defaultInput(kind) {
     try {
-      if (!this.defaults.has(kind)) this.defaults.set(kind, await api.authorizerDefaults(kind));
-      return this.defaults.get(kind);
+      const known = this.defaults.get(kind);
+      if (known) return known;
+      const defaults = await api.authorizerDefaults(kind);
+      this.defaults.set(kind, defaults);
+      return defaults;
     } catch (e) {
       this.host.showError(e);
       return null;
@@ -103,8 +108,8 @@ export class AuthorizerDialog {
   }
 
   /**
-   * Opens the dialog on an existing authorizer: its pool stays, the rest can change.
-   * @param {Authorizer} authorizer
+   * Opens the dialog on an existing authorizer: its pool (as Rust reads it) stays, the rest can change.
+   * @param {AuthorizerView} authorizer
    * @param {() => void} onDone
    */
   async openEdit(authorizer, onDone) {
@@ -123,7 +128,7 @@ export class AuthorizerDialog {
     $("ad-regex").value = authorizer.identityValidationExpression || "";
     $("ad-ttl").value = String(authorizer.ttlSeconds ?? defaults.ttlSeconds);
     this.clearErrors();
-    const pool = poolOfAuthorizer(authorizer);
+    const pool = authorizer.pool;
     if (pool) this.showRegion(pool.region);
     $("ad-region").disabled = true;
     $("authorizer-dialog").showModal();
@@ -132,7 +137,7 @@ export class AuthorizerDialog {
 
   /** @param {string} [selectId]  the pool to choose (editing: the authorizer's own) */
   async loadPools(selectId) {
-    const gen = ++this.loadGen;
+    const ticket = this.loading = store.begin("dialogPools");
     const region = $("ad-region").value;
     this.pools = [];
     this.pool = null;
@@ -144,7 +149,7 @@ export class AuthorizerDialog {
     const done = busy("ad-pools-progress", `Loading user pools in ${region}…`);
     try {
       const pools = await api.listPools(store.ctx(), region);
-      if (gen !== this.loadGen) return;
+      if (!ticket.current()) return;
       this.pools = pools;
       const shown = this.editing ? pools.filter((p) => p.id === selectId) : pools;
       $("ad-pools").replaceChildren(...(shown.length ? shown.map((p) => el("label", { "data-testid": "pool-item", "data-pool-id": p.id },
@@ -154,7 +159,7 @@ export class AuthorizerDialog {
       const chosen = pools.find((p) => p.id === selectId);
       if (chosen) await this.choosePool(chosen);
     } catch (e) {
-      if (gen === this.loadGen) this.showFormError(e);
+      if (ticket.current()) this.showFormError(e);
     } finally {
       done();
     }
@@ -164,17 +169,17 @@ export class AuthorizerDialog {
     this.pool = pool;
     this.setFieldError("pool", "");
     if (!this.nameEdited) $("ad-name").value = pool.name;
-    const gen = this.loadGen;
+    const ticket = this.loading;
     try {
       this.clients = await api.listClients(store.ctx(), $("ad-region").value, pool.id);
     } catch (e) {
       this.clients = [];
       this.showFormError(e);
     }
-    if (gen !== this.loadGen) return;
+    if (!ticket?.current()) return;
     const http = this.kind === "HTTP";
-    // A JWT authorizer trusts the pool by its issuer URL, written here as it will be sent.
-    if (http && !this.editing) $("ad-issuer").value = poolIssuer($("ad-region").value, pool.id);
+    // A JWT authorizer trusts the pool by its issuer URL (Rust's), shown here as it will be sent.
+    if (http && !this.editing) $("ad-issuer").value = pool.issuer;
     const audience = http && this.editing ? this.editing.audience : [];
     $("ad-clients").replaceChildren(...(this.clients.length || !http
       ? this.clients.map((c) => el("label", { "data-testid": "client-item", "data-client-id": c.id },
@@ -239,22 +244,27 @@ export class AuthorizerDialog {
     const errors = await api.checkAuthorizer(input);
     if (!this.editing && !this.pool) errors.push({ field: "pool", message: "Choose a user pool" });
     if (errors.length) {
-      for (const e of errors) this.setFieldError(e.field, e.message);
+      for (const e of errors) this.setFieldError(e.field ?? "", e.message);
       // The first field in error takes the focus (the audience: its first app client).
       const first = document.querySelector("#authorizer-form [aria-invalid=true]");
       /** @type {HTMLElement | null} */ (first?.matches("input, select") ? first : first?.querySelector("input"))?.focus();
       return;
     }
+    const apiId = store.apiId;
+    const pool = this.pool;
+    if (!apiId) return;
     $("ad-submit").disabled = true;
     try {
       const ctx = store.ctx();
-      const apiId = store.apiId;
+      /** @type {Authorizer} */
       let result;
       if (this.editing) {
         await api.updateAuthorizer(ctx, apiId, this.editing.id, input);
         result = { ...this.editing, name: input.name };
+      } else if (pool) {
+        result = await api.createAuthorizer(ctx, apiId, $("ad-region").value, pool.id, input);
       } else {
-        result = await api.createAuthorizer(ctx, apiId, $("ad-region").value, this.pool.id, input);
+        return;
       }
       $("authorizer-dialog").close();
       this.onDone?.(result);
@@ -289,49 +299,4 @@ export class AuthorizerDialog {
     $("ad-error").textContent = e.message ?? String(e);
     $("ad-error").hidden = false;
   }
-}
-
-/**
- * The Authorizers view: every authorizer of the API, the methods using each, edit and delete.
- * @param {{editAuthorizer: (a: Authorizer) => void, deleteAuthorizer: (a: Authorizer) => Promise<void>}} host  what its buttons may ask of the page
- * @param {ApiReview | null} review  null clears the view
- * @param {string} [apiName]
- */
-export function renderAuthorizers(host, review, apiName) {
-  $("authorizers-placeholder").hidden = !!review;
-  $("authorizers-wrap").hidden = !review;
-  $("authorizers-title").textContent = review ? `Authorizers of ${apiName}` : "Authorizers";
-  if (!review) { $("authorizer-rows").replaceChildren(); $("authorizers-count").textContent = ""; return; }
-  $("authorizers-count").textContent = `${review.authorizers.length} authorizer${review.authorizers.length === 1 ? "" : "s"}`;
-  const http = review.kind === "HTTP";
-  $("auth-col-pools").textContent = http ? "Issuer / function" : "User pools / function";
-  $("auth-col-clients").textContent = http ? "Audience" : "Client ID regex";
-  const kinds = { COGNITO_USER_POOLS: "Cognito user pools", TOKEN: "Lambda (token)", REQUEST: "Lambda (request)", JWT: "JWT" };
-  const lambda = (/** @type {Authorizer} */ a) => (a.authorizerUri || "").split(":function:").pop().split("/")[0] || "—";
-  $("authorizer-rows").replaceChildren(...review.authorizers.map((a) => {
-    const jwt = a.kind === "JWT";
-    // A Cognito issuer reads as the pools of a REST API's authorizers do (region · pool id); the
-    // exact URL is its title. Another issuer is shown whole.
-    const issuerPool = jwt ? poolOfIssuer(a.issuer) : null;
-    const trusts = jwt ? [el("div", { class: "mono wrap", title: a.issuer, "data-testid": "authorizer-row-issuer", "data-issuer": a.issuer },
-      issuerPool ? `${issuerPool.region} · ${issuerPool.poolId}` : a.issuer || "—")]
-      : a.providerArns.length ? a.providerArns.map((arn) => el("div", { class: "mono" }, arn.split(":").slice(3, 4).concat(arn.split("/").pop()).join(" · ")))
-        : [el("span", { class: "mono" }, lambda(a))];
-    const clients = jwt
-      ? el("td", { class: "mono", "data-testid": "authorizer-row-audience" }, a.audience.length ? a.audience.map((id) => el("div", {}, id)) : "—")
-      : el("td", { class: "mono" }, a.identityValidationExpression || "—");
-    // A Cognito authorizer, or a JWT one whose issuer is a Cognito pool: the dialog can show its app clients.
-    const editable = a.kind === "COGNITO_USER_POOLS" || !!issuerPool;
-    return el("tr", { "data-testid": "authorizer-row", "data-authorizer-id": a.id, "data-authorizer-name": a.name, "data-authorizer-kind": a.kind },
-      el("td", {}, el("strong", {}, a.name)),
-      el("td", {}, kinds[a.kind] || a.kind),
-      el("td", {}, trusts),
-      el("td", { class: "mono" }, a.identitySource || "—"),
-      clients,
-      el("td", {}, a.ttlSeconds === null || a.ttlSeconds === undefined ? "—" : `${a.ttlSeconds} s`),
-      el("td", { title: a.usedByText }, a.usedBy.length ? a.usedBy.join(", ") : el("span", { class: "muted" }, a.usedByText)),
-      el("td", {},
-        editable ? el("button", { type: "button", "data-testid": "authorizer-edit", onclick: () => host.editAuthorizer(a) }, "Edit") : null, " ",
-        el("button", { type: "button", "data-testid": "authorizer-delete", onclick: () => host.deleteAuthorizer(a) }, "Delete")));
-  }));
 }

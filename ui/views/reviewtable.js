@@ -1,16 +1,19 @@
 // @ts-check
-// The review table: every method of the selected API with its protection badge, filters and the
-// checked set that the protect step uses. Only the rows in view are in the DOM (an API can have
-// thousands of methods): filters recompute a list of indices, scrolling re-renders a window.
+// The review table: every method of the open API with its protection badge, and the checkboxes
+// of the store's selection. Only the rows in view are in the DOM (an API can have thousands of
+// methods): filters recompute a list of indices, scrolling re-renders a window.
 
-import { $ } from "./dom.js";
-import { filterMethods, keysUnder, methodKey, openNotOptionsKeys, verdictBadge, visibleRows } from "./logic.js";
+import { $ } from "../dom.js";
+import { store } from "../state.js";
+import { filterMethods, keysUnder, openNotOptionsKeys } from "./review-logic.js";
+import { visibleRows } from "./rows.js";
+import { verdictBadge } from "./token-logic.js";
 
-/** @typedef {import("./bindings/MethodView").MethodView} MethodView */
-/** @typedef {import("./bindings/MethodVerdict").MethodVerdict} MethodVerdict */
-/** @typedef {import("./logic.js").Show} Show */
+/** @typedef {import("../bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("../bindings/MethodVerdict").MethodVerdict} MethodVerdict */
+/** @typedef {import("./review-logic.js").Show} Show */
 
-const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const esc = (/** @type {unknown} */ s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** Every row is this tall (CSS keeps it so), which lets the scroll position say which rows show. */
 const ROW_HEIGHT = 36;
@@ -18,26 +21,26 @@ const ROW_HEIGHT = 36;
 const OVERSCAN = 12;
 
 /** The badge's colour (and its symbol, so that it reads without colour) for each kind of protection;
- * its text comes from Rust. */
+ * its text comes from Rust. @type {Record<string, string>} */
 const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambda", cognito: "badge-cognito", jwt: "badge-jwt" };
 
 /**
  * @param {MethodView} view
  * @param {number} index
  * @param {boolean} checked
- * @param {Map<string, MethodVerdict> | null} verdicts  a token check's, keyed "VERB /path"; null: no column
+ * @param {Map<string, MethodVerdict> | null} verdicts  a token check's, by method key; null: no column
  */
 function rowHtml(view, index, checked, verdicts) {
   const scopes = view.protection.kind === "cognito" || view.protection.kind === "jwt"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
   const cors = view.note ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">${esc(view.note)}</span>` : "";
-  const label = `Select ${methodKey(view)}`;
-  const verdict = verdicts?.get(methodKey(view));
+  const label = `Select ${view.key}`;
+  const verdict = verdicts?.get(view.key);
   let verdictCell = "";
   if (verdicts) {
     const badge = verdict ? verdictBadge(verdict.verdict) : null;
-    verdictCell = verdict
+    verdictCell = verdict && badge
       ? `<td class="verdict" title="${esc(`${badge.label}: ${verdict.reason}`)}"><span class="badge ${badge.cls}" data-testid="token-verdict">${esc(badge.label)}</span>`
         + ` <span class="reason">${esc(verdict.reason)}</span></td>`
       : '<td class="verdict"><span class="muted" title="Not judged">—</span></td>';
@@ -53,51 +56,48 @@ function rowHtml(view, index, checked, verdicts) {
 }
 
 export class ReviewTable {
-  /** @param {(selected: Set<string>) => void} onSelectionChange */
-  constructor(onSelectionChange) {
+  constructor() {
     /** @type {MethodView[]} */
     this.views = [];
     /** @type {number[]} indices into views that pass the filters, in order */
     this.shown = [];
     this.range = [0, 0];      // [first, end) of `shown` currently in the DOM
-    /** @type {Set<string>} the checked methods' keys */
-    this.selected = new Set();
     /** @type {Show} */
     this.show = "all";
     this.text = "";
     /** @type {Map<string, MethodVerdict> | null} the token check's verdicts; null hides the Token column */
     this.verdicts = null;
-    this.onSelectionChange = onSelectionChange;
-    this.body = $("method-rows");
-    this.scroller = this.body.closest(".table-wrap");
+    this.body = /** @type {HTMLTableSectionElement} */ ($("method-rows"));
+    this.scroller = /** @type {HTMLElement} */ (this.body.closest(".table-wrap"));
     this.scheduled = false;
     this.scroller.addEventListener("scroll", () => this.schedule());
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     this.body.addEventListener("click", (e) => {
-      const button = e.target.closest(".path-select");
-      if (button) this.selectUnder(this.views[Number(button.closest("tr").dataset.index)].path);
+      const button = /** @type {HTMLElement} */ (e.target).closest(".path-select");
+      if (button) this.selectUnder(this.viewOf(button).path);
     });
     this.body.addEventListener("change", (e) => {
-      if (e.target.dataset.testid !== "method-check") return;
-      const tr = e.target.closest("tr");
-      const key = methodKey(this.views[Number(tr.dataset.index)]);
-      if (e.target.checked) this.selected.add(key); else this.selected.delete(key);
-      tr.classList.toggle("checked", e.target.checked);
-      this.onSelectionChange(this.selected);
+      const box = /** @type {HTMLInputElement} */ (e.target);
+      if (box.dataset.testid !== "method-check") return;
+      box.closest("tr")?.classList.toggle("checked", box.checked);
+      store.check(this.viewOf(box).key, box.checked);
     });
+  }
+
+  /** The method of the row an element is in. @param {Element} inRow @returns {MethodView} */
+  viewOf(inRow) {
+    return this.views[Number(/** @type {HTMLElement} */ (inRow.closest("tr")).dataset.index)];
   }
 
   /**
    * @param {MethodView[]} views
-   * @param {boolean} [keepSelection]
+   * @param {boolean} keepSelection  the same API read again: the checked methods that remain stay checked
    */
-  render(views, keepSelection = false) {
+  render(views, keepSelection) {
     this.views = views;
-    if (!keepSelection) this.selected = new Set();
-    const known = new Set(views.map(methodKey));
-    for (const key of [...this.selected]) if (!known.has(key)) this.selected.delete(key);
+    const known = new Set(views.map((v) => v.key));
+    store.select(keepSelection ? [...store.selection].filter((key) => known.has(key)) : []);
     this.applyFilter();
-    this.onSelectionChange(this.selected);
   }
 
   /**
@@ -144,13 +144,13 @@ export class ReviewTable {
     const rows = [];
     for (let n = first; n < end; n++) {
       const i = this.shown[n];
-      rows.push(rowHtml(this.views[i], i, this.selected.has(methodKey(this.views[i])), this.verdicts));
+      rows.push(rowHtml(this.views[i], i, store.selection.has(this.views[i].key), this.verdicts));
     }
     const spacer = `<tr class="spacer" aria-hidden="true"><td colspan="${this.verdicts ? 6 : 5}"></td></tr>`;
     this.body.innerHTML = (above ? spacer : "") + rows.join("") + (below ? spacer : "");
     // Heights are set through the DOM: the CSP refuses inline style attributes.
-    if (above) this.body.firstElementChild.style.height = `${above}px`;
-    if (below) this.body.lastElementChild.style.height = `${below}px`;
+    if (above) /** @type {HTMLElement} */ (this.body.firstElementChild).style.height = `${above}px`;
+    if (below) /** @type {HTMLElement} */ (this.body.lastElementChild).style.height = `${below}px`;
   }
 
   /** Checks every open method except OPTIONS (they stay open for the CORS preflight). */
@@ -160,13 +160,12 @@ export class ReviewTable {
 
   /** Adds a path and everything under it (/pets takes /pets/{id}, not /petshop) to the selection. */
   selectUnder(/** @type {string} */ path) {
-    this.setSelection([...this.selected, ...keysUnder(this.views, path)]);
+    this.setSelection([...store.selection, ...keysUnder(this.views, path)]);
   }
 
   setSelection(/** @type {string[]} */ keys) {
-    this.selected = new Set(keys);
+    store.select(keys);
     this.draw(true);
-    this.onSelectionChange(this.selected);
   }
 
   /**
@@ -174,7 +173,7 @@ export class ReviewTable {
    * @param {MethodVerdict[] | null} verdicts
    */
   setVerdicts(verdicts) {
-    this.verdicts = verdicts ? new Map(verdicts.map((v) => [methodKey(v), v])) : null;
+    this.verdicts = verdicts ? new Map(verdicts.map((v) => [v.key, v])) : null;
     $("token-col").hidden = !this.verdicts;
     $("methods-table").classList.toggle("with-verdicts", !!this.verdicts);
     this.draw(true);
@@ -186,9 +185,8 @@ export class ReviewTable {
     $("methods-table").classList.remove("with-verdicts");
     this.views = [];
     this.shown = [];
-    this.selected = new Set();
     this.range = [0, 0];
     this.body.replaceChildren();
-    this.onSelectionChange(this.selected);
+    store.select([]);
   }
 }

@@ -2,21 +2,24 @@
 // The Profiles view: every profile the picker offers, and the form that stores a profile's keys
 // in the system keychain. Secrets are cleared from the form as soon as they are saved.
 
-import * as api from "./api.js";
-import { $, el, setStatus } from "./dom.js";
-import { store } from "./state.js";
+import * as api from "../api.js";
+import { $, el, setStatus } from "../dom.js";
+import { store } from "../state.js";
 
-/** @typedef {import("./bindings/KeychainProfile").KeychainProfile} KeychainProfile */
-/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
-/** @typedef {import("./bindings/ProfileInput").ProfileInput} ProfileInput */
+/** @typedef {import("../bindings/KeychainProfile").KeychainProfile} KeychainProfile */
+/** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("../bindings/ProfileInput").ProfileInput} ProfileInput */
+/** @typedef {import("../bindings/ErrorView").ErrorView} ErrorView */
 
+/** @type {Record<string, string>} the form's inputs, by the names Rust gives them in ErrorView.field */
 const FIELDS = {
   name: "pf-name", accessKeyId: "pf-key", secretAccessKey: "pf-secret", sessionToken: "pf-token",
   region: "pf-region", endpointUrl: "pf-endpoint", roleArn: "pf-role", externalId: "pf-external",
 };
+/** @type {Record<string, string>} */
 const SOURCE = { file: "AWS files", keychain: "keychain", env: "environment" };
 
-/** @typedef {{showError: (e: Partial<import("./bindings/ErrorView").ErrorView>, retry?: () => void) => void, reloadProfiles: () => Promise<void>}} ProfilesHost what the view may ask of the page */
+/** @typedef {{showError: (e: Partial<ErrorView>, retry?: () => void) => void, reloadProfiles: () => Promise<void>}} ProfilesHost what the view may ask of the page */
 
 export class ProfilesView {
   /** @param {ProfilesHost} host */
@@ -24,11 +27,13 @@ export class ProfilesView {
     this.host = host;
     /** @type {KeychainProfile | null} */
     this.editing = null;
-    $("profile-form").addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
+    $("profile-form").addEventListener("submit", (/** @type {Event} */ e) => { e.preventDefault(); this.save(); });
     $("pf-reset").addEventListener("click", () => this.edit(null));
+    store.on("tab", () => { if (store.tab === "tab-profiles") this.load(); });
   }
 
   async load() {
+    /** @type {KeychainProfile[]} */
     let keychain = [];
     $("keychain-status").hidden = true;
     try {
@@ -100,7 +105,7 @@ export class ProfilesView {
 
   /** @returns {ProfileInput} */
   input() {
-    const value = (/** @type {keyof typeof FIELDS} */ field) => $(FIELDS[field]).value;
+    const value = (/** @type {string} */ field) => $(FIELDS[field]).value;
     return {
       originalName: this.editing?.name ?? null,
       name: value("name"),
@@ -119,7 +124,7 @@ export class ProfilesView {
     const input = this.input();
     const errors = await api.checkProfile(input);
     if (errors.length) {
-      for (const e of errors) this.fieldError(e.field, e.message);
+      for (const e of errors) this.fieldError(e.field ?? "", e.message);
       /** @type {HTMLElement | null} */ (document.querySelector("#profile-form [aria-invalid=true]"))?.focus();
       return;
     }

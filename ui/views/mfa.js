@@ -5,13 +5,13 @@
 // and everything is loaded again. The code is in the page only while it is typed: the input is
 // emptied as the code is sent.
 
-import * as api from "./api.js";
-import { $, el, errorParts } from "./dom.js";
-import { mfaNeed } from "./logic.js";
-import { store } from "./state.js";
+import * as api from "../api.js";
+import { $, el, errorParts } from "../dom.js";
+import { store } from "../state.js";
+import { mfaNeed } from "./profile-logic.js";
 
-/** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
-/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("../bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 /** @typedef {NonNullable<ReturnType<typeof mfaNeed>>} MfaNeed */
 
 /**
@@ -37,6 +37,8 @@ export class MfaPrompt {
     $("mfa-cancel").addEventListener("click", () => this.close());
     // Escape: the same as Cancel.
     $("mfa-dialog").addEventListener("cancel", (/** @type {Event} */ e) => { e.preventDefault(); this.close(); });
+    // The identity is the first call on a profile: its failure may be the role asking for a code.
+    store.on("identity", () => { if (store.identity.state === "unknown") this.callFailed(store.identity.error); });
   }
 
   /** After an error went to the error bar: offer the code there when it is the way out.
@@ -75,7 +77,7 @@ export class MfaPrompt {
     const fact = (/** @type {string} */ term, /** @type {string} */ value) =>
       value ? [el("dt", {}, term), el("dd", {}, value)] : [];
     $("mfa-facts").replaceChildren(
-      ...fact("Profile", this.profile.name), ...fact("Role", this.guard.role), ...fact("Device", this.guard.device));
+      ...fact("Profile", this.profile?.name ?? ""), ...fact("Role", this.guard.role), ...fact("Device", this.guard.device));
     this.showError(this.refusal && errorParts(this.refusal));
     $("mfa-code").value = "";
   }
@@ -88,7 +90,7 @@ export class MfaPrompt {
   }
 
   async submit() {
-    if (this.sending) return;
+    if (this.sending || !this.profile) return;
     const input = $("mfa-code");
     const code = input.value;
     input.value = "";

@@ -4,15 +4,16 @@
 // the page, as in the review table. Regions that could not be read are rows of their own, above.
 // A header sorts, the filter narrows, a row (click, Enter) opens its API.
 
-import { $, el, errorParts } from "./dom.js";
+import { $, el, errorParts } from "../dom.js";
+import { visibleRows } from "./rows.js";
 import {
   DEFAULT_SWEEP_SORT, compareSweepErrors, compareSweepLines, nextSweepSort, openText, sortedIndex, sweepErrorMatches,
-  sweepLineMatches, visibleRows,
-} from "./logic.js";
+  sweepLineMatches,
+} from "./sweep-logic.js";
 
-/** @typedef {import("./bindings/SweepError").SweepError} SweepError */
-/** @typedef {import("./logic.js").SweepLine} SweepLine */
-/** @typedef {import("./logic.js").SweepColumn} SweepColumn */
+/** @typedef {import("../bindings/SweepError").SweepError} SweepError */
+/** @typedef {import("./sweep-logic.js").SweepLine} SweepLine */
+/** @typedef {import("./sweep-logic.js").SweepColumn} SweepColumn */
 /** Where the sweep is: nothing swept yet, under way, or ended. @typedef {"before" | "running" | "after"} SweepPhase */
 
 /** The table's columns, for the rows that span them. */
@@ -73,7 +74,7 @@ export class SweepTable {
     $("sweep-table").querySelector("thead").addEventListener("click", (/** @type {MouseEvent} */ e) => {
       const button = /** @type {HTMLElement} */ (e.target).closest(".sort");
       if (!button) return;
-      this.sort = nextSweepSort(this.sort, /** @type {SweepColumn} */ (button.closest("th").dataset.column));
+      this.sort = nextSweepSort(this.sort, /** @type {SweepColumn} */ (/** @type {HTMLElement} */ (button.closest("th")).dataset.column));
       this.showSort();
       this.scroller.scrollTop = 0;
       this.resort = true;
@@ -92,7 +93,8 @@ export class SweepTable {
       const step = e.key === "ArrowDown" ? 1 : e.key === "ArrowUp" ? -1 : 0;
       if (step) {
         e.preventDefault();
-        this.focusRow(this.shown.indexOf(this.lineOf.get(tr)) + step);
+        const line = this.lineOf.get(tr);
+        if (line) this.focusRow(this.shown.indexOf(line) + step);
       }
     });
   }
@@ -244,7 +246,7 @@ export class SweepTable {
   /** @param {HTMLElement} tr */
   open(tr) {
     const { testid, profile, region, apiId } = tr.dataset;
-    if (testid === "sweep-row") this.onOpen({ profile, region, apiId });
+    if (testid === "sweep-row" && profile && region && apiId) this.onOpen({ profile, region, apiId });
   }
 }
 

@@ -4,13 +4,13 @@
 // for the approval, Cancel and Try again. Rust runs the device flow and writes the token to the
 // AWS CLI's cache; no token or secret comes to the page.
 
-import * as api from "./api.js";
-import { $, el, errorParts, setStatus } from "./dom.js";
-import { ssoSignInNeeded, validFor } from "./logic.js";
-import { store } from "./state.js";
+import * as api from "../api.js";
+import { $, el, errorParts, setStatus } from "../dom.js";
+import { store } from "../state.js";
+import { ssoSignInNeeded, validFor } from "./profile-logic.js";
 
-/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
-/** @typedef {import("./bindings/SsoPrompt").SsoPrompt} SsoPrompt */
+/** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("../bindings/SsoPrompt").SsoPrompt} SsoPrompt */
 
 /**
  * What the sign-in needs of the app.
@@ -28,7 +28,7 @@ export class SsoSignIn {
     this.host = host;
     /** @type {Phase} */
     this.phase = "closed";
-    this.attempt = 0;      // bumps on every start and cancel: a dropped attempt's answer is ignored
+    // Every start and Cancel begins an "sso" ticket (state.js): a dropped attempt's answer is ignored.
     /** @type {ProfileInfo | null} the profile being signed in */
     this.profile = null;
     this.page = "";
@@ -46,6 +46,9 @@ export class SsoSignIn {
     $("sso-link").addEventListener("click", (/** @type {Event} */ e) => { e.preventDefault(); this.copy(); });
     // Escape: the same as Cancel (and the wait in Rust stops too).
     $("sso-dialog").addEventListener("cancel", (/** @type {Event} */ e) => { e.preventDefault(); this.cancel(); });
+    store.on("profiles", () => this.update());
+    store.on("profile", () => this.update());
+    store.on("identity", () => { if (store.identity.state === "known") this.identityLoaded(); });
   }
 
   /** The top bar's button, for the profile chosen now. */
@@ -60,7 +63,7 @@ export class SsoSignIn {
     const needed = ssoSignInNeeded(p, e);
     $("error-sso-login").hidden = !needed;
     // The picker still says signed in, but the token is gone or dead: let it say so.
-    if (needed && p.sso.status === "signedIn") this.host.reloadProfiles().catch(() => {});
+    if (needed && p?.sso?.status === "signedIn") this.host.reloadProfiles().catch(() => {});
   }
 
   /** The identity answered: a token the picker shows as expired may have been renewed meanwhile
@@ -82,21 +85,22 @@ export class SsoSignIn {
   }
 
   async start() {
-    const attempt = ++this.attempt;
+    const attempt = store.begin("sso");
     const profile = this.profile;
+    if (!profile) return;
     this.show("starting");
     // A cancelled wait ends at its next poll: let it end before Rust starts another for the profile.
     if (this.waiting) await this.waiting;
-    if (attempt !== this.attempt) return;
+    if (!attempt.current()) return;
     /** @type {SsoPrompt} */
     let prompt;
     try {
       prompt = await api.ssoStart(profile.id);
     } catch (e) {
-      if (attempt === this.attempt) this.failed(e);
+      if (attempt.current()) this.failed(e);
       return;
     }
-    if (attempt !== this.attempt) return;
+    if (!attempt.current()) return;
     this.showPrompt(prompt);
     const approval = api.ssoFinish(profile.id);
     const settled = approval.then(() => {}, () => {});
@@ -104,20 +108,20 @@ export class SsoSignIn {
     settled.then(() => { if (this.waiting === settled) this.waiting = null; });
     try {
       const state = await approval;
-      if (attempt === this.attempt) this.close();
+      if (attempt.current()) this.close();
       setStatus(`Signed in: ${profile.name} is ${state.text}.`);
       // As Refresh does: the new sign-in is used for everything shown (Rust forgot the old sessions).
       await this.host.reloadProfiles();
       this.host.reloadAll();
     } catch (e) {
-      if (attempt === this.attempt) this.failed(e);
+      if (attempt.current()) this.failed(e);
     }
   }
 
   cancel() {
     if (this.phase === "closed") return;
-    this.attempt++;
-    if (this.phase === "starting" || this.phase === "waiting") api.ssoCancel(this.profile.id).catch(() => {});
+    store.begin("sso");
+    if (this.profile && (this.phase === "starting" || this.phase === "waiting")) api.ssoCancel(this.profile.id).catch(() => {});
     setStatus(this.phase === "failed" ? "" : "Sign-in cancelled.");
     this.close();
   }

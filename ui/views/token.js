@@ -5,18 +5,20 @@
 // Tokens and the password live only in this panel's fields and variables: never stored, logged,
 // put in an attribute or a URL; a new API, profile or region clears them.
 
-import * as api from "./api.js";
-import { $, el, busy, errorParts } from "./dom.js";
-import { authorizerPool, signatureBadge, tokenUseLabel } from "./logic.js";
+import * as api from "../api.js";
+import { $, el, busy, errorParts } from "../dom.js";
+import { store } from "../state.js";
 import { AwsCheck } from "./awstest.js";
-import { store } from "./state.js";
+import { signInPool, signatureBadge, tokenUseLabel } from "./token-logic.js";
 
-/** @typedef {import("./api.js").ApiReview} ApiReview */
-/** @typedef {import("./api.js").ErrorView} ErrorView */
-/** @typedef {import("./api.js").TokenCheck} TokenCheck */
-/** @typedef {import("./api.js").AppClient} AppClient */
+/** @typedef {import("../bindings/ApiReview").ApiReview} ApiReview */
+/** @typedef {import("../bindings/ErrorView").ErrorView} ErrorView */
+/** @typedef {import("../bindings/TokenCheck").TokenCheck} TokenCheck */
+/** @typedef {import("../bindings/AppClient").AppClient} AppClient */
+/** @typedef {import("../bindings/MethodVerdict").MethodVerdict} MethodVerdict */
+/** @typedef {import("../state.js").Ticket} Ticket */
 
-/** The sign-in form's fields, by the names Rust gives them in ErrorView.field. */
+/** @type {Record<string, string>} the sign-in form's fields, by the names Rust gives them in ErrorView.field */
 const FIELDS = {
   poolRegion: "token-region", pool: "token-pool", client: "token-client", username: "token-username", password: "token-password",
   token: "token-input",
@@ -29,14 +31,17 @@ const localTime = (epoch) => {
   return Number.isNaN(date.getTime()) ? "—" : date.toLocaleString();
 };
 
-/** @typedef {{review: {setVerdicts: (verdicts: import("./api.js").TokenCheck["methods"] | null) => void}}} TokenHost what the panel may ask of the page */
+/** @typedef {{setVerdicts: (verdicts: MethodVerdict[] | null) => void}} TokenHost what the panel may ask of the page: the review table's Token column */
+
+/** @param {string} id @returns {HTMLInputElement} */
+const input = (id) => /** @type {HTMLInputElement} */ ($(id));
 
 export class TokenPanel {
   /** @param {TokenHost} host */
   constructor(host) {
     this.host = host;
-    /** Bumped by reset(): an answer that arrives for an earlier API, profile or region is dropped. */
-    this.gen = 0;
+    // An answer that arrives for an earlier API, profile or region is dropped: each waits with
+    // the open API's ticket (store.js), which a new one makes stale.
     /** @type {{id: string, access: string} | null} the sign-in's two tokens, in memory only */
     this.tokens = null;
     /** @type {string | null} the token the shown result is about */
@@ -45,10 +50,8 @@ export class TokenPanel {
     this.result = null;
     /** @type {AppClient[]} the chosen pool's app clients, to name the token's client */
     this.clients = [];
-    /** @type {string | null} the pool the clients are of */
-    this.clientsPool = null;
-    /** @type {string | null} "gen|region" the pool list was loaded for */
-    this.poolsKey = null;
+    /** @type {{ticket: Ticket, region: string} | null} the pool list's load, and its region */
+    this.pools = null;
     /** The user picked the region: a reloaded review does not move it. */
     this.regionChosen = false;
     this.running = false;
@@ -72,6 +75,8 @@ export class TokenPanel {
     }
     this.aws = new AwsCheck(this);
     this.updateButtons();
+    store.on("place", () => this.reset());
+    store.on("review", ({ reloaded }) => { if (store.review) this.reviewLoaded(store.review, !!reloaded); });
   }
 
   /** @returns {HTMLInputElement[]} */
@@ -97,17 +102,15 @@ export class TokenPanel {
 
   /** The Token column shows the result while the panel is open. */
   showVerdicts() {
-    this.host.review.setVerdicts(this.open && this.result ? this.result.methods : null);
+    this.host.setVerdicts(this.open && this.result ? this.result.methods : null);
   }
 
   /** A new API, profile or region: forget every token, the password, the verdicts and the lists. */
   reset() {
-    this.gen++;
     this.tokens = null;
     this.running = false;
     this.regionChosen = false;
-    this.poolsKey = null;
-    this.clientsPool = null;
+    this.pools = null;
     this.clients = [];
     for (const id of ["token-input", "token-username", "token-password"]) $(id).value = "";
     $("token-pool").replaceChildren();
@@ -131,7 +134,7 @@ export class TokenPanel {
    */
   reviewLoaded(review, reloaded) {
     this.aws.fill(review.methods, review.kind);
-    if (!this.regionChosen) this.showRegion(authorizerPool(review.authorizers)?.region ?? store.ctx().region);
+    if (!this.regionChosen) this.showRegion(signInPool(review.authorizers)?.region ?? store.region);
     if (this.open) this.ensurePools();
     this.updateButtons();
     if (reloaded && this.checked && !this.running) this.check(this.checked);
@@ -145,37 +148,37 @@ export class TokenPanel {
     }
     if (select.value !== region) {
       select.value = region;
-      this.poolsKey = null;
+      this.pools = null;
     }
   }
 
   ensurePools() {
-    if (!$("token-region").value) this.showRegion(store.ctx().region);
-    if (this.poolsKey !== `${this.gen}|${$("token-region").value}`) this.loadPools();
+    if (!$("token-region").value) this.showRegion(store.region);
+    const shown = this.pools;
+    if (!shown?.ticket.current() || shown.region !== $("token-region").value) this.loadPools();
   }
 
   async loadPools() {
     const region = $("token-region").value;
-    const key = `${this.gen}|${region}`;
-    this.poolsKey = key;
-    this.clientsPool = null;
+    const ticket = store.begin("tokenPools");
+    this.pools = { ticket, region };
     this.clients = [];
     $("token-pool").replaceChildren(el("option", { value: "" }, "Loading…"));
     $("token-client").replaceChildren();
     this.updateButtons();
     try {
       const pools = await api.listPools(store.ctx(), region);
-      if (this.poolsKey !== key) return;
+      if (!ticket.current()) return;
       // A pool reads by its name; its id is added where two pools share one.
       const named = (/** @type {string} */ name) => pools.filter((p) => p.name === name).length;
       $("token-pool").replaceChildren(...(pools.length
         ? pools.map((p) => el("option", { value: p.id, title: p.id }, named(p.name) > 1 ? `${p.name} (${p.id})` : p.name))
         : [el("option", { value: "" }, `No user pools in ${region}`)]));
-      const trusted = store.lastReview ? authorizerPool(store.lastReview.authorizers)?.poolId : null;
+      const trusted = store.review ? signInPool(store.review.authorizers)?.poolId : null;
       if (trusted && pools.some((p) => p.id === trusted)) $("token-pool").value = trusted;
       await this.loadClients();
     } catch (e) {
-      if (this.poolsKey !== key) return;
+      if (!ticket.current()) return;
       $("token-pool").replaceChildren(el("option", { value: "" }, "Could not list the pools"));
       this.showError(e, "signin");
     } finally {
@@ -186,21 +189,20 @@ export class TokenPanel {
   async loadClients() {
     const poolId = $("token-pool").value;
     const region = $("token-region").value;
-    const gen = this.gen;
-    this.clientsPool = poolId || null;
+    const ticket = store.begin("tokenClients");
     this.clients = [];
     $("token-client").replaceChildren();
     if (!poolId) { this.updateButtons(); return; }
     $("token-client").replaceChildren(el("option", { value: "" }, "Loading…"));
     try {
       const clients = await api.listClients(store.ctx(), region, poolId);
-      if (gen !== this.gen || this.clientsPool !== poolId) return;
+      if (!ticket.current()) return;
       this.clients = clients;
       $("token-client").replaceChildren(...(clients.length
         ? clients.map((c) => el("option", { value: c.id }, c.name))
         : [el("option", { value: "" }, "No app clients")]));
     } catch (e) {
-      if (gen !== this.gen || this.clientsPool !== poolId) return;
+      if (!ticket.current()) return;
       $("token-client").replaceChildren(el("option", { value: "" }, "Could not list the app clients"));
       this.showError(e, "signin");
     } finally {
@@ -224,7 +226,7 @@ export class TokenPanel {
    */
   async task(progressId, statusText, work) {
     if (this.running) return;
-    const gen = this.gen;
+    const ticket = store.ticket("api");
     this.running = true;
     this.updateButtons();
     const done = busy(progressId, statusText);
@@ -232,14 +234,14 @@ export class TokenPanel {
       await work();
     } finally {
       done();
-      if (gen === this.gen) this.running = false;
+      if (ticket.current()) this.running = false;
       this.updateButtons();
     }
   }
 
   async signIn() {
     await this.task("token-signin-progress", "Signing in…", async () => {
-      const gen = this.gen;
+      const ticket = store.ticket("api");
       this.hideError();
       const req = {
         poolRegion: $("token-region").value,
@@ -252,13 +254,13 @@ export class TokenPanel {
       try {
         tokens = await api.signIn(store.ctx(), req);
       } catch (e) {
-        if (gen === this.gen) this.showError(e, "signin");
+        if (ticket.current()) this.showError(e, "signin");
         return;
       } finally {
         req.password = "";
         $("token-password").value = "";
       }
-      if (gen !== this.gen) return;
+      if (!ticket.current()) return;
       this.tokens = { id: tokens.idToken, access: tokens.accessToken };
       $("token-use-switch").hidden = false;
       /** @type {HTMLInputElement} */ (document.querySelector('[data-testid="token-use-id"]')).checked = true;
@@ -277,21 +279,21 @@ export class TokenPanel {
   }
 
   async runCheck(/** @type {string} */ token) {
-    const gen = this.gen;
+    const ticket = store.ticket("api");
     const apiId = store.apiId;
     if (!apiId) return;
     this.hideError();
     this.syncSwitch();
     try {
       const result = await api.checkToken(store.ctx(), { apiId, token, methods: null });
-      if (gen !== this.gen) return;
+      if (!ticket.current()) return;
       this.checked = token;
       this.result = result;
       // The result needs the room more than the form does; one click opens it again.
       $("token-signin-box").open = false;
       this.render(result);
     } catch (e) {
-      if (gen !== this.gen) return;
+      if (!ticket.current()) return;
       this.clearResult();
       this.showError(e, "check");
     }
@@ -354,7 +356,7 @@ export class TokenPanel {
     delete $("token-signature").dataset.signature;
     this.aws.clear();
     this.aws.showCurl();
-    this.host.review.setVerdicts(null);
+    this.host.setVerdicts(null);
     this.updateButtons();
   }
 

@@ -3,16 +3,18 @@
 // Rust and streamed here: each profile's progress, the status line, and the table (sweeptable.js)
 // whose rows open their API in Review, in its own profile and region.
 
-import * as api from "./api.js";
-import { $, el, errorParts } from "./dom.js";
-import { profileLabel, sweepLine, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault } from "./logic.js";
+import * as api from "../api.js";
+import { $, el, errorParts } from "../dom.js";
+import { store } from "../state.js";
+import { profileLabel } from "./profile-logic.js";
+import { sweepLine, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
 import { SweepTable } from "./sweeptable.js";
 
-/** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
-/** @typedef {import("./bindings/SweepEvent").SweepEvent} SweepEvent */
-/** @typedef {import("./bindings/SweepOutcome").SweepOutcome} SweepOutcome */
-/** @typedef {import("./bindings/SweepProgress").SweepProgress} SweepProgress */
-/** @typedef {import("./bindings/SweepRegion").SweepRegion} SweepRegion */
+/** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
+/** @typedef {import("../bindings/SweepEvent").SweepEvent} SweepEvent */
+/** @typedef {import("../bindings/SweepOutcome").SweepOutcome} SweepOutcome */
+/** @typedef {import("../bindings/SweepProgress").SweepProgress} SweepProgress */
+/** @typedef {import("../bindings/SweepRegion").SweepRegion} SweepRegion */
 
 /**
  * What the view needs from the page.
@@ -24,6 +26,9 @@ const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n.toLo
 /** @param {string} testid @returns {HTMLInputElement[]} */
 const boxes = (testid) => /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll(`[data-testid="${testid}"]`)]);
 const ticked = (/** @type {string} */ testid) => boxes(testid).filter((b) => b.checked).map((b) => b.value);
+
+/** A profile's progress line's note (its account, or why it could not be read). @param {HTMLElement} item */
+const note = (item) => /** @type {HTMLElement} */ (item.querySelector(".sweep-account"));
 
 /** Where the choices of the last sweep started are kept for the next run of the app. */
 const SAVED = "sweep";
@@ -52,7 +57,7 @@ export class SweepView {
     this.regionsError = null;
     /** @type {Map<string, string>} what each profile is called, by id */
     this.names = new Map();
-    this.run = 0;              // bumps with every sweep: a previous one's late events are dropped
+    // Every sweep begins a "sweep" ticket (state.js): a previous one's late events are dropped.
     this.running = false;
     this.started = false;      // Rust has begun (a cancel asked for before is sent then)
     this.cancelAsked = false;
@@ -63,6 +68,10 @@ export class SweepView {
     this.table = new SweepTable((id) => this.nameOf(id), (row) => host.openApi(row.profile, row.region, row.apiId));
     this.wire();
     this.updateStart();
+    // The profiles listed (again, after one is added or deleted): offered here; the regions are
+    // asked for once the profiles are known, and again when the tab shows if that failed.
+    store.on("profiles", () => { this.setProfiles(store.profiles); this.ensureLoaded(); });
+    store.on("tab", () => { if (store.tab === "tab-sweep") this.ensureLoaded(); });
   }
 
   nameOf(/** @type {string} */ profileId) {
@@ -115,11 +124,12 @@ export class SweepView {
 
   /** The regions, ticked as in the last sweep started, else the default ones. */
   renderRegions() {
-    const defaults = this.regions.filter((r) => r.default).length;
+    const regions = this.regions ?? [];
+    const defaults = regions.filter((r) => r.default).length;
     const saved = savedChoices()?.regions;
     const on = saved ? new Set(saved) : null;
     $("sweep-all-label").textContent = `All commercial regions (${defaults})`;
-    $("sweep-regions").replaceChildren(...this.regions.map((r) => el("label", { class: "sweep-check" },
+    $("sweep-regions").replaceChildren(...regions.map((r) => el("label", { class: "sweep-check" },
       el("input", { type: "checkbox", "data-testid": "sweep-region", value: r.name, checked: on ? on.has(r.name) : r.default }),
       el("span", { class: "mono" }, r.name),
       r.default ? null : el("span", { class: "opt-in", title: "An opt-in region: it answers only in accounts that enabled it" }, "opt-in"))));
@@ -129,7 +139,10 @@ export class SweepView {
   /** @param {(r: SweepRegion) => boolean} which */
   tickRegions(which) {
     const byName = new Map((this.regions ?? []).map((r) => [r.name, r]));
-    for (const box of boxes("sweep-region")) box.checked = which(byName.get(box.value));
+    for (const box of boxes("sweep-region")) {
+      const region = byName.get(box.value);
+      box.checked = !!region && which(region);
+    }
     this.regionsTicked();
   }
 
@@ -158,7 +171,7 @@ export class SweepView {
     localStorage.setItem(SAVED, JSON.stringify({
       regions: request.regions, profiles: Object.fromEntries(boxes("sweep-profile").map((b) => [b.value, b.checked])),
     }));
-    const run = ++this.run;
+    const run = store.begin("sweep");
     this.running = true;
     this.started = false;
     this.cancelAsked = false;
@@ -176,10 +189,10 @@ export class SweepView {
     if (focusWasOnStart) $("sweep-cancel").focus();
     this.setStatus("running", [`Sweeping ${plural(request.profiles.length, "profile")} in ${plural(request.regions.length, "region")}…`]);
     try {
-      const outcome = await api.startSweep(request, (e) => { if (run === this.run) this.onEvent(e); });
-      if (run === this.run) this.finish(outcome);
+      const outcome = await api.startSweep(request, (e) => { if (run.current()) this.onEvent(e); });
+      if (run.current()) this.finish(outcome);
     } catch (e) {
-      if (run === this.run) this.stop(() => this.setStatus("failed", errorParts(e)));
+      if (run.current()) this.stop(() => this.setStatus("failed", errorParts(e)));
     }
   }
 
@@ -204,7 +217,7 @@ export class SweepView {
         const item = this.progress.get(e.profile);
         if (item) {
           item.dataset.account = e.account;
-          item.querySelector(".sweep-account").textContent = `account ${e.account}`;
+          note(item).textContent = `account ${e.account}`;
         }
         break;
       }
@@ -213,7 +226,7 @@ export class SweepView {
         if (item) {
           item.dataset.state = "same";
           item.dataset.account = e.same.account;
-          item.querySelector(".sweep-account").textContent = `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`;
+          note(item).textContent = `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`;
         }
         break;
       }
@@ -228,9 +241,8 @@ export class SweepView {
         const item = e.error.region === null ? this.progress.get(e.error.profile) : null;
         if (item) {
           item.dataset.state = "failed";
-          const note = /** @type {HTMLElement} */ (item.querySelector(".sweep-account"));
-          note.textContent = `could not be read: ${e.error.code}`;
-          note.title = e.error.message;
+          note(item).textContent = `could not be read: ${e.error.code}`;
+          note(item).title = e.error.message;
         }
         this.showRunning();
         break;
@@ -305,7 +317,7 @@ export class SweepView {
     item.dataset.total = String(p.total);
     item.classList.toggle("complete", p.done >= p.total);
     // A profile whose account another one swept reads nothing: its name, and the note beside it.
-    item.querySelector(".sweep-progress-text").textContent = item.dataset.state === "same"
+    /** @type {HTMLElement} */ (item.querySelector(".sweep-progress-text")).textContent = item.dataset.state === "same"
       ? this.nameOf(p.profile) : sweepProgressText(this.nameOf(p.profile), p.done, p.total);
   }
 }

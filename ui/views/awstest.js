@@ -5,14 +5,14 @@
 // The curl line (built in Rust) holds no token: run, it reads the token with echo off, so a
 // pasted line leaves none in the shell's history or in a process list.
 
-import * as api from "./api.js";
-import { $, el, errorParts } from "./dom.js";
-import { methodKey, tokenMethods, verdictBadge } from "./logic.js";
-import { store } from "./state.js";
+import * as api from "../api.js";
+import { $, el, errorParts } from "../dom.js";
+import { store } from "../state.js";
+import { tokenMethods, verdictBadge } from "./token-logic.js";
 
-/** @typedef {import("./api.js").AwsTest} AwsTest */
-/** @typedef {import("./api.js").MethodView} MethodView */
-/** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
+/** @typedef {import("../bindings/AwsTest").AwsTest} AwsTest */
+/** @typedef {import("../bindings/MethodView").MethodView} MethodView */
+/** @typedef {import("../bindings/ApiKind").ApiKind} ApiKind */
 
 export class AwsCheck {
   /** @param {import("./token.js").TokenPanel} panel */
@@ -31,8 +31,8 @@ export class AwsCheck {
     const chosen = $("token-aws-method").value;
     const offered = tokenMethods(methods, kind);
     this.http = kind === "HTTP";
-    $("token-aws-method").replaceChildren(...offered.map((m) => el("option", { value: methodKey(m) }, methodKey(m))));
-    if (offered.some((m) => methodKey(m) === chosen)) $("token-aws-method").value = chosen;
+    $("token-aws-method").replaceChildren(...offered.map((m) => el("option", { value: m.key }, m.key)));
+    if (offered.some((m) => m.key === chosen)) $("token-aws-method").value = chosen;
     $("token-test-aws").hidden = this.http;
     $("token-aws-http").hidden = !this.http;
     $("token-aws-none").hidden = this.http || offered.length > 0 || methods.length === 0;
@@ -54,13 +54,13 @@ export class AwsCheck {
   /** @returns {MethodView | undefined} */
   method() {
     const key = $("token-aws-method").value;
-    return store.lastReview?.methods.find((m) => methodKey(m) === key);
+    return store.review?.methods.find((m) => m.key === key);
   }
 
   /** @returns {string | null}  null when no stage is deployed or no method chosen */
   curl() {
     const view = this.method();
-    return (view && this.panel.result?.curl[methodKey(view)]) ?? null;
+    return (view && this.panel.result?.curl[view.key]) ?? null;
   }
 
   /** The chosen method's curl line. */
@@ -87,18 +87,18 @@ export class AwsCheck {
     if (this.http) return;
     const view = this.method();
     const token = this.panel.checked;
-    if (!view || !token) return;
-    const key = methodKey(view);
-    await this.panel.task("token-aws-progress", `Asking AWS's authorizer test about ${key}…`, async () => {
-      const gen = this.panel.gen;
+    const apiId = store.apiId;
+    if (!view || !token || !apiId) return;
+    await this.panel.task("token-aws-progress", `Asking AWS's authorizer test about ${view.key}…`, async () => {
+      const ticket = store.ticket("api");
       this.clear();
       try {
-        const answer = await api.testAuthorizer(store.ctx(), { apiId: store.apiId, path: view.path, verb: view.verb, token });
-        if (gen !== this.panel.gen) return;
+        const answer = await api.testAuthorizer(store.ctx(), { apiId, path: view.path, verb: view.verb, token });
+        if (!ticket.current()) return;
         this.render(answer);
         $("token-aws-result").scrollIntoView({ block: "nearest" });
       } catch (e) {
-        if (gen !== this.panel.gen) return;
+        if (!ticket.current()) return;
         $("token-aws-result").replaceChildren(el("p", { class: "form-error" }, ...errorParts(e)));
         $("token-aws-result").hidden = false;
         $("token-aws-result").scrollIntoView({ block: "nearest" });
