@@ -224,3 +224,45 @@ fn gatehouse_comes_back_as_it_was_left_and_answers_its_shortcuts() {
         w.wait_js(reopened, 20).await;
     });
 }
+
+/// What the user does wins over what the window brings back: a view chosen while the last API is
+/// still coming back stays chosen once it is back (the API opens behind it, in Review).
+#[test]
+fn a_view_chosen_while_the_last_place_comes_back_stays() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        sandbox.seed();
+        let home = AppHome::new();
+        let env = sandbox_env(&sandbox.url, &home, "us-east-1");
+        let w = Window::open(&env).await;
+        w.open_api("SecurePets", 4).await;
+        w.close().await;
+
+        // The next start lists the APIs slowly; meanwhile the user opens the Profiles view.
+        sandbox.control(
+            "/_sandbox/config",
+            serde_json::json!({"slow_answers": {"testing": {"GetRestApis": 3000}}}),
+        );
+        let w = Window::open(&env).await;
+        w.click("#tab-profiles").await;
+        w.find("[data-testid=profile-row]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=api-item][aria-selected=true]')?.dataset.apiName === 'SecurePets' \
+             && document.getElementById('review-title').textContent === 'SecurePets' \
+             && document.querySelectorAll('[data-testid=method-row]').length === 4",
+            20,
+        )
+        .await;
+        sandbox.control("/_sandbox/config", serde_json::json!({"slow_answers": {}}));
+        // Whatever would flip the view back has run by now.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            w.js("return [document.getElementById('tab-profiles').getAttribute('aria-selected'), \
+                  document.getElementById('view-profiles').hidden, document.getElementById('view-review').hidden]")
+                .await,
+            serde_json::json!(["true", false, true]),
+            "the view went back to Review when the last API came back"
+        );
+        w.screenshot("restore-user-wins").await;
+    });
+}
