@@ -24,6 +24,10 @@ authorizers: Array<AuthorizerView>, summary: Summary,
  */
 summaryLine: string, 
 /**
+ * "2 authorizers", "1 authorizer": the Authorizers view's count.
+ */
+authorizersText: string, 
+/**
  * What each stage serves (and its canary), compared with the editor's methods above.
  */
 stages: Array<StageView>, 

@@ -35,7 +35,7 @@ export class AuthorizersView {
     $("authorizers-wrap").hidden = !review;
     $("authorizers-title").textContent = review ? `Authorizers of ${store.apiName(review.apiId)}` : "Authorizers";
     if (!review) { $("authorizer-rows").replaceChildren(); $("authorizers-count").textContent = ""; return; }
-    $("authorizers-count").textContent = `${review.authorizers.length} authorizer${review.authorizers.length === 1 ? "" : "s"}`;
+    $("authorizers-count").textContent = review.authorizersText;
     const http = review.kind === "HTTP";
     $("auth-col-pools").textContent = http ? "Issuer / function" : "User pools / function";
     $("auth-col-clients").textContent = http ? "Audience" : "Client ID regex";

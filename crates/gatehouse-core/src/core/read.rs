@@ -26,6 +26,8 @@ pub struct ApiReview {
     pub summary: Summary,
     /// The summary as the review screen reads it, e.g. "3 of 4 methods protected · 1 open (1 OPTIONS)".
     pub summary_line: String,
+    /// "2 authorizers", "1 authorizer": the Authorizers view's count.
+    pub authorizers_text: String,
     /// What each stage serves (and its canary), compared with the editor's methods above.
     pub stages: Vec<StageView>,
     /// What the stages serve that the editor does not, worst first: "prod serves 2 methods open
@@ -202,6 +204,7 @@ pub(super) async fn read_editor(
         cors,
         summary_line: summary.line(),
         summary,
+        authorizers_text: audit::authorizers_text(authorizers.len()),
         methods: audit::review(&methods, &authorizers),
         authorizers: audit::authorizer_views(&methods, &authorizers),
         stages: vec![],

@@ -128,6 +128,11 @@ pub fn authorizer_views(methods: &[Method], authorizers: &[Authorizer]) -> Vec<A
         .collect()
 }
 
+/// "2 authorizers", "1 authorizer", "0 authorizers": how many authorizers an API has.
+pub fn authorizers_text(n: usize) -> String {
+    format!("{n} authorizer{}", if n == 1 { "" } else { "s" })
+}
+
 /// The counts of the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

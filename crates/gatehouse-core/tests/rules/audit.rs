@@ -236,3 +236,10 @@ fn an_authorizer_shows_the_pool_it_trusts_its_kind_and_its_function() {
     assert_eq!(views[3].pool, None);
     assert_eq!(views[3].trusts, ["not an arn"]);
 }
+
+#[test]
+fn an_apis_authorizers_are_counted_in_words() {
+    assert_eq!(audit::authorizers_text(0), "0 authorizers");
+    assert_eq!(audit::authorizers_text(1), "1 authorizer");
+    assert_eq!(audit::authorizers_text(2), "2 authorizers");
+}
