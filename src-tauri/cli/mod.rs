@@ -10,6 +10,7 @@ mod meta;
 mod print;
 mod protect;
 mod read;
+mod shapes;
 mod sweep;
 mod token;
 

@@ -208,13 +208,13 @@ fn to_json(
             let r = &a.row;
             let methods: Vec<_> = audit::filter(&a.methods, args.show, &args.path)
                 .into_iter()
-                .map(super::read::method_json)
+                .map(super::shapes::method_json)
                 .collect();
             json!({"profile": display(&r.profile), "account": r.account, "region": r.region,
                    "id": r.api_id, "name": r.name, "kind": r.kind, "managedBy": r.managed_by,
                    "methods": methods, "summary": a.summary, "open": r.open,
                    "servedOpen": r.served_open, "openAnywhere": r.open_anywhere, "openOn": r.open_on,
-                   "stages": a.stages.iter().map(|s| super::read::stage_json(s, args.show, &args.path)).collect::<Vec<_>>()})
+                   "stages": a.stages.iter().map(|s| super::shapes::stage_json(s, args.show, &args.path)).collect::<Vec<_>>()})
         })
         .collect();
     let errors: Vec<_> = report
