@@ -106,7 +106,10 @@ fn quiet_served_open() -> SweepReport {
 fn an_api_whose_stage_serves_a_method_open_counts_as_open() {
     let mut r = quiet_served_open();
     let quiet = &r.apis[0].row;
-    assert_eq!((quiet.open, quiet.served_open, quiet.open_anywhere), (0, 1, 1));
+    assert_eq!(
+        (quiet.open, quiet.served_open, quiet.open_anywhere),
+        (0, 1, 1)
+    );
     assert_eq!(quiet.open_on, vec!["prod", "prod canary 10%"]);
     assert_eq!(r.outcome().open_apis, 2);
     assert!(r.any_open());
@@ -118,12 +121,18 @@ fn an_api_whose_stage_serves_a_method_open_counts_as_open() {
 fn sarif_names_the_stages_that_serve_a_method_open() {
     let doc = crate::domain::sweep_formats::sarif(&quiet_served_open(), "1.2.3");
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3, "GET /a of Quiet, GET and POST /cart of Shop");
+    assert_eq!(
+        results.len(),
+        3,
+        "GET /a of Quiet, GET and POST /cart of Shop"
+    );
     let quiet = results
         .iter()
         .find(|r| r["properties"]["apiName"] == "Quiet")
         .unwrap();
-    let logical = quiet["locations"][0]["logicalLocations"].as_array().unwrap();
+    let logical = quiet["locations"][0]["logicalLocations"]
+        .as_array()
+        .unwrap();
     let arns: Vec<&str> = logical
         .iter()
         .map(|l| l["fullyQualifiedName"].as_str().unwrap())
