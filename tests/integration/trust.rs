@@ -6,6 +6,7 @@ use crate::common;
 
 use common::cli::{protect_all_open, protect_pets, run, seeded, wait_for_outcomes, SCENARIO};
 use common::Sandbox;
+use gatehouse::domain::model::Action;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -358,15 +359,9 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("data/gatehouse/journal");
     let quota_key = s.quota_key().await.unwrap();
-    let lock = gatehouse::local::lock::acquire(
-        &dir,
-        &quota_key,
-        &api,
-        "Full",
-        gatehouse::domain::model::Action::Protect,
-        None,
-    )
-    .unwrap();
+    let lock =
+        gatehouse::local::lock::acquire(&dir, &quota_key, &api, "Full", Action::Protect, None)
+            .unwrap();
     let input = plan::AuthorizerInput {
         name: "PetsPool".into(),
         ..plan::authorizer_defaults(gatehouse::domain::model::ApiKind::Rest)
@@ -391,7 +386,7 @@ async fn a_journal_that_cannot_be_written_stops_the_apply_and_undo_restores_ever
         region: "us-east-1".into(),
         api_id: api.clone(),
         api_name: "Full".into(),
-        action: gatehouse::domain::model::Action::Protect,
+        action: Action::Protect,
         description: "Cognito · PetsPool".into(),
         undoes: None,
     };

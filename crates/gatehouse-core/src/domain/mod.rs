@@ -6,6 +6,7 @@ pub mod audit;
 pub mod browser;
 pub mod claims;
 pub mod endpoints;
+pub mod kinds;
 pub mod live;
 pub mod model;
 pub mod ownership;
