@@ -2,12 +2,14 @@
 //! answer or its error. No logic lives here; the window around the page (menu, zoom, size kept
 //! between runs) is in shell.rs.
 
+#[macro_use]
+mod deploy;
 mod shell;
 
-use crate::contract::{MenuAction, Place, Undeployed, WindowTheme, Zoom};
+use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
 use crate::core::{
     ApiReview, ApplyEvent, ApplyReport, ApplyRequest, ApplySummary, AwsTest, AwsTestRequest,
-    CheckTokenRequest, Core, Ctx, Deployment, Pace, SignInRequest, SignInTokens, Stage, TokenCheck,
+    CheckTokenRequest, Core, Ctx, Pace, SignInRequest, SignInTokens, TokenCheck,
 };
 use crate::domain::model::{
     Api, ApiKind, AppClient, Authorizer, Identity, ProfileInfo, UserPool, REGIONS,
@@ -17,6 +19,7 @@ use crate::domain::sso_settings::{SsoPrompt, SsoState};
 use crate::domain::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
 use crate::error::{Error, Result};
 use crate::local::keychain::{self, KeychainProfile, ProfileInput};
+use deploy::{deploy_preview, deploy_to_stage};
 use shell::{MenuListener, PendingSave, ZoomLevel};
 use tauri::ipc::Channel;
 use tauri::{State, Webview, WebviewWindow};
@@ -189,27 +192,6 @@ async fn undo_apply(
     let progress = forward(on_event);
     core.undo(&apply_id, force, Pace::default(), &progress)
         .await
-}
-
-#[tauri::command]
-async fn list_stages(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Vec<Stage>> {
-    core.stages(&ctx, &api_id).await
-}
-
-#[tauri::command]
-async fn undeployed(core: State<'_, Core>, ctx: Ctx, api_id: String) -> Result<Undeployed> {
-    core.undeployed_banner(&ctx, &api_id)
-}
-
-#[tauri::command]
-async fn deploy_api(
-    core: State<'_, Core>,
-    ctx: Ctx,
-    api_id: String,
-    stage: String,
-    description: String,
-) -> Result<Deployment> {
-    core.deploy(&ctx, &api_id, &stage, &description).await
 }
 
 #[tauri::command]
@@ -404,9 +386,8 @@ pub fn open_window() -> i32 {
             list_history,
             plan_undo,
             undo_apply,
-            list_stages,
-            undeployed,
-            deploy_api,
+            deploy_preview,
+            deploy_to_stage,
             keychain_profiles,
             check_profile,
             save_profile,

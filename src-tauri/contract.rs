@@ -8,6 +8,7 @@ pub use crate::core::{
     SignInRequest, SignInTokens, TokenCheck,
 };
 pub use crate::domain::audit::{AuthorizerView, MethodView, Summary};
+pub use crate::domain::live::deploy::{DeployChange, DeployPreview, DeployTarget};
 pub use crate::domain::model::{
     Api, AppClient, Authorizer, AuthorizerInput, Identity, Method, MethodState, ProfileInfo,
     ProfileSource, Protection, Stage, UserPool,
@@ -20,7 +21,7 @@ pub use crate::domain::sweep::{
     SweepRow,
 };
 pub use crate::error::ErrorView;
-pub use crate::local::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome, Undeployed};
+pub use crate::local::journal::{ApplyHeader, ApplySummary, MethodChange, Outcome};
 pub use crate::local::keychain::{KeychainProfile, ProfileInput};
 
 /// The window's commands (the `#[tauri::command]`s of commands.rs), one list for everything that
@@ -58,6 +59,15 @@ pub struct Place {
     pub profile: String,
     pub region: String,
     pub api_id: Option<String>,
+}
+
+/// What `deploy_to_stage` did: the preview it deployed on (read again under the API's lock) and
+/// the deployment it made.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployed {
+    pub preview: DeployPreview,
+    pub deployment: Deployment,
 }
 
 /// A step of the page's zoom (`zoom_window`): one level in, one out, or back to 100%.
@@ -104,7 +114,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         ApplyRequest,
         Ctx,
         Deployment,
-        Undeployed,
         CheckTokenRequest,
         SignInRequest,
         AwsTestRequest,
@@ -125,6 +134,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         Zoom,
         WindowTheme,
         Place,
+        DeployPreview,
+        DeployTarget,
+        DeployChange,
+        Deployed,
     );
     Ok(())
 }

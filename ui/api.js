@@ -18,7 +18,6 @@
 /** @typedef {import("./bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 /** @typedef {import("./bindings/ProfileInput").ProfileInput} ProfileInput */
 /** @typedef {import("./bindings/Api").Api} Api */
-/** @typedef {import("./bindings/Stage").Stage} Stage */
 /** @typedef {import("./bindings/Summary").Summary} Summary */
 /** @typedef {import("./bindings/Target").Target} Target */
 /** @typedef {import("./bindings/UserPool").UserPool} UserPool */
@@ -43,7 +42,9 @@
 /** @typedef {import("./bindings/Zoom").Zoom} Zoom */
 /** @typedef {import("./bindings/WindowTheme").WindowTheme} WindowTheme */
 /** @typedef {import("./bindings/Place").Place} Place */
-/** @typedef {import("./bindings/Undeployed").Undeployed} Undeployed */
+/** @typedef {import("./bindings/DeployPreview").DeployPreview} DeployPreview */
+/** @typedef {import("./bindings/DeployTarget").DeployTarget} DeployTarget */
+/** @typedef {import("./bindings/Deployed").Deployed} Deployed */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -142,14 +143,15 @@ export const planUndo = (applyId, force) => invoke("plan_undo", { applyId, force
 /** @param {string} applyId @param {boolean} force @param {(event: ApplyEvent) => void} onEvent
  * @returns {Promise<ApplyReport>} */
 export const undoApply = (applyId, force, onEvent) => invoke("undo_apply", { applyId, force, onEvent: channel(onEvent) });
-/** @param {Ctx} ctx @param {string} apiId @returns {Promise<Stage[]>} */
-export const listStages = (ctx, apiId) => invoke("list_stages", { ctx, apiId });
-/** What this API's applies changed and did not deploy yet, in words (the "not live yet" banner).
- * @param {Ctx} ctx @param {string} apiId @returns {Promise<Undeployed>} */
-export const undeployed = (ctx, apiId) => invoke("undeployed", { ctx, apiId });
-/** @param {Ctx} ctx @param {string} apiId @param {string} stage @param {string} description
- * @returns {Promise<Deployment>} */
-export const deployApi = (ctx, apiId, stage, description) => invoke("deploy_api", { ctx, apiId, stage, description });
+/** What a deploy of the editor to a stage (or its canary) would change, read from AWS now.
+ * @param {Ctx} ctx @param {string} apiId @param {string} stage @param {DeployTarget} target
+ * @returns {Promise<DeployPreview>} */
+export const deployPreview = (ctx, apiId, stage, target) => invoke("deploy_preview", { ctx, apiId, stage, target });
+/** The deploy after its preview: changes Gatehouse did not make need `acknowledged`.
+ * @param {Ctx} ctx @param {string} apiId @param {string} stage @param {DeployTarget} target
+ * @param {string} description @param {boolean} acknowledged @returns {Promise<Deployed>} */
+export const deployToStage = (ctx, apiId, stage, target, description, acknowledged) =>
+  invoke("deploy_to_stage", { ctx, apiId, stage, target, description, acknowledged });
 
 /** @returns {Promise<KeychainProfile[]>} */
 export const keychainProfiles = () => invoke("keychain_profiles");

@@ -11,6 +11,7 @@ import { initTheme } from "./theme.js";
 import { ApisView } from "./views/apis.js";
 import { AuthorizerDialog } from "./views/authorizer-dialog.js";
 import { AuthorizersView } from "./views/authorizers.js";
+import { DeployDialog } from "./views/deploy.js";
 import { History } from "./views/history.js";
 import { MfaPrompt } from "./views/mfa.js";
 import { PoolsView } from "./views/pools.js";
@@ -53,6 +54,7 @@ function boot() {
       await place.refreshReview(a.id);
     }),
   });
+  new DeployDialog({ refreshReview, loadHistory: () => historyView.loadIfShown() });
   new TokenPanel({ setVerdicts: (verdicts) => review.table.setVerdicts(verdicts) });
   new AuthorizersView({
     showError, refreshReview,

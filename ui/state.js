@@ -30,6 +30,8 @@ const PARENTS = /** @type {const} */ ({
   pools: "context",
   /** the authorizer dialog's pools and app clients */
   dialogPools: "context",
+  /** the deploy dialog's preview, for the stage and target it shows */
+  deployPreview: "api",
   /** the view shown: what the user chooses makes what the page restores stale */
   view: null,
   /** a sweep: a later one drops the events of an earlier one */
@@ -57,8 +59,9 @@ const PARENTS = /** @type {const} */ ({
  * - review: the open API's review arrived (detail: {reloaded, selectAuthorizerId})
  * - reviewFailed: the open API's review could not be read
  * - selection: the checked methods
+ * - servedBy: the review shows the editor, or what a stage (or its canary) serves
  * - tab: the view shown (detail: {focus})
- * @typedef {"regions" | "profiles" | "profile" | "region" | "context" | "place" | "apis" | "identity" | "review" | "reviewFailed" | "selection" | "tab"} Topic
+ * @typedef {"regions" | "profiles" | "profile" | "region" | "context" | "place" | "apis" | "identity" | "review" | "reviewFailed" | "selection" | "servedBy" | "tab"} Topic
  */
 
 /** @typedef {{reloaded?: boolean, selectAuthorizerId?: string, focus?: boolean}} Detail */
@@ -91,6 +94,8 @@ export class Store {
     this.review = null;
     /** @type {IdentityState} */
     this.identity = { state: "checking" };
+    /** what the review's methods are as: "editor", a stage's name, or "STAGE#canary" */
+    this.servedBy = "editor";
     /** @type {Set<string>} the checked methods' keys */
     this.selection = new Set();
     /** the view shown: the id of its tab */
@@ -231,6 +236,7 @@ export class Store {
     const ticket = this.begin("api");
     this.apiId = apiId;
     this.review = null;
+    this.servedBy = "editor";
     this.emit("place");
     return ticket;
   }
@@ -272,6 +278,17 @@ export class Store {
   check(key, on) {
     if (on) this.selection.add(key); else this.selection.delete(key);
     this.emit("selection");
+  }
+
+  /**
+   * The review shows the methods as the editor holds them ("editor"), or as a stage (its name)
+   * or its canary ("STAGE#canary") serves them. Back to the editor when another API opens.
+   * @param {string} choice
+   */
+  setServedBy(choice) {
+    if (choice === this.servedBy) return;
+    this.servedBy = choice;
+    this.emit("servedBy");
   }
 
   /**

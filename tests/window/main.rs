@@ -8,6 +8,7 @@
 mod common;
 
 mod http;
+mod live;
 mod mfa;
 mod profiles;
 mod protect;

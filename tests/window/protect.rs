@@ -124,11 +124,25 @@ fn seed_scenario_by_clicking_then_undo() {
             Some("NONE")
         );
 
-        // Not live yet: deploy to prod.
+        // Not live yet: prod still serves them open. Deploy to prod, after its preview.
         w.find("[data-testid=undeployed-banner]").await;
+        let line = w.text("[data-testid=live-line]").await;
+        assert!(line.contains("prod"), "{line}");
         w.screenshot("undeployed-banner").await;
-        w.js("const s = document.querySelector('[data-testid=deploy-stage]'); s.value = 'prod'; return true").await;
         w.click("[data-testid=deploy]").await;
+        w.wait_value("[data-testid=deploy-stage]", "prod").await;
+        w.wait_js("return document.querySelectorAll('[data-testid=deploy-change][data-by-gatehouse=true]').length === 3", 20).await;
+        assert_eq!(
+            w.count_visible("#deploy-ack-box").await,
+            0,
+            "all Gatehouse's: nothing to acknowledge"
+        );
+        w.wait_js(
+            "return !document.querySelector('[data-testid=deploy-confirm]').disabled",
+            10,
+        )
+        .await;
+        w.click("[data-testid=deploy-confirm]").await;
         w.wait_js(
             "return document.querySelector('[data-testid=undeployed-banner]').hidden",
             30,

@@ -6,4 +6,8 @@ import type { Summary } from "./Summary";
 /**
  * What a stage's canary serves to its share of the traffic.
  */
-export type CanaryView = { percent: number, deploymentId: string, methods: Array<MethodView>, differences: Array<Difference>, summary: Summary, };
+export type CanaryView = { percent: number, deploymentId: string, methods: Array<MethodView>, differences: Array<Difference>, summary: Summary, 
+/**
+ * The summary in words: "3 of 4 methods protected · 1 open (1 OPTIONS)".
+ */
+summaryLine: string, };

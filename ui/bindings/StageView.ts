@@ -20,7 +20,11 @@ label: string, methods: Array<MethodView>,
 /**
  * The authorizers the served methods name, as the deployment holds them.
  */
-authorizers: Array<Authorizer>, differences: Array<Difference>, summary: Summary, canary: CanaryView | null, 
+authorizers: Array<Authorizer>, differences: Array<Difference>, summary: Summary, 
+/**
+ * The summary in words; "No deployment: it serves nothing" when it has none.
+ */
+summaryLine: string, canary: CanaryView | null, 
 /**
  * What the review says first about this stage, when it serves something else than the
  * editor: "prod serves 2 methods open that the editor protects — deploy to close them".

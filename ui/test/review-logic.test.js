@@ -1,10 +1,11 @@
-// The review table's pure helpers (ui/views/review-logic.js, rows.js): filters, selections by the
+// The review table's pure helpers (ui/views/review-logic.js, rows.js, served-logic.js): filters, selections by the
 // keys Rust gives the methods, and the virtual list's window.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { filterMethods, keysUnder, openNotOptionsKeys } from "../views/review-logic.js";
 import { visibleRows } from "../views/rows.js";
+import { servedOptions, servedRows, servedStage } from "../views/served-logic.js";
 
 /** A method view as Rust sends it, with only what the helpers read filled in (its key as Rust writes it). */
 function view(verb, path, kind = "open") {
@@ -98,4 +99,38 @@ test("a scroll position past the end (the list just got shorter) draws an empty 
 
 test("an empty list draws nothing", () => {
   assert.deepEqual(visibleRows({ ...AT, count: 0, scrollTop: 0, viewport: 600 }), { first: 0, end: 0, above: 0, below: 0 });
+});
+
+
+/** A method view as a stage serves it: the served authorization type is what the row shows. */
+const served = (key, authorizationType) => ({ key, authorizationType, protection: { kind: authorizationType === "NONE" ? "open" : "cognito" } });
+
+test("a stage's rows: the editor's order, as the stage serves them, the unserved and removed ones too", () => {
+  const editor = [served("GET /pets", "COGNITO_USER_POOLS"), served("POST /new", "NONE"), served("OPTIONS /pets", "NONE")];
+  const stage = [served("OPTIONS /pets", "NONE"), served("GET /pets", "NONE"), served("DELETE /old", "NONE")];
+  const differences = [
+    { key: "GET /pets", text: "editor: Cognito · PetsPool — not deployed" },
+    { key: "POST /new", text: "editor: Open — not deployed to this stage" },
+    { key: "DELETE /old", text: "removed from the editor — still served until a deploy" },
+  ];
+  const { views, notes } = servedRows(/** @type {any} */ (editor), /** @type {any} */ (stage), /** @type {any} */ (differences));
+  assert.deepEqual(views.map((v) => `${v.key} ${v.authorizationType}`),
+    ["GET /pets NONE", "POST /new NONE", "OPTIONS /pets NONE", "DELETE /old NONE"]);
+  assert.deepEqual(notes.get("GET /pets"), { text: "editor: Cognito · PetsPool — not deployed", served: true });
+  assert.equal(notes.get("POST /new")?.served, false);
+  assert.equal(notes.get("DELETE /old")?.served, true);
+  assert.equal(notes.has("OPTIONS /pets"), false);
+});
+
+test("the picker offers the editor, each stage by its label, a canary after its stage", () => {
+  const review = /** @type {any} */ ({ stages: [
+    { name: "dev", label: "dev · deployment a1", canary: null },
+    { name: "prod", label: "prod · deployment b2 · canary 10%", canary: { percent: 10 } },
+  ] });
+  assert.deepEqual(servedOptions(review).map((o) => o.value), ["editor", "dev", "prod", "prod#canary"]);
+  assert.equal(servedOptions(review)[3].text, "prod canary 10%");
+  assert.equal(servedStage(review, "prod#canary")?.canary, true);
+  assert.equal(servedStage(review, "dev#canary"), null);
+  assert.equal(servedStage(review, "gone"), null);
+  assert.equal(servedStage(review, "editor"), null);
 });

@@ -107,3 +107,14 @@ test("a review counts the API's open methods other than OPTIONS for the list", (
   assert.equal(store.review, null);
   assert.equal(store.openCounts.get("a1"), 2);
 });
+
+test("what the review is served by goes back to the editor when another API opens", () => {
+  const store = new Store();
+  const heard = [];
+  store.on("servedBy", () => heard.push(store.servedBy));
+  store.setServedBy("prod");
+  store.setServedBy("prod");
+  assert.deepEqual(heard, ["prod"]);
+  store.setApi("other");
+  assert.equal(store.servedBy, "editor");
+});

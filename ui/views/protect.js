@@ -1,7 +1,7 @@
 // @ts-check
-// Protect: the protect bar under the review, the preview/apply dialog with its progress bar and
-// per-method results (an undo from History uses the same dialog), and the "not live yet" banner
-// with Deploy. The methods are the store's selection; every text about them is Rust's.
+// Protect: the protect bar under the review, and the preview/apply dialog with its progress bar
+// and per-method results (an undo from History uses the same dialog). The methods are the
+// store's selection, in the editor; every text about them is Rust's.
 
 import * as api from "../api.js";
 import { $, el, setStatus } from "../dom.js";
@@ -19,7 +19,6 @@ import { protectAuthorizers } from "./protect-logic.js";
 /** @typedef {import("../bindings/Authorizer").Authorizer} Authorizer */
 /** @typedef {import("../bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("../bindings/Ctx").Ctx} Ctx */
-/** @typedef {import("../state.js").Ticket} Ticket */
 
 /** A method's result as Rust words it; the class (colour and symbol) follows its status. */
 function resultCell(/** @type {MethodResult} */ result) {
@@ -71,15 +70,11 @@ export class Protect {
     $("preview-dialog").addEventListener("cancel", (e) => { if (this.running) e.preventDefault(); });
     $("preview-dialog").addEventListener("close", () => { if (this.applied) { this.applied = false; this.host.refreshReview(); } });
     $("preview-accept").addEventListener("change", () => this.updateApplyButton());
-    $("deploy").addEventListener("click", () => this.deploy());
-    $("deploy-stage").addEventListener("keydown", (e) => { if (e.key === "Enter") this.deploy(); });
     $("authorizer-create").addEventListener("click", () => this.host.newAuthorizer());
     store.on("selection", () => this.updateButtons());
-    store.on("place", () => { if (!store.apiId) $("undeployed-banner").hidden = true; });
     store.on("review", ({ selectAuthorizerId }) => {
       if (!store.review) return;
       this.fillAuthorizers(store.review.authorizers, store.review.kind, selectAuthorizerId);
-      this.refreshBanner(store.ticket("api"));
     });
   }
 
@@ -124,6 +119,8 @@ export class Protect {
     if (!apiId) return;
     const ctx = store.ctx();
     const methods = [...store.selection];
+    // A protect changes the editor: the review shows the editor again, where the selection is.
+    store.setServedBy("editor");
     if (target.kind === "protect") target.scopes = await api.parseScopes(input("scopes").value);
     this.failed = [];
     setStatus("Preparing the preview…");
@@ -283,7 +280,6 @@ export class Protect {
       if (send) this.host.loadHistory();
       $("apply").hidden = true;
       $("preview-close").textContent = "Close";
-      if (report.changed > 0) this.refreshBanner(store.ticket("api"));
     } catch (e) {
       // Refused before anything was sent (another writer, bad input, AWS unreachable).
       const started = progress.value > 0;
@@ -301,55 +297,6 @@ export class Protect {
       $("preview-close").disabled = false;
       this.updateApplyButton();
       ($("retry-failed").hidden ? $("preview-close") : $("retry-failed")).focus();
-    }
-  }
-
-  /**
-   * The banner: visible while applies to the open API are not deployed, as Rust words it.
-   * @param {Ticket} ticket  the open API's: a late answer for another is dropped
-   */
-  async refreshBanner(ticket) {
-    const apiId = store.apiId;
-    if (!apiId) return;
-    const ctx = store.ctx();
-    /** @type {string | null} */
-    let text = null;
-    try {
-      text = (await api.undeployed(ctx, apiId)).text;
-    } catch { text = null; }
-    if (!ticket.current()) return;
-    $("undeployed-banner").hidden = !text;
-    $("undeployed-text").textContent = text ?? "";
-    if (text) {
-      try {
-        const stages = await api.listStages(ctx, apiId);
-        if (!ticket.current()) return;
-        $("stage-options").replaceChildren(...stages.map((s) => el("option", { value: s.name })));
-        if (stages.length && !stages.some((s) => s.name === input("deploy-stage").value)) input("deploy-stage").value = stages[0].name;
-      } catch { /* the stage can still be typed */ }
-    }
-  }
-
-  async deploy() {
-    const apiId = store.apiId;
-    if (!apiId) return;
-    const ctx = store.ctx();
-    const stage = input("deploy-stage").value.trim();
-    $("deploy").disabled = true;
-    $("deploy-progress").hidden = false;
-    setStatus(`Deploying to ${stage}…`);
-    try {
-      const d = await api.deployApi(ctx, apiId, stage, input("deploy-description").value);
-      setStatus(`Deployed to ${d.stage} (deployment ${d.id}).`);
-      $("undeployed-banner").hidden = true;
-      input("deploy-description").value = "";
-      this.host.loadHistory();
-    } catch (e) {
-      setStatus("");
-      this.host.showError(e, () => this.deploy());
-    } finally {
-      $("deploy").disabled = false;
-      $("deploy-progress").hidden = true;
     }
   }
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // The review table: every method of the open API with its protection badge, and the checkboxes
-// of the store's selection. Only the rows in view are in the DOM (an API can have thousands of
+// of the store's selection — or, read-only, the methods as a stage serves them, each differing
+// row saying how. Only the rows in view are in the DOM (an API can have thousands of
 // methods): filters recompute a list of indices, scrolling re-renders a window.
 
 import { $ } from "../dom.js";
@@ -12,6 +13,7 @@ import { verdictBadge } from "./token-logic.js";
 /** @typedef {import("../bindings/MethodView").MethodView} MethodView */
 /** @typedef {import("../bindings/MethodVerdict").MethodVerdict} MethodVerdict */
 /** @typedef {import("./review-logic.js").Show} Show */
+/** @typedef {import("./served-logic.js").RowNote} RowNote */
 
 const esc = (/** @type {unknown} */ s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
@@ -29,13 +31,23 @@ const BADGE_CLASS = { open: "badge-open", iam: "badge-iam", lambda: "badge-lambd
  * @param {number} index
  * @param {boolean} checked
  * @param {Map<string, MethodVerdict> | null} verdicts  a token check's, by method key; null: no column
+ * @param {Map<string, RowNote> | null} notes  a stage's differences, by method key; null: the editor
  */
-function rowHtml(view, index, checked, verdicts) {
+function rowHtml(view, index, checked, verdicts, notes) {
   const scopes = view.protection.kind === "cognito" || view.protection.kind === "jwt"
     ? view.protection.scopes.map((s) => `<span class="tag scope" title="OAuth scope">${esc(s)}</span>`).join("")
     : "";
   const cors = view.note ? `<span class="tag cors" title="Browsers send no token on the CORS preflight">${esc(view.note)}</span>` : "";
   const label = `Select ${view.key}`;
+  const note = notes?.get(view.key);
+  const served = !note || note.served;
+  const differs = note?.text
+    ? `<span class="differs" data-testid="differs" title="${esc(note.text)}">${esc(note.text)}</span>` : "";
+  // A stage's rows are read-only: selecting and protecting work on the editor.
+  const off = notes ? " disabled" : "";
+  const badge = served
+    ? `<span class="badge ${BADGE_CLASS[view.protection.kind] ?? "badge-other"}">${esc(view.badge)}</span>${scopes}${cors}`
+    : '<span class="badge badge-other">Not served</span>';
   const verdict = verdicts?.get(view.key);
   let verdictCell = "";
   if (verdicts) {
@@ -46,12 +58,13 @@ function rowHtml(view, index, checked, verdicts) {
       : '<td class="verdict"><span class="muted" title="Not judged">—</span></td>';
   }
   return `<tr data-testid="method-row" data-index="${index}" data-path="${esc(view.path)}" data-verb="${esc(view.verb)}"`
-    + ` data-protection="${esc(view.authorizationType)}" data-authorizer-name="${esc(view.authorizerName ?? "")}"`
+    + ` data-protection="${served ? esc(view.authorizationType) : ""}" data-authorizer-name="${esc(served ? view.authorizerName ?? "" : "")}"`
+    + `${note ? ' data-differs="true"' : ""}${served ? "" : ' data-served="false"'}`
     + `${verdict ? ` data-verdict="${esc(verdict.verdict)}"` : ""}${checked ? ' class="checked"' : ""}>`
-    + `<td><input type="checkbox" data-testid="method-check" aria-label="${esc(label)}"${checked ? " checked" : ""}></td>`
-    + `<td class="path"><button type="button" class="path-select" data-testid="select-path" title="Select ${esc(view.path)} and everything under it">${esc(view.path)}</button></td>`
+    + `<td><input type="checkbox" data-testid="method-check" aria-label="${esc(label)}"${checked ? " checked" : ""}${off}></td>`
+    + `<td class="path"><button type="button" class="path-select" data-testid="select-path" title="Select ${esc(view.path)} and everything under it"${off}>${esc(view.path)}</button></td>`
     + `<td class="verb">${esc(view.verb)}</td>`
-    + `<td class="protection"><span class="badge ${BADGE_CLASS[view.protection.kind] ?? "badge-other"}">${esc(view.badge)}</span>${scopes}${cors}</td>`
+    + `<td class="protection">${badge}${differs}</td>`
     + `<td>${view.apiKeyRequired ? "Required" : '<span class="muted">—</span>'}</td>${verdictCell}</tr>`;
 }
 
@@ -65,6 +78,8 @@ export class ReviewTable {
     /** @type {Show} */
     this.show = "all";
     this.text = "";
+    /** @type {Map<string, RowNote> | null} a stage's differences by key; null: the editor's rows */
+    this.notes = null;
     /** @type {Map<string, MethodVerdict> | null} the token check's verdicts; null hides the Token column */
     this.verdicts = null;
     this.body = /** @type {HTMLTableSectionElement} */ ($("method-rows"));
@@ -95,8 +110,19 @@ export class ReviewTable {
    */
   render(views, keepSelection) {
     this.views = views;
+    this.notes = null;
     const known = new Set(views.map((v) => v.key));
     store.select(keepSelection ? [...store.selection].filter((key) => known.has(key)) : []);
+    this.applyFilter();
+  }
+
+  /**
+   * Shows the methods as a stage serves them, read-only; the selection stays the editor's.
+   * @param {MethodView[]} views @param {Map<string, RowNote>} notes
+   */
+  renderServed(views, notes) {
+    this.views = views;
+    this.notes = notes;
     this.applyFilter();
   }
 
@@ -144,7 +170,7 @@ export class ReviewTable {
     const rows = [];
     for (let n = first; n < end; n++) {
       const i = this.shown[n];
-      rows.push(rowHtml(this.views[i], i, store.selection.has(this.views[i].key), this.verdicts));
+      rows.push(rowHtml(this.views[i], i, store.selection.has(this.views[i].key), this.verdicts, this.notes));
     }
     const spacer = `<tr class="spacer" aria-hidden="true"><td colspan="${this.verdicts ? 6 : 5}"></td></tr>`;
     this.body.innerHTML = (above ? spacer : "") + rows.join("") + (below ? spacer : "");
@@ -184,6 +210,7 @@ export class ReviewTable {
     $("token-col").hidden = true;
     $("methods-table").classList.remove("with-verdicts");
     this.views = [];
+    this.notes = null;
     this.shown = [];
     this.range = [0, 0];
     this.body.replaceChildren();

@@ -4,7 +4,7 @@
 use super::state::{Core, Ctx};
 use crate::domain::model::Action;
 use crate::error::{Error, Result};
-use crate::local::journal::{self, ApplySummary, Undeployed};
+use crate::local::journal::{self, ApplySummary};
 use crate::local::lock;
 
 impl Core {
@@ -47,10 +47,5 @@ impl Core {
                     && a.deployed.is_none()
             })
             .collect())
-    }
-
-    /// The "not live yet" banner of an API (`undeployed`, in words).
-    pub fn undeployed_banner(&self, ctx: &Ctx, api_id: &str) -> Result<Undeployed> {
-        Ok(Undeployed::of(&self.undeployed(ctx, api_id)?))
     }
 }

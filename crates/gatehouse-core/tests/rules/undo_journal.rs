@@ -123,27 +123,6 @@ fn the_history_says_how_an_apply_went_live_and_the_banner_what_is_not_live_yet()
     assert_eq!(one.methods_text, "1 method: Cognito");
     assert!(!one.deployed_auto);
 
-    // Not deployed yet: the banner counts each method once, however many applies changed it.
-    let mut records2 = vec![Record::Start(header("2-b"))];
-    records2.extend(changed("GET /pets"));
-    records2.extend(changed("POST /purchase"));
-    let two = journal::summarize(&records2).unwrap();
-    let banner = journal::Undeployed::of(&[one.clone(), two]);
-    assert_eq!(banner.methods, ["GET /pets", "POST /purchase"]);
-    assert_eq!(
-        banner.text.as_deref(),
-        Some("2 methods changed since the last deployment. Deploy to a stage to make them take effect.")
-    );
-    assert_eq!(
-        journal::Undeployed::of(std::slice::from_ref(&one))
-            .text
-            .as_deref(),
-        Some(
-            "1 method changed since the last deployment. Deploy to a stage to make it take effect."
-        )
-    );
-    assert_eq!(journal::Undeployed::of(&[]).text, None);
-
     // Deployed to a stage, or made live by a stage that deploys by itself.
     records.push(deployed("prod".into()));
     let to_prod = journal::summarize(&records).unwrap();

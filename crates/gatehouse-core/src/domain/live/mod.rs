@@ -62,6 +62,8 @@ pub struct CanaryView {
     pub methods: Vec<MethodView>,
     pub differences: Vec<Difference>,
     pub summary: Summary,
+    /// The summary in words: "3 of 4 methods protected · 1 open (1 OPTIONS)".
+    pub summary_line: String,
 }
 
 /// A stage as the review's "Served by" picker and `audit --json` show it.
@@ -81,6 +83,8 @@ pub struct StageView {
     pub authorizers: Vec<Authorizer>,
     pub differences: Vec<Difference>,
     pub summary: Summary,
+    /// The summary in words; "No deployment: it serves nothing" when it has none.
+    pub summary_line: String,
     pub canary: Option<CanaryView>,
     /// What the review says first about this stage, when it serves something else than the
     /// editor: "prod serves 2 methods open that the editor protects — deploy to close them".
@@ -140,6 +144,7 @@ pub fn stage_view(
                 deployment_id: info.deployment_id.clone(),
                 methods,
                 differences,
+                summary_line: summary.line(),
                 summary,
             })
         }
@@ -156,6 +161,10 @@ pub fn stage_view(
         methods,
         authorizers: served.map(|s| s.authorizers.clone()).unwrap_or_default(),
         differences,
+        summary_line: match served {
+            Some(_) => summary.line(),
+            None => "No deployment: it serves nothing".into(),
+        },
         summary,
         canary,
         line: None,

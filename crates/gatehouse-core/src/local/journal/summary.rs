@@ -7,7 +7,7 @@ use crate::domain::model::MethodState;
 use crate::domain::undo_plan::UndoEntry;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use ts_rs::TS;
 
@@ -129,43 +129,6 @@ pub struct MethodChange {
     /// "GET /pets: Open → Cognito · a1b2c3 (changed)".
     #[serde(default)]
     pub text: String,
-}
-
-/// What the "not live yet" banner says of an API: the methods its applies changed since the last
-/// deployment, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[derive(TS)]
-pub struct Undeployed {
-    /// "GET /pets", …: each method changed and not deployed since, once.
-    pub methods: Vec<String>,
-    /// "2 methods changed since the last deployment. Deploy to a stage to make them take
-    /// effect."; None when every apply is deployed.
-    pub text: Option<String>,
-}
-
-impl Undeployed {
-    /// The banner for these applies not deployed yet (`Core::undeployed`).
-    pub fn of(pending: &[ApplySummary]) -> Undeployed {
-        let methods: BTreeSet<&str> = pending
-            .iter()
-            .flat_map(|a| &a.methods)
-            .filter(|m| m.status == Some(Outcome::Changed))
-            .map(|m| m.key.as_str())
-            .collect();
-        let n = methods.len();
-        let text = (!pending.is_empty()).then(|| {
-            format!(
-                "{n} {} changed since the last deployment. Deploy to a stage to make {} take effect.",
-                if n == 1 { "method" } else { "methods" },
-                if n == 1 { "it" } else { "them" }
-            )
-        });
-        Undeployed {
-            methods: methods.into_iter().map(str::to_string).collect(),
-            text,
-        }
-    }
 }
 
 /// Folds one apply's records into its summary.
