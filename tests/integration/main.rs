@@ -21,4 +21,5 @@ mod live;
 mod sso;
 mod sso_endpoints;
 mod sweep;
+mod token_cost;
 mod trust;

@@ -159,10 +159,21 @@ impl Core {
                 None,
             ),
         };
-        let ((editor_methods, editor_authorizers), stages) = tokio::try_join!(
-            methods_and_authorizers(&session, &req.api_id),
-            gateway::list_stages(&session, &req.api_id)
-        )?;
+        // The stages' names and whether each serves a deployment (for the curl lines): from
+        // GetStages for the editor's verdicts, from what the stages serve for a stage's.
+        let editor_read = methods_and_authorizers(&session, &req.api_id);
+        let ((editor_methods, editor_authorizers), mut stages) = match &req.stage {
+            None => {
+                let (editor, stages) =
+                    tokio::try_join!(editor_read, gateway::list_stages(&session, &req.api_id))?;
+                let stages = stages
+                    .into_iter()
+                    .map(|s| (s.name, s.deployment_id.is_some()))
+                    .collect();
+                (editor, stages)
+            }
+            Some(_) => (editor_read.await?, vec![]),
+        };
         let now = crate::local::journal::now_s();
         // One read of the editor serves the verdicts for it and for the stage asked about.
         let (methods, authorizers, editor_differs) = match &req.stage {
@@ -177,8 +188,12 @@ impl Core {
                         &views,
                     )
                     .await?;
+                stages = served
+                    .iter()
+                    .map(|s| (s.name.clone(), s.deployment_id.is_some()))
+                    .collect();
                 let Some(view) = served.into_iter().find(|s| &s.name == name) else {
-                    let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+                    let names: Vec<&str> = stages.iter().map(|(n, _)| n.as_str()).collect();
                     return Err(Error::invalid(
                         "stage",
                         format!(
@@ -209,11 +224,12 @@ impl Core {
                 .sum(),
         };
         let stage = match &req.stage {
-            Some(name) => stages.iter().find(|s| &s.name == name),
+            Some(name) => stages.iter().map(|(n, _)| n).find(|n| *n == name),
             None => stages
                 .iter()
-                .filter(|s| s.deployment_id.is_some())
-                .max_by_key(|s| s.name == "prod"),
+                .filter(|(_, deployed)| *deployed)
+                .map(|(n, _)| n)
+                .max_by_key(|n| *n == "prod"),
         };
         let headers = authorizers
             .iter()
@@ -233,7 +249,7 @@ impl Core {
                 req.api_id, ctx.region
             );
             // An HTTP API's $default stage serves the API's root: no stage in its URLs.
-            match s.name.as_str() {
+            match s.as_str() {
                 "$default" => host,
                 name => format!("{host}/{name}"),
             }
