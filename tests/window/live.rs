@@ -161,6 +161,45 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             .await
             .contains("prod serves"));
         w.screenshots_in_both_themes("served-by-prod").await;
+
+        // A token judged as prod serves the methods: GET /pets is open there, and the panel
+        // says the editor would decide otherwise. Back on the editor, the editor's verdicts.
+        let pets = &seed["pools"]["PetsPool"];
+        let token = sandbox.mint_token(json!({"pool_id": pets["id"], "token_use": "id",
+            "client_id": pets["clients"]["web"], "username": "alice"}));
+        w.click("[data-testid=token-toggle]").await;
+        w.find("[data-testid=token-panel]").await;
+        w.js(&format!(
+            "const t = document.querySelector('[data-testid=token-input]'); t.value = {}; \
+             t.dispatchEvent(new Event('input')); return true",
+            serde_json::to_string(&token).unwrap()
+        ))
+        .await;
+        w.click("[data-testid=token-check]").await;
+        w.wait_js("return document.querySelector('[data-testid=token-summary]').textContent.startsWith('On prod: ')", 20)
+            .await;
+        let verdict = "return document.querySelector('[data-testid=method-row][data-verb=GET]')?.dataset.verdict";
+        assert_eq!(w.js(verdict).await, "open");
+        w.screenshot("token-on-prod").await;
+        let differs = w.text("[data-testid=token-differs]").await;
+        assert!(
+            differs.starts_with("GET /pets: the editor would allow it"),
+            "{differs}"
+        );
+        w.select("[data-testid=view-select]", "editor").await;
+        w.wait_js(&format!("{verdict} === 'allow'"), 20).await;
+        assert!(!w
+            .text("[data-testid=token-summary]")
+            .await
+            .starts_with("On "));
+        assert_eq!(w.count_visible("[data-testid=token-differs]").await, 0);
+        w.click("[data-testid=token-toggle]").await;
+        w.select("[data-testid=view-select]", "prod").await;
+        w.wait_js(
+            "return !document.querySelector('[data-testid=served-note]').hidden",
+            10,
+        )
+        .await;
         w.click("#served-editor").await;
         w.wait_js("return document.querySelector('[data-testid=view-select]').value === 'editor' \
                    && document.querySelector('[data-testid=method-row][data-verb=GET]').dataset.protection === 'COGNITO_USER_POOLS'", 10)

@@ -9,6 +9,7 @@ import * as api from "../api.js";
 import { $, el, busy, errorParts } from "../dom.js";
 import { store } from "../state.js";
 import { AwsCheck } from "./awstest.js";
+import { servedStage } from "./served-logic.js";
 import { signInPool, signatureBadge, tokenUseLabel } from "./token-logic.js";
 
 /** @typedef {import("../bindings/ApiReview").ApiReview} ApiReview */
@@ -77,6 +78,8 @@ export class TokenPanel {
     this.updateButtons();
     store.on("place", () => this.reset());
     store.on("review", ({ reloaded }) => { if (store.review) this.reviewLoaded(store.review, !!reloaded); });
+    // The verdicts are for what the review shows: the editor, or a stage as it serves the methods.
+    store.on("servedBy", () => { if (this.checked) this.runCheck(this.checked); });
   }
 
   /** @returns {HTMLInputElement[]} */
@@ -284,8 +287,17 @@ export class TokenPanel {
     if (!apiId) return;
     this.hideError();
     this.syncSwitch();
+    const shown = store.review ? servedStage(store.review, store.servedBy) : null;
+    if (shown?.canary) {
+      this.clearResult();
+      this.showError({ message: `A token is judged on the editor or on a stage, not on a canary: choose ${shown.stage.name} or the editor under Served by.` }, "check");
+      return;
+    }
     try {
-      const result = await api.checkToken(store.ctx(), { apiId, token, methods: null });
+      /** @type {import("../bindings/CheckTokenRequest").CheckTokenRequest} */
+      const req = { apiId, token, methods: null };
+      if (shown) req.stage = shown.stage.name;
+      const result = await api.checkToken(store.ctx(), req);
       if (!ticket.current()) return;
       this.checked = token;
       this.result = result;
@@ -315,7 +327,9 @@ export class TokenPanel {
     $("token-signature").dataset.signature = t.signature;
     $("token-signature").textContent = sig.label;
     $("token-signature-text").textContent = t.signatureText;
-    $("token-summary").textContent = result.summaryLine;
+    $("token-summary").textContent = result.stage ? `On ${result.stage}: ${result.summaryLine}` : result.summaryLine;
+    $("token-differs").replaceChildren(...result.editorDiffers.map((d) => el("li", {}, d)));
+    $("token-differs").hidden = result.editorDiffers.length === 0;
     $("token-note").textContent = t.note ?? "";
     $("token-note").hidden = !t.note;
     $("token-undeployed").textContent = result.undeployedNote ?? "";
