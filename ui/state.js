@@ -9,6 +9,7 @@
 /** @typedef {import("./bindings/Api").Api} Api */
 /** @typedef {import("./bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("./bindings/ApiReview").ApiReview} ApiReview */
+/** @typedef {import("./bindings/ListCount").ListCount} ListCount */
 /** @typedef {import("./bindings/Identity").Identity} Identity */
 /** @typedef {import("./bindings/ErrorView").ErrorView} ErrorView */
 /** @typedef {import("./bindings/Ctx").Ctx} Ctx */
@@ -88,8 +89,9 @@ export class Store {
     this.apisLoaded = false;
     /** @type {Promise<boolean> | null} the APIs list being loaded (true once shown), null when none is */
     this.listing = null;
-    /** @type {Map<string, number>} open methods other than OPTIONS, per API id, once reviewed */
-    this.openCounts = new Map();
+    /** @type {Map<string, ListCount>} what the list says of each API once reviewed (open
+     * methods, a stage serving more first) */
+    this.listCounts = new Map();
     /** @type {ApiReview | null} the open API as last read */
     this.review = null;
     /** @type {IdentityState} */
@@ -218,7 +220,7 @@ export class Store {
     const ticket = this.begin("context");
     this.apis = [];
     this.apisLoaded = false;
-    this.openCounts.clear();
+    this.listCounts.clear();
     this.identity = { state: "checking" };
     this.emit("context");
     this.emit("apis");
@@ -261,7 +263,7 @@ export class Store {
    */
   setReview(review, how) {
     this.review = review;
-    this.openCounts.set(review.apiId, review.summary.open - review.summary.openOptions);
+    this.listCounts.set(review.apiId, review.listCount);
     this.emit("review", how);
     this.emit("apis");
   }

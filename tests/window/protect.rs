@@ -128,6 +128,9 @@ fn seed_scenario_by_clicking_then_undo() {
         w.find("[data-testid=undeployed-banner]").await;
         let line = w.text("[data-testid=live-line]").await;
         assert!(line.contains("prod"), "{line}");
+        // The API list names what the internet reaches first: prod, not the editor.
+        let count = "[data-testid=api-item][data-api-name=SecurePets] [data-testid=open-count]";
+        assert_eq!(w.text(count).await, "⚠ prod serves 3 open");
         w.screenshot("undeployed-banner").await;
         w.click("[data-testid=deploy]").await;
         w.wait_value("[data-testid=deploy-stage]", "prod").await;
@@ -148,6 +151,7 @@ fn seed_scenario_by_clicking_then_undo() {
             30,
         )
         .await;
+        assert_eq!(w.text(count).await, "all protected");
 
         // Through AWS's eyes.
         let aws = sandbox.aws_state(&api_id);

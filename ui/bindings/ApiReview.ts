@@ -3,6 +3,7 @@ import type { ApiKind } from "./ApiKind";
 import type { AuthorizerView } from "./AuthorizerView";
 import type { BrowserIssue } from "./BrowserIssue";
 import type { ErrorView } from "./ErrorView";
+import type { ListCount } from "./ListCount";
 import type { MethodView } from "./MethodView";
 import type { StageView } from "./StageView";
 import type { Summary } from "./Summary";
@@ -36,6 +37,10 @@ stages: Array<StageView>,
  * that the editor protects — deploy to close them". Empty when every stage serves the editor.
  */
 liveLines: Array<string>, 
+/**
+ * What the API list says of this API: open methods, a stage serving more first.
+ */
+listCount: ListCount, 
 /**
  * Why what the stages serve could not be read (the editor's review above still holds).
  */

@@ -95,17 +95,18 @@ test("the checked methods are the store's; each change tells the views", () => {
   assert.equal(told, 3);
 });
 
-test("a review counts the API's open methods other than OPTIONS for the list", () => {
+test("a review gives the list what it says of the API, kept when another opens", () => {
   const store = new Store();
   store.setApi("a1");
-  const review = /** @type {any} */ ({ apiId: "a1", kind: "HTTP", summary: { open: 3, openOptions: 1 } });
+  const count = { text: "prod serves 2 open", exposed: true };
+  const review = /** @type {any} */ ({ apiId: "a1", kind: "HTTP", listCount: count });
   store.setReview(review, { reloaded: false });
-  assert.equal(store.openCounts.get("a1"), 2);
+  assert.deepEqual(store.listCounts.get("a1"), count);
   assert.equal(store.apiKind(), "HTTP");
   // Another API: its review is to be read; the count stays for the list.
   store.setApi("a2");
   assert.equal(store.review, null);
-  assert.equal(store.openCounts.get("a1"), 2);
+  assert.deepEqual(store.listCounts.get("a1"), count);
 });
 
 test("what the review is served by goes back to the editor when another API opens", () => {

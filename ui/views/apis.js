@@ -8,6 +8,7 @@ import { store } from "../state.js";
 import { apiKindTag, apiMatches } from "./apis-logic.js";
 
 /** @typedef {import("../bindings/Api").Api} Api */
+/** @typedef {import("../bindings/ListCount").ListCount} ListCount */
 
 /** What the list may ask of the page: open an API. @typedef {{selectApi: (apiId: string) => void}} ApisHost */
 
@@ -26,15 +27,15 @@ export class ApisView {
   }
 
   render() {
-    const { apis, openCounts } = store;
+    const { apis, listCounts } = store;
     const shown = apis.filter((a) => apiMatches(a, this.filter()));
-    $("api-list").replaceChildren(...shown.map((a) => this.item(a, openCounts.get(a.id))));
+    $("api-list").replaceChildren(...shown.map((a) => this.item(a, listCounts.get(a.id))));
     $("apis-count").textContent = apis.length ? `${shown.length} of ${apis.length}` : "";
     $("apis-empty").hidden = !store.apisLoaded || apis.length > 0;
   }
 
-  /** @param {Api} a @param {number | undefined} open  its open methods, once reviewed */
-  item(a, open) {
+  /** @param {Api} a @param {ListCount | undefined} count  what the list says of it, once reviewed */
+  item(a, count) {
     const tag = apiKindTag(a.kind);
     const item = el("li", {
       class: "api-item", role: "option", tabindex: "0", "data-testid": "api-item",
@@ -44,7 +45,10 @@ export class ApisView {
     el("span", { class: "api-name" }, a.name, tag ? el("span", { class: `kind-tag kind-${a.kind.toLowerCase()}` }, tag) : null,
       a.managedBy?.stack ? el("span", { class: "stack-tag", title: `${a.managedBy.text}: changes made here are undone by its next update` }, "stack") : null,
       el("br"), el("span", { class: "api-id" }, a.id)),
-    open === undefined ? null : el("span", { class: "open-count", title: "Open methods other than OPTIONS" }, open === 0 ? "all protected" : `${open} open`));
+    count ? el("span", {
+      class: count.exposed ? "open-count exposed" : "open-count", "data-testid": "open-count",
+      title: count.exposed ? "Open methods a stage serves (more than the editor holds), OPTIONS aside" : "Open methods other than OPTIONS",
+    }, count.exposed ? `⚠ ${count.text}` : count.text) : null);
     item.addEventListener("click", () => this.host.selectApi(a.id));
     item.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.host.selectApi(a.id); }

@@ -33,6 +33,8 @@ pub struct ApiReview {
     /// What the stages serve that the editor does not, worst first: "prod serves 2 methods open
     /// that the editor protects — deploy to close them". Empty when every stage serves the editor.
     pub live_lines: Vec<String>,
+    /// What the API list says of this API: open methods, a stage serving more first.
+    pub list_count: crate::domain::live::ListCount,
     /// Why what the stages serve could not be read (the editor's review above still holds).
     pub stages_error: Option<crate::error::ErrorView>,
     /// What a browser would trip on: gateway responses without CORS headers, OPTIONS methods
@@ -104,6 +106,7 @@ impl Core {
         {
             Ok(stages) => {
                 review.live_lines = stages.iter().filter_map(|s| s.line.clone()).collect();
+                review.list_count = crate::domain::live::ListCount::of(&review.summary, &stages);
                 review.stages = stages;
             }
             Err(e) if matches!(e, Error::Expired(_) | Error::NoCredentials(_)) => return Err(e),
@@ -209,6 +212,7 @@ pub(super) async fn read_editor(
         authorizers: audit::authorizer_views(&methods, &authorizers),
         stages: vec![],
         live_lines: vec![],
+        list_count: crate::domain::live::ListCount::of(&summary, &[]),
         stages_error: None,
         browser: crate::domain::browser::issues(&methods, None),
     };

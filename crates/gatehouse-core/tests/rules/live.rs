@@ -4,7 +4,7 @@
 use super::plan::method;
 use gatehouse_core::domain::audit;
 use gatehouse_core::domain::live::export::{http_served, rest_served, ApiSummary};
-use gatehouse_core::domain::live::{ago, stage_view, CanaryInfo, StageInfo};
+use gatehouse_core::domain::live::{ago, stage_view, CanaryInfo, ListCount, StageInfo};
 use gatehouse_core::domain::model::{AuthType, Authorizer, Method};
 use serde_json::{json, Value};
 
@@ -292,6 +292,24 @@ fn a_canary_is_judged_on_its_own_deployment() {
         .as_deref()
         .unwrap()
         .contains("prod canary (10%) serves 1 method open that the editor protects"));
+
+    // The API list names what the internet reaches first: the canary, not the editor.
+    let editor_summary = audit::summarize(&methods);
+    let count = ListCount::of(&editor_summary, std::slice::from_ref(&view));
+    assert_eq!(
+        (count.text.as_str(), count.exposed),
+        ("prod canary serves 1 open", true)
+    );
+    let alone = ListCount::of(&editor_summary, &[]);
+    assert_eq!(
+        (alone.text.as_str(), alone.exposed),
+        ("all protected", false)
+    );
+    // A stage serving no more than the editor holds open: the editor's count.
+    let mut opened = methods.clone();
+    opened[2].authorization_type = AuthType::None;
+    let count = ListCount::of(&audit::summarize(&opened), std::slice::from_ref(&view));
+    assert_eq!((count.text.as_str(), count.exposed), ("1 open", false));
 }
 
 #[test]

@@ -333,3 +333,48 @@ pub fn line(stage: &StageView) -> Option<String> {
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
+
+/// What the API list says of a reviewed API: the editor's open methods (OPTIONS aside), or the
+/// stage (or canary) that serves the most open when it serves more than the editor holds —
+/// what the internet reaches comes first. `exposed` is true in that case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListCount {
+    /// "all protected", "2 open", "prod serves 3 open", "prod canary serves 1 open".
+    pub text: String,
+    pub exposed: bool,
+}
+
+impl ListCount {
+    pub fn of(editor: &Summary, stages: &[StageView]) -> ListCount {
+        let served = stages.iter().flat_map(|s| {
+            let base = (s.name.clone(), s.summary.open_except_options());
+            let canary = s.canary.as_ref().map(|c| {
+                (
+                    format!("{} canary", s.name),
+                    c.summary.open_except_options(),
+                )
+            });
+            std::iter::once(base).chain(canary)
+        });
+        // The first of the worst, in the stages' order.
+        let worst = served.fold(None::<(String, usize)>, |w, (name, n)| match w {
+            Some((_, m)) if m >= n => w,
+            _ => Some((name, n)),
+        });
+        let editor = editor.open_except_options();
+        match worst {
+            Some((name, n)) if n > editor => ListCount {
+                text: format!("{name} serves {n} open"),
+                exposed: true,
+            },
+            _ => ListCount {
+                text: match editor {
+                    0 => "all protected".into(),
+                    n => format!("{n} open"),
+                },
+                exposed: false,
+            },
+        }
+    }
+}
