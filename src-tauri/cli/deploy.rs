@@ -19,8 +19,13 @@ pub struct DeployArgs {
     #[arg(long)]
     pub stage: String,
     /// Deploy to the stage's canary (its share of the traffic) instead of the stage itself.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "promote")]
     pub canary: bool,
+    /// Promote the stage's canary to the whole stage (the stage then serves the canary's
+    /// deployment, the canary 0%), as the console's "Promote canary" does; the editor is not
+    /// deployed.
+    #[arg(long)]
+    pub promote: bool,
     /// The deployment's description.
     #[arg(long, default_value = "Gatehouse")]
     pub description: String,
@@ -38,9 +43,10 @@ pub struct DeployArgs {
 pub(super) async fn deploy(core: &Core, args: DeployArgs) -> Result<i32> {
     let ctx = context(core, &args.common).await?;
     let api = core.find_api(&ctx, &args.api).await?;
-    let target = match args.canary {
-        true => DeployTarget::Canary,
-        false => DeployTarget::Stage,
+    let target = match (args.canary, args.promote) {
+        (true, _) => DeployTarget::Canary,
+        (_, true) => DeployTarget::Promote,
+        _ => DeployTarget::Stage,
     };
     if args.dry_run {
         let preview = core
@@ -116,6 +122,11 @@ fn report(
     }
     print_preview(preview);
     match deployed {
+        Some((id, stage)) if preview.target == DeployTarget::Promote => outln!(
+            "Promoted {}'s canary: the stage serves deployment {}.",
+            clean(stage),
+            clean(id)
+        ),
         Some((id, stage)) => outln!("Deployed to {} (deployment {}).", clean(stage), clean(id)),
         None => outln!("Dry run: nothing was deployed."),
     }

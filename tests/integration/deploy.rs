@@ -209,6 +209,67 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
         json!(["GET /pets"]),
         "the base is as it was"
     );
+
+    // Promoted: the preview lists what changes on the base (the canary's GET /pets), nothing of
+    // the editor to acknowledge; then prod serves the canary's deployment, the canary 0%.
+    let promote = |more: &[&str]| {
+        let base = [
+            "deploy",
+            "--api",
+            "SecurePets",
+            "--stage",
+            "prod",
+            "--promote",
+        ];
+        run(&sb, home, &[&base[..], more].concat())
+    };
+    let dry = promote(&["--dry-run", "--json"]);
+    assert_eq!(dry.status, 0, "{}{}", dry.stdout, dry.stderr);
+    let dry = dry.json();
+    assert_eq!(dry["target"], "promote");
+    assert_eq!(
+        dry["summary"],
+        "1 change on prod when its canary is promoted"
+    );
+    let change = &dry["changes"][0];
+    assert_eq!(
+        (&change["key"], &change["before"], &change["after"]),
+        (
+            &json!("GET /pets"),
+            &json!("Open"),
+            &json!("Cognito · authorizer not exported")
+        )
+    );
+    assert_eq!(dry["notByGatehouse"], json!([]));
+    let promoted = promote(&[]);
+    assert_eq!(promoted.status, 0, "{}{}", promoted.stdout, promoted.stderr);
+    assert!(
+        promoted.stdout.contains(&format!(
+            "Promoted prod's canary: the stage serves deployment {}.",
+            done["deployment"]["id"].as_str().unwrap()
+        )),
+        "{}",
+        promoted.stdout
+    );
+    let audit = run(&sb, home, &["audit", "--api", "SecurePets", "--json"]);
+    let prod = stage(api(&audit.json(), "SecurePets"), "prod").clone();
+    assert_eq!(prod["deploymentId"], done["deployment"]["id"]);
+    assert_eq!(prod["canary"]["percent"], 0.0);
+    assert_eq!(prod["differsFromEditor"], json!([]));
+    // A canary at 0% serves no one: the base may be deployed again.
+    let again = run(
+        &sb,
+        home,
+        &[
+            "deploy",
+            "--api",
+            "SecurePets",
+            "--stage",
+            "prod",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(again.status, 0, "{}{}", again.stdout, again.stderr);
 }
 
 #[test]

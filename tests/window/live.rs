@@ -403,6 +403,43 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
         let canary = served(&sandbox, &home, "prod", true);
         assert_eq!(canary["POST /purchase"], "COGNITO_USER_POOLS", "{canary}");
         assert_eq!(served(&sandbox, &home, "prod", false), base_before);
+
+        // Promoted: the canary serves what the base does now, so nothing changes but the
+        // deployment the base serves, the canary's, whose share goes to 0%.
+        w.click("[data-testid=deploy]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=deploy-dialog]').open",
+            10,
+        )
+        .await;
+        w.click("[data-testid=deploy-target-promote]").await;
+        w.wait_js("return document.querySelector('[data-testid=deploy-summary]').textContent \
+                   === 'Nothing changes on prod when its canary is promoted: the canary serves what the base does'", 20)
+            .await;
+        w.wait_js(
+            "return !document.querySelector('[data-testid=deploy-confirm]').disabled",
+            20,
+        )
+        .await;
+        assert_eq!(
+            w.text("[data-testid=deploy-confirm]").await,
+            "Promote the canary"
+        );
+        w.screenshot("deploy-promote").await;
+        w.click("[data-testid=deploy-confirm]").await;
+        w.wait_js(
+            "return !document.querySelector('[data-testid=deploy-dialog]').open",
+            30,
+        )
+        .await;
+        let audit = cli(&sandbox, &home, &["audit", "--api", "SecurePets", "--json"]).json();
+        let prod = &audit["apis"][0]["stages"][0];
+        assert_eq!(prod["name"], "prod");
+        assert_eq!(
+            prod["deploymentId"], prod["canary"]["deploymentId"],
+            "{prod}"
+        );
+        assert_eq!(prod["canary"]["percent"], 0.0);
         w.close().await;
     });
 }

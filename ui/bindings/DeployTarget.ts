@@ -3,4 +3,4 @@
 /**
  * Where a deploy goes on a stage.
  */
-export type DeployTarget = "stage" | "canary";
+export type DeployTarget = "stage" | "canary" | "promote";

@@ -71,7 +71,8 @@ export class DeployDialog {
 
   /** @returns {DeployTarget} */
   target() {
-    return this.targets().find((r) => r.checked)?.value === "canary" ? "canary" : "stage";
+    const value = this.targets().find((r) => r.checked)?.value;
+    return value === "canary" || value === "promote" ? value : "stage";
   }
 
   /** Opens the dialog on the stage the review shows (else the first whose serving differs). */
@@ -174,7 +175,7 @@ export class DeployDialog {
     const p = this.preview;
     const ok = !!p && !p.refusal && (p.notByGatehouse.length === 0 || input("deploy-ack").checked);
     input("deploy-confirm").disabled = this.running || !ok;
-    input("deploy-confirm").textContent = p && p.target === "canary" ? "Deploy to the canary" : "Deploy";
+    input("deploy-confirm").textContent = { canary: "Deploy to the canary", promote: "Promote the canary", stage: "Deploy" }[p?.target ?? "stage"];
   }
 
   async deploy() {
@@ -184,12 +185,13 @@ export class DeployDialog {
     this.running = true;
     this.update();
     $("deploy-cancel").disabled = true;
-    const where = p.target === "canary" ? `${p.stage}'s canary` : p.stage;
-    const done = this.busy(`Deploying to ${where}…`);
+    const done = this.busy({ canary: `Deploying to ${p.stage}'s canary…`, promote: `Promoting ${p.stage}'s canary…`, stage: `Deploying to ${p.stage}…` }[p.target]);
     try {
       const { deployment } = await api.deployToStage(store.ctx(), apiId, p.stage, p.target,
         input("deploy-description").value, input("deploy-ack").checked);
-      setStatus(`Deployed to ${deployment.stage} (deployment ${deployment.id}).`);
+      setStatus(p.target === "promote"
+        ? `Promoted ${p.stage}'s canary: the stage serves deployment ${deployment.id}.`
+        : `Deployed to ${deployment.stage} (deployment ${deployment.id}).`);
       this.running = false;
       this.dialog().close();
       this.host.loadHistory();

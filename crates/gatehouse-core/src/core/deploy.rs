@@ -103,8 +103,30 @@ impl Core {
                 self.deploy_canary_locked(ctx, api_id, stage, description, &lock)
                     .await?
             }
+            DeployTarget::Promote => self.promote_locked(ctx, api_id, stage, &lock).await?,
         };
         Ok((preview, done))
+    }
+
+    /// The stage's canary promoted to the whole stage, by the holder of the API's lock: the stage
+    /// then serves the canary's deployment (its id is the answer).
+    async fn promote_locked(
+        &self,
+        ctx: &Ctx,
+        api_id: &str,
+        stage: &str,
+        lock: &crate::local::lock::ApiLock,
+    ) -> Result<Deployment> {
+        lock.check(api_id)?;
+        let session = self.session(ctx).await?;
+        crate::aws::gateway::promote_canary(&session, api_id, stage).await?;
+        let id = crate::aws::gateway::stage_deployment(&session, api_id, stage)
+            .await?
+            .unwrap_or_default();
+        Ok(Deployment {
+            id,
+            stage: stage.to_string(),
+        })
     }
 
     /// A deploy to the stage's canary, by the holder of the API's lock; the applies it takes

@@ -3,6 +3,7 @@
 
 use super::plan::method;
 use gatehouse_core::domain::audit;
+use gatehouse_core::domain::live::deploy::{self, DeployTarget};
 use gatehouse_core::domain::live::export::{http_served, rest_served, ApiSummary};
 use gatehouse_core::domain::live::{ago, stage_view, CanaryInfo, ListCount, StageInfo};
 use gatehouse_core::domain::model::{AuthType, Authorizer, Method};
@@ -253,7 +254,7 @@ fn a_canary_is_judged_on_its_own_deployment() {
         json!([{"PetsPool": ["pets/read"]}]),
         json!([{"PetsPool": []}]),
     );
-    let base = rest_served(
+    let base_served = rest_served(
         "d3",
         None,
         &summary(&rows),
@@ -273,7 +274,13 @@ fn a_canary_is_judged_on_its_own_deployment() {
         deployment_id: "d4".into(),
         percent: 10.0,
     });
-    let view = stage_view(&info, Some(&base), Some(&canary), &editor_view, NOW_MS);
+    let view = stage_view(
+        &info,
+        Some(&base_served),
+        Some(&canary),
+        &editor_view,
+        NOW_MS,
+    );
     assert_eq!(view.label, "prod · deployment d3 · canary 10%");
     let c = view.canary.as_ref().unwrap();
     assert_eq!(c.deployment_id, "d4");
@@ -292,6 +299,35 @@ fn a_canary_is_judged_on_its_own_deployment() {
         .as_deref()
         .unwrap()
         .contains("prod canary (10%) serves 1 method open that the editor protects"));
+
+    // Promoting the canary: the base's POST /purchase becomes the canary's (open, said so);
+    // GET /pets, known by type only on the canary, does not differ. Deploying the base is refused.
+    let promote = deploy::preview("api", &view, DeployTarget::Promote, &methods, &[]);
+    let keys: Vec<_> = promote.changes.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(keys, vec!["POST /purchase: Cognito · PetsPool → Open"]);
+    assert_eq!(promote.opens, vec!["POST /purchase".to_string()]);
+    assert!(promote.not_by_gatehouse.is_empty() && promote.refusal.is_none());
+    assert_eq!(
+        promote.summary,
+        "1 change on prod when its canary is promoted — it opens 1 method to anyone"
+    );
+    let base = deploy::preview("api", &view, DeployTarget::Stage, &methods, &[]);
+    assert!(base
+        .refusal
+        .unwrap()
+        .starts_with("prod has a canary (10% of the traffic"));
+    let lone = stage_view(
+        &stage("dev", Some("d3")),
+        Some(&base_served),
+        None,
+        &editor_view,
+        NOW_MS,
+    );
+    let none = deploy::preview("api", &lone, DeployTarget::Promote, &methods, &[]);
+    assert_eq!(
+        none.refusal.as_deref(),
+        Some("dev has no canary to promote")
+    );
 
     // The API list names what the internet reaches first: the canary, not the editor.
     let editor_summary = audit::summarize(&methods);

@@ -198,7 +198,6 @@ pub async fn delete_authorizer(session: &Session, api_id: &str, authorizer_id: &
     }
 }
 
-/// One CreateDeployment to `stage`, not retried by the SDK (the caller looks first).
 /// One CreateDeployment to a REST stage's canary (HTTP APIs have no canaries).
 pub async fn create_canary_deployment(
     session: &Session,
@@ -219,6 +218,15 @@ pub async fn create_canary_deployment(
     }
 }
 
+/// Promotes a REST stage's canary to the whole stage (HTTP APIs have no canaries).
+pub async fn promote_canary(session: &Session, api_id: &str, stage: &str) -> Result<()> {
+    match door(session, api_id).await? {
+        Door::Rest => rest_stages::promote_canary(session, api_id, stage).await,
+        Door::Http => Err(Error::invalid("stage", "HTTP APIs have no canary stages")),
+    }
+}
+
+/// One CreateDeployment to `stage`, not retried by the SDK (the caller looks first).
 pub async fn create_deployment(
     session: &Session,
     api_id: &str,

@@ -82,6 +82,49 @@ pub(super) async fn create_canary_deployment(
     Ok(out.id().unwrap_or_default().to_string())
 }
 
+/// Promotes `stage`'s canary as the console does: one UpdateStage that copies the canary's
+/// deployment and stage variable overrides to the stage and sets the canary's share to 0%. Sent
+/// again it changes nothing more, so the SDK may retry it.
+pub(super) async fn promote_canary(session: &Session, api_id: &str, stage: &str) -> Result<()> {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let op = |op: Op, path: &str, from: Option<&str>, value: Option<&str>| {
+        PatchOperation::builder()
+            .op(op)
+            .path(path)
+            .set_from(from.map(str::to_string))
+            .set_value(value.map(str::to_string))
+            .build()
+    };
+    pace_write(session).await.map_err(|f| f.error)?;
+    session
+        .gateway
+        .update_stage()
+        .rest_api_id(api_id)
+        .stage_name(stage)
+        .patch_operations(op(
+            Op::Copy,
+            "/deploymentId",
+            Some("/canarySettings/deploymentId"),
+            None,
+        ))
+        .patch_operations(op(
+            Op::Copy,
+            "/variables",
+            Some("/canarySettings/stageVariableOverrides"),
+            None,
+        ))
+        .patch_operations(op(
+            Op::Replace,
+            "/canarySettings/percentTraffic",
+            None,
+            Some("0.0"),
+        ))
+        .send()
+        .await
+        .map_err(|e| session.map_err(e))?;
+    Ok(())
+}
+
 /// One CreateDeployment to `stage` (created when it does not exist), not retried by the SDK:
 /// after an ambiguous failure the caller looks at the stage before sending again.
 pub(super) async fn create_deployment(

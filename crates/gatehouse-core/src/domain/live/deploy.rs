@@ -1,6 +1,7 @@
 //! The preview of a deploy: every method whose protection changes on the stage (or its canary),
 //! before → after, and which of those changes Gatehouse did not make. A deploy takes the whole
-//! editor live, colleagues' changes included: those are named and must be acknowledged.
+//! editor live, colleagues' changes included: those are named and must be acknowledged. A
+//! promotion takes the canary's deployment to the whole stage instead: nothing of the editor.
 
 use super::{Difference, StageView};
 use crate::domain::model::{Method, MethodState};
@@ -25,6 +26,9 @@ pub enum DeployTarget {
     Stage,
     /// The stage's canary: only its share of the traffic gets the new deployment.
     Canary,
+    /// The canary's deployment promoted to the whole stage (its share then 0%), as the console's
+    /// "Promote canary" does; the editor is not deployed.
+    Promote,
 }
 
 /// One method whose protection the deploy changes.
@@ -70,17 +74,30 @@ pub fn preview(
     editor: &[Method],
     made: &[MadeByGatehouse],
 ) -> DeployPreview {
-    let (differences, since) = match (&target, &stage.canary) {
-        (DeployTarget::Canary, Some(c)) => (c.differences.as_slice(), None),
-        _ => (stage.differences.as_slice(), stage.deployed_at.as_deref()),
+    let changes: Vec<DeployChange> = match (&target, &stage.canary) {
+        (DeployTarget::Canary, Some(c)) => c
+            .differences
+            .iter()
+            .map(|d| change(d, editor, made, None))
+            .collect(),
+        // What the base serves against what the canary serves: the canary's side is "after".
+        (DeployTarget::Promote, Some(c)) => super::differences(&c.methods, &stage.methods)
+            .iter()
+            .map(promoted)
+            .collect(),
+        (DeployTarget::Promote, None) => vec![],
+        _ => {
+            let since_ms = stage.deployed_at.as_deref().and_then(epoch_ms);
+            stage
+                .differences
+                .iter()
+                .map(|d| change(d, editor, made, since_ms))
+                .collect()
+        }
     };
-    let since_ms = since.and_then(epoch_ms);
-    let changes: Vec<DeployChange> = differences
-        .iter()
-        .map(|d| change(d, editor, made, since_ms))
-        .collect();
     let refusal = match (&target, &stage.canary) {
-        (DeployTarget::Stage, Some(c)) => Some(format!(
+        // A canary at 0% serves no one: the base may be deployed.
+        (DeployTarget::Stage, Some(c)) if c.percent > 0.0 => Some(format!(
             "{} has a canary ({}% of the traffic on deployment {}): deploy to the canary, or \
              promote it first — a deploy to the base would leave the canary serving the old one",
             stage.name,
@@ -88,6 +105,7 @@ pub fn preview(
             c.deployment_id
         )),
         (DeployTarget::Canary, None) => Some(format!("{} has no canary", stage.name)),
+        (DeployTarget::Promote, None) => Some(format!("{} has no canary to promote", stage.name)),
         _ => None,
     };
     let keys = |f: fn(&DeployChange) -> bool| -> Vec<String> {
@@ -102,10 +120,14 @@ pub fn preview(
     let place = match target {
         DeployTarget::Stage => stage.name.clone(),
         DeployTarget::Canary => format!("{}'s canary", stage.name),
+        DeployTarget::Promote => format!("{} when its canary is promoted", stage.name),
     };
-    let summary = match changes.len() {
-        0 => format!("Nothing changes on {place}: it serves what the editor holds"),
-        n => {
+    let summary = match (changes.len(), target) {
+        (0, DeployTarget::Promote) => {
+            format!("Nothing changes on {place}: the canary serves what the base does")
+        }
+        (0, _) => format!("Nothing changes on {place}: it serves what the editor holds"),
+        (n, _) => {
             let mut s = format!("{} change{} on {place}", n, if n == 1 { "" } else { "s" });
             if !not_by_gatehouse.is_empty() {
                 s.push_str(&format!(
@@ -170,6 +192,21 @@ fn change(
         by_gatehouse,
         opens: d.opens_on_deploy,
         text,
+    }
+}
+
+/// A method whose protection a promotion changes: from the base's to the canary's. The canary
+/// already serves it, so nothing here is the editor's to acknowledge.
+fn promoted(d: &Difference) -> DeployChange {
+    let before = d.served.clone().unwrap_or_else(|| "not served".into());
+    let after = d.editor.clone().unwrap_or_else(|| "removed".into());
+    DeployChange {
+        key: d.key.clone(),
+        text: format!("{}: {before} → {after}", d.key),
+        before,
+        after,
+        by_gatehouse: true,
+        opens: d.opens_on_deploy,
     }
 }
 

@@ -221,9 +221,11 @@ pub fn differences(editor: &[MethodView], served: &[MethodView]) -> Vec<Differen
 }
 
 /// Equal as a caller meets it: the same protection (authorizer and scopes) and API key. Where
-/// the stage's authorizer is known by its type only (a canary), the type decides.
+/// either side's authorizer is known by its type only (a canary), the type decides.
 fn same(served: &MethodView, editor: &MethodView) -> bool {
-    let known = served.authorizer_name.as_deref() != Some(NOT_EXPORTED);
+    let known = [served, editor]
+        .iter()
+        .all(|v| v.authorizer_name.as_deref() != Some(NOT_EXPORTED));
     let protection = match known {
         true => served.label == editor.label,
         false => served.method.authorization_type == editor.method.authorization_type,
