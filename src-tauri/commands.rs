@@ -3,6 +3,8 @@
 //! between runs) is in shell.rs.
 
 #[macro_use]
+mod cors;
+#[macro_use]
 mod deploy;
 mod shell;
 
@@ -19,6 +21,7 @@ use crate::domain::sso_settings::{SsoPrompt, SsoState};
 use crate::domain::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
 use crate::error::{Error, Result};
 use crate::local::keychain::{self, KeychainProfile, ProfileInput};
+use cors::{cors_preview, cors_undo_preview, fix_cors, undo_cors};
 use deploy::{deploy_preview, deploy_to_stage};
 use shell::{MenuListener, PendingSave, ZoomLevel};
 use tauri::ipc::Channel;
@@ -388,6 +391,10 @@ pub fn open_window() -> i32 {
             undo_apply,
             deploy_preview,
             deploy_to_stage,
+            cors_preview,
+            fix_cors,
+            cors_undo_preview,
+            undo_cors,
             keychain_profiles,
             check_profile,
             save_profile,

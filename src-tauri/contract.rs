@@ -7,6 +7,7 @@ pub use crate::core::{
     ApiReview, ApplyRequest, AwsTest, AwsTestRequest, CheckTokenRequest, Ctx, Deployment,
     SignInRequest, SignInTokens, TokenCheck,
 };
+pub use crate::core::{CorsPlan, CorsReport, CorsResult};
 pub use crate::domain::audit::{AuthorizerView, MethodView, Summary};
 pub use crate::domain::live::deploy::{DeployChange, DeployPreview, DeployTarget};
 pub use crate::domain::model::{
@@ -15,6 +16,7 @@ pub use crate::domain::model::{
 };
 pub use crate::domain::ownership::ManagedBy;
 pub use crate::domain::plan::{Plan, PlanItem, SkippedItem, Target, Warning};
+pub use crate::domain::responses::{ResponseChange, ResponseSkipped, ResponseState};
 pub use crate::domain::sso_settings::{SsoPrompt, SsoState, SsoStatus};
 pub use crate::domain::sweep::{
     SameAccount, SweepError, SweepEvent, SweepOutcome, SweepProgress, SweepRegion, SweepRequest,
@@ -138,6 +140,12 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         DeployTarget,
         DeployChange,
         Deployed,
+        CorsPlan,
+        CorsReport,
+        CorsResult,
+        ResponseChange,
+        ResponseSkipped,
+        ResponseState,
     );
     Ok(())
 }

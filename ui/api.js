@@ -45,6 +45,8 @@
 /** @typedef {import("./bindings/DeployPreview").DeployPreview} DeployPreview */
 /** @typedef {import("./bindings/DeployTarget").DeployTarget} DeployTarget */
 /** @typedef {import("./bindings/Deployed").Deployed} Deployed */
+/** @typedef {import("./bindings/CorsPlan").CorsPlan} CorsPlan */
+/** @typedef {import("./bindings/CorsReport").CorsReport} CorsReport */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -152,6 +154,16 @@ export const deployPreview = (ctx, apiId, stage, target) => invoke("deploy_previ
  * @param {string} description @param {boolean} acknowledged @returns {Promise<Deployed>} */
 export const deployToStage = (ctx, apiId, stage, target, description, acknowledged) =>
   invoke("deploy_to_stage", { ctx, apiId, stage, target, description, acknowledged });
+/** What adding Access-Control-Allow-Origin to the refused-token gateway responses would set.
+ * @param {Ctx} ctx @param {string} apiId @param {string} origin @returns {Promise<CorsPlan>} */
+export const corsPreview = (ctx, apiId, origin) => invoke("cors_preview", { ctx, apiId, origin });
+/** @param {Ctx} ctx @param {string} apiId @param {string} apiName @param {string} origin
+ * @returns {Promise<CorsReport>} */
+export const fixCors = (ctx, apiId, apiName, origin) => invoke("fix_cors", { ctx, apiId, apiName, origin });
+/** @param {string} applyId @param {boolean} force @returns {Promise<CorsPlan>} */
+export const corsUndoPreview = (applyId, force) => invoke("cors_undo_preview", { applyId, force });
+/** @param {string} applyId @param {boolean} force @returns {Promise<CorsReport>} */
+export const undoCors = (applyId, force) => invoke("undo_cors", { applyId, force });
 
 /** @returns {Promise<KeychainProfile[]>} */
 export const keychainProfiles = () => invoke("keychain_profiles");

@@ -11,6 +11,7 @@ import { initTheme } from "./theme.js";
 import { ApisView } from "./views/apis.js";
 import { AuthorizerDialog } from "./views/authorizer-dialog.js";
 import { AuthorizersView } from "./views/authorizers.js";
+import { CorsDialog } from "./views/cors.js";
 import { DeployDialog } from "./views/deploy.js";
 import { History } from "./views/history.js";
 import { MfaPrompt } from "./views/mfa.js";
@@ -44,9 +45,10 @@ function boot() {
   new Tabs();
   new TopBar({ chooseProfile: (id) => place.chooseProfile(id), chooseRegion: (region) => place.chooseRegion(region) });
   const apis = new ApisView({ selectApi: (id) => place.selectApi(id) });
-  const review = new ReviewView();
+  const review = new ReviewView({ fixCors: () => cors.openFix() });
   const dialog = new AuthorizerDialog({ showError });
-  const historyView = new History({ showError, startUndo: (a) => protect.startUndo(a) });
+  // A CORS fix changed gateway responses, not methods: its own dialog undoes it.
+  const historyView = new History({ showError, startUndo: (a) => (a.action === "cors" ? cors.openUndo(a) : protect.startUndo(a)) });
   const protect = new Protect({
     showError, refreshReview, loadHistory: () => historyView.loadIfShown(),
     newAuthorizer: () => dialog.openCreate(async (a) => {
@@ -55,6 +57,7 @@ function boot() {
     }),
   });
   new DeployDialog({ refreshReview, loadHistory: () => historyView.loadIfShown() });
+  const cors = new CorsDialog({ refreshReview, loadHistory: () => historyView.loadIfShown() });
   new TokenPanel({ setVerdicts: (verdicts) => review.table.setVerdicts(verdicts) });
   new AuthorizersView({
     showError, refreshReview,

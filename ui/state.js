@@ -33,6 +33,8 @@ const PARENTS = /** @type {const} */ ({
   dialogPools: "context",
   /** the deploy dialog's preview, for the stage and target it shows */
   deployPreview: "api",
+  /** the CORS dialog's plan (a fix of the open API, or an undo from History) */
+  corsPlan: "context",
   /** the view shown: what the user chooses makes what the page restores stale */
   view: null,
   /** a sweep: a later one drops the events of an earlier one */

@@ -4,6 +4,7 @@
 #[macro_use]
 pub(crate) mod out;
 mod common;
+mod cors;
 mod deploy;
 mod login;
 mod meta;
@@ -108,6 +109,13 @@ enum Command {
         after_help = "Examples:\n  gatehouse deploy --api SecurePets --stage prod --dry-run\n  gatehouse deploy --api SecurePets --stage prod --yes --json\n  gatehouse deploy --api SecurePets --stage prod --canary"
     )]
     Deploy(deploy::DeployArgs),
+    /// Add Access-Control-Allow-Origin to the gateway responses a refused token meets
+    /// (UNAUTHORIZED, ACCESS_DENIED), so that a browser shows the 401 or 403, not a CORS error.
+    #[command(
+        name = "fix-cors",
+        after_help = "Examples:\n  gatehouse fix-cors --api SecurePets --dry-run\n  gatehouse fix-cors --api SecurePets --origin https://app.example.com\n  gatehouse undo"
+    )]
+    FixCors(cors::CorsArgs),
     /// Undo the last journaled apply, or the named one.
     #[command(
         after_help = "Examples:\n  gatehouse undo\n  gatehouse undo --apply 1764201234567-3f2a --force --json"
@@ -180,6 +188,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::CheckToken(_) => "gatehouse check-token",
         Command::Login(_) => "gatehouse login",
         Command::Deploy(_) => "gatehouse deploy",
+        Command::FixCors(_) => "gatehouse fix-cors",
     });
     let core = Core::new()?;
     match command {
@@ -191,6 +200,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::CheckToken(args) => token::check_token(&core, args).await,
         Command::Login(args) => login::login(&core, args).await,
         Command::Deploy(args) => deploy::deploy(&core, args).await,
+        Command::FixCors(args) => cors::fix_cors(&core, args).await,
         Command::Undo {
             apply,
             force,

@@ -183,6 +183,9 @@ pub async fn undo(
 ) -> Result<i32> {
     let target = core.find_apply(apply)?;
     super::common::mfa(core, &target.header.profile, mfa_code).await?;
+    if target.header.action == crate::domain::model::Action::Cors {
+        return super::cors::undo(core, &target, force, json_out).await;
+    }
     if !json_out {
         outln!(
             "Undoing apply {} ({} on {} in {})…",

@@ -13,6 +13,7 @@ mod app_clients;
 mod aws_profile;
 mod cli;
 mod cli_meta;
+mod cors;
 mod deploy;
 mod hostile;
 mod http_apis;

@@ -3,4 +3,4 @@
 /**
  * What a write to an API does: the journal's header and the API's lock name it.
  */
-export type Action = "protect" | "unprotect" | "undo" | "deploy" | "apply";
+export type Action = "protect" | "unprotect" | "undo" | "deploy" | "apply" | "cors";

@@ -74,6 +74,6 @@ export class History {
         a.partlyUndoneBy && !a.undoneBy ? el("span", { class: "pill warn" }, "partly undone") : null,
         a.canUndo ? el("button", { type: "button", "data-testid": "undo", onclick: () => this.host.startUndo(a) }, "Undo…") : null),
       el("details", {}, el("summary", {}, a.methodsText),
-        el("ul", {}, a.methods.map((m) => el("li", {}, m.text)))));
+        el("ul", {}, [...a.methods, ...a.responses].map((m) => el("li", {}, m.text)))));
   }
 }

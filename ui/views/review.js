@@ -14,8 +14,12 @@ import { servedOptions, servedRows, servedStage } from "./served-logic.js";
 /** @typedef {import("../bindings/ApiReview").ApiReview} ApiReview */
 /** @typedef {import("./review-logic.js").Show} Show */
 
+/** What the view may ask of the page: the CORS fix's dialog. @typedef {{fixCors: () => void}} ReviewHost */
+
 export class ReviewView {
-  constructor() {
+  /** @param {ReviewHost} host */
+  constructor(host) {
+    this.host = host;
     this.table = new ReviewTable();
     const path = /** @type {HTMLInputElement} */ ($("path-filter"));
     path.addEventListener("input", () => this.table.setFilter(null, path.value));
@@ -105,7 +109,10 @@ export class ReviewView {
     $("stages-error").hidden = !error;
     $("browser-issues").replaceChildren(...(review?.browser ?? []).map((b) =>
       el("p", { class: "browser-issue", "data-testid": "browser-issue", "data-kind": b.kind },
-        b.text, el("span", { class: "fix" }, b.fix))));
+        b.text, el("span", { class: "fix" }, b.fix),
+        b.kind === "gatewayResponsesWithoutCors"
+          ? el("button", { type: "button", class: "small cors-fix", "data-testid": "cors-fix", "aria-haspopup": "dialog", onclick: () => this.host.fixCors() }, "Add the headers…")
+          : null)));
   }
 
   /** The "Served by" options for the review (the editor alone while it loads). @param {ApiReview | null} review */

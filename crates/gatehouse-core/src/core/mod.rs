@@ -1,9 +1,10 @@
-//! The use cases both shells call — review, protect, unprotect, undo, deploy, profiles — as
-//! methods of one `Core`. This file names the parts and everything the shells may use: they
-//! import from here, never from apply, journal, lock or aws.
+//! The use cases both shells call — review, protect, unprotect, undo, deploy, the CORS fix,
+//! profiles — as methods of one `Core`. This file names the parts and everything the shells may
+//! use: they import from here, never from apply, journal, lock or aws.
 
 mod authorizers;
 mod changes;
+mod cors;
 mod deploy;
 mod history;
 mod live;
@@ -25,6 +26,7 @@ pub use crate::local::journal::{ApplySummary, Outcome};
 pub use crate::local::lock::{set_client, ApiLock};
 pub use authorizers::NEW_AUTHORIZER_ID;
 pub use changes::{ApplyRequest, Deployment};
+pub use cors::{CorsPlan, CorsReport, CorsResult};
 pub use read::{methods_and_authorizers, review, ApiReview};
 pub use requests::{
     AuthorizerStatus, AuthorizerUse, Methods, ProtectEvent, ProtectOutcome, ProtectRequest,

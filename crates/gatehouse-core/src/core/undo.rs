@@ -12,7 +12,7 @@ use crate::local::journal::{self, ApplySummary};
 
 impl Core {
     /// Why an apply cannot be undone, if it cannot.
-    fn check_undoable(summary: &ApplySummary) -> Result<()> {
+    pub(super) fn check_undoable(summary: &ApplySummary) -> Result<()> {
         let id = &summary.header.id;
         if summary.running {
             return Err(Error::Busy(format!(
@@ -36,10 +36,25 @@ impl Core {
         Ok(())
     }
 
+    /// A CORS fix changed gateway responses, not methods: its undo is `undo_cors`.
+    fn check_methods_apply(summary: &ApplySummary) -> Result<()> {
+        match summary.header.action {
+            Action::Cors => Err(Error::invalid(
+                "apply",
+                format!(
+                    "{} changed gateway responses, not methods: undo it as a CORS fix",
+                    summary.header.id
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The preview of an undo: what would be restored, and what is left alone and why.
     pub async fn plan_undo(&self, apply_id: &str, force: bool) -> Result<(ApplySummary, Plan)> {
         let summary = self.find_apply(Some(apply_id))?;
         Self::check_undoable(&summary)?;
+        Self::check_methods_apply(&summary)?;
         let session = self.session(&ctx_of(&summary)).await?;
         let (methods, authorizers) = tokio::try_join!(
             gateway::list_methods(&session, &summary.header.api_id),
@@ -62,6 +77,7 @@ impl Core {
     ) -> Result<ApplyReport> {
         let summary = self.find_apply(Some(apply_id))?;
         Self::check_undoable(&summary)?;
+        Self::check_methods_apply(&summary)?;
         let ctx = ctx_of(&summary);
         let session = self.session(&ctx).await?;
         let header = self.header(
@@ -85,7 +101,7 @@ impl Core {
 }
 
 /// The profile and region an apply was made with: its undo uses the same.
-fn ctx_of(summary: &ApplySummary) -> Ctx {
+pub(super) fn ctx_of(summary: &ApplySummary) -> Ctx {
     Ctx {
         profile: summary.header.profile.clone(),
         region: summary.header.region.clone(),

@@ -18,6 +18,12 @@ pub struct GatewayResponse {
     pub default_response: bool,
     /// `gatewayresponse.header.NAME` → value, as AWS keeps them.
     pub parameters: BTreeMap<String, String>,
+    /// None for DEFAULT_4XX and DEFAULT_5XX left to AWS.
+    #[serde(default)]
+    pub status_code: Option<String>,
+    /// Content type → mapping template.
+    #[serde(default)]
+    pub templates: BTreeMap<String, String>,
 }
 
 pub const ALLOW_ORIGIN: &str = "gatewayresponse.header.Access-Control-Allow-Origin";

@@ -106,6 +106,8 @@ pub enum Action {
     /// Creating, changing or deleting an authorizer.
     #[serde(rename = "apply")]
     Authorizer,
+    /// Access-Control-Allow-Origin added to the gateway responses a refused token meets.
+    Cors,
 }
 
 impl Action {
@@ -117,10 +119,11 @@ impl Action {
             Action::Undo => "Undo",
             Action::Deploy => "Deploy",
             Action::Authorizer => "Authorizer",
+            Action::Cors => "CORS headers for refused tokens",
         }
     }
 
-    /// As the journal writes it: "protect", "unprotect", "undo", "deploy", "apply".
+    /// As the journal writes it: "protect", "unprotect", "undo", "deploy", "apply", "cors".
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Protect => "protect",
@@ -128,6 +131,7 @@ impl Action {
             Action::Undo => "undo",
             Action::Deploy => "deploy",
             Action::Authorizer => "apply",
+            Action::Cors => "cors",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod live;
 pub mod model;
 pub mod ownership;
 pub mod plan;
+pub mod responses;
 pub mod sso_settings;
 pub mod sweep;
 pub mod sweep_formats;

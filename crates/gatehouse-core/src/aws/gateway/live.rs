@@ -124,8 +124,54 @@ pub(super) mod rest {
                     .response_parameters()
                     .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
+                status_code: r.status_code().map(str::to_string),
+                templates: r
+                    .response_templates()
+                    .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
             })
             .collect())
+    }
+
+    /// PutGatewayResponse with the whole response, or DeleteGatewayResponse when `state` is
+    /// AWS's default (the type then answers as AWS's default again). Both may be sent again.
+    pub async fn set_gateway_response(
+        session: &Session,
+        api_id: &str,
+        response_type: &str,
+        state: &crate::domain::responses::ResponseState,
+    ) -> Result<()> {
+        use aws_sdk_apigateway::types::GatewayResponseType;
+        let kind = GatewayResponseType::from(response_type);
+        crate::aws::failure::pace_write(session)
+            .await
+            .map_err(|f| f.error)?;
+        if state.default_response {
+            session
+                .gateway
+                .delete_gateway_response()
+                .rest_api_id(api_id)
+                .response_type(kind)
+                .send()
+                .await
+                .map_err(|e| session.map_err(e))?;
+            return Ok(());
+        }
+        let map = |m: &std::collections::BTreeMap<String, String>| {
+            m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        session
+            .gateway
+            .put_gateway_response()
+            .rest_api_id(api_id)
+            .response_type(kind)
+            .set_status_code(state.status_code.clone())
+            .set_response_parameters(Some(map(&state.parameters)))
+            .set_response_templates(Some(map(&state.templates)))
+            .send()
+            .await
+            .map_err(|e| session.map_err(e))?;
+        Ok(())
     }
 }
 

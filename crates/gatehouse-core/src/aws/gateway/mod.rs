@@ -218,6 +218,20 @@ pub async fn create_canary_deployment(
     }
 }
 
+/// Sets one gateway response of a REST API (HTTP APIs have none): put whole, or deleted back to
+/// AWS's default.
+pub async fn set_gateway_response(
+    session: &Session,
+    api_id: &str,
+    response_type: &str,
+    state: &crate::domain::responses::ResponseState,
+) -> Result<()> {
+    match door(session, api_id).await? {
+        Door::Rest => live::rest::set_gateway_response(session, api_id, response_type, state).await,
+        Door::Http => Err(Error::invalid("api", "HTTP APIs have no gateway responses")),
+    }
+}
+
 /// Promotes a REST stage's canary to the whole stage (HTTP APIs have no canaries).
 pub async fn promote_canary(session: &Session, api_id: &str, stage: &str) -> Result<()> {
     match door(session, api_id).await? {

@@ -10,4 +10,6 @@ mod summary;
 
 pub use file::{append, default_dir, new_apply_id, read, ApplyJournal};
 pub use records::{auto_deployed, now_ms, now_s, ApplyHeader, Outcome, Record};
-pub use summary::{list, summarize, undo_entries, ApplySummary, MethodChange};
+pub use summary::{
+    list, response_entries, summarize, undo_entries, ApplySummary, MethodChange, ResponseRecord,
+};

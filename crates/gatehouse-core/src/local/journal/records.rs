@@ -1,6 +1,7 @@
 //! What the journal holds: an apply's header, its records, a method's outcome, and the clock.
 
 use crate::domain::model::{Action, MethodState};
+use crate::domain::responses::ResponseState;
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 use ts_rs::TS;
@@ -64,6 +65,24 @@ pub enum Record {
     },
     End {
         finished_ms: u64,
+    },
+    /// A gateway response (UNAUTHORIZED, …), written and flushed before the call that sets it.
+    ResponseBefore {
+        key: String,
+        state: ResponseState,
+        planned: ResponseState,
+    },
+    ResponseAfter {
+        key: String,
+        status: Outcome,
+        error: Option<String>,
+    },
+    /// A gateway response an undo left alone, and why.
+    ResponseSkipped {
+        key: String,
+        found: Option<ResponseState>,
+        planned: ResponseState,
+        reason: String,
     },
     /// The apply went live on `stage`: deployed there, or (`auto_deployed`) made live by a stage
     /// that deploys every change by itself.

@@ -4,6 +4,7 @@ use super::file::read;
 use super::records::{ApplyHeader, Outcome, Record};
 use crate::domain::model::Action;
 use crate::domain::model::MethodState;
+use crate::domain::responses::{ResponseEntry, ResponseState};
 use crate::domain::undo_plan::UndoEntry;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,24 @@ pub struct ApplySummary {
     /// "3 methods: Cognito · PetsPool": how many methods, and what the apply set.
     pub methods_text: String,
     pub methods: Vec<MethodChange>,
+    /// The gateway responses a browser CORS fix (or its undo) set; empty for other applies.
+    #[serde(default)]
+    pub responses: Vec<ResponseRecord>,
+}
+
+/// A gateway response an apply set, as the History shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseRecord {
+    pub key: String,
+    pub before: ResponseState,
+    pub planned: ResponseState,
+    /// None when the apply was interrupted before the outcome was written.
+    pub status: Option<Outcome>,
+    pub error: Option<String>,
+    /// "UNAUTHORIZED: no Access-Control-Allow-Origin → Access-Control-Allow-Origin '*' (changed)".
+    #[serde(default)]
+    pub text: String,
 }
 
 impl ApplySummary {
@@ -73,13 +92,37 @@ impl ApplySummary {
             counts.push_str(&format!(" · {} interrupted", self.interrupted));
         }
         self.counts_text = counts;
-        let n = self.methods.len();
-        self.methods_text = format!(
-            "{n} {}: {}",
-            if n == 1 { "method" } else { "methods" },
-            self.header.description
-        );
         let running = self.running;
+        let n = self.methods.len();
+        self.methods_text = match (n, self.responses.len()) {
+            (0, r) if r > 0 => format!(
+                "{r} gateway {}: {}",
+                if r == 1 { "response" } else { "responses" },
+                self.header.description
+            ),
+            _ => format!(
+                "{n} {}: {}",
+                if n == 1 { "method" } else { "methods" },
+                self.header.description
+            ),
+        };
+        for r in &mut self.responses {
+            let status = match r.status {
+                Some(s) => s.label(),
+                None if running => "in progress",
+                None => "interrupted",
+            };
+            r.text = format!(
+                "{}: {} → {} ({status}){}",
+                r.key,
+                r.before.text(),
+                r.planned.text(),
+                r.error
+                    .as_deref()
+                    .map(|e| format!(" — {e}"))
+                    .unwrap_or_default()
+            );
+        }
         for m in &mut self.methods {
             let status = match m.status {
                 Some(s) => s.label(),
@@ -138,6 +181,7 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
     };
     let mut methods: Vec<MethodChange> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut responses: Vec<ResponseRecord> = Vec::new();
     let mut finished = false;
     let mut deployed = None;
     for r in records {
@@ -182,12 +226,50 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
                     text: String::new(),
                 });
             }
+            Record::ResponseBefore {
+                key,
+                state,
+                planned,
+            } => {
+                if !responses.iter().any(|r| &r.key == key) {
+                    responses.push(ResponseRecord {
+                        key: key.clone(),
+                        before: state.clone(),
+                        planned: planned.clone(),
+                        status: None,
+                        error: None,
+                        text: String::new(),
+                    });
+                }
+            }
+            Record::ResponseAfter { key, status, error } => {
+                if let Some(r) = responses.iter_mut().find(|r| &r.key == key) {
+                    r.status = Some(*status);
+                    r.error = error.clone();
+                }
+            }
+            Record::ResponseSkipped {
+                key,
+                found,
+                planned,
+                reason,
+            } => responses.push(ResponseRecord {
+                key: key.clone(),
+                before: found.clone().unwrap_or_else(|| planned.clone()),
+                planned: planned.clone(),
+                status: Some(Outcome::Skipped),
+                error: Some(reason.clone()),
+                text: String::new(),
+            }),
             Record::End { .. } => finished = true,
             Record::Deployed { stage, .. } => deployed = Some(stage.clone()),
             Record::Start(_) => {}
         }
     }
-    let count = |o: Option<Outcome>| methods.iter().filter(|m| m.status == o).count();
+    let count = |o: Option<Outcome>| {
+        methods.iter().filter(|m| m.status == o).count()
+            + responses.iter().filter(|r| r.status == o).count()
+    };
     Some(ApplySummary {
         header: header.clone(),
         changed: count(Some(Outcome::Changed)),
@@ -209,6 +291,7 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
         counts_text: String::new(),
         methods_text: String::new(),
         methods,
+        responses,
     })
 }
 
@@ -229,6 +312,25 @@ pub fn undo_entries(summary: &ApplySummary) -> Vec<UndoEntry> {
             key: m.key.clone(),
             before: m.before.clone(),
             planned: m.planned.clone(),
+        })
+        .collect()
+}
+
+/// What an undo of a CORS fix may restore: every response whose call may have changed it.
+pub fn response_entries(summary: &ApplySummary) -> Vec<ResponseEntry> {
+    summary
+        .responses
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.status,
+                Some(Outcome::Unchanged | Outcome::Skipped | Outcome::NotSent)
+            )
+        })
+        .map(|r| ResponseEntry {
+            key: r.key.clone(),
+            before: r.before.clone(),
+            planned: r.planned.clone(),
         })
         .collect()
 }
