@@ -220,7 +220,13 @@ impl Core {
             None => self
                 .undeployed(ctx, &req.api_id)?
                 .iter()
-                .map(|a| a.changed)
+                // Methods only: a CORS fix changes gateway responses, not verdicts.
+                .map(|a| {
+                    a.methods
+                        .iter()
+                        .filter(|m| m.status == Some(crate::local::journal::Outcome::Changed))
+                        .count()
+                })
                 .sum(),
         };
         let stage = match &req.stage {
