@@ -5,7 +5,7 @@
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
 use crate::domain::model::{
-    Api, ApiKind, AuthType, Authorizer, AuthorizerInput, Method, MethodState, Stage,
+    Api, ApiKind, AuthType, Authorizer, AuthorizerInput, Method, MethodState,
 };
 use crate::error::{Error, Result};
 use aws_sdk_apigatewayv2::types::{
@@ -343,26 +343,6 @@ pub(super) async fn delete_authorizer(
         .await
         .map_err(|e| session.map_err(e))?;
     Ok(())
-}
-
-pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    let c = &session.gateway_v2;
-    let mut stages: Vec<Stage> = all_pages!(
-        session,
-        |token| c
-            .get_stages()
-            .api_id(api_id)
-            .max_results(PAGE)
-            .set_next_token(token)
-            .send(),
-        |page| page.items().iter().map(|s| Stage {
-            name: s.stage_name().unwrap_or_default().to_string(),
-            deployment_id: s.deployment_id().map(str::to_string),
-            auto_deploy: s.auto_deploy().unwrap_or(false),
-        })
-    );
-    stages.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(stages)
 }
 
 /// The stage as AWS holds it: None when it does not exist, else the deployment it serves.

@@ -180,19 +180,15 @@ pub(super) mod http {
 
     pub async fn stages(session: &Session, api_id: &str) -> Result<Vec<StageInfo>> {
         let c = &session.gateway_v2;
-        let mut stages = Vec::new();
-        let mut next: Option<String> = None;
-        loop {
-            session.pace(Call::Any).await?;
-            let page = c
+        let mut stages: Vec<StageInfo> = all_pages!(
+            session,
+            |token| c
                 .get_stages()
                 .api_id(api_id)
                 .max_results("500")
-                .set_next_token(next.take())
-                .send()
-                .await
-                .map_err(|e| session.map_err(e))?;
-            stages.extend(page.items().iter().map(|s| {
+                .set_next_token(token)
+                .send(),
+            |page| page.items().iter().map(|s| {
                 let auto_deploy = s.auto_deploy().unwrap_or(false);
                 StageInfo {
                     name: s.stage_name().unwrap_or_default().to_string(),
@@ -204,12 +200,8 @@ pub(super) mod http {
                         .map(str::to_string),
                     canary: None,
                 }
-            }));
-            match page.next_token() {
-                Some(t) if !t.is_empty() => next = Some(t.to_string()),
-                _ => break,
-            }
-        }
+            })
+        );
         stages.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(stages)
     }

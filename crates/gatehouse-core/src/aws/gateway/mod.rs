@@ -3,6 +3,7 @@
 //! session after the first look — and goes there. The rest of Gatehouse names an API and never
 //! asks which kind it is.
 
+#[macro_use]
 mod http;
 mod live;
 mod patch;
@@ -110,11 +111,17 @@ pub async fn list_authorizers(session: &Session, api_id: &str) -> Result<Vec<Aut
     }
 }
 
+/// Every stage and the deployment it serves: `stage_infos` without what only the live view needs.
 pub async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    match door(session, api_id).await? {
-        Door::Http => http::list_stages(session, api_id).await,
-        Door::Rest => rest_stages::list_stages(session, api_id).await,
-    }
+    Ok(stage_infos(session, api_id)
+        .await?
+        .into_iter()
+        .map(|s| Stage {
+            name: s.name,
+            deployment_id: s.deployment_id,
+            auto_deploy: s.auto_deploy,
+        })
+        .collect())
 }
 
 /// The deployment a stage serves now; None when the stage does not exist yet.

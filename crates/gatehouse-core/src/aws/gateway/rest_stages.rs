@@ -3,31 +3,8 @@
 use super::rest::no_retries;
 use crate::aws::failure::{call_failure, pace_write, CallFailure};
 use crate::aws::session::Session;
-use crate::domain::model::Stage;
 use crate::error::Result;
 use crate::local::pacer::Call;
-
-pub(super) async fn list_stages(session: &Session, api_id: &str) -> Result<Vec<Stage>> {
-    session.pace(Call::Any).await?;
-    let out = session
-        .gateway
-        .get_stages()
-        .rest_api_id(api_id)
-        .send()
-        .await
-        .map_err(|e| session.map_err(e))?;
-    let mut stages: Vec<Stage> = out
-        .item()
-        .iter()
-        .map(|s| Stage {
-            name: s.stage_name().unwrap_or_default().to_string(),
-            deployment_id: s.deployment_id().map(str::to_string),
-            auto_deploy: false,
-        })
-        .collect();
-    stages.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(stages)
-}
 
 /// The deployment a stage serves now; None when the stage does not exist yet.
 pub(super) async fn stage_deployment(
