@@ -194,21 +194,32 @@ impl Core {
                 .await?
             }
         };
+        self.mark_live(&pending, stage, &id)?;
+        Ok(Deployment {
+            id,
+            stage: stage.to_string(),
+        })
+    }
+
+    /// Marks the applies a deployment took live: on `live_on` ("prod", "prod canary").
+    pub(super) fn mark_live(
+        &self,
+        pending: &[journal::ApplySummary],
+        live_on: &str,
+        deployment_id: &str,
+    ) -> Result<()> {
         for a in pending {
             journal::append(
                 &self.journal_dir,
                 &a.header.id,
                 &Record::Deployed {
-                    stage: stage.to_string(),
-                    deployment_id: id.clone(),
+                    stage: live_on.to_string(),
+                    deployment_id: deployment_id.to_string(),
                     at_ms: journal::now_ms(),
                 },
             )?;
         }
-        Ok(Deployment {
-            id,
-            stage: stage.to_string(),
-        })
+        Ok(())
     }
 }
 

@@ -152,17 +152,7 @@ impl Core {
         )
         .await?;
         let live_on = format!("{stage} canary");
-        for a in pending {
-            journal::append(
-                &self.journal_dir,
-                &a.header.id,
-                &journal::Record::Deployed {
-                    stage: live_on.clone(),
-                    deployment_id: id.clone(),
-                    at_ms: journal::now_ms(),
-                },
-            )?;
-        }
+        self.mark_live(&pending, &live_on, &id)?;
         Ok(Deployment { id, stage: live_on })
     }
 }
