@@ -107,37 +107,23 @@ impl ApplySummary {
             ),
         };
         for r in &mut self.responses {
-            let status = match r.status {
-                Some(s) => s.label(),
-                None if running => "in progress",
-                None => "interrupted",
-            };
-            r.text = format!(
-                "{}: {} → {} ({status}){}",
-                r.key,
-                r.before.text(),
-                r.planned.text(),
-                r.error
-                    .as_deref()
-                    .map(|e| format!(" — {e}"))
-                    .unwrap_or_default()
+            r.text = change_line(
+                &r.key,
+                &r.before.text(),
+                &r.planned.text(),
+                r.status,
+                running,
+                r.error.as_deref(),
             );
         }
         for m in &mut self.methods {
-            let status = match m.status {
-                Some(s) => s.label(),
-                None if running => "in progress",
-                None => "interrupted",
-            };
-            m.text = format!(
-                "{}: {} → {} ({status}){}",
-                m.key,
-                crate::domain::audit::describe_state(&m.before, &[]),
-                crate::domain::audit::describe_state(&m.planned, &[]),
-                m.error
-                    .as_deref()
-                    .map(|e| format!(" — {e}"))
-                    .unwrap_or_default()
+            m.text = change_line(
+                &m.key,
+                &crate::domain::audit::describe_state(&m.before, &[]),
+                &crate::domain::audit::describe_state(&m.planned, &[]),
+                m.status,
+                running,
+                m.error.as_deref(),
             );
         }
     }
@@ -295,6 +281,34 @@ pub fn summarize(records: &[Record]) -> Option<ApplySummary> {
     })
 }
 
+/// One change as the History lists it: "GET /pets: Open → Cognito · a1b2c3 (changed)", with the
+/// error after a dash.
+fn change_line(
+    key: &str,
+    before: &str,
+    planned: &str,
+    status: Option<Outcome>,
+    running: bool,
+    error: Option<&str>,
+) -> String {
+    let status = match status {
+        Some(s) => s.label(),
+        None if running => "in progress",
+        None => "interrupted",
+    };
+    let error = error.map(|e| format!(" — {e}")).unwrap_or_default();
+    format!("{key}: {before} → {planned} ({status}){error}")
+}
+
+/// Whether the call for a change may have changed it: changed, failed after an ambiguous
+/// attempt, or interrupted before its outcome was known (not unchanged, skipped or never sent).
+fn may_have_changed(status: Option<Outcome>) -> bool {
+    !matches!(
+        status,
+        Some(Outcome::Unchanged | Outcome::Skipped | Outcome::NotSent)
+    )
+}
+
 /// What an undo may restore: every method whose call may have changed it (changed, failed after
 /// an ambiguous attempt, or interrupted before its outcome was known), with its state before and
 /// what the apply set. Methods unchanged, skipped or never sent are left out.
@@ -302,12 +316,7 @@ pub fn undo_entries(summary: &ApplySummary) -> Vec<UndoEntry> {
     summary
         .methods
         .iter()
-        .filter(|m| {
-            !matches!(
-                m.status,
-                Some(Outcome::Unchanged | Outcome::Skipped | Outcome::NotSent)
-            )
-        })
+        .filter(|m| may_have_changed(m.status))
         .map(|m| UndoEntry {
             key: m.key.clone(),
             before: m.before.clone(),
@@ -321,12 +330,7 @@ pub fn response_entries(summary: &ApplySummary) -> Vec<ResponseEntry> {
     summary
         .responses
         .iter()
-        .filter(|r| {
-            !matches!(
-                r.status,
-                Some(Outcome::Unchanged | Outcome::Skipped | Outcome::NotSent)
-            )
-        })
+        .filter(|r| may_have_changed(r.status))
         .map(|r| ResponseEntry {
             key: r.key.clone(),
             before: r.before.clone(),
