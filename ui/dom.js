@@ -34,19 +34,21 @@ export function el(tag, attrs = {}, ...children) {
 
 /**
  * Shows a progress bar only when the work takes longer than a moment, so fast loads do not flicker.
- * @param {string} progressId
+ * @param {string} progressId  the bar, or what holds it
  * @param {string} statusText
+ * @param {string} [textId]  where the words go (a dialog's own line); the status line otherwise
  * @returns {(keepStatus?: boolean) => void}  call it when the work is done (keepStatus: work that
  *   newer work replaced leaves the status line to that one)
  */
-export function busy(progressId, statusText) {
+export function busy(progressId, statusText, textId) {
   const bar = $(progressId);
   const timer = setTimeout(() => { bar.hidden = false; }, 150);
-  setStatus(statusText);
+  const say = textId ? (/** @type {string} */ t) => { $(textId).textContent = t; } : setStatus;
+  say(statusText);
   return (keepStatus = false) => {
     clearTimeout(timer);
     bar.hidden = true;
-    if (!keepStatus) setStatus("");
+    if (!keepStatus) say("");
   };
 }
 

@@ -5,7 +5,7 @@
 // about AWS state is Rust's (the plan and the report).
 
 import * as api from "../api.js";
-import { $, el, errorParts, setStatus } from "../dom.js";
+import { $, busy, el, errorParts, setStatus } from "../dom.js";
 import { store } from "../state.js";
 
 /** @typedef {import("../bindings/CorsPlan").CorsPlan} CorsPlan */
@@ -90,7 +90,7 @@ export class CorsDialog {
     this.plan = null;
     this.showPlan(null);
     const ticket = store.begin("corsPlan");
-    const done = this.busy("Reading the gateway responses…");
+    const done = busy("cors-reading", "Reading the gateway responses…", "cors-reading-text");
     try {
       const plan = undoes
         ? await api.corsUndoPreview(undoes, input("cors-force").checked)
@@ -103,13 +103,6 @@ export class CorsDialog {
     } finally {
       if (ticket.current()) done();
     }
-  }
-
-  /** A progress bar and its words, shown after a moment. @param {string} text @returns {() => void} */
-  busy(text) {
-    const timer = setTimeout(() => { $("cors-reading").hidden = false; }, 150);
-    $("cors-reading-text").textContent = text;
-    return () => { clearTimeout(timer); $("cors-reading").hidden = true; };
   }
 
   /** @param {Partial<ErrorView>} e */
@@ -151,7 +144,7 @@ export class CorsDialog {
     this.running = true;
     this.update();
     $("cors-cancel").disabled = true;
-    const done = this.busy(this.undoes ? "Restoring the gateway responses…" : "Adding the header…");
+    const done = busy("cors-reading", this.undoes ? "Restoring the gateway responses…" : "Adding the header…", "cors-reading-text");
     try {
       /** @type {CorsReport} */
       const report = this.undoes

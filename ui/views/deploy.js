@@ -5,7 +5,7 @@
 // method says so in words. Every text about AWS state is Rust's (the preview).
 
 import * as api from "../api.js";
-import { $, el, errorParts, setStatus } from "../dom.js";
+import { $, busy, el, errorParts, setStatus } from "../dom.js";
 import { store } from "../state.js";
 import { servedStage } from "./served-logic.js";
 
@@ -119,7 +119,7 @@ export class DeployDialog {
     this.showPreview(null);
     if (!apiId || !stage) return;
     const ticket = store.begin("deployPreview");
-    const done = this.busy(`Reading what ${stage} serves…`);
+    const done = busy("deploy-reading", `Reading what ${stage} serves…`, "deploy-reading-text");
     try {
       const preview = await api.deployPreview(store.ctx(), apiId, stage, this.target());
       if (!ticket.current()) return;
@@ -130,13 +130,6 @@ export class DeployDialog {
     } finally {
       if (ticket.current()) done();
     }
-  }
-
-  /** A progress bar and its words, shown after a moment. @param {string} text @returns {() => void} */
-  busy(text) {
-    const timer = setTimeout(() => { $("deploy-reading").hidden = false; }, 150);
-    $("deploy-reading-text").textContent = text;
-    return () => { clearTimeout(timer); $("deploy-reading").hidden = true; };
   }
 
   /** @param {Partial<ErrorView>} e */
@@ -185,7 +178,9 @@ export class DeployDialog {
     this.running = true;
     this.update();
     $("deploy-cancel").disabled = true;
-    const done = this.busy({ canary: `Deploying to ${p.stage}'s canary…`, promote: `Promoting ${p.stage}'s canary…`, stage: `Deploying to ${p.stage}…` }[p.target]);
+    const done = busy("deploy-reading",
+      { canary: `Deploying to ${p.stage}'s canary…`, promote: `Promoting ${p.stage}'s canary…`, stage: `Deploying to ${p.stage}…` }[p.target],
+      "deploy-reading-text");
     try {
       const { deployment } = await api.deployToStage(store.ctx(), apiId, p.stage, p.target,
         input("deploy-description").value, input("deploy-ack").checked);
