@@ -81,7 +81,7 @@ export class ReviewView {
   reviewLoaded(reloaded) {
     const review = store.review;
     if (!review) return;
-    this.table.render(review.methods, reloaded);
+    this.table.trimSelection(review.methods, reloaded);
     $("review-kind").hidden = review.kind !== "HTTP";
     // An HTTP API's own CORS answers preflights before any route: say so under the title.
     $("review-cors").textContent = review.cors ?? "";
@@ -137,7 +137,7 @@ export class ReviewView {
     if (!review) return;
     if (!chosen) {
       $("review-summary").textContent = review.summaryLine;
-      this.table.render(review.methods, true);
+      this.table.showRows(review.methods, null);
       return;
     }
     const { stage, canary } = chosen;
@@ -146,7 +146,7 @@ export class ReviewView {
     const where = canary && stage.canary ? `${stage.name}'s canary (${stage.canary.percent}% of the traffic)` : stage.name;
     $("served-note-text").textContent = `Showing what ${where} serves, read-only: selecting and protecting work on the editor.`;
     const { views, notes } = servedRows(review.methods, served.methods, served.differences);
-    this.table.renderServed(views, notes);
+    this.table.showRows(views, notes);
   }
 
   /**

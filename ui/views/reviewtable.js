@@ -105,22 +105,21 @@ export class ReviewTable {
   }
 
   /**
-   * @param {MethodView[]} views
-   * @param {boolean} keepSelection  the same API read again: the checked methods that remain stay checked
+   * The selection after the editor's methods were read: the same API read again keeps the checked
+   * methods that remain; another API starts with none.
+   * @param {MethodView[]} editor @param {boolean} keepSelection
    */
-  render(views, keepSelection) {
-    this.views = views;
-    this.notes = null;
-    const known = new Set(views.map((v) => v.key));
+  trimSelection(editor, keepSelection) {
+    const known = new Set(editor.map((v) => v.key));
     store.select(keepSelection ? [...store.selection].filter((key) => known.has(key)) : []);
-    this.applyFilter();
   }
 
   /**
-   * Shows the methods as a stage serves them, read-only; the selection stays the editor's.
-   * @param {MethodView[]} views @param {Map<string, RowNote>} notes
+   * Shows the editor's methods (`notes` null), or, read-only, the methods as a stage serves them
+   * with how each differs; the selection stays the editor's either way.
+   * @param {MethodView[]} views @param {Map<string, RowNote> | null} notes
    */
-  renderServed(views, notes) {
+  showRows(views, notes) {
     this.views = views;
     this.notes = notes;
     this.applyFilter();
