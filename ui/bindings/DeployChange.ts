@@ -13,7 +13,8 @@ before: string,
  */
 after: string, 
 /**
- * The editor holds it as a Gatehouse apply (since the stage's deployment) set it.
+ * The editor holds it as a Gatehouse apply (since the stage's deployment) set it; always
+ * true for a promotion, which takes nothing of the editor.
  */
 byGatehouse: boolean, 
 /**

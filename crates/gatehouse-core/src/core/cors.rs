@@ -114,7 +114,7 @@ impl Core {
             .await
     }
 
-    /// Why a CORS fix cannot be undone by `cors_undo`, if it cannot.
+    /// The CORS fix `apply_id` names, if it can be undone (refused otherwise, with the reason).
     fn cors_apply(&self, apply_id: &str) -> Result<ApplySummary> {
         let summary = self.find_apply(Some(apply_id))?;
         Self::check_undoable(&summary)?;

@@ -40,7 +40,8 @@ pub struct DeployChange {
     pub before: String,
     /// As it will serve it ("removed" when the editor no longer has it).
     pub after: String,
-    /// The editor holds it as a Gatehouse apply (since the stage's deployment) set it.
+    /// The editor holds it as a Gatehouse apply (since the stage's deployment) set it; always
+    /// true for a promotion, which takes nothing of the editor.
     pub by_gatehouse: bool,
     /// The deploy makes it open to anyone.
     pub opens: bool,
