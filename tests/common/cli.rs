@@ -99,18 +99,21 @@ pub fn run_with_stdin(sb: &Sandbox, home: &Path, args: &[&str], input: &str) -> 
     child.wait_with_output().unwrap().into()
 }
 
+/// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1`: the seed
+/// scenario's protect, before its methods.
+pub const PROTECT_PETS: [&str; 7] = [
+    "protect",
+    "--api",
+    "SecurePets",
+    "--pool",
+    "PetsPool",
+    "--pool-region",
+    "eu-west-1",
+];
+
 /// `gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 ARGS…`
 pub fn protect_pets(sb: &Sandbox, home: &Path, args: &[&str]) -> Run {
-    let base = [
-        "protect",
-        "--api",
-        "SecurePets",
-        "--pool",
-        "PetsPool",
-        "--pool-region",
-        "eu-west-1",
-    ];
-    run(sb, home, &[&base[..], args].concat())
+    run(sb, home, &[&PROTECT_PETS[..], args].concat())
 }
 
 /// `gatehouse protect --api API --pool PetsPool --pool-region eu-west-1 --all-open ARGS…`

@@ -264,6 +264,28 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
         self.boto3(script, &[api_id, path, verb, kind]);
     }
 
+    /// prod serves POST /purchase with IAM; then a colleague opened it again in the editor and did
+    /// not deploy (all with boto3, not through Gatehouse).
+    pub fn colleague_opened_purchase(&self, api_id: &str) {
+        self.set_behind_our_back(api_id, "/purchase", "POST", "AWS_IAM");
+        self.boto3(
+            "c.create_deployment(restApiId=sys.argv[2], stageName='prod')",
+            &[api_id],
+        );
+        self.set_behind_our_back(api_id, "/purchase", "POST", "NONE");
+    }
+
+    /// A REST API's gateway response as GetGatewayResponse answers it (AWS's default when none
+    /// was put), straight from the sandbox.
+    pub fn gateway_response(&self, api_id: &str, kind: &str) -> Value {
+        let out = self.boto3(
+            "import json; r = c.get_gateway_response(restApiId=sys.argv[2], responseType=sys.argv[3]); \
+             r.pop('ResponseMetadata', None); print(json.dumps(r))",
+            &[api_id, kind],
+        );
+        serde_json::from_str(out.trim().lines().last().unwrap()).unwrap()
+    }
+
     /// How many methods of the API AWS holds with this authorization type.
     pub fn count_kind(&self, api_id: &str, kind: &str) -> usize {
         self.aws_state(api_id)["methods"]

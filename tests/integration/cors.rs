@@ -7,16 +7,6 @@ use crate::common::cli::{protect_pets, run, seeded};
 use crate::common::Sandbox;
 use serde_json::{json, Value};
 
-/// A gateway response as AWS holds it now.
-fn response(sb: &Sandbox, api_id: &str, kind: &str) -> Value {
-    let out = sb.boto3(
-        "import json; r = c.get_gateway_response(restApiId=sys.argv[2], responseType=sys.argv[3]); \
-         r.pop('ResponseMetadata', None); print(json.dumps(r))",
-        &[api_id, kind],
-    );
-    serde_json::from_str(out.trim().lines().last().unwrap()).unwrap()
-}
-
 fn browser(sb: &Sandbox, home: &std::path::Path) -> Value {
     let audit = run(sb, home, &["audit", "--api", "SecurePets", "--json"]);
     api(&audit.json(), "SecurePets")["browser"].clone()
@@ -78,7 +68,7 @@ fn fix_cors_adds_the_header_journaled_and_undo_puts_the_responses_back() {
         report["summary"],
         "2 changed, 0 failed — deploy to take it live"
     );
-    let unauthorized = response(&sb, &api_id, "UNAUTHORIZED");
+    let unauthorized = sb.gateway_response(&api_id, "UNAUTHORIZED");
     assert_eq!(unauthorized["defaultResponse"], false);
     assert_eq!(unauthorized["statusCode"], "401");
     assert_eq!(
@@ -117,11 +107,11 @@ fn fix_cors_adds_the_header_journaled_and_undo_puts_the_responses_back() {
         .unwrap()
         .contains("changed since the fix: now Access-Control-Allow-Origin 'https://shop.example'"));
     assert_eq!(
-        response(&sb, &api_id, "UNAUTHORIZED")["defaultResponse"],
+        sb.gateway_response(&api_id, "UNAUTHORIZED")["defaultResponse"],
         true
     );
     assert_eq!(
-        response(&sb, &api_id, "ACCESS_DENIED")["responseParameters"]
+        sb.gateway_response(&api_id, "ACCESS_DENIED")["responseParameters"]
             ["gatewayresponse.header.Access-Control-Allow-Origin"],
         "'https://shop.example'"
     );
@@ -130,7 +120,7 @@ fn fix_cors_adds_the_header_journaled_and_undo_puts_the_responses_back() {
     assert_eq!(forced.status, 0, "{}{}", forced.stdout, forced.stderr);
     assert_eq!(forced.json()["changed"], 1);
     assert_eq!(
-        response(&sb, &api_id, "ACCESS_DENIED")["defaultResponse"],
+        sb.gateway_response(&api_id, "ACCESS_DENIED")["defaultResponse"],
         true
     );
     assert_eq!(browser(&sb, home)[0]["kind"], "gatewayResponsesWithoutCors");

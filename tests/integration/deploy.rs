@@ -2,41 +2,25 @@
 //! serves the method, and what a browser would see of a refused token.
 
 use super::live::{api, stage};
-use crate::common::cli::{protect_pets, run, seeded};
+use crate::common::cli::{protect_pets, run, seeded, Run};
 use crate::common::Sandbox;
 use serde_json::{json, Value};
 
-/// prod serves POST /purchase with IAM; a colleague opened it again in the editor, undeployed.
-fn colleague_opened_purchase(sb: &Sandbox, api_id: &str) {
-    sb.set_behind_our_back(api_id, "/purchase", "POST", "AWS_IAM");
-    sb.boto3(
-        "c.create_deployment(restApiId=sys.argv[2], stageName='prod')",
-        &[api_id],
-    );
-    sb.set_behind_our_back(api_id, "/purchase", "POST", "NONE");
+/// `gatehouse deploy --api SecurePets --stage prod ARGS…`
+fn deploy_prod(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> Run {
+    let base = ["deploy", "--api", "SecurePets", "--stage", "prod"];
+    run(sb, home, &[&base[..], args].concat())
 }
 
 #[test]
 fn a_deploy_names_the_changes_gatehouse_did_not_make_and_waits_for_yes() {
     let (sb, home, api_id) = seeded();
     let home = home.path();
-    colleague_opened_purchase(&sb, &api_id);
+    sb.colleague_opened_purchase(&api_id);
     let out = protect_pets(&sb, home, &["--methods", "GET /pets"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
 
-    let dry = run(
-        &sb,
-        home,
-        &[
-            "deploy",
-            "--api",
-            "SecurePets",
-            "--stage",
-            "prod",
-            "--dry-run",
-            "--json",
-        ],
-    );
+    let dry = deploy_prod(&sb, home, &["--dry-run", "--json"]);
     assert_eq!(dry.status, 0, "{}", dry.stderr);
     let preview = dry.json();
     assert_eq!(preview["dryRun"], true);
@@ -68,11 +52,7 @@ fn a_deploy_names_the_changes_gatehouse_did_not_make_and_waits_for_yes() {
     let before = deployments(&sb);
 
     // Without --yes: refused, naming the change, and nothing deployed.
-    let refused = run(
-        &sb,
-        home,
-        &["deploy", "--api", "SecurePets", "--stage", "prod"],
-    );
+    let refused = deploy_prod(&sb, home, &[]);
     assert_eq!(refused.status, 2, "{}{}", refused.stdout, refused.stderr);
     assert!(
         refused
@@ -111,19 +91,7 @@ fn a_deploy_names_the_changes_gatehouse_did_not_make_and_waits_for_yes() {
         "only GET /pets"
     );
 
-    let yes = run(
-        &sb,
-        home,
-        &[
-            "deploy",
-            "--api",
-            "SecurePets",
-            "--stage",
-            "prod",
-            "--yes",
-            "--json",
-        ],
-    );
+    let yes = deploy_prod(&sb, home, &["--yes", "--json"]);
     assert_eq!(yes.status, 0, "{}", yes.stderr);
     let done = yes.json();
     assert_eq!(done["deployment"]["stage"], "prod");
@@ -170,11 +138,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
     );
     let out = protect_pets(&sb, home, &["--methods", "GET /pets"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let base = run(
-        &sb,
-        home,
-        &["deploy", "--api", "SecurePets", "--stage", "prod", "--yes"],
-    );
+    let base = deploy_prod(&sb, home, &["--yes"]);
     assert_eq!(base.status, 2, "{}{}", base.stdout, base.stderr);
     assert!(
         base.stderr
@@ -182,19 +146,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
         "{}",
         base.stderr
     );
-    let canary = run(
-        &sb,
-        home,
-        &[
-            "deploy",
-            "--api",
-            "SecurePets",
-            "--stage",
-            "prod",
-            "--canary",
-            "--json",
-        ],
-    );
+    let canary = deploy_prod(&sb, home, &["--canary", "--json"]);
     assert_eq!(canary.status, 0, "{}{}", canary.stdout, canary.stderr);
     let done = canary.json();
     assert_eq!(done["target"], "canary");
@@ -212,17 +164,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
 
     // Promoted: the preview lists what changes on the base (the canary's GET /pets), nothing of
     // the editor to acknowledge; then prod serves the canary's deployment, the canary 0%.
-    let promote = |more: &[&str]| {
-        let base = [
-            "deploy",
-            "--api",
-            "SecurePets",
-            "--stage",
-            "prod",
-            "--promote",
-        ];
-        run(&sb, home, &[&base[..], more].concat())
-    };
+    let promote = |more: &[&str]| deploy_prod(&sb, home, &[&["--promote"][..], more].concat());
     let dry = promote(&["--dry-run", "--json"]);
     assert_eq!(dry.status, 0, "{}{}", dry.stdout, dry.stderr);
     let dry = dry.json();
@@ -257,18 +199,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_never_silently_to_its_base() 
     assert_eq!(prod["canary"]["percent"], 0.0);
     assert_eq!(prod["differsFromEditor"], json!([]));
     // A canary at 0% serves no one: the base may be deployed again.
-    let again = run(
-        &sb,
-        home,
-        &[
-            "deploy",
-            "--api",
-            "SecurePets",
-            "--stage",
-            "prod",
-            "--dry-run",
-        ],
-    );
+    let again = deploy_prod(&sb, home, &["--dry-run"]);
     assert_eq!(again.status, 0, "{}{}", again.stdout, again.stderr);
 }
 

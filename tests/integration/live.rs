@@ -2,7 +2,7 @@
 //! editor, `--fail-on-open` on what a stage serves, `--stage`, a canary, an HTTP auto-deploy stage
 //! whose last deployment failed, and the cost of a second look (deployments are read once).
 
-use crate::common::cli::{protect_pets, run, seeded};
+use crate::common::cli::{protect_pets, run, seeded, SCENARIO};
 use crate::common::Sandbox;
 use serde_json::{json, Value};
 
@@ -48,15 +48,7 @@ fn a_stage_that_lags_the_editor_is_what_the_audit_judges() {
     let (sb, home, api_id) = seeded();
     let home = home.path();
     // Protected, but never deployed: prod still serves the seed's deployment, every method open.
-    let out = protect_pets(
-        &sb,
-        home,
-        &[
-            "--methods",
-            "GET /pets,PURCHASE /pets,POST /purchase",
-            "--json",
-        ],
-    );
+    let out = protect_pets(&sb, home, &["--methods", SCENARIO, "--json"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
 
     let audit = run(&sb, home, &["audit", "--api", "SecurePets", "--json"]);
@@ -181,16 +173,7 @@ fn a_canary_serving_an_open_method_fails_the_audit() {
     let home = home.path();
     // Everything protected and deployed to prod; then POST /purchase opened again and deployed
     // to prod's canary only, for 10% of the traffic.
-    let out = protect_pets(
-        &sb,
-        home,
-        &[
-            "--methods",
-            "GET /pets,PURCHASE /pets,POST /purchase",
-            "--deploy",
-            "prod",
-        ],
-    );
+    let out = protect_pets(&sb, home, &["--methods", SCENARIO, "--deploy", "prod"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     sb.set_behind_our_back(&api_id, "/purchase", "POST", "NONE");
     sb.boto3(

@@ -4,18 +4,16 @@
 
 use crate::common;
 
+use common::cli::protect_pets;
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;
 use serde_json::Value;
 
 /// The Access-Control-Allow-Origin AWS holds on a gateway response now (Null: none).
 fn allow_origin(sb: &Sandbox, api_id: &str, kind: &str) -> Value {
-    let out = sb.boto3(
-        "import json; r = c.get_gateway_response(restApiId=sys.argv[2], responseType=sys.argv[3]); \
-         print(json.dumps(r.get('responseParameters', {}).get('gatewayresponse.header.Access-Control-Allow-Origin')))",
-        &[api_id, kind],
-    );
-    serde_json::from_str(out.trim().lines().last().unwrap()).unwrap()
+    sb.gateway_response(api_id, kind)["responseParameters"]
+        ["gatewayresponse.header.Access-Control-Allow-Origin"]
+        .clone()
 }
 
 const NOTICE: &str = "[data-testid=browser-issue][data-kind=gatewayResponsesWithoutCors]";
@@ -35,28 +33,8 @@ fn the_cors_fix_is_previewed_sent_and_undone_from_history() {
             .unwrap()
             .to_string();
         let home = AppHome::new();
-        let protect = sandbox
-            .gatehouse(
-                home.path(),
-                &[
-                    "protect",
-                    "--api",
-                    "SecurePets",
-                    "--pool",
-                    "PetsPool",
-                    "--pool-region",
-                    "eu-west-1",
-                    "--methods",
-                    "GET /pets",
-                ],
-            )
-            .output()
-            .unwrap();
-        assert!(
-            protect.status.success(),
-            "{}",
-            String::from_utf8_lossy(&protect.stderr)
-        );
+        let protect = protect_pets(&sandbox, home.path(), &["--methods", "GET /pets"]);
+        assert_eq!(protect.status, 0, "{}", protect.stderr);
 
         let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;
         w.open_api("SecurePets", 4).await;

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::cli::Run;
+use common::cli::{Run, PROTECT_PETS};
 use common::window::{run, sandbox_env, AppHome, Window};
 use common::Sandbox;
 use serde_json::{json, Value};
@@ -24,18 +24,11 @@ fn cli(sb: &Sandbox, home: &AppHome, args: &[&str]) -> Run {
 }
 
 fn protect(sb: &Sandbox, home: &AppHome, methods: &str, more: &[&str]) {
-    let base = [
-        "protect",
-        "--api",
-        "SecurePets",
-        "--pool",
-        "PetsPool",
-        "--pool-region",
-        "eu-west-1",
-        "--methods",
-        methods,
-    ];
-    cli(sb, home, &[&base[..], more].concat());
+    cli(
+        sb,
+        home,
+        &[&PROTECT_PETS[..], &["--methods", methods], more].concat(),
+    );
 }
 
 /// What the stage `name` (or its canary) serves, as `audit --json` says: method key → type.
@@ -78,14 +71,33 @@ async fn choices(w: &Window) -> Value {
         .await
 }
 
-/// prod serves POST /purchase with IAM; a colleague opened it again in the editor, undeployed.
-fn colleague_opened_purchase(sb: &Sandbox, api_id: &str) {
-    sb.set_behind_our_back(api_id, "/purchase", "POST", "AWS_IAM");
-    sb.boto3(
-        "c.create_deployment(restApiId=sys.argv[2], stageName='prod')",
-        &[api_id],
-    );
-    sb.set_behind_our_back(api_id, "/purchase", "POST", "NONE");
+/// Opens the deploy dialog from the review.
+async fn open_deploy(w: &Window) {
+    w.click("[data-testid=deploy]").await;
+    w.wait_js(
+        "return document.querySelector('[data-testid=deploy-dialog]').open",
+        10,
+    )
+    .await;
+}
+
+/// Confirms the dialog's deploy and waits for it to close (the deploy made).
+async fn deploy_and_close(w: &Window) {
+    w.click("[data-testid=deploy-confirm]").await;
+    w.wait_js(
+        "return !document.querySelector('[data-testid=deploy-dialog]').open",
+        30,
+    )
+    .await;
+}
+
+/// Waits for the review to say it shows what a stage serves.
+async fn served_note_shown(w: &Window) {
+    w.wait_js(
+        "return !document.querySelector('[data-testid=served-note]').hidden",
+        10,
+    )
+    .await;
 }
 
 #[test]
@@ -98,7 +110,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             .unwrap()
             .to_string();
         let home = AppHome::new();
-        colleague_opened_purchase(&sandbox, &api_id);
+        sandbox.colleague_opened_purchase(&api_id);
         // GET /pets protected by Gatehouse, not deployed.
         protect(&sandbox, &home, "GET /pets", &[]);
 
@@ -130,11 +142,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             ])
         );
         w.select("[data-testid=view-select]", "prod").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=served-note]').hidden",
-            10,
-        )
-        .await;
+        served_note_shown(&w).await;
         assert_eq!(
             rows(&w).await,
             json!([
@@ -195,11 +203,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
         assert_eq!(w.count_visible("[data-testid=token-differs]").await, 0);
         w.click("[data-testid=token-toggle]").await;
         w.select("[data-testid=view-select]", "prod").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=served-note]').hidden",
-            10,
-        )
-        .await;
+        served_note_shown(&w).await;
         w.click("#served-editor").await;
         w.wait_js("return document.querySelector('[data-testid=view-select]').value === 'editor' \
                    && document.querySelector('[data-testid=method-row][data-verb=GET]').dataset.protection === 'COGNITO_USER_POOLS'", 10)
@@ -207,12 +211,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
 
         // Deploy: the preview first, on prod; the colleague's change flagged and opening a method.
         let deployments = sandbox.calls("apigateway", "CreateDeployment");
-        w.click("[data-testid=deploy]").await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=deploy-dialog]').open",
-            10,
-        )
-        .await;
+        open_deploy(&w).await;
         w.wait_value("[data-testid=deploy-stage]", "prod").await;
         w.wait_js(
             "return document.querySelectorAll('[data-testid=deploy-change]').length === 2",
@@ -264,12 +263,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             10,
         )
         .await;
-        w.click("[data-testid=deploy-confirm]").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=deploy-dialog]').open",
-            30,
-        )
-        .await;
+        deploy_and_close(&w).await;
         assert_eq!(
             sandbox.calls("apigateway", "CreateDeployment"),
             deployments + 1
@@ -283,11 +277,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
         assert_eq!(prod["GET /pets"], "COGNITO_USER_POOLS", "{prod}");
         assert_eq!(prod["POST /purchase"], "NONE", "{prod}");
         w.select("[data-testid=view-select]", "prod").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=served-note]').hidden",
-            10,
-        )
-        .await;
+        served_note_shown(&w).await;
         assert_eq!(
             rows(&w).await,
             json!([
@@ -350,12 +340,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
         w.click("#refresh").await;
         w.wait_js("return document.querySelector('[data-testid=method-row][data-verb=POST]')?.dataset.protection === 'COGNITO_USER_POOLS'", 20)
             .await;
-        w.click("[data-testid=deploy]").await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=deploy-dialog]').open",
-            10,
-        )
-        .await;
+        open_deploy(&w).await;
         w.wait_js(
             "return !document.getElementById('deploy-target').hidden \
                    && document.querySelector('[data-testid=deploy-target-canary]').checked",
@@ -394,24 +379,14 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
             w.text("[data-testid=deploy-confirm]").await,
             "Deploy to the canary"
         );
-        w.click("[data-testid=deploy-confirm]").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=deploy-dialog]').open",
-            30,
-        )
-        .await;
+        deploy_and_close(&w).await;
         let canary = served(&sandbox, &home, "prod", true);
         assert_eq!(canary["POST /purchase"], "COGNITO_USER_POOLS", "{canary}");
         assert_eq!(served(&sandbox, &home, "prod", false), base_before);
 
         // Promoted: the canary serves what the base does now, so nothing changes but the
         // deployment the base serves, the canary's, whose share goes to 0%.
-        w.click("[data-testid=deploy]").await;
-        w.wait_js(
-            "return document.querySelector('[data-testid=deploy-dialog]').open",
-            10,
-        )
-        .await;
+        open_deploy(&w).await;
         w.click("[data-testid=deploy-target-promote]").await;
         w.wait_js("return document.querySelector('[data-testid=deploy-summary]').textContent \
                    === 'Nothing changes on prod when its canary is promoted: the canary serves what the base does'", 20)
@@ -426,12 +401,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
             "Promote the canary"
         );
         w.screenshot("deploy-promote").await;
-        w.click("[data-testid=deploy-confirm]").await;
-        w.wait_js(
-            "return !document.querySelector('[data-testid=deploy-dialog]').open",
-            30,
-        )
-        .await;
+        deploy_and_close(&w).await;
         let audit = cli(&sandbox, &home, &["audit", "--api", "SecurePets", "--json"]).json();
         let prod = &audit["apis"][0]["stages"][0];
         assert_eq!(prod["name"], "prod");
