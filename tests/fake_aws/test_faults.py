@@ -8,13 +8,10 @@ import time
 import boto3
 import botocore.exceptions
 
+from selfcheck import registry
+
 S = None  # the test_sandbox module
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS, test = registry()
 
 
 @test

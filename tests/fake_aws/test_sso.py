@@ -14,8 +14,10 @@ import boto3
 import botocore
 import botocore.config
 
+from selfcheck import registry
+
 S = None  # the test_sandbox module
-TESTS = []
+TESTS, test = registry()
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 START_URL = "https://corp.awsapps.com/start"
 LEGACY_START_URL = "https://legacy.awsapps.com/start"
@@ -30,15 +32,6 @@ class Skip(Exception):
     """This check cannot run on this machine (said, and counted as skipped)."""
 
 
-def test_in(tests):
-    """A decorator that adds a check to `tests`."""
-    def test(fn):
-        tests.append(fn)
-        return fn
-    return test
-
-
-test = test_in(TESTS)
 
 
 # ---------------------------------------------------------------- helpers

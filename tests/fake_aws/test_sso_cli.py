@@ -19,12 +19,11 @@ import tempfile
 import time
 
 import sso_login
-from test_sso import (ACCOUNT, CACHE_FIELDS, LEGACY_START_URL, START_URL, Skip, fresh, sha1,
-                      test_in)
+from selfcheck import registry
+from test_sso import ACCOUNT, CACHE_FIELDS, LEGACY_START_URL, START_URL, Skip, fresh, sha1
 
 S = None  # the test_sandbox module
-TESTS = []
-test = test_in(TESTS)
+TESTS, test = registry()
 
 
 # ---------------------------------------------------------------- the AWS CLI

@@ -9,16 +9,14 @@ import time
 
 import yaml
 
+from selfcheck import registry
+
 S = None  # the test_sandbox module
-TESTS = []
+TESTS, test = registry()
 PROVIDER = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Stage1"
 OTHER_PROVIDER = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Stage2"
 OPEN = {"authorizationType": "NONE", "apiKeyRequired": False}
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 def ops(*triples):

@@ -6,14 +6,12 @@ import json
 
 import yaml
 
+from selfcheck import registry
+
 S = None  # the test_sandbox module
-TESTS = []
+TESTS, test = registry()
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Stage1"
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 def v2():

@@ -21,9 +21,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SARIF_DIR = os.path.join(os.path.dirname(HERE), "sarif")
 sys.path.insert(0, HERE)
 import seed_sweep  # noqa: E402
+from selfcheck import registry  # noqa: E402
 
 S = None  # the test_sandbox module
-TESTS = []
+TESTS, test = registry()
 ACCOUNTS = {"A": "111111111111", "B": "222222222222"}
 # account A's sandbox starts with these (the command-line form of region errors)
 A_FLAGS = ["--region-error", "ap-east-1=not-enabled",
@@ -32,10 +33,6 @@ SANDBOXES = {}  # label -> (process, url)
 DENIED = ("User: arn:aws:iam::{account}:user/sandbox is not authorized to perform: "
           "apigateway:{method} on resource: arn:aws:apigateway:{region}::{path}")
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 # ---------------------------------------------------------------- helpers

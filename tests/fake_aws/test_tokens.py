@@ -7,13 +7,10 @@ import time
 import urllib.error
 import urllib.request
 
+from selfcheck import registry
+
 S = None  # the test_sandbox module
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+TESTS, test = registry()
 
 
 @test
