@@ -15,6 +15,7 @@ pub mod responses;
 pub mod sso_settings;
 pub mod sweep;
 pub mod sweep_formats;
+pub mod template;
 pub mod undo_plan;
 pub mod validate;
 pub mod verdict;
