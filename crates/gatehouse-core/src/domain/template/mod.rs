@@ -5,3 +5,4 @@
 
 pub mod diff;
 pub mod spec;
+pub mod yaml_doc;
