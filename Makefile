@@ -1,6 +1,7 @@
 # Gatehouse. `make demo` and `make test` work on a fresh Debian 12 machine: they install what they
 # need (system packages with apt-get, through sudo when not root; tauri-driver with cargo; the
-# sandbox's Python packages in .venv; the page's checks, TypeScript, with npm from package-lock.json).
+# sandbox's Python packages in .venv; the template validators in .venv-judges; the page's checks,
+# TypeScript, and aws-cdk-lib for the CDK type check, with npm from package-lock.json).
 # `make package` builds the .deb and .rpm with Tauri's bundler (@tauri-apps/cli, pinned the same way).
 
 SHELL := /bin/bash
@@ -9,6 +10,8 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python
+# The validators users run on templates (cfn-lint, SAM's translator, checkov, python-hcl2).
+JUDGES := .venv-judges
 
 BUILD_PKGS := libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
               libssl-dev libdbus-1-dev pkg-config build-essential python3 python3-venv
@@ -24,7 +27,7 @@ DEB := $(RELEASE)/bundle/deb/Gatehouse_$(VERSION)_$(shell dpkg --print-architect
 SHARE := target/share
 
 .PHONY: demo run test build release package package-check install uninstall icons check ui-check \
-        system-deps test-deps ui-deps venv tauri-driver bench clean
+        system-deps test-deps ui-deps venv judges tauri-driver bench clean
 
 ## demo: start the local AWS sandbox seeded with SecurePets and open Gatehouse on it
 demo: system-deps venv build
@@ -34,9 +37,11 @@ demo: system-deps venv build
 run: release
 	$(RELEASE)/gatehouse
 
-## test: install what the tests need, then run every test (unit, page, sandbox, CLI, window)
-test: system-deps test-deps ui-deps venv tauri-driver check ui-check
+## test: install what the tests need, then run every test (unit, page, sandbox, judges, CLI,
+## window)
+test: system-deps test-deps ui-deps venv judges tauri-driver check ui-check
 	$(PY) tests/fake_aws/test_sandbox.py
+	$(JUDGES)/bin/python tests/templates/test_judges.py
 	tests/with-desktop.sh cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2
 	$(MAKE) package-check
 	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
@@ -129,9 +134,21 @@ $(VENV)/.installed: tests/fake_aws/requirements.txt
 	$(VENV)/bin/pip install -q -r tests/fake_aws/requirements.txt
 	touch $@
 
+# Their own venv: checkov pins an old boto3 the sandbox must not get. python-hcl2 goes to its own
+# folder (--target): checkov's fork, bc-python-hcl2, installs the same `hcl2` package and the
+# two would overwrite each other's files; judge.py puts the folder first for its hcl2 check only.
+judges: $(JUDGES)/.installed
+$(JUDGES)/.installed: tests/templates/requirements.txt tests/templates/requirements-hcl2.txt
+	python3 -m venv $(JUDGES)
+	$(JUDGES)/bin/pip install -q --upgrade pip
+	$(JUDGES)/bin/pip install -q -r tests/templates/requirements.txt
+	rm -rf $(JUDGES)/python-hcl2
+	$(JUDGES)/bin/pip install -q --target $(JUDGES)/python-hcl2 -r tests/templates/requirements-hcl2.txt
+	touch $@
+
 tauri-driver:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
 
 clean:
 	cargo clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) $(JUDGES) node_modules
