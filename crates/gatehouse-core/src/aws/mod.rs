@@ -1,5 +1,6 @@
 //! The only place that touches AWS SDK types. Each module maps SDK shapes into model types.
 
+pub mod cloudformation;
 pub mod cognito;
 pub mod failure;
 pub mod gateway;
@@ -75,6 +76,7 @@ fn service_and_operation(type_name: &str) -> (&'static str, String) {
         "aws_sdk_apigateway" | "aws_sdk_apigatewayv2" => "API Gateway",
         "aws_sdk_sts" => "STS",
         "aws_sdk_cognitoidentityprovider" => "Cognito",
+        "aws_sdk_cloudformation" => "CloudFormation",
         "aws_sdk_sso" | "aws_sdk_ssooidc" => "IAM Identity Center",
         _ => "AWS",
     };

@@ -152,6 +152,11 @@ impl Session {
             .clone()
     }
 
+    /// CloudFormation in the session's region: the stacks that own APIs.
+    pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+        aws_sdk_cloudformation::Client::new(&self.config)
+    }
+
     /// The kind of an API already seen by this session.
     pub fn known_kind(&self, api_id: &str) -> Option<ApiKind> {
         self.kinds.lock().ok()?.get(api_id).copied()

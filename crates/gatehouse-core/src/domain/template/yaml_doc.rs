@@ -290,11 +290,15 @@ impl<'a> Doc<'a> {
             return;
         };
         let col = self.col_of(entries[0].0.tag_start);
-        let spaced = entries.len() > 1
-            && self.text[entries[0].1.end..entries[1].0.tag_start]
-                .lines()
-                .skip(1)
-                .any(|l| l.trim().is_empty());
+        let spaced = entries.len() > 1 && {
+            let between: Vec<&str> = self.text[entries[0].1.end..entries[1].0.tag_start]
+                .split('\n')
+                .collect();
+            between.len() > 2
+                && between[1..between.len() - 1]
+                    .iter()
+                    .any(|l| l.trim().is_empty())
+        };
         let at = self.line_end(anchor.1.end);
         let gap = if spaced { "\n" } else { "" };
         let text = format!("\n{gap}{}", self.block_entry(key, value, col));
@@ -443,7 +447,7 @@ fn plain_ok(s: &str, flow: bool) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/' | ':'))
-        && !(flow && s.contains(':'))
+        && (!flow || !s.contains(':'))
         && !s.ends_with(':')
         && !reserved.contains(&s.to_ascii_lowercase().as_str())
 }
