@@ -8,7 +8,8 @@ the server answers its first request.
 What is changed (see README.md; paging lives in pagination.py, the Cognito
 fixes in patches_cognito.py, HTTP/WebSocket API (v2) fixes in patches_v2.py
 and routes_v2.py, REST deployments, stages, canaries and GetExport in patches_stages.py,
-gateway responses in gateway_responses.py):
+gateway responses in gateway_responses.py, the tags CloudFormation stacks put on their
+REST APIs in patches_stacks.py):
   * UpdateMethod: new, with AWS's patch semantics and validation.
   * PutMethod: 409 ConflictException when the method exists; authorizer checks.
   * CreateAuthorizer keeps identityValidationExpression; UpdateAuthorizer
@@ -46,6 +47,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 import gateway_responses
 import pagination
 import patches_speed
+import patches_stacks
 import patches_stages
 import patches_v2
 import tokens
@@ -389,6 +391,7 @@ def apply():
     patches_stages.apply()
     gateway_responses.apply()
     patches_v2.apply()
+    patches_stacks.apply()
     patches_speed.apply()
 
     CognitoIdpResponse.list_user_pools = wrap_list_user_pools(

@@ -5,7 +5,8 @@ the behaviour Gatehouse relies on, by topic: REST methods and authorizers (test_
 faults and counters (test_faults.py), Cognito tokens (test_tokens.py), HTTP/WebSocket APIs
 (test_http_apis.py), what stages serve (test_stages.py, test_stages_http.py), SSO sign-in and
 STS MFA (test_sso.py), the AWS CLI's SSO sign-in (test_sso_cli.py), accounts, region errors,
-the GetResources quota, seed_sweep.py and the SARIF validator (test_sweep.py). Each of those
+the GetResources quota, seed_sweep.py and the SARIF validator (test_sweep.py), CloudFormation
+stacks that own REST APIs (test_stacks.py). Each of those
 modules has TESTS and a global `S`, set to this module (its URL, SUMMARY and helpers).
 Ends with the line "N passed, M failed".
 """
@@ -33,6 +34,7 @@ import test_http_apis  # noqa: E402
 import test_rest  # noqa: E402
 import test_sso  # noqa: E402
 import test_sso_cli  # noqa: E402
+import test_stacks  # noqa: E402
 import test_stages  # noqa: E402
 import test_stages_http  # noqa: E402
 import test_sweep  # noqa: E402
@@ -40,7 +42,7 @@ import test_tokens  # noqa: E402
 
 # In this order (later checks may rely on what earlier ones left, as they always did).
 CHECKS = (test_rest, test_faults, test_tokens, test_http_apis, test_stages, test_stages_http,
-          test_sso, test_sso_cli, test_sweep)
+          test_sso, test_sso_cli, test_sweep, test_stacks)
 
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
