@@ -60,8 +60,9 @@ def rules(answer, kind="errors"):
 
 # ---------------------------------------------------------------- templates
 
-def rest_template(method="GetPets", auth="COGNITO_USER_POOLS", authorizer_type="COGNITO_USER_POOLS"):
-    """A small REST API: /pets GET behind a Cognito authorizer (or `auth` NONE, no authorizer)."""
+def rest_template(method="GetPets", auth="COGNITO_USER_POOLS"):
+    """A small REST API: /pets GET behind a Cognito authorizer (or `auth` NONE, no authorizer),
+    deployed."""
     authorizer_ref = "\n      AuthorizerId: !Ref PoolAuth" if auth != "NONE" else ""
     return f"""\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -82,7 +83,7 @@ Resources:
     Properties:
       Name: PetsPool
       RestApiId: !Ref Api
-      Type: {authorizer_type}
+      Type: COGNITO_USER_POOLS
       IdentitySource: method.request.header.Authorization
       ProviderARNs:
         - {POOL_ARN}
