@@ -5,4 +5,5 @@
 
 pub mod diff;
 pub mod spec;
+pub mod terraform;
 pub mod yaml_doc;
