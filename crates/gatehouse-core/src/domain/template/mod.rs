@@ -4,6 +4,7 @@
 //! protection as CloudFormation, SAM, Terraform or CDK for a team adopting code.
 
 pub mod diff;
+pub mod export;
 pub mod spec;
 pub mod terraform;
 pub mod yaml_doc;
