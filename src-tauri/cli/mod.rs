@@ -3,6 +3,7 @@
 // First, so that its `outln!` and `eoutln!` are in scope in the modules below.
 #[macro_use]
 pub(crate) mod out;
+mod code;
 mod common;
 mod cors;
 mod deploy;
@@ -84,7 +85,7 @@ enum Command {
     Audit(sweep::AuditArgs),
     /// Protect methods with a Cognito authorizer for a pool (reused when one matches, else created).
     #[command(
-        after_help = "Examples:\n  gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 \\\n    --methods \"GET /pets,PURCHASE /pets,POST /purchase\" --deploy prod\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --dry-run\n  gatehouse protect --api PetsHttp --pool PetsPool --clients web --methods \"GET /parcels\""
+        after_help = "Examples:\n  gatehouse protect --api SecurePets --pool PetsPool --pool-region eu-west-1 \\\n    --methods \"GET /pets,PURCHASE /pets,POST /purchase\" --deploy prod\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --dry-run\n  gatehouse protect --api PetsHttp --pool PetsPool --clients web --methods \"GET /parcels\"\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --as-code --change-set protect-pets\n  gatehouse protect --api SecurePets --pool PetsPool --all-open --as-code --template main.tf --out main.tf"
     )]
     Protect(protect::ProtectArgs),
     /// Remove protection (back to NONE) from methods.
@@ -116,6 +117,12 @@ enum Command {
         after_help = "Examples:\n  gatehouse fix-cors --api SecurePets --dry-run\n  gatehouse fix-cors --api SecurePets --origin https://app.example.com\n  gatehouse undo"
     )]
     FixCors(cors::CorsArgs),
+    /// An API's authorizers and method protection as code: CloudFormation (ready for resource
+    /// import), SAM, Terraform (with import blocks) or CDK (TypeScript), for a team adopting IaC.
+    #[command(
+        after_help = "Examples:\n  gatehouse export --api SecurePets --format terraform > securepets.tf\n  gatehouse export --api SecurePets --format cloudformation --out pets.yaml\n  gatehouse export --api SecurePets --format cdk --stage prod"
+    )]
+    Export(code::ExportArgs),
     /// Undo the last journaled apply, or the named one.
     #[command(
         after_help = "Examples:\n  gatehouse undo\n  gatehouse undo --apply 1764201234567-3f2a --force --json"
@@ -189,6 +196,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Login(_) => "gatehouse login",
         Command::Deploy(_) => "gatehouse deploy",
         Command::FixCors(_) => "gatehouse fix-cors",
+        Command::Export(_) => "gatehouse export",
     });
     let core = Core::new()?;
     match command {
@@ -201,6 +209,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Login(args) => login::login(&core, args).await,
         Command::Deploy(args) => deploy::deploy(&core, args).await,
         Command::FixCors(args) => cors::fix_cors(&core, args).await,
+        Command::Export(args) => code::export(&core, args).await,
         Command::Undo {
             apply,
             force,

@@ -46,15 +46,29 @@ pub struct ProtectArgs {
     #[command(flatten)]
     which: Which,
     /// Deploy to this stage afterwards (one CreateDeployment).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "as_code")]
     deploy: Option<String>,
     /// Print the plan and change nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "as_code")]
     dry_run: bool,
     /// Apply even when the plan has warnings (OPTIONS selected, scopes with a client ID regex, an
     /// API owned by a CloudFormation stack).
     #[arg(long)]
     force: bool,
+    /// Change the owning template instead of the API: print the patched template's diff (nothing
+    /// is sent to API Gateway). The template is --template, else the stack's deployed one.
+    #[arg(long)]
+    as_code: bool,
+    /// The template to patch: CloudFormation or SAM (YAML or JSON), or Terraform (.tf).
+    #[arg(long, value_name = "FILE", requires = "as_code")]
+    template: Option<std::path::PathBuf>,
+    /// Write the patched template here (`-`: to stdout instead of the diff).
+    #[arg(long, value_name = "FILE", requires = "as_code")]
+    out: Option<std::path::PathBuf>,
+    /// Create a CloudFormation change set with the patched template on the API's stack (never
+    /// executed: review it, then execute it).
+    #[arg(long, value_name = "NAME", requires = "as_code")]
+    change_set: Option<String>,
     /// Print JSON (the shape is in the README).
     #[arg(long)]
     json: bool,
@@ -137,6 +151,15 @@ pub async fn protect(core: &Core, args: ProtectArgs) -> Result<i32> {
         force: args.force,
         pace,
     };
+    if args.as_code {
+        let code = super::code::AsCode {
+            template: args.template,
+            out: args.out,
+            change_set: args.change_set,
+            json: args.json,
+        };
+        return super::code::protect_as_code(core, req, code).await;
+    }
     let printer = Printer::new(Command::Protect, args.json, args.max_rps);
     let outcome = core.protect(req, &|e| printer.event(e)).await?;
     printer.finish(&outcome)

@@ -2,6 +2,7 @@
 //! profiles — as methods of one `Core`. This file names the parts and everything the shells may
 //! use: they import from here, never from apply, journal, lock or aws.
 
+mod as_code;
 mod authorizers;
 mod changes;
 mod cors;
@@ -24,6 +25,9 @@ pub use crate::aws::gateway::Stage;
 pub use crate::aws::profiles::{env_named_profile, start_profile, ProfileRef};
 pub use crate::local::journal::{ApplySummary, Outcome};
 pub use crate::local::lock::{set_client, ApiLock};
+pub use as_code::{
+    check_change_set_name, AsCodeOutcome, AsCodeRequest, ChangeSetMade, Exported, TemplateFile,
+};
 pub use authorizers::NEW_AUTHORIZER_ID;
 pub use changes::{ApplyRequest, Deployment};
 pub use cors::{CorsPlan, CorsReport, CorsResult};

@@ -88,6 +88,37 @@ impl Core {
     }
 }
 
+/// The pool a protect names and the authorizer it asks for, checked.
+pub(super) struct PoolChoice {
+    pub pool_region: String,
+    pub pool: UserPool,
+    pub input: AuthorizerInput,
+}
+
+impl Core {
+    /// Finds the pool (in its region) and writes the authorizer the request asks for, checked
+    /// before anything is created.
+    pub(super) async fn pool_choice(&self, req: &ProtectRequest, api: &Api) -> Result<PoolChoice> {
+        let ctx = &req.ctx;
+        let pool_region = req
+            .pool_region
+            .clone()
+            .unwrap_or_else(|| ctx.region.clone());
+        let pool = self.find_pool(ctx, &pool_region, &req.pool).await?;
+        let input = self
+            .authorizer_input(ctx, req, api, &pool_region, &pool)
+            .await?;
+        if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
+            return Err(e);
+        }
+        Ok(PoolChoice {
+            pool_region,
+            pool,
+            input,
+        })
+    }
+}
+
 /// How a plan is carried out.
 struct Run<'a> {
     dry_run: bool,
@@ -114,17 +145,11 @@ impl Core {
         // One writer per API, taken as soon as the API is known and held until the deploy: what
         // is planned below is read under it.
         let lock = self.writer(ctx, &api, Action::Protect, req.dry_run).await?;
-        let pool_region = req
-            .pool_region
-            .clone()
-            .unwrap_or_else(|| ctx.region.clone());
-        let pool = self.find_pool(ctx, &pool_region, &req.pool).await?;
-        let input = self
-            .authorizer_input(ctx, &req, &api, &pool_region, &pool)
-            .await?;
-        if let Some(e) = plan::validate_authorizer(&input).into_iter().next() {
-            return Err(e);
-        }
+        let PoolChoice {
+            pool_region,
+            pool,
+            input,
+        } = self.pool_choice(&req, &api).await?;
         let (methods, mut authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
         let keys = select(&methods, &authorizers, &req.methods, &api)?;
         let mut outcome = ProtectOutcome::of(api);
@@ -356,7 +381,7 @@ fn checked_stage(stage: Option<&str>) -> Result<Option<&str>> {
 }
 
 /// The methods ("VERB /path") a request names; unknown names are an error.
-fn select(
+pub(super) fn select(
     methods: &[Method],
     authorizers: &[Authorizer],
     which: &Methods,

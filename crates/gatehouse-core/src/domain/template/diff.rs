@@ -21,7 +21,10 @@ mod tests {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
         let new = "a\nb\nc\nd\nE\nf\ng\nh\n";
         let d = unified("t.yaml", old, new);
-        assert!(d.starts_with("--- a/t.yaml\n+++ b/t.yaml\n@@ -2,7 +2,7 @@\n"), "{d}");
+        assert!(
+            d.starts_with("--- a/t.yaml\n+++ b/t.yaml\n@@ -2,7 +2,7 @@\n"),
+            "{d}"
+        );
         assert!(d.contains("-e\n+E\n"), "{d}");
         assert_eq!(unified("t.yaml", old, old), "");
     }

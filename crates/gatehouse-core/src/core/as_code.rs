@@ -1,0 +1,358 @@
+//! A protect written as code instead of sent to API Gateway: the owning template patched (the
+//! user's own file, or the stack's deployed template), its diff, and when asked a CloudFormation
+//! change set to review — never executed. And an API's protection exported as code.
+
+use super::protect::{select, PoolChoice};
+use super::requests::{Methods, ProtectRequest};
+use super::state::{Core, Ctx};
+use crate::aws::{cloudformation, gateway};
+use crate::domain::model::{pool_issuer, Api, ApiKind};
+use crate::domain::template::spec::{AuthorizerCode, CodeChange, ExportInput, MethodRef, Patched};
+use crate::domain::template::{self, EXPORT_FORMATS};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// CloudFormation takes a template body of at most this many bytes in a request.
+const TEMPLATE_BODY_MAX: usize = 51_200;
+
+/// A template the user gave: its file name (which tells Terraform from the rest) and text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct TemplateFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Protect as code: the protect's own choices, the template (None: the stack's), and the
+/// change set to create with the patched template.
+#[derive(Debug, Clone)]
+pub struct AsCodeRequest {
+    pub protect: ProtectRequest,
+    pub template: Option<TemplateFile>,
+    pub change_set: Option<String>,
+}
+
+/// A change set made with the patched template, and how the user reviews and executes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct ChangeSetMade {
+    pub stack: String,
+    pub name: String,
+    pub id: String,
+    /// `aws cloudformation describe-change-set …`
+    pub review: String,
+    /// `aws cloudformation execute-change-set …`
+    pub execute: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct AsCodeOutcome {
+    pub api: Api,
+    /// Where the template came from: "pets.yaml", "stack pets-prod (its deployed template)".
+    pub source: String,
+    /// The file name the patched template is shown and saved under.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stack: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub patched: Option<Patched>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub change_set: Option<ChangeSetMade>,
+    /// Why nothing was patched (no method selected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub nothing_to_do: Option<String>,
+}
+
+/// What `gatehouse export` and the window's Export give back.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct Exported {
+    pub format: String,
+    pub name: String,
+    pub text: String,
+    /// CloudFormation: the `--resources-to-import` list for an IMPORT change set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub import_list: Option<String>,
+}
+
+/// A change set's name as CloudFormation allows it: a letter, then letters, digits and hyphens,
+/// at most 128.
+pub fn check_change_set_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "change-set",
+            format!("'{name}' is not a change set name: a letter, then letters, digits and hyphens (at most 128)."),
+        ))
+    }
+}
+
+impl Core {
+    /// Writes a protect into the API's template. Nothing is sent to API Gateway; CloudFormation
+    /// is read for the stack's template (unless one is given) and written only for the change set.
+    pub async fn protect_as_code(&self, req: AsCodeRequest) -> Result<AsCodeOutcome> {
+        if let Some(name) = &req.change_set {
+            check_change_set_name(name)?;
+        }
+        let p = &req.protect;
+        let ctx = &p.ctx;
+        let api = self.find_api(ctx, &p.api).await?;
+        let PoolChoice {
+            pool_region,
+            pool,
+            input,
+        } = self.pool_choice(p, &api).await?;
+        let (methods, authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
+        let keys = select(&methods, &authorizers, &p.methods, &api)?;
+        let stack = api.managed_by.as_ref().and_then(|m| m.stack.clone());
+        let terraform = api
+            .managed_by
+            .as_ref()
+            .and_then(|m| m.tool.as_deref())
+            .is_some_and(|t| t == "terraform");
+        if req.change_set.is_some() && stack.is_none() {
+            return Err(Error::invalid(
+                "change-set",
+                format!(
+                    "{} is not owned by a CloudFormation stack: there is no stack to make a change set on.",
+                    api.name
+                ),
+            ));
+        }
+        let (file, source, api_logical) = match (&req.template, &stack) {
+            (Some(file), _) => (file.clone(), file.name.clone(), None),
+            (None, Some(stack)) => {
+                let session = self.session(ctx).await?;
+                let text = cloudformation::original_template(&session, stack).await?;
+                let logical = cloudformation::logical_id_of(&session, stack, &api.id).await?;
+                let json = text.trim_start().starts_with('{');
+                let file = TemplateFile {
+                    name: format!("{stack}.{}", if json { "json" } else { "yaml" }),
+                    text,
+                };
+                (file, format!("stack {stack} (its deployed template)"), logical)
+            }
+            (None, None) if terraform => {
+                return Err(Error::invalid(
+                    "template",
+                    format!(
+                        "{} is managed by Terraform: give its configuration with --template main.tf, and Gatehouse patches the HCL in place.",
+                        api.name
+                    ),
+                ))
+            }
+            (None, None) => {
+                return Err(Error::invalid(
+                    "template",
+                    format!(
+                        "{} is not owned by a CloudFormation stack: give its template with --template FILE (CloudFormation, SAM or Terraform).",
+                        api.name
+                    ),
+                ))
+            }
+        };
+        let mut outcome = AsCodeOutcome {
+            api: api.clone(),
+            source,
+            name: file.name.clone(),
+            stack: stack.clone(),
+            patched: None,
+            change_set: None,
+            nothing_to_do: None,
+        };
+        if keys.is_empty() {
+            outcome.nothing_to_do = Some(match p.methods {
+                Methods::AllOpen => "No open method to protect (OPTIONS excepted).".into(),
+                _ => "No method is selected.".into(),
+            });
+            return Ok(outcome);
+        }
+        let pool_arn = match api.kind {
+            ApiKind::Http => String::new(),
+            _ => self.pool_arn(ctx, &pool_region, &pool.id).await?,
+        };
+        let change = CodeChange {
+            api_name: api.name.clone(),
+            api_id: api.id.clone(),
+            kind: api.kind,
+            authorizer: AuthorizerCode {
+                name: input.name.clone(),
+                provider_arns: if pool_arn.is_empty() {
+                    vec![]
+                } else {
+                    vec![pool_arn]
+                },
+                identity_source: input.identity_source.clone(),
+                identity_validation_expression: input.client_id_regex.clone(),
+                ttl_seconds: input.ttl_seconds,
+                issuer: pool_issuer(&pool_region, &pool.id),
+                audience: input.audience.clone(),
+            },
+            methods: keys
+                .iter()
+                .filter_map(|k| methods.iter().find(|m| &m.key() == k))
+                .map(|m| MethodRef::new(&m.verb, &m.path))
+                .collect(),
+            scopes: p.scopes.clone(),
+        };
+        let patched = template::patch(&file.name, &file.text, &change, api_logical.as_deref())?;
+        if let (Some(name), Some(stack)) = (&req.change_set, &stack) {
+            if file.name.ends_with(".tf") {
+                return Err(Error::invalid(
+                    "change-set",
+                    "A Terraform configuration has no CloudFormation change set: apply it with terraform.",
+                ));
+            }
+            if patched.changed.is_empty() {
+                return Err(Error::invalid(
+                    "change-set",
+                    "The template already protects these methods so: a change set would change nothing.",
+                ));
+            }
+            if patched.text.len() > TEMPLATE_BODY_MAX {
+                return Err(Error::invalid(
+                    "change-set",
+                    format!(
+                        "The patched template is {} bytes; CloudFormation takes at most {TEMPLATE_BODY_MAX} in a request. Save it, upload it to S3 and create the change set with --template-url.",
+                        patched.text.len()
+                    ),
+                ));
+            }
+            let session = self.session(ctx).await?;
+            let description = format!(
+                "Gatehouse: protect {} of {} with {}",
+                patched.changed.join(", "),
+                api.name,
+                input.name
+            );
+            let description: String = description.chars().take(1024).collect();
+            let id = cloudformation::create_change_set(
+                &session,
+                stack,
+                name,
+                &patched.text,
+                &description,
+            )
+            .await?;
+            let region = &ctx.region;
+            outcome.change_set = Some(ChangeSetMade {
+                review: format!(
+                    "aws cloudformation describe-change-set --region {region} --stack-name {stack} --change-set-name {name}"
+                ),
+                execute: format!(
+                    "aws cloudformation execute-change-set --region {region} --stack-name {stack} --change-set-name {name}"
+                ),
+                stack: stack.clone(),
+                name: name.clone(),
+                id,
+            });
+        }
+        outcome.patched = Some(patched);
+        Ok(outcome)
+    }
+
+    /// An API's authorizers and method protection as code, as the editor holds them or as a
+    /// stage serves them.
+    pub async fn export(
+        &self,
+        ctx: &Ctx,
+        api: &str,
+        format: &str,
+        stage: Option<&str>,
+    ) -> Result<Exported> {
+        if !EXPORT_FORMATS.contains(&format) {
+            return Err(Error::invalid(
+                "format",
+                format!(
+                    "No export format '{format}': choose {}.",
+                    EXPORT_FORMATS.join(", ")
+                ),
+            ));
+        }
+        let api = self.find_api(ctx, api).await?;
+        let (mut methods, mut authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
+        if let Some(stage) = stage {
+            let session = self.session(ctx).await?;
+            let stages = gateway::stage_infos(&session, &api.id).await?;
+            let info = stages.iter().find(|s| s.name == stage).ok_or_else(|| {
+                Error::NotFound(format!(
+                    "{} has no stage {stage}; its stages: {}",
+                    api.name,
+                    stages
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            let deployment = info.deployment_id.clone().ok_or_else(|| {
+                Error::NotFound(format!(
+                    "Stage {stage} of {} serves no deployment yet.",
+                    api.name
+                ))
+            })?;
+            let served = gateway::served(
+                &session,
+                &api.id,
+                stage,
+                &deployment,
+                true,
+                (&methods, &authorizers),
+            )
+            .await?;
+            methods = served.methods;
+            // Authorizers the stage names are the editor's (by id) when they still exist.
+            for a in served.authorizers {
+                if !authorizers.iter().any(|e| e.id == a.id) {
+                    authorizers.push(a);
+                }
+            }
+        }
+        let input = ExportInput {
+            api,
+            region: ctx.region.clone(),
+            methods,
+            authorizers,
+            stage: stage.map(String::from),
+        };
+        let (name, text) = template::export_as(format, &input)?;
+        let import_list = (format == "cloudformation")
+            .then(|| template::export::cloudformation_import_list(&input));
+        Ok(Exported {
+            format: format.to_string(),
+            name,
+            text,
+            import_list,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_set_names_follow_cloudformation() {
+        assert!(check_change_set_name("gatehouse-protect-1").is_ok());
+        for bad in ["", "1st", "has space", "under_score", &"a".repeat(129)] {
+            let e = check_change_set_name(bad).unwrap_err();
+            assert_eq!(e.kind(), "invalid", "{bad}");
+        }
+    }
+}
