@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 pub mod accounts;
 pub mod cli;
+pub mod judges;
 pub mod sandbox;
 pub mod window;
 

@@ -253,6 +253,37 @@ print(json.dumps({'routes': routes, 'authorizers': every(h.get_authorizers, ApiI
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
+    /// Creates a CloudFormation stack in us-east-1 from a template (straight on the sandbox, as
+    /// `aws cloudformation deploy` would); the id of the RestApi it made (None when it made none).
+    pub fn create_stack(&self, name: &str, template: &str) -> Option<String> {
+        let script = r#"
+cf = boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name='us-east-1',
+                  aws_access_key_id='x', aws_secret_access_key='x')
+cf.create_stack(StackName=sys.argv[2], TemplateBody=sys.argv[3])
+rows = cf.list_stack_resources(StackName=sys.argv[2])['StackResourceSummaries']
+print(next((r['PhysicalResourceId'] for r in rows
+            if r['ResourceType'] == 'AWS::ApiGateway::RestApi'), ''))
+"#;
+        let id = self.boto3(script, &[name, template]).trim().to_string();
+        (!id.is_empty()).then_some(id)
+    }
+
+    /// A stack's change set as CloudFormation describes it, with the template it carries.
+    pub fn change_set(&self, stack: &str, name: &str) -> Value {
+        let script = r#"
+import json
+cf = boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name='us-east-1',
+                  aws_access_key_id='x', aws_secret_access_key='x')
+d = cf.describe_change_set(StackName=sys.argv[2], ChangeSetName=sys.argv[3])
+body = cf.get_template(StackName=sys.argv[2], ChangeSetName=sys.argv[3])['TemplateBody']
+stack = cf.describe_stacks(StackName=sys.argv[2])['Stacks'][0]
+print(json.dumps({'status': d['Status'], 'execution': d.get('ExecutionStatus'),
+                  'type': d.get('ChangeSetType', 'UPDATE'), 'body': body if isinstance(body, str) else json.dumps(body),
+                  'stackStatus': stack['StackStatus'], 'description': d.get('Description')}, default=str))
+"#;
+        serde_json::from_str(&self.boto3(script, &[stack, name])).expect("change set JSON")
+    }
+
     /// Sets one method's authorization type as a colleague would, with boto3 straight on the
     /// sandbox (not through Gatehouse).
     pub fn set_behind_our_back(&self, api_id: &str, path: &str, verb: &str, kind: &str) {

@@ -22,5 +22,6 @@ mod live;
 mod sso;
 mod sso_endpoints;
 mod sweep;
+mod templates;
 mod token_cost;
 mod trust;
