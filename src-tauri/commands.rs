@@ -3,6 +3,8 @@
 //! between runs) is in shell.rs.
 
 #[macro_use]
+mod code;
+#[macro_use]
 mod cors;
 #[macro_use]
 mod deploy;
@@ -21,6 +23,7 @@ use crate::domain::sso_settings::{SsoPrompt, SsoState};
 use crate::domain::sweep::{SweepEvent, SweepOutcome, SweepRegion, SweepRequest};
 use crate::error::{Error, Result};
 use crate::local::keychain::{self, KeychainProfile, ProfileInput};
+use code::{export_api, save_template, template_change};
 use cors::{cors_preview, cors_undo_preview, fix_cors, undo_cors};
 use deploy::{deploy_preview, deploy_to_stage};
 use shell::{MenuListener, PendingSave, ZoomLevel};
@@ -395,6 +398,9 @@ pub fn open_window() -> i32 {
             fix_cors,
             cors_undo_preview,
             undo_cors,
+            template_change,
+            save_template,
+            export_api,
             keychain_profiles,
             check_profile,
             save_profile,

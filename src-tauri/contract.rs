@@ -7,6 +7,7 @@ pub use crate::core::{
     ApiReview, ApplyRequest, AwsTest, AwsTestRequest, CheckTokenRequest, Ctx, Deployment,
     SignInRequest, SignInTokens, TokenCheck,
 };
+pub use crate::core::{AsCodeOutcome, Exported, TemplateChangeRequest};
 pub use crate::core::{CorsPlan, CorsReport, CorsResult};
 pub use crate::domain::audit::{AuthorizerView, MethodView, Summary};
 pub use crate::domain::live::deploy::{DeployChange, DeployPreview, DeployTarget};
@@ -125,6 +126,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
         SsoPrompt,
         SsoState,
         ManagedBy,
+        AsCodeOutcome,
+        TemplateChangeRequest,
+        Exported,
         SweepEvent,
         SweepOutcome,
         SweepRegion,

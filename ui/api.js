@@ -47,6 +47,9 @@
 /** @typedef {import("./bindings/Deployed").Deployed} Deployed */
 /** @typedef {import("./bindings/CorsPlan").CorsPlan} CorsPlan */
 /** @typedef {import("./bindings/CorsReport").CorsReport} CorsReport */
+/** @typedef {import("./bindings/AsCodeOutcome").AsCodeOutcome} AsCodeOutcome */
+/** @typedef {import("./bindings/TemplateChangeRequest").TemplateChangeRequest} TemplateChangeRequest */
+/** @typedef {import("./bindings/Exported").Exported} Exported */
 
 /**
  * The part of Tauri's `window.__TAURI__.core` the page uses.
@@ -164,6 +167,19 @@ export const fixCors = (ctx, apiId, apiName, origin) => invoke("fix_cors", { ctx
 export const corsUndoPreview = (applyId, force) => invoke("cors_undo_preview", { applyId, force });
 /** @param {string} applyId @param {boolean} force @returns {Promise<CorsReport>} */
 export const undoCors = (applyId, force) => invoke("undo_cors", { applyId, force });
+
+/** The owning template patched for the selection (and a change set when `request.changeSet`
+ * is set); the file at `templatePath` when given, else the stack's deployed template.
+ * @param {Ctx} ctx @param {TemplateChangeRequest} request @param {string | null} templatePath
+ * @returns {Promise<AsCodeOutcome>} */
+export const templateChange = (ctx, request, templatePath) => invoke("template_change", { ctx, request, templatePath });
+/** Writes a template where the user said; the path written.
+ * @param {string} path @param {string} text @returns {Promise<string>} */
+export const saveTemplate = (path, text) => invoke("save_template", { path, text });
+/** The API's protection as code.
+ * @param {Ctx} ctx @param {string} apiId @param {string} format @param {string | null} stage
+ * @returns {Promise<Exported>} */
+export const exportApi = (ctx, apiId, format, stage) => invoke("export_api", { ctx, apiId, format, stage });
 
 /** @returns {Promise<KeychainProfile[]>} */
 export const keychainProfiles = () => invoke("keychain_profiles");

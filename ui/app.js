@@ -12,6 +12,7 @@ import { ApisView } from "./views/apis.js";
 import { AuthorizerDialog } from "./views/authorizer-dialog.js";
 import { AuthorizersView } from "./views/authorizers.js";
 import { CorsDialog } from "./views/cors.js";
+import { TemplateDialog } from "./views/template.js";
 import { DeployDialog } from "./views/deploy.js";
 import { History } from "./views/history.js";
 import { MfaPrompt } from "./views/mfa.js";
@@ -49,8 +50,11 @@ function boot() {
   const dialog = new AuthorizerDialog({ showError });
   // A CORS fix changed gateway responses, not methods: its own dialog undoes it.
   const historyView = new History({ showError, startUndo: (a) => (a.action === "cors" ? cors.openUndo(a) : protect.startUndo(a)) });
+  const template = new TemplateDialog();
   const protect = new Protect({
     showError, refreshReview, loadHistory: () => historyView.loadIfShown(),
+    changeTemplate: (methods, authorizer, scopes) => template.open(methods, authorizer, scopes),
+    chooseTemplateAuthorizer: (then) => dialog.openForTemplate(then),
     newAuthorizer: () => dialog.openCreate(async (a) => {
       setStatus(`Authorizer ${a.name} created.`);
       await place.refreshReview(a.id);

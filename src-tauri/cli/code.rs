@@ -93,16 +93,7 @@ fn print_outcome(o: &AsCodeOutcome, out: Option<&Path>, to_stdout: bool) {
     if to_stdout {
         write_text(&p.text);
     } else {
-        eoutln!(
-            "{} from {}: {}",
-            p.format.label(),
-            clean(&o.source),
-            if p.changed.is_empty() {
-                "already as asked, nothing to change".to_string()
-            } else {
-                format!("protecting {}", p.changed.join(", "))
-            }
-        );
+        eoutln!("{}", clean(&o.summary));
         write_text(&p.diff);
     }
     if !p.already.is_empty() {

@@ -17,5 +17,6 @@ mod review;
 mod shell;
 mod sso;
 mod sweep;
+mod templates;
 mod token;
 mod trust;

@@ -35,6 +35,9 @@ export class AuthorizerDialog {
     this.kind = "REST";
     /** @type {((authorizer: Authorizer) => void) | null} */
     this.onDone = null;
+    /** @type {((choice: {poolRegion: string, poolId: string, input: AuthorizerInput}) => void) | null}
+     * set when the dialog chooses the authorizer a template declares: nothing is created in AWS */
+    this.forTemplate = null;
     this.nameEdited = false;
     /** @type {import("../state.js").Ticket | null} the pools' load under way or shown */
     this.loading = null;
@@ -91,6 +94,7 @@ export class AuthorizerDialog {
     if (!defaults) return;
     this.editing = null;
     this.onDone = onDone;
+    this.forTemplate = null;
     this.nameEdited = false;
     this.setKind(kind);
     $("authorizer-dialog-title").textContent = this.kind === "HTTP"
@@ -105,6 +109,20 @@ export class AuthorizerDialog {
     this.showRegion(store.ctx().region);
     $("authorizer-dialog").showModal();
     this.loadPools();
+  }
+
+  /**
+   * Opens the dialog to choose the authorizer a template will declare: the same fields, and
+   * `onChosen` gets the pool and the input instead of anything being created in AWS.
+   * @param {(choice: {poolRegion: string, poolId: string, input: AuthorizerInput}) => void} onChosen
+   */
+  async openForTemplate(onChosen) {
+    await this.openCreate(() => {});
+    if (!$("authorizer-dialog").hasAttribute("open")) return;
+    this.forTemplate = onChosen;
+    $("authorizer-dialog-title").textContent = this.kind === "HTTP"
+      ? "The JWT authorizer the template declares" : "The Cognito authorizer the template declares";
+    $("ad-submit").textContent = "Use in the template";
   }
 
   /**
@@ -258,6 +276,13 @@ export class AuthorizerDialog {
       const ctx = store.ctx();
       /** @type {Authorizer} */
       let result;
+      if (this.forTemplate && pool) {
+        const chosen = this.forTemplate;
+        this.forTemplate = null;
+        $("authorizer-dialog").close();
+        chosen({ poolRegion: $("ad-region").value, poolId: pool.id, input });
+        return;
+      }
       if (this.editing) {
         await api.updateAuthorizer(ctx, apiId, this.editing.id, input);
         result = { ...this.editing, name: input.name };

@@ -19,6 +19,8 @@ import { protectAuthorizers } from "./protect-logic.js";
 /** @typedef {import("../bindings/Authorizer").Authorizer} Authorizer */
 /** @typedef {import("../bindings/ApiKind").ApiKind} ApiKind */
 /** @typedef {import("../bindings/Ctx").Ctx} Ctx */
+/** @typedef {import("../bindings/AuthorizerChoice").AuthorizerChoice} AuthorizerChoice */
+/** @typedef {import("../bindings/AuthorizerInput").AuthorizerInput} AuthorizerInput */
 
 /** A method's result as Rust words it; the class (colour and symbol) follows its status. */
 function resultCell(/** @type {MethodResult} */ result) {
@@ -37,6 +39,8 @@ const input = (id) => /** @type {HTMLInputElement} */ ($(id));
  *   refreshReview: () => Promise<void>,
  *   loadHistory: () => void,
  *   newAuthorizer: () => void,
+ *   changeTemplate: (methods: string[], authorizer: AuthorizerChoice, scopes: string[]) => void,
+ *   chooseTemplateAuthorizer: (then: (choice: {poolRegion: string, poolId: string, input: AuthorizerInput}) => void) => void,
  * }} ProtectHost
  */
 
@@ -59,6 +63,9 @@ export class Protect {
     this.onEvent = () => {};
     $("preview").addEventListener("click", () => this.preview(this.protectTarget()));
     $("unprotect").addEventListener("click", () => this.preview({ kind: "unprotect" }));
+    $("as-code").addEventListener("click", () => this.asCode());
+    // The warning on a stack-owned API says "change the template instead": so does its button.
+    $("preview-as-code").addEventListener("click", () => { this.dialog().close(); this.asCode(); });
     $("apply").addEventListener("click", () => {
       const shown = this.shown;
       if (shown?.kind === "undo") this.apply([], () => api.undoApply(shown.of.id, input("undo-force").checked, this.onEvent));
@@ -106,6 +113,19 @@ export class Protect {
     const any = store.selection.size > 0;
     $("preview").disabled = !any || !input("authorizer-select").value;
     $("unprotect").disabled = !any;
+    $("as-code").disabled = !any;
+  }
+
+  /** "Change the template": the selection with the authorizer chosen (else one to declare,
+   * chosen in the authorizer dialog), written into the API's template instead of sent. */
+  async asCode() {
+    const methods = [...store.selection];
+    if (!methods.length) return;
+    store.setServedBy("editor");
+    const scopes = await api.parseScopes(input("scopes").value);
+    const authorizerId = input("authorizer-select").value;
+    if (authorizerId) this.host.changeTemplate(methods, { kind: "existing", authorizerId }, scopes);
+    else this.host.chooseTemplateAuthorizer((choice) => this.host.changeTemplate(methods, { kind: "new", ...choice }, scopes));
   }
 
   /** @returns {Target} */
@@ -205,6 +225,8 @@ export class Protect {
     /** @type {HTMLElement} */ (input("undo-force").parentElement).hidden = !skipped.some((k) => k.found) && !force;
     $("preview-warning-list").replaceChildren(...plan.warningMessages.map((m) => el("li", {}, m)));
     $("preview-warnings").hidden = plan.warningMessages.length === 0;
+    $("preview-as-code").hidden = shown.kind !== "change" || shown.target.kind !== "protect"
+      || !plan.warnings.some((w) => w.kind === "stackManaged");
     input("preview-accept").checked = false;
     $("apply-status").hidden = true;
     $("apply-live").hidden = true;

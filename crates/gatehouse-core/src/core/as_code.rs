@@ -6,7 +6,8 @@ use super::protect::{select, PoolChoice};
 use super::requests::{Methods, ProtectRequest};
 use super::state::{Core, Ctx};
 use crate::aws::{cloudformation, gateway};
-use crate::domain::model::{pool_issuer, Api, ApiKind};
+use crate::domain::model::{pool_issuer, Api, ApiKind, Authorizer, AuthorizerInput, Method};
+use crate::domain::plan;
 use crate::domain::template::spec::{AuthorizerCode, CodeChange, ExportInput, MethodRef, Patched};
 use crate::domain::template::{self, EXPORT_FORMATS};
 use crate::error::{Error, Result};
@@ -57,6 +58,9 @@ pub struct AsCodeOutcome {
     pub source: String,
     /// The file name the patched template is shown and saved under.
     pub name: String,
+    /// "CloudFormation (YAML) from stack pets-prod (its deployed template): protecting GET /pets",
+    /// or why nothing was patched.
+    pub summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub stack: Option<String>,
@@ -86,6 +90,39 @@ pub struct Exported {
     pub import_list: Option<String>,
 }
 
+/// Everything a template patch needs once the authorizer is known.
+struct AsCode {
+    api: Api,
+    keys: Vec<String>,
+    methods: Vec<Method>,
+    authorizer: AuthorizerCode,
+    scopes: Vec<String>,
+    template: Option<TemplateFile>,
+    change_set: Option<String>,
+    /// Why nothing is patched when no method is chosen.
+    nothing: &'static str,
+}
+
+/// An authorizer the API has, as a template declares one like it.
+fn code_of(a: &Authorizer, kind: ApiKind) -> AuthorizerCode {
+    let defaults = plan::authorizer_defaults(kind);
+    AuthorizerCode {
+        name: a.name.clone(),
+        provider_arns: a.provider_arns.clone(),
+        identity_source: a
+            .identity_source
+            .clone()
+            .unwrap_or(defaults.identity_source),
+        identity_validation_expression: a
+            .identity_validation_expression
+            .clone()
+            .unwrap_or_default(),
+        ttl_seconds: a.ttl_seconds.unwrap_or(defaults.ttl_seconds),
+        issuer: a.issuer.clone().unwrap_or_default(),
+        audience: a.audience.clone(),
+    }
+}
+
 /// A change set's name as CloudFormation allows it: a letter, then letters, digits and hyphens,
 /// at most 128.
 pub fn check_change_set_name(name: &str) -> Result<()> {
@@ -101,6 +138,41 @@ pub fn check_change_set_name(name: &str) -> Result<()> {
             format!("'{name}' is not a change set name: a letter, then letters, digits and hyphens (at most 128)."),
         ))
     }
+}
+
+/// The window's "Change the template": the selected methods, the authorizer they get (one the
+/// API has, or a pool's new one), and the template (None: the stack's).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct TemplateChangeRequest {
+    pub api_id: String,
+    pub methods: Vec<String>,
+    pub authorizer: AuthorizerChoice,
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub template: Option<TemplateFile>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub change_set: Option<String>,
+}
+
+/// The authorizer a template change declares.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(TS)]
+pub enum AuthorizerChoice {
+    /// One the API already has in AWS, by id: the template gets one like it.
+    #[serde(rename_all = "camelCase")]
+    Existing { authorizer_id: String },
+    /// A new one for a pool, as the authorizer dialog wrote it.
+    #[serde(rename_all = "camelCase")]
+    New {
+        pool_region: String,
+        pool_id: String,
+        input: AuthorizerInput,
+    },
 }
 
 impl Core {
@@ -120,13 +192,130 @@ impl Core {
         } = self.pool_choice(p, &api).await?;
         let (methods, authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
         let keys = select(&methods, &authorizers, &p.methods, &api)?;
+        let authorizer = self
+            .new_authorizer_code(ctx, &api, &pool_region, &pool.id, &input)
+            .await?;
+        let nothing = match p.methods {
+            Methods::AllOpen => "No open method to protect (OPTIONS excepted).",
+            _ => "No method is selected.",
+        };
+        let code = AsCode {
+            api,
+            keys,
+            methods,
+            authorizer,
+            scopes: p.scopes.clone(),
+            template: req.template,
+            change_set: req.change_set,
+            nothing,
+        };
+        self.write_as_code(ctx, code).await
+    }
+
+    /// The window's "Change the template": the same, from the review's selection.
+    pub async fn template_change(
+        &self,
+        ctx: &Ctx,
+        req: TemplateChangeRequest,
+    ) -> Result<AsCodeOutcome> {
+        if let Some(name) = &req.change_set {
+            check_change_set_name(name)?;
+        }
+        let api = self.find_api(ctx, &req.api_id).await?;
+        let (methods, authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
+        let keys = select(
+            &methods,
+            &authorizers,
+            &Methods::Listed {
+                keys: req.methods.clone(),
+            },
+            &api,
+        )?;
+        let authorizer = match &req.authorizer {
+            AuthorizerChoice::Existing { authorizer_id } => {
+                let a = authorizers
+                    .iter()
+                    .find(|a| &a.id == authorizer_id)
+                    .ok_or_else(|| {
+                        Error::NotFound(format!(
+                            "{} has no authorizer {authorizer_id} any more: read the API again.",
+                            api.name
+                        ))
+                    })?;
+                code_of(a, api.kind)
+            }
+            AuthorizerChoice::New {
+                pool_region,
+                pool_id,
+                input,
+            } => {
+                if let Some(e) = plan::validate_authorizer(input).into_iter().next() {
+                    return Err(e);
+                }
+                self.new_authorizer_code(ctx, &api, pool_region, pool_id, input)
+                    .await?
+            }
+        };
+        let code = AsCode {
+            api,
+            keys,
+            methods,
+            authorizer,
+            scopes: req.scopes,
+            template: req.template,
+            change_set: req.change_set,
+            nothing: "No method is selected.",
+        };
+        self.write_as_code(ctx, code).await
+    }
+
+    /// A new authorizer for a pool, as a template declares it.
+    async fn new_authorizer_code(
+        &self,
+        ctx: &Ctx,
+        api: &Api,
+        pool_region: &str,
+        pool_id: &str,
+        input: &AuthorizerInput,
+    ) -> Result<AuthorizerCode> {
+        let pool_arn = match api.kind {
+            ApiKind::Http => String::new(),
+            _ => self.pool_arn(ctx, pool_region, pool_id).await?,
+        };
+        Ok(AuthorizerCode {
+            name: input.name.trim().to_string(),
+            provider_arns: if pool_arn.is_empty() {
+                vec![]
+            } else {
+                vec![pool_arn]
+            },
+            identity_source: input.identity_source.clone(),
+            identity_validation_expression: input.client_id_regex.clone(),
+            ttl_seconds: input.ttl_seconds,
+            issuer: pool_issuer(pool_region, pool_id),
+            audience: input.audience.clone(),
+        })
+    }
+
+    /// Finds the template, patches it, and makes the change set when asked.
+    async fn write_as_code(&self, ctx: &Ctx, code: AsCode) -> Result<AsCodeOutcome> {
+        let AsCode {
+            api,
+            keys,
+            methods,
+            authorizer,
+            scopes,
+            template,
+            change_set,
+            nothing,
+        } = code;
         let stack = api.managed_by.as_ref().and_then(|m| m.stack.clone());
         let terraform = api
             .managed_by
             .as_ref()
             .and_then(|m| m.tool.as_deref())
             .is_some_and(|t| t == "terraform");
-        if req.change_set.is_some() && stack.is_none() {
+        if change_set.is_some() && stack.is_none() {
             return Err(Error::invalid(
                 "change-set",
                 format!(
@@ -135,8 +324,11 @@ impl Core {
                 ),
             ));
         }
-        let (file, source, api_logical) = match (&req.template, &stack) {
-            (Some(file), _) => (file.clone(), file.name.clone(), None),
+        let (file, source, api_logical) = match (template, &stack) {
+            (Some(file), _) => {
+                let source = file.name.clone();
+                (file, source, None)
+            }
             (None, Some(stack)) => {
                 let session = self.session(ctx).await?;
                 let text = cloudformation::original_template(&session, stack).await?;
@@ -171,100 +363,104 @@ impl Core {
             api: api.clone(),
             source,
             name: file.name.clone(),
+            summary: nothing.to_string(),
             stack: stack.clone(),
             patched: None,
             change_set: None,
             nothing_to_do: None,
         };
         if keys.is_empty() {
-            outcome.nothing_to_do = Some(match p.methods {
-                Methods::AllOpen => "No open method to protect (OPTIONS excepted).".into(),
-                _ => "No method is selected.".into(),
-            });
+            outcome.nothing_to_do = Some(nothing.to_string());
             return Ok(outcome);
         }
-        let pool_arn = match api.kind {
-            ApiKind::Http => String::new(),
-            _ => self.pool_arn(ctx, &pool_region, &pool.id).await?,
-        };
         let change = CodeChange {
             api_name: api.name.clone(),
             api_id: api.id.clone(),
             kind: api.kind,
-            authorizer: AuthorizerCode {
-                name: input.name.clone(),
-                provider_arns: if pool_arn.is_empty() {
-                    vec![]
-                } else {
-                    vec![pool_arn]
-                },
-                identity_source: input.identity_source.clone(),
-                identity_validation_expression: input.client_id_regex.clone(),
-                ttl_seconds: input.ttl_seconds,
-                issuer: pool_issuer(&pool_region, &pool.id),
-                audience: input.audience.clone(),
-            },
             methods: keys
                 .iter()
                 .filter_map(|k| methods.iter().find(|m| &m.key() == k))
                 .map(|m| MethodRef::new(&m.verb, &m.path))
                 .collect(),
-            scopes: p.scopes.clone(),
+            authorizer,
+            scopes,
         };
         let patched = template::patch(&file.name, &file.text, &change, api_logical.as_deref())?;
-        if let (Some(name), Some(stack)) = (&req.change_set, &stack) {
-            if file.name.ends_with(".tf") {
-                return Err(Error::invalid(
-                    "change-set",
-                    "A Terraform configuration has no CloudFormation change set: apply it with terraform.",
-                ));
-            }
+        outcome.summary = format!(
+            "{} from {}: {}",
+            patched.format.label(),
+            outcome.source,
             if patched.changed.is_empty() {
-                return Err(Error::invalid(
-                    "change-set",
-                    "The template already protects these methods so: a change set would change nothing.",
-                ));
+                "already as asked, nothing to change".to_string()
+            } else {
+                format!("protecting {}", patched.changed.join(", "))
             }
-            if patched.text.len() > TEMPLATE_BODY_MAX {
-                return Err(Error::invalid(
-                    "change-set",
-                    format!(
-                        "The patched template is {} bytes; CloudFormation takes at most {TEMPLATE_BODY_MAX} in a request. Save it, upload it to S3 and create the change set with --template-url.",
-                        patched.text.len()
-                    ),
-                ));
-            }
-            let session = self.session(ctx).await?;
-            let description = format!(
-                "Gatehouse: protect {} of {} with {}",
-                patched.changed.join(", "),
-                api.name,
-                input.name
+        );
+        if let (Some(name), Some(stack)) = (&change_set, &stack) {
+            outcome.change_set = Some(
+                self.change_set(ctx, stack, name, &file.name, &patched, &change)
+                    .await?,
             );
-            let description: String = description.chars().take(1024).collect();
-            let id = cloudformation::create_change_set(
-                &session,
-                stack,
-                name,
-                &patched.text,
-                &description,
-            )
-            .await?;
-            let region = &ctx.region;
-            outcome.change_set = Some(ChangeSetMade {
-                review: format!(
-                    "aws cloudformation describe-change-set --region {region} --stack-name {stack} --change-set-name {name}"
-                ),
-                execute: format!(
-                    "aws cloudformation execute-change-set --region {region} --stack-name {stack} --change-set-name {name}"
-                ),
-                stack: stack.clone(),
-                name: name.clone(),
-                id,
-            });
         }
         outcome.patched = Some(patched);
         Ok(outcome)
+    }
+
+    /// Creates the change set with a patched template, after checking it would change something
+    /// and fits in a request.
+    async fn change_set(
+        &self,
+        ctx: &Ctx,
+        stack: &str,
+        name: &str,
+        file_name: &str,
+        patched: &Patched,
+        change: &CodeChange,
+    ) -> Result<ChangeSetMade> {
+        if file_name.ends_with(".tf") {
+            return Err(Error::invalid(
+                "change-set",
+                "A Terraform configuration has no CloudFormation change set: apply it with terraform.",
+            ));
+        }
+        if patched.changed.is_empty() {
+            return Err(Error::invalid(
+                "change-set",
+                "The template already protects these methods so: a change set would change nothing.",
+            ));
+        }
+        if patched.text.len() > TEMPLATE_BODY_MAX {
+            return Err(Error::invalid(
+                "change-set",
+                format!(
+                    "The patched template is {} bytes; CloudFormation takes at most {TEMPLATE_BODY_MAX} in a request. Save it, upload it to S3 and create the change set with --template-url.",
+                    patched.text.len()
+                ),
+            ));
+        }
+        let session = self.session(ctx).await?;
+        let description = format!(
+            "Gatehouse: protect {} of {} with {}",
+            patched.changed.join(", "),
+            change.api_name,
+            change.authorizer.name
+        );
+        let description: String = description.chars().take(1024).collect();
+        let id =
+            cloudformation::create_change_set(&session, stack, name, &patched.text, &description)
+                .await?;
+        let region = &ctx.region;
+        Ok(ChangeSetMade {
+            review: format!(
+                "aws cloudformation describe-change-set --region {region} --stack-name {stack} --change-set-name {name}"
+            ),
+            execute: format!(
+                "aws cloudformation execute-change-set --region {region} --stack-name {stack} --change-set-name {name}"
+            ),
+            stack: stack.to_string(),
+            name: name.to_string(),
+            id,
+        })
     }
 
     /// An API's authorizers and method protection as code, as the editor holds them or as a

@@ -26,7 +26,8 @@ pub use crate::aws::profiles::{env_named_profile, start_profile, ProfileRef};
 pub use crate::local::journal::{ApplySummary, Outcome};
 pub use crate::local::lock::{set_client, ApiLock};
 pub use as_code::{
-    check_change_set_name, AsCodeOutcome, AsCodeRequest, ChangeSetMade, Exported, TemplateFile,
+    check_change_set_name, AsCodeOutcome, AsCodeRequest, AuthorizerChoice, ChangeSetMade, Exported,
+    TemplateChangeRequest, TemplateFile,
 };
 pub use authorizers::NEW_AUTHORIZER_ID;
 pub use changes::{ApplyRequest, Deployment};
