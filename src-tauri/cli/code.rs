@@ -75,7 +75,11 @@ pub(super) async fn protect_as_code(
         }
     }
     if code.json {
-        outln!("{}", serde_json::to_string_pretty(&outcome)?);
+        // Through a Value: its keys come out sorted, as every JSON of the command line.
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::to_value(&outcome)?)?
+        );
         return Ok(EXIT_OK);
     }
     print_outcome(&outcome, code.out.as_deref(), to_stdout);
@@ -143,7 +147,12 @@ pub(super) async fn export(core: &Core, args: ExportArgs) -> Result<i32> {
                 );
             }
         }
-        None => write_text(&exported.text),
+        None => {
+            write_text(&exported.text);
+            if exported.import_list.is_some() {
+                eoutln!("The resources to import (for an IMPORT change set) are written beside the template with --out FILE (FILE.import.json).");
+            }
+        }
     }
     Ok(EXIT_OK)
 }

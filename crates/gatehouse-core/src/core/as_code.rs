@@ -6,6 +6,7 @@ use super::protect::{select, PoolChoice};
 use super::requests::{Methods, ProtectRequest};
 use super::state::{Core, Ctx};
 use crate::aws::{cloudformation, gateway};
+use crate::domain::live::NOT_EXPORTED;
 use crate::domain::model::{pool_issuer, Api, ApiKind, Authorizer, AuthorizerInput, Method};
 use crate::domain::plan;
 use crate::domain::template::spec::{AuthorizerCode, CodeChange, ExportInput, MethodRef, Patched};
@@ -487,15 +488,18 @@ impl Core {
             let session = self.session(ctx).await?;
             let stages = gateway::stage_infos(&session, &api.id).await?;
             let info = stages.iter().find(|s| s.name == stage).ok_or_else(|| {
-                Error::NotFound(format!(
-                    "{} has no stage {stage}; its stages: {}",
-                    api.name,
-                    stages
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                Error::invalid(
+                    "stage",
+                    format!(
+                        "{} has no stage {stage}; its stages: {}",
+                        api.name,
+                        stages
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
             })?;
             let deployment = info.deployment_id.clone().ok_or_else(|| {
                 Error::NotFound(format!(
@@ -512,10 +516,34 @@ impl Core {
                 (&methods, &authorizers),
             )
             .await?;
-            methods = served.methods;
+            // The stage's export cannot name the authorizer of a method OpenAPI cannot hold (a
+            // custom verb): its deployment says the type, and the editor's method of that type
+            // names the authorizer.
+            let editor = methods;
+            methods = served
+                .methods
+                .into_iter()
+                .map(|mut m| {
+                    let unnamed = served
+                        .authorizers
+                        .iter()
+                        .any(|a| Some(&a.id) == m.authorizer_id.as_ref() && a.name == NOT_EXPORTED);
+                    if unnamed {
+                        if let Some(e) = editor.iter().find(|e| {
+                            e.key() == m.key() && e.authorization_type == m.authorization_type
+                        }) {
+                            m.authorizer_id = e.authorizer_id.clone();
+                        }
+                    }
+                    m
+                })
+                .collect();
             // Authorizers the stage names are the editor's (by id) when they still exist.
             for a in served.authorizers {
-                if !authorizers.iter().any(|e| e.id == a.id) {
+                let used = methods
+                    .iter()
+                    .any(|m| m.authorizer_id.as_ref() == Some(&a.id));
+                if used && !authorizers.iter().any(|e| e.id == a.id) {
                     authorizers.push(a);
                 }
             }

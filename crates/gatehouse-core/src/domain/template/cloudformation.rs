@@ -162,7 +162,12 @@ pub fn patch(
 
     let mut notes = Vec::new();
     let authorizer = match find_authorizer(&resources, types, change, &belongs) {
-        Some(id) => id,
+        Some(id) => {
+            notes.push(format!(
+                "Uses the template's authorizer {id}: same pool and settings."
+            ));
+            id
+        }
         None => {
             let taken: BTreeSet<&str> = resources
                 .entries()
@@ -360,27 +365,68 @@ fn find_authorizer(
             let Some(p) = v.get("Properties") else {
                 return false;
             };
+            let a = &change.authorizer;
             match change.kind {
                 ApiKind::Http => {
+                    let jwt = p.get("JwtConfiguration");
+                    let audience: BTreeSet<&str> = jwt
+                        .and_then(|j| j.get("Audience"))
+                        .map(|l| l.strs().into_iter().collect())
+                        .unwrap_or_default();
                     p.get("AuthorizerType").and_then(Node::str) == Some("JWT")
-                        && p.get("JwtConfiguration")
-                            .and_then(|j| j.get("Issuer"))
-                            .and_then(Node::str)
-                            == Some(change.authorizer.issuer.as_str())
+                        && jwt.and_then(|j| j.get("Issuer")).and_then(Node::str)
+                            == Some(a.issuer.as_str())
+                        && audience == a.audience.iter().map(String::as_str).collect()
+                        && same(
+                            p.get("IdentitySource")
+                                .map(|s| s.strs().concat())
+                                .as_deref(),
+                            &a.identity_source,
+                            "",
+                        )
                 }
                 _ => {
                     p.get("Type").and_then(Node::str) == Some("COGNITO_USER_POOLS")
                         && p.get("ProviderARNs").is_some_and(|arns| {
-                            change
-                                .authorizer
-                                .provider_arns
+                            a.provider_arns
                                 .iter()
-                                .all(|a| arns.strs().contains(&a.as_str()))
+                                .all(|x| arns.strs().contains(&x.as_str()))
                         })
+                        && same_literal(
+                            p.get("IdentitySource"),
+                            &a.identity_source,
+                            "method.request.header.Authorization",
+                        )
+                        && same_literal(
+                            p.get("IdentityValidationExpression"),
+                            &a.identity_validation_expression,
+                            "",
+                        )
+                        && same_literal(
+                            p.get("AuthorizerResultTtlInSeconds"),
+                            &a.ttl_seconds.to_string(),
+                            "300",
+                        )
                 }
             }
         })
         .map(|(id, _)| id.to_string())
+}
+
+/// Whether a property says what is asked: absent means its default; a value that is not a
+/// literal (a `!Ref` to a parameter) cannot be told and is taken as the user's own choice.
+pub fn same_literal(node: Option<&Node>, want: &str, default: &str) -> bool {
+    match node {
+        None => want == default || want.is_empty() && default.is_empty(),
+        Some(n) => match n.str() {
+            Some(v) => v == want,
+            None => true,
+        },
+    }
+}
+
+fn same(value: Option<&str>, want: &str, default: &str) -> bool {
+    value.unwrap_or(default) == want || value.is_none() && want.is_empty()
 }
 
 fn authorizer_resource(types: &Types, change: &CodeChange, api: &str) -> V {
@@ -821,6 +867,44 @@ Resources:
             p.notes.iter().any(|n| n.contains("Default deploys itself")),
             "{:?}",
             p.notes
+        );
+    }
+
+    #[test]
+    fn an_authorizer_of_the_template_is_reused_only_with_the_same_settings() {
+        let with = |ttl: &str| {
+            PETS_YAML.replace(
+                "  PetsResource:\n",
+                &format!("  PoolAuth:\n    Type: AWS::ApiGateway::Authorizer\n    Properties:\n      RestApiId: !Ref PetsApi\n      Name: PetsPool\n      Type: COGNITO_USER_POOLS\n      ProviderARNs: [arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf]\n{ttl}\n  PetsResource:\n"),
+            )
+        };
+        let change = rest_change(&[("GET", "/pets")], &[]);
+        let same = patch("t.yaml", &with(""), &change, None).unwrap();
+        assert!(
+            same.text.contains("      AuthorizerId: !Ref PoolAuth\n"),
+            "{}",
+            same.text
+        );
+        assert!(
+            same.notes
+                .iter()
+                .any(|n| n == "Uses the template's authorizer PoolAuth: same pool and settings."),
+            "{:?}",
+            same.notes
+        );
+        let other = patch(
+            "t.yaml",
+            &with("      AuthorizerResultTtlInSeconds: 60\n"),
+            &change,
+            None,
+        )
+        .unwrap();
+        assert!(
+            other
+                .text
+                .contains("      AuthorizerId: !Ref PetsPoolAuthorizer\n"),
+            "{}",
+            other.text
         );
     }
 }

@@ -4,7 +4,7 @@
 //! preflight SAM generates stays open (serverless-application-model #717). SAM redeploys on the
 //! stack update by itself.
 
-use super::cloudformation::{of_type, resources_of, set_group};
+use super::cloudformation::{of_type, resources_of, same_literal, set_group};
 use super::diff;
 use super::spec::{logical_id, CodeChange, Patched, TemplateFormat};
 use super::yaml_doc::{Doc, Node, V};
@@ -108,7 +108,12 @@ pub fn patch(
         .and_then(|a| a.get("Authorizers"))
         .and_then(|list| find_authorizer(list, change))
     {
-        Some(existing) => existing,
+        Some(existing) => {
+            notes.push(format!(
+                "Uses the template's authorizer {existing}: same pool and settings."
+            ));
+            existing
+        }
         None => {
             let taken: BTreeSet<String> = auth
                 .and_then(|a| a.get("Authorizers"))
@@ -348,24 +353,46 @@ fn ensure(doc: &mut Doc, from: &Node, path: &[&str], value: V) {
     }
 }
 
-/// An authorizer in an `Authorizers` map that is the one asked for (same pool or issuer).
+/// An authorizer in an `Authorizers` map that is the one asked for: the same pool (or issuer
+/// and audience) and the same settings, as plain `protect` reuses one.
 fn find_authorizer(list: &Node, change: &CodeChange) -> Option<String> {
+    let want = &change.authorizer;
     list.entries()
         .iter()
         .find(|(_, a)| match change.kind {
             ApiKind::Http => {
-                a.get("JwtConfiguration")
-                    .and_then(|j| j.get("issuer"))
-                    .and_then(Node::str)
-                    == Some(change.authorizer.issuer.as_str())
+                let jwt = a.get("JwtConfiguration");
+                let audience: BTreeSet<&str> = jwt
+                    .and_then(|j| j.get("audience"))
+                    .map(|l| l.strs().into_iter().collect())
+                    .unwrap_or_default();
+                jwt.and_then(|j| j.get("issuer")).and_then(Node::str) == Some(want.issuer.as_str())
+                    && audience == want.audience.iter().map(String::as_str).collect()
             }
-            _ => a.get("UserPoolArn").is_some_and(|arn| {
-                change
-                    .authorizer
-                    .provider_arns
-                    .iter()
-                    .all(|want| arn.strs().contains(&want.as_str()))
-            }),
+            _ => {
+                let identity = a.get("Identity");
+                let header = want
+                    .identity_source
+                    .strip_prefix("method.request.header.")
+                    .unwrap_or(&want.identity_source);
+                a.get("UserPoolArn").is_some_and(|arn| {
+                    want.provider_arns
+                        .iter()
+                        .all(|w| arn.strs().contains(&w.as_str()))
+                }) && same_literal(
+                    identity.and_then(|i| i.get("Header")),
+                    header,
+                    "Authorization",
+                ) && same_literal(
+                    identity.and_then(|i| i.get("ValidationExpression")),
+                    &want.identity_validation_expression,
+                    "",
+                ) && same_literal(
+                    identity.and_then(|i| i.get("ReauthorizeEvery")),
+                    &want.ttl_seconds.to_string(),
+                    "300",
+                )
+            }
         })
         .and_then(|(k, _)| k.str().map(String::from))
 }
