@@ -13,6 +13,7 @@ import { AuthorizerDialog } from "./views/authorizer-dialog.js";
 import { AuthorizersView } from "./views/authorizers.js";
 import { CorsDialog } from "./views/cors.js";
 import { TemplateDialog } from "./views/template.js";
+import { ExportDialog } from "./views/export.js";
 import { DeployDialog } from "./views/deploy.js";
 import { History } from "./views/history.js";
 import { MfaPrompt } from "./views/mfa.js";
@@ -51,6 +52,7 @@ function boot() {
   // A CORS fix changed gateway responses, not methods: its own dialog undoes it.
   const historyView = new History({ showError, startUndo: (a) => (a.action === "cors" ? cors.openUndo(a) : protect.startUndo(a)) });
   const template = new TemplateDialog();
+  new ExportDialog();
   const protect = new Protect({
     showError, refreshReview, loadHistory: () => historyView.loadIfShown(),
     changeTemplate: (methods, authorizer, scopes) => template.open(methods, authorizer, scopes),

@@ -206,11 +206,55 @@ fn the_preview_of_a_stack_owned_api_offers_the_template_instead_with_the_authori
             diff.contains("+      AuthorizerId: !Ref HandMadeAuthorizer"),
             "{diff}"
         );
-        // Focus is on Save, the next step; Escape closes the dialog.
+        // Focus is on Save, the next step.
         assert_eq!(
             w.js("return document.activeElement.id").await,
             "template-save"
         );
+        w.click("[data-testid=template-close]").await;
+        w.wait_js(
+            "return !document.querySelector('[data-testid=template-dialog]').open",
+            10,
+        )
+        .await;
+
+        // Export as code: Terraform with import blocks for the authorizer the API has, saved.
+        w.click("[data-testid=export]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=export-dialog]').open \
+             && document.querySelector('[data-testid=export-code]').textContent.includes('AWSTemplateFormatVersion')",
+            30,
+        )
+        .await;
+        w.select("[data-testid=export-format]", "terraform").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=export-code]').textContent.includes('import {')",
+            30,
+        )
+        .await;
+        let code = w
+            .js("return document.querySelector('[data-testid=export-code]').textContent")
+            .await;
+        let code = code.as_str().unwrap().to_string();
+        assert!(
+            code.contains("resource \"aws_api_gateway_authorizer\" \"hand_made\""),
+            "{code}"
+        );
+        assert!(code.contains(&format!("id = \"{api_id}/")), "{code}");
+        w.screenshot("export-terraform").await;
+        let file = home.path().join("petsstack.tf");
+        w.js(&format!(
+            "document.querySelector('[data-testid=export-save-path]').value = {}; return true",
+            serde_json::to_string(&file.to_string_lossy()).unwrap()
+        ))
+        .await;
+        w.click("[data-testid=export-save]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=export-result]').textContent.startsWith('Saved to')",
+            10,
+        )
+        .await;
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), code);
         w.close().await;
     });
 }
