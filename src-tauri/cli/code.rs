@@ -98,7 +98,12 @@ fn print_outcome(o: &AsCodeOutcome, out: Option<&Path>, to_stdout: bool) {
         write_text(&p.text);
     } else {
         eoutln!("{}", clean(&o.summary));
-        write_text(&p.diff);
+        // No file was patched (the HCL to add): the text itself, not a diff.
+        write_text(if p.diff.is_empty() && !p.changed.is_empty() {
+            &p.text
+        } else {
+            &p.diff
+        });
     }
     if !p.already.is_empty() {
         eoutln!("Already so in the template: {}", p.already.join(", "));

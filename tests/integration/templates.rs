@@ -483,6 +483,43 @@ fn a_terraform_configuration_is_patched_in_place_and_checkov_agrees() {
     let (passed, failed) = checkov("CKV_AWS_59", &tf, "terraform");
     assert_eq!(failed, Vec::<String>::new());
     assert_eq!(passed.len(), 3, "{passed:?}");
+
+    // An API tagged as Terraform's, without its configuration: the HCL to add.
+    let script = r#"
+a = c.create_rest_api(name='TfPets', tags={'managed-by': 'terraform'})
+root = c.get_resources(restApiId=a['id'])['items'][0]['id']
+r = c.create_resource(restApiId=a['id'], parentId=root, pathPart='pets')
+c.put_method(restApiId=a['id'], resourceId=r['id'], httpMethod='GET', authorizationType='NONE')
+print(a['id'])
+"#;
+    let tf_api = sb.boto3(script, &[]).trim().to_string();
+    let add = home.join("to-add.tf");
+    let out = as_code(
+        &sb,
+        home,
+        "TfPets",
+        &["--methods", "GET /pets", "--out", &add.to_string_lossy()],
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("resource \"aws_api_gateway_authorizer\" \"pets_pool\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("rest_api_id                      = \"{tf_api}\"")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("#   GET /pets\n"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("this is the HCL to add"),
+        "{}",
+        out.stderr
+    );
+    hcl2(&add).expect("python-hcl2 parses the HCL to add");
     nothing_sent(&sb);
 }
 

@@ -138,7 +138,9 @@ export class TemplateDialog {
     $("template-summary").textContent = o.nothingToDo ?? o.summary;
     const p = o.patched;
     if (!p) return;
-    $("template-diff").replaceChildren(...diffLines(p.diff || "(no change: the template already says so)"));
+    // No file patched (a Terraform API without its configuration): the HCL to add, as it is.
+    $("template-diff").replaceChildren(...(p.diff ? diffLines(p.diff)
+      : [el("span", { class: "diff-line diff-same" }, p.changed.length ? p.text : "(no change: the template already says so)")]));
     $("template-diff").hidden = false;
     const notes = [...p.notes];
     if (p.already.length) notes.unshift(`Already so in the template: ${p.already.join(", ")}.`);

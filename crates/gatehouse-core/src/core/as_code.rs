@@ -9,8 +9,9 @@ use crate::aws::{cloudformation, gateway};
 use crate::domain::live::NOT_EXPORTED;
 use crate::domain::model::{pool_issuer, Api, ApiKind, Authorizer, AuthorizerInput, Method};
 use crate::domain::plan;
+use crate::domain::template::spec::TemplateFormat;
 use crate::domain::template::spec::{AuthorizerCode, CodeChange, ExportInput, MethodRef, Patched};
-use crate::domain::template::{self, EXPORT_FORMATS};
+use crate::domain::template::{self, terraform_add, EXPORT_FORMATS};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -342,13 +343,12 @@ impl Core {
                 (file, format!("stack {stack} (its deployed template)"), logical)
             }
             (None, None) if terraform => {
-                return Err(Error::invalid(
-                    "template",
-                    format!(
-                        "{} is managed by Terraform: give its configuration with --template main.tf, and Gatehouse patches the HCL in place.",
-                        api.name
-                    ),
-                ))
+                // No file to patch: the HCL to add, as a file of its own.
+                let file = TemplateFile {
+                    name: format!("{}.tf", crate::domain::template::spec::terraform_name(&api.name)),
+                    text: String::new(),
+                };
+                (file, "Terraform (no configuration given)".to_string(), None)
             }
             (None, None) => {
                 return Err(Error::invalid(
@@ -386,7 +386,21 @@ impl Core {
             authorizer,
             scopes,
         };
-        let patched = template::patch(&file.name, &file.text, &change, api_logical.as_deref())?;
+        let patched = if terraform && file.text.is_empty() {
+            Patched {
+                format: TemplateFormat::Terraform,
+                text: terraform_add::to_add(&change),
+                diff: String::new(),
+                changed: keys.clone(),
+                already: vec![],
+                notes: vec![format!(
+                    "{} is managed by Terraform and no configuration was given: this is the HCL to add (--template main.tf patches the file in place).",
+                    api.name
+                )],
+            }
+        } else {
+            template::patch(&file.name, &file.text, &change, api_logical.as_deref())?
+        };
         outcome.summary = format!(
             "{} from {}: {}",
             patched.format.label(),

@@ -9,6 +9,7 @@ pub mod export;
 pub mod sam;
 pub mod spec;
 pub mod terraform;
+pub mod terraform_add;
 pub mod yaml_doc;
 
 use crate::error::{Error, Result};
