@@ -339,6 +339,41 @@ fn a_sam_template_with_cors_gets_the_authorizer_and_the_preflight_stays_open() {
     // Before the patch the same transform leaves GET /pets open.
     let (_, before) = sam(&fixture("sam-cors.yaml"));
     assert!(rest_body(&before)["paths"]["/pets"]["get"]["security"].is_null());
+
+    // A SAM stack: its deployed template (Original) is the SAM source, patched the same way and
+    // sent as a change set. (moto makes no API for AWS::Serverless::Api: the one CloudFormation
+    // would make is made here, tagged as CloudFormation tags it.)
+    let sam_text = read(&fixture("sam-cors.yaml"));
+    assert_eq!(sb.create_stack("sam-pets", &sam_text), None);
+    let script = r#"
+a = c.create_rest_api(name='SamPets', tags={'aws:cloudformation:stack-name': 'sam-pets',
+                                             'aws:cloudformation:logical-id': 'PetsApi'})
+root = c.get_resources(restApiId=a['id'])['items'][0]['id']
+for part, verb in (('pets', 'GET'), ('purchase', 'POST')):
+    r = c.create_resource(restApiId=a['id'], parentId=root, pathPart=part)
+    c.put_method(restApiId=a['id'], resourceId=r['id'], httpMethod=verb, authorizationType='NONE')
+"#;
+    sb.boto3(script, &[]);
+    let stack = as_code(
+        &sb,
+        home,
+        "SamPets",
+        &["--all-open", "--change-set", "sam-protect"],
+    );
+    assert_eq!(stack.status, 0, "{}", stack.stderr);
+    assert!(
+        stack
+            .stderr
+            .contains("SAM (YAML) from stack sam-pets (its deployed template): protecting GET /pets, POST /purchase"),
+        "{}",
+        stack.stderr
+    );
+    let cs = sb.change_set("sam-pets", "sam-protect");
+    let body = home.join("sam-change-set.yaml");
+    std::fs::write(&body, cs["body"].as_str().unwrap()).unwrap();
+    assert_eq!(read(&body), read(&out_file));
+    let (errors, _) = sam(&body);
+    assert_eq!(errors, Vec::<Value>::new());
     nothing_sent(&sb);
 }
 
