@@ -32,6 +32,10 @@
                                "slow_down_once", "enforce_interval", ...} -> SSO config
   GET  /_sandbox/sso/state    -> clients, devices, access and refresh tokens (sso.py)
   POST /_sandbox/sso/reset    -> forget every client and token; default config
+  GET  /_sandbox/sso/portal   -> {"calls", "throttled", "throttle_every", "operations":
+                                  {op: {"calls", "throttled"}}} (ListAccounts,
+                                  ListAccountRoles, GetRoleCredentials; portal_throttle_every)
+  POST /_sandbox/sso/portal/reset -> {"ok": true, "previous": <those counts>}
   GET  /_sandbox/sts/assume-role-calls -> {"calls": [...]} (sts_mfa.py)
   POST /_sandbox/sts/assume-role-calls/clear -> {"ok": true, "previous": [...]}
 
@@ -230,6 +234,10 @@ def _sso(sso_state, method, action, req):
     if action == "reset" and method == "POST":
         sso_state.reset()
         return {"ok": True}
+    if action == "portal" and method == "GET":
+        return sso_state.portal_stats()
+    if action == "portal/reset" and method == "POST":
+        return {"ok": True, "previous": sso_state.reset_portal_stats()}
     return None
 
 

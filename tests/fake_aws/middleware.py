@@ -2,7 +2,7 @@
 failures, region-level errors (region_errors.py), latency, and the /_sandbox/*
 control endpoints (see control.py).
 What moto lacks is answered here too: SSO OIDC and the SSO portal
-(sso_http.py), and AssumeRole's MFA checks and record (sts_mfa.py).
+(sso_http.py), and AssumeRole's MFA, trust and external id checks and record (sts_mfa.py).
 
 Every AWS request is passed to moto while holding one lock (`backend_lock`):
 moto's in-memory backends are not thread-safe, and the control endpoints
@@ -129,6 +129,10 @@ class SandboxState:
         self.jwks_unavailable = False
         # role ARN -> the one-time code AssumeRole must carry (sts_mfa.py).
         self.mfa_required = {}
+        # role ARNs whose AssumeRole is refused (AccessDenied), and role ARN -> the ExternalId
+        # AssumeRole must carry (else refused the same way); sts_mfa.py.
+        self.assume_role_denied = []
+        self.external_ids = {}
         self.assume_role_calls = []  # every AssumeRole's parameters and answer (sts_mfa.py)
         # access key id -> {operation: ms}: that key's answers to that operation are computed
         # at once, then held back for ms before they are sent (a slow read whose answer is
@@ -190,6 +194,10 @@ class SandboxState:
                 raise ValueError(f"foreign_answers.{op} must be [status, content type, body]")
         mfa_required = cfg.get("mfa_required", self.mfa_required)
         mfa_required = sts_mfa.check_config(mfa_required or {})
+        denied = sts_mfa.check_denied(cfg.get("assume_role_denied", self.assume_role_denied)
+                                      or [])
+        external_ids = sts_mfa.check_external_ids(
+            cfg.get("external_ids", self.external_ids) or {})
         races = {"race_update_method": patches.RACE, "race_update_route": routes_v2.RACE}
         for key in races:
             race = cfg.get(key)
@@ -218,6 +226,8 @@ class SandboxState:
             self.lose_answers = lose
             self.jwks_unavailable = jwks_unavailable
             self.mfa_required = mfa_required
+            self.assume_role_denied = denied
+            self.external_ids = external_ids
             self.slow_answers = {k: dict(v) for k, v in slow.items()}
             self.foreign_answers = {op: list(v) for op, v in foreign.items()}
             if "seed" in cfg:
@@ -247,6 +257,8 @@ class SandboxState:
                 "lose_answers": dict(self.lose_answers),
                 "jwks_unavailable": self.jwks_unavailable,
                 "mfa_required": dict(self.mfa_required),
+                "assume_role_denied": list(self.assume_role_denied),
+                "external_ids": dict(self.external_ids),
                 "slow_answers": {k: dict(v) for k, v in self.slow_answers.items()},
                 "foreign_answers": {op: list(v) for op, v in self.foreign_answers.items()},
             }

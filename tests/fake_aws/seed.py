@@ -17,6 +17,12 @@
     python seed.py token-lab --endpoint URL
         The TokenLab API (us-east-1): one method per kind of protection, behind
         authorizers of the scenario's pools (run the scenario first). Prints its ids.
+    python seed.py sso-accounts --endpoint URL --count N [--roles ReadOnly,Admin]
+                                [--region R] [--first 200000000001]
+    python seed.py org --endpoint URL --members N --role ROLE [--external-id X]
+                       [--refuse K] [--account MANAGEMENT] [--region R]
+        Many accounts, behind one SSO sign-in or in one organization, each with one
+        API `Api-ACCOUNTID` (seed_accounts.py says what exactly).
 
 The same operations are importable: seed_scenario(), bulk_api(), bulk_http_api(),
 bulk_pools(), seed_token_lab(). Run each once on a fresh server (they do not look for earlier data).
@@ -300,13 +306,35 @@ def main(argv):
         parser.add_argument("--prefix", default="BulkPool")
         args = parser.parse_args(argv)
         out = bulk_pools(args.endpoint, args.region, args.count, args.prefix)
+    elif command == "sso-accounts":
+        import seed_accounts
+        parser.add_argument("--count", type=int, required=True)
+        parser.add_argument("--roles", default="ReadOnly,Admin")
+        parser.add_argument("--region", default=API_REGION)
+        parser.add_argument("--first", type=int, default=seed_accounts.DEFAULT_FIRST)
+        args = parser.parse_args(argv)
+        out = seed_accounts.seed_sso_accounts(args.endpoint, args.count,
+                                              args.roles.split(","), args.region, args.first)
+    elif command == "org":
+        import seed_accounts
+        parser.add_argument("--members", type=int, required=True)
+        parser.add_argument("--role", required=True)
+        parser.add_argument("--external-id")
+        parser.add_argument("--refuse", type=int)
+        parser.add_argument("--account", help="the management account (default: the "
+                            "account the dummy keys answer as, 123456789012)")
+        parser.add_argument("--region", default=API_REGION)
+        args = parser.parse_args(argv)
+        out = seed_accounts.seed_org(args.endpoint, args.members, args.role, args.external_id,
+                                     args.refuse, args.account, args.region)
     elif command == "token-lab":
         out = seed_token_lab(parser.parse_args(argv).endpoint)
     elif command == "scenario":
         args = parser.parse_args(argv)
         out = seed_scenario(args.endpoint)
     else:
-        parser.error(f"unknown command {command!r} (bulk, bulk-http, bulk-pools, token-lab)")
+        parser.error(f"unknown command {command!r} (bulk, bulk-http, bulk-pools, token-lab, "
+                     "sso-accounts, org)")
     print(json.dumps(out, indent=2))
 
 

@@ -28,7 +28,14 @@ DEFAULTS = {
     "credentials_expires_in": 3600,  # GetRoleCredentials' lifetime, s
     "client_secret_expires_in": 90 * 24 * 3600,  # RegisterClient (AWS: 90 days)
     "user": "alice",               # who approves when /approve names no user
+    "portal_throttle_every": 0,    # every Nth portal call answers 429 (0: never)
 }
+# The portal calls `portal_throttle_every` counts (and may refuse with 429); not Logout.
+THROTTLED_PORTAL_OPERATIONS = ("ListAccounts", "ListAccountRoles", "GetRoleCredentials")
+# What the portal answers when it throttles (its users have reported this body, with the
+# code also in `__type`, namespace included; the Go SDK shows "HTTP 429 Unknown Code").
+THROTTLE_MESSAGE = "HTTP 429 Unknown Code"
+THROTTLE_TYPE = "com.amazonaws.switchboard.portal#TooManyRequestsException"
 # The portal offers the sandbox's own account (123456789012 unless server.py --account).
 DEFAULT_ASSIGNMENT = {"accountName": "Gatehouse Sandbox",
                       "emailAddress": "aws-sandbox@example.com",
@@ -51,9 +58,14 @@ class OidcError(Exception):
 class PortalError(Exception):
     """An SSO portal error: HTTP status, the exception's name, its message."""
 
-    def __init__(self, status, code, message):
+    def __init__(self, status, code, message, body_type=None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.body_type = body_type  # the body's `__type`, when the portal sends one
+
+
+def throttled_portal():
+    return PortalError(429, "TooManyRequestsException", THROTTLE_MESSAGE, THROTTLE_TYPE)
 
 
 class ControlError(Exception):
@@ -112,6 +124,14 @@ class SsoState:
             self.assignments = {account.current(): copy.deepcopy(DEFAULT_ASSIGNMENT)}
             self.clients, self.devices, self.user_codes = {}, {}, {}
             self.access_tokens, self.refresh_tokens = {}, {}
+            self._reset_portal_counts()
+
+    def _reset_portal_counts(self):
+        """Portal calls and 429s so far, per operation; `phase` counts the calls since
+        `portal_throttle_every` was last set (lock held)."""
+        self.portal_counts = {op: {"calls": 0, "throttled": 0}
+                              for op in THROTTLED_PORTAL_OPERATIONS}
+        self.portal_phase = 0
 
     # ---- OIDC ----------------------------------------------------------------------
     def register_client(self, req):
@@ -293,6 +313,40 @@ class SsoState:
                 raise unauthorized_portal()
             return token["user"], copy.deepcopy(self.assignments)
 
+    def portal_admit(self, op):
+        """Count one ListAccounts / ListAccountRoles / GetRoleCredentials call; PortalError
+        429 when it is the Nth since `portal_throttle_every` (N) was set."""
+        with self.lock:
+            counts = self.portal_counts[op]
+            counts["calls"] += 1
+            every = int(self.config["portal_throttle_every"])
+            if not every:
+                return
+            self.portal_phase += 1
+            if self.portal_phase % every == 0:
+                counts["throttled"] += 1
+                raise throttled_portal()
+
+    def portal_stats(self):
+        """{"calls", "throttled", "throttle_every", "operations": {op: {"calls",
+        "throttled"}}}: GET /_sandbox/sso/portal."""
+        with self.lock:
+            return self._portal_stats()
+
+    def _portal_stats(self):
+        ops = {op: dict(c) for op, c in self.portal_counts.items()}
+        return {"calls": sum(c["calls"] for c in ops.values()),
+                "throttled": sum(c["throttled"] for c in ops.values()),
+                "throttle_every": int(self.config["portal_throttle_every"]),
+                "operations": ops}
+
+    def reset_portal_stats(self):
+        """Zero the portal's counts (and the throttle's phase); the counts before."""
+        with self.lock:
+            before = self._portal_stats()
+            self._reset_portal_counts()
+            return before
+
     def logout(self, access_token):
         with self.lock:
             token = self.access_tokens.get(access_token or "")
@@ -376,6 +430,8 @@ class SsoState:
             assignments = self._check_assignments(assignments)
         with self.lock:
             self.config.update(new)
+            if "portal_throttle_every" in new:  # the Nth call from now on
+                self.portal_phase = 0
             if assignments is not None:
                 self.assignments = assignments
             return self._public_config()
@@ -417,4 +473,5 @@ class SsoState:
                 "devices": [self._public_device(d) for d in self.devices.values()],
                 "accessTokens": tokens,
                 "refreshTokens": [dict(r) for r in self.refresh_tokens.values()],
+                "portal": self._portal_stats(),
             }

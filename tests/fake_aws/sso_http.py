@@ -8,7 +8,9 @@ the state behind them is sso.py.
 
 OIDC errors carry the exception's name in `x-amzn-ErrorType` (where the SDKs read the code)
 and `{"error": "authorization_pending", "error_description": "..."}` as the body; portal
-errors `{"message": "..."}`.
+errors `{"message": "..."}` (a throttled call, SSO config `portal_throttle_every`: 429
+`TooManyRequestsException` `{"message": "HTTP 429 Unknown Code", "__type":
+"com.amazonaws.switchboard.portal#TooManyRequestsException"}`, as the portal answers).
 """
 
 import base64
@@ -22,7 +24,7 @@ from urllib.parse import parse_qs
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
-from sso import OidcError, PortalError, invalid_request
+from sso import THROTTLED_PORTAL_OPERATIONS, OidcError, PortalError, invalid_request
 
 SERVICES = ("sso-oidc", "sso")
 # Trust policy of the roles Identity Center provisions (one SAML provider per account).
@@ -92,12 +94,21 @@ def handle(sandbox, service, op, environ, body, start_response):
                 raise invalid_request(f"{op} is not simulated by the sandbox")
             answer = getattr(sandbox.sso, action)(_json_body(body))
             return _reply(start_response, 200, answer)
+        if op in THROTTLED_PORTAL_OPERATIONS:
+            try:  # SSO config portal_throttle_every: every Nth call answers 429
+                sandbox.sso.portal_admit(op)
+            except PortalError:
+                sandbox.count("throttled", service, op)
+                raise
         return _portal(sandbox, op, environ, start_response)
     except OidcError as exc:
         return _reply(start_response, exc.status,
                       {"error": exc.error, "error_description": exc.description}, exc.code)
     except PortalError as exc:
-        return _reply(start_response, exc.status, {"message": exc.message}, exc.code)
+        body = {"message": exc.message}
+        if exc.body_type:
+            body["__type"] = exc.body_type
+        return _reply(start_response, exc.status, body, exc.code)
 
 
 def _portal(sandbox, op, environ, start_response):

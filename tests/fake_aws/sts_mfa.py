@@ -1,7 +1,10 @@
 """STS AssumeRole with MFA: every AssumeRole is recorded (role, session name, SerialNumber,
-TokenCode, who called, the answer's status) for GET /_sandbox/sts/assume-role-calls, and roles
-named in the config's `mfa_required` ({role ARN: one-time code}) are refused as STS refuses
-them before moto sees the call. moto itself accepts any AssumeRole.
+TokenCode, ExternalId, who called, the answer's status) for GET /_sandbox/sts/assume-role-calls,
+and roles named in the config's `mfa_required` ({role ARN: one-time code}) are refused as STS
+refuses them before moto sees the call. So are the roles of `assume_role_denied` ([role ARN]:
+their trust policy does not name the caller) and those of `external_ids` ({role ARN: external
+id}) called without that exact ExternalId (the trust policy's `sts:ExternalId` condition fails).
+moto itself accepts any AssumeRole, even of a role that does not exist.
 
 Wording, as STS answers (403, code AccessDenied, XML ErrorResponse):
   * no SerialNumber and no TokenCode for a role whose trust policy requires MFA: the trust
@@ -10,6 +13,8 @@ Wording, as STS answers (403, code AccessDenied, XML ErrorResponse):
   * only one of the two (any role): "MultiFactorAuthentication failed, must provide both MFA
     serial number and one time pass code.";
   * the wrong code: "MultiFactorAuthentication failed with invalid MFA one time pass code."
+  * a denied role, or a missing or wrong ExternalId: the trust policy does not let the caller
+    in, "User: CALLER is not authorized to perform: sts:AssumeRole on resource: ROLE".
 """
 
 import time
@@ -38,6 +43,24 @@ def check_config(value):
     return dict(value)
 
 
+def check_denied(value):
+    """The `assume_role_denied` config: a list of role ARNs."""
+    if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.startswith("arn:") for v in value):
+        raise ValueError('assume_role_denied must be ["arn:aws:iam::ACCOUNT:role/NAME", ...]')
+    return list(dict.fromkeys(value))
+
+
+def check_external_ids(value):
+    """The `external_ids` config: {role ARN: external id}, both non-empty strings (STS takes
+    external ids of 2 to 1224 characters)."""
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and k.startswith("arn:") and isinstance(v, str) and v
+            for k, v in value.items()):
+        raise ValueError('external_ids must be {"arn:aws:iam::ACCOUNT:role/NAME": "external-id"}')
+    return dict(value)
+
+
 def record(state, environ, body):
     """Append this AssumeRole to the state's record; returns the entry (to fill in later)."""
     params = parse_qs(environ.get("QUERY_STRING", ""))
@@ -57,20 +80,29 @@ def _caller_arn(access_key, region):
     return sts.get_caller_identity(access_key, region or "us-east-1")[1]
 
 
+def _not_authorized(state, call):
+    with state.backend_lock:
+        caller = _caller_arn(call["caller"], call["region"])
+    return (f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: "
+            f"{call.get('RoleArn')}")
+
+
 def denial(state, call):
     """None, or the message STS would refuse this AssumeRole with."""
     serial, code = call.get("SerialNumber"), call.get("TokenCode")
     if bool(serial) != bool(code):
         return BOTH_NEEDED
+    role = call.get("RoleArn") or ""
     with state.lock:
-        expected = state.mfa_required.get(call.get("RoleArn", ""))
+        denied = role in state.assume_role_denied
+        external_id = state.external_ids.get(role)
+        expected = state.mfa_required.get(role)
+    if denied or (external_id is not None and call.get("ExternalId") != external_id):
+        return _not_authorized(state, call)
     if expected is None:
         return None
     if not serial:
-        with state.backend_lock:
-            caller = _caller_arn(call["caller"], call["region"])
-        return (f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: "
-                f"{call.get('RoleArn')}")
+        return _not_authorized(state, call)
     if code != expected:
         return WRONG_CODE
     return None
