@@ -454,3 +454,62 @@ pub async fn session(url: &str, region: &str) -> gatehouse::aws::session::Sessio
     };
     Session::open(Source::Keys(keys), region).await.unwrap()
 }
+
+/// Many accounts in one sandbox (issue 24; fake_aws/README.md, "Many accounts").
+impl Sandbox {
+    /// `seed.py sso-accounts`: `count` accounts 200000000001, 200000000002, … (`Team01`…,
+    /// `team01@example.com`) become the SSO portal's assignments, each with `roles` except
+    /// account 3, which has only the last one; each holds one REST API `Api-ACCOUNTID` in
+    /// us-east-1 (`/items` GET, open, MOCK). Returns `{"accounts": [{"accountId",
+    /// "accountName", "email", "roles", "apiId"}], "region", "seconds"}`.
+    pub fn seed_sso_accounts(&self, count: u32, roles: &[&str]) -> Value {
+        assert!(
+            !roles.is_empty(),
+            "seed_sso_accounts needs at least one role"
+        );
+        let count = count.to_string();
+        let roles = roles.join(",");
+        self.run_seed(&[
+            "sso-accounts",
+            "--count",
+            count.as_str(),
+            "--roles",
+            roles.as_str(),
+        ])
+    }
+
+    /// `seed.py org`: an organization of 123456789012 with `members` member accounts
+    /// (`Member01`…, made by CreateAccount, random ids), each with the role `role` and one API
+    /// `Api-ACCOUNTID`, one more account `Suspended` (status SUSPENDED, its role refused) and
+    /// `Api-management` in 123456789012. With `external_id`, AssumeRole of every member's
+    /// `role` needs it; with `refuse` = K, the K-th member's (1-based) is refused. Returns
+    /// `{"management", "organizationId", "role", "externalId", "members": [{"accountId",
+    /// "accountName", "email", "roleArn", "apiId", "refused"}], "suspended": {...}}`.
+    pub fn seed_org(
+        &self,
+        members: u32,
+        role: &str,
+        external_id: Option<&str>,
+        refuse: Option<u32>,
+    ) -> Value {
+        let members = members.to_string();
+        let refuse = refuse.map(|k| k.to_string());
+        let mut args: Vec<&str> = vec!["org", "--members", members.as_str(), "--role", role];
+        if let Some(id) = external_id {
+            args.push("--external-id");
+            args.push(id);
+        }
+        if let Some(k) = refuse.as_deref() {
+            args.push("--refuse");
+            args.push(k);
+        }
+        self.run_seed(&args)
+    }
+
+    /// The SSO portal's counts: `{"calls", "throttled", "throttle_every", "operations":
+    /// {"ListAccounts" | "ListAccountRoles" | "GetRoleCredentials": {"calls", "throttled"}}}`
+    /// (throttled: answered 429, SSO config `portal_throttle_every`).
+    pub fn portal_calls(&self) -> Value {
+        self.read("/_sandbox/sso/portal")
+    }
+}
