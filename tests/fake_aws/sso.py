@@ -29,6 +29,9 @@ DEFAULTS = {
     "client_secret_expires_in": 90 * 24 * 3600,  # RegisterClient (AWS: 90 days)
     "user": "alice",               # who approves when /approve names no user
     "portal_throttle_every": 0,    # every Nth portal call answers 429 (0: never)
+    # The most accounts or roles a portal page holds, whatever max_result asked (0: as asked):
+    # the portal may answer fewer, and only nextToken says there is more.
+    "portal_page_size": 0,
 }
 # The portal calls `portal_throttle_every` counts (and may refuse with 429); not Logout.
 THROTTLED_PORTAL_OPERATIONS = ("ListAccounts", "ListAccountRoles", "GetRoleCredentials")

@@ -134,13 +134,13 @@ def _portal(sandbox, op, environ, start_response):
             credentials = role_credentials(account, role, user, duration)
         return _reply(start_response, 200, {"roleCredentials": credentials})
     if op == "ListAccounts":
-        limit, start = _paging(arg)
+        limit, start = _paging(arg, sandbox)
         _, assignments = sandbox.sso.portal_session(token)
         items = [{"accountId": a, "accountName": info["accountName"],
                   "emailAddress": info["emailAddress"]} for a, info in sorted(assignments.items())]
         return _reply(start_response, 200, _page("accountList", items, limit, start))
     if op == "ListAccountRoles":
-        limit, start = _paging(arg)
+        limit, start = _paging(arg, sandbox)
         account = arg("account_id")
         if not account:
             raise PortalError(400, "InvalidRequestException", "account_id is required")
@@ -151,8 +151,9 @@ def _portal(sandbox, op, environ, start_response):
     raise PortalError(400, "InvalidRequestException", f"{op} is not simulated by the sandbox")
 
 
-def _paging(arg):
-    """(max_result, offset) from the query; InvalidRequestException when out of range."""
+def _paging(arg, sandbox):
+    """(page size, offset) from the query, the page capped at SSO config `portal_page_size`;
+    InvalidRequestException when out of range."""
     raw_limit, raw_token = arg("max_result"), arg("next_token")
     try:
         limit = int(raw_limit) if raw_limit is not None else 100
@@ -163,7 +164,8 @@ def _paging(arg):
             from None
     if not 1 <= limit <= 100 or start < 0:
         raise PortalError(400, "InvalidRequestException", "max_result must be within 1..100")
-    return limit, start
+    cap = int(sandbox.sso.config.get("portal_page_size") or 0)
+    return (min(limit, cap) if cap else limit), start
 
 
 def _page(key, items, limit, start):

@@ -173,6 +173,15 @@ def accounts_sixty_behind_one_sign_in_paged():
     assert [len(p["accountList"]) for p in got] == [25, 25, 10]
     status, _, body = portal(url, token, "/assignment/accounts?max_result=100")
     assert status == 200 and len(body["accountList"]) == 60 and "nextToken" not in body
+    # A portal that answers fewer than asked: only nextToken says there is more.
+    ctl(url, "/_sandbox/sso/config", {"portal_page_size": 20})
+    try:
+        status, _, body = portal(url, token, "/assignment/accounts?max_result=100")
+        assert status == 200 and len(body["accountList"]) == 20 and body.get("nextToken"), body
+        got = list(sso.get_paginator("list_accounts").paginate(accessToken=token))
+        assert [len(p["accountList"]) for p in got] == [20, 20, 20]
+    finally:
+        ctl(url, "/_sandbox/sso/config", {"portal_page_size": 0})
     for bad in ("101", "0", "x"):
         status, headers, body = portal(url, token, f"/assignment/accounts?max_result={bad}")
         assert (status, headers["x-amzn-errortype"]) == (400, "InvalidRequestException"), body
