@@ -3,6 +3,7 @@
 // First, so that its `outln!` and `eoutln!` are in scope in the modules below.
 #[macro_use]
 pub(crate) mod out;
+mod accounts;
 mod code;
 mod common;
 mod cors;
@@ -123,6 +124,12 @@ enum Command {
         after_help = "Examples:\n  gatehouse export --api SecurePets --format terraform > securepets.tf\n  gatehouse export --api SecurePets --format cloudformation --out pets.yaml\n  gatehouse export --api SecurePets --format cdk --stage prod"
     )]
     Export(code::ExportArgs),
+    /// Every account and role an IAM Identity Center sign-in reaches (and, with
+    /// --write-profiles, a named profile for each appended to ~/.aws/config).
+    #[command(
+        after_help = "Examples:\n  gatehouse accounts --sso corp\n  gatehouse accounts --sso corp --json\n  gatehouse accounts --sso corp --write-profiles --role ReadOnly --prefix corp-"
+    )]
+    Accounts(accounts::AccountsArgs),
     /// Undo the last journaled apply, or the named one.
     #[command(
         after_help = "Examples:\n  gatehouse undo\n  gatehouse undo --apply 1764201234567-3f2a --force --json"
@@ -197,6 +204,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Deploy(_) => "gatehouse deploy",
         Command::FixCors(_) => "gatehouse fix-cors",
         Command::Export(_) => "gatehouse export",
+        Command::Accounts(_) => "gatehouse accounts",
     });
     let core = Core::new()?;
     match command {
@@ -210,6 +218,7 @@ async fn dispatch(command: Command) -> Result<i32> {
         Command::Deploy(args) => deploy::deploy(&core, args).await,
         Command::FixCors(args) => cors::fix_cors(&core, args).await,
         Command::Export(args) => code::export(&core, args).await,
+        Command::Accounts(args) => accounts::accounts(&core, args).await,
         Command::Undo {
             apply,
             force,

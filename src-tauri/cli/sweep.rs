@@ -7,7 +7,7 @@ use crate::core::Core;
 use crate::domain::audit::{self, Show};
 use crate::domain::model::ProfileSource;
 use crate::domain::sweep::{
-    profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
+    profile_name as display, SweepError, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
 };
 use crate::domain::sweep_formats;
 use crate::error::{Error, Result};
@@ -70,6 +70,27 @@ pub struct AuditArgs {
     /// Only methods whose path contains this text.
     #[arg(long, default_value = "")]
     pub path: String,
+    /// Sweep every account an IAM Identity Center sign-in reaches: a profile that signs in
+    /// through SSO, or an sso-session's name (sign in first: gatehouse login).
+    #[arg(long, value_name = "PROFILE_OR_SESSION", conflicts_with_all = ["profiles", "org", "api", "stage"])]
+    pub sso: Option<String>,
+    /// The role to take in each account, first the first the account offers:
+    /// ReadOnly,SecurityAudit (without it, an account's only role).
+    #[arg(long, value_delimiter = ',', value_name = "ROLES", requires = "sso")]
+    pub sso_role: Vec<String>,
+    /// Sweep every active account of the organization this profile's account manages (or
+    /// administers as a delegate): itself through the profile, each member through --org-role.
+    #[arg(long, value_name = "PROFILE", conflicts_with_all = ["profiles", "api", "stage"])]
+    pub org: Option<String>,
+    /// The role to assume in each member account (no default: name a read-only audit role).
+    #[arg(long, value_name = "ROLE", requires = "org")]
+    pub org_role: Option<String>,
+    /// The external id the members' role trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "org")]
+    pub external_id: Option<String>,
+    /// Only these accounts of the sign-in or organization, comma-separated ids.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub accounts: Vec<String>,
 }
 
 impl AuditArgs {
@@ -84,15 +105,82 @@ impl AuditArgs {
 
     /// Whether the flags ask for the sweep rather than the one-region review.
     pub fn sweeping(&self) -> bool {
-        !self.profiles.is_empty()
+        self.sso.is_some()
+            || self.org.is_some()
+            || !self.profiles.is_empty()
             || !self.regions.is_empty()
             || self.all_regions
             || matches!(self.format(), Format::Sarif | Format::Csv)
     }
 }
 
+/// The regions the flags name, else the one the profile's context has.
+async fn regions(core: &Core, args: &AuditArgs) -> Result<Vec<String>> {
+    Ok(if args.all_regions {
+        DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect()
+    } else if !args.regions.is_empty() {
+        args.regions.clone()
+    } else {
+        vec![super::common::context(core, &args.common).await?.region]
+    })
+}
+
+/// The accounts of `--sso` or `--org`, as the core's request: every account with the role it
+/// takes, and the accounts left out with why.
+async fn account_request(core: &Core, args: &AuditArgs) -> Result<Option<SweepRequest>> {
+    if !args.accounts.is_empty() && args.sso.is_none() && args.org.is_none() {
+        return Err(Error::invalid(
+            "accounts",
+            "--accounts narrows --sso or --org",
+        ));
+    }
+    let (base, found) = match (&args.sso, &args.org) {
+        (Some(sso), _) => (
+            sso.clone(),
+            core.sso_sweep(sso.trim(), &args.sso_role, &args.accounts)
+                .await?,
+        ),
+        (None, Some(org)) => {
+            let id = resolve_profile(core, org).await?.id();
+            mfa(core, &id, args.common.mfa_code.as_deref()).await?;
+            let role = args.org_role.as_deref().unwrap_or_default();
+            (
+                id.clone(),
+                core.org_sweep(&id, role, args.external_id.as_deref(), &args.accounts)
+                    .await?,
+            )
+        }
+        (None, None) => return Ok(None),
+    };
+    let skipped = found
+        .skipped
+        .iter()
+        .map(|(account, name, why)| SweepError {
+            profile: base.clone(),
+            account: Some(account.clone()),
+            region: None,
+            code: "NotSwept".into(),
+            message: format!("{name} ({account}): {why}"),
+            account_name: Some(name.clone()),
+        })
+        .collect();
+    let regions = regions(core, args).await?;
+    if found.profiles.is_empty() && found.skipped.is_empty() {
+        return Err(Error::NotFound(format!("{base} reaches no account")));
+    }
+    Ok(Some(SweepRequest {
+        profiles: found.profiles,
+        regions,
+        names: found.names.into_iter().collect(),
+        skipped,
+    }))
+}
+
 /// The profiles and regions the flags name, as the core's request.
 async fn request(core: &Core, args: &AuditArgs) -> Result<SweepRequest> {
+    if let Some(req) = account_request(core, args).await? {
+        return Ok(req);
+    }
     let names: Vec<String> = match args.profiles.as_slice() {
         [] => vec![],
         [all] if all == "all" => core
@@ -131,7 +219,12 @@ async fn request(core: &Core, args: &AuditArgs) -> Result<SweepRequest> {
     } else {
         vec![one.map(|c| c.region).unwrap_or_default()]
     };
-    SweepRequest { profiles, regions }.checked()
+    SweepRequest {
+        profiles,
+        regions,
+        ..Default::default()
+    }
+    .checked()
 }
 
 pub async fn audit(core: &Core, args: AuditArgs) -> Result<i32> {
@@ -210,7 +303,7 @@ fn to_json(
                 .into_iter()
                 .map(super::shapes::method_json)
                 .collect();
-            json!({"profile": display(&r.profile), "account": r.account, "region": r.region,
+            json!({"profile": display(&r.profile), "account": r.account, "accountName": r.account_name, "region": r.region,
                    "id": r.api_id, "name": r.name, "kind": r.kind, "managedBy": r.managed_by,
                    "methods": methods, "summary": a.summary, "open": r.open,
                    "servedOpen": r.served_open, "openAnywhere": r.open_anywhere, "openOn": r.open_on,
@@ -221,7 +314,7 @@ fn to_json(
         .errors
         .iter()
         .map(|e| {
-            json!({"profile": display(&e.profile), "account": e.account, "region": e.region,
+            json!({"profile": display(&e.profile), "account": e.account, "accountName": e.account_name, "region": e.region,
                    "code": e.code, "message": e.message})
         })
         .collect();
@@ -265,7 +358,10 @@ fn print_table(report: &SweepReport, line: &str) {
             let r = &a.row;
             [
                 clean(display(&r.profile)),
-                r.account.clone(),
+                match &r.account_name {
+                    Some(name) => format!("{} ({})", clean(name), r.account),
+                    None => r.account.clone(),
+                },
                 r.region.clone(),
                 format!("{:?}", r.kind).to_uppercase(),
                 clean(&r.name),

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
 mod app_clients;
 mod aws_profile;
 mod cli;

@@ -15,4 +15,8 @@ region: string | null,
 /**
  * AWS's error code ("AccessDeniedException"), or Gatehouse's kind of error.
  */
-code: string, message: string, };
+code: string, message: string, 
+/**
+ * The account's name, when the portal or the organization gave it.
+ */
+accountName: string | null, };

@@ -30,4 +30,8 @@ openAnywhere: number,
 /**
  * The stages (and canaries: "prod canary 10%") that serve a method open.
  */
-openOn: Array<string>, };
+openOn: Array<string>, 
+/**
+ * The account's name, when the portal or the organization gave it.
+ */
+accountName: string | null, };

@@ -166,7 +166,7 @@ export class SweepView {
   }
 
   async start() {
-    const request = { profiles: ticked("sweep-profile"), regions: ticked("sweep-region") };
+    const request = { profiles: ticked("sweep-profile"), regions: ticked("sweep-region"), names: {}, skipped: [] };
     if (this.running || !this.regions || sweepStartProblem(request.profiles.length, request.regions.length)) return;
     localStorage.setItem(SAVED, JSON.stringify({
       regions: request.regions, profiles: Object.fromEntries(boxes("sweep-profile").map((b) => [b.value, b.checked])),

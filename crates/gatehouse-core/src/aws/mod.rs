@@ -1,5 +1,6 @@
 //! The only place that touches AWS SDK types. Each module maps SDK shapes into model types.
 
+pub mod accounts;
 pub mod cloudformation;
 pub mod cognito;
 pub mod failure;

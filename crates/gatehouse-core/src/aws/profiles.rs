@@ -2,6 +2,7 @@
 //! credentials, and those Gatehouse keeps in the operating system's keychain.
 
 use crate::aws::session::Source;
+use crate::domain::accounts;
 use crate::domain::model::{ProfileInfo, ProfileSource};
 use crate::domain::sso_settings::SsoSettings;
 use crate::error::{Error, Result};
@@ -16,6 +17,19 @@ pub enum ProfileRef {
     File(String),
     Keychain(String),
     Env,
+    /// An account and role reached through an SSO sign-in (a profile's, or an sso-session's):
+    /// no profile of its own.
+    Sso {
+        base: String,
+        account: String,
+        role: String,
+    },
+    /// A member account of an organization, through a role assumed from a profile (by id).
+    Org {
+        base: String,
+        account: String,
+        role: String,
+    },
 }
 
 impl ProfileRef {
@@ -29,6 +43,22 @@ impl ProfileRef {
             Some(("keychain", name)) if !name.is_empty() => {
                 Ok(ProfileRef::Keychain(name.to_string()))
             }
+            Some(("sso", rest)) => match accounts::parse_account_profile(rest) {
+                Some((base, account, role)) => Ok(ProfileRef::Sso {
+                    base,
+                    account,
+                    role,
+                }),
+                None => Err(Error::invalid("profile", format!("Unknown profile '{id}'"))),
+            },
+            Some(("org", rest)) => match accounts::parse_account_profile(rest) {
+                Some((base, account, role)) => Ok(ProfileRef::Org {
+                    base,
+                    account,
+                    role,
+                }),
+                None => Err(Error::invalid("profile", format!("Unknown profile '{id}'"))),
+            },
             _ => Err(Error::invalid("profile", format!("Unknown profile '{id}'"))),
         }
     }
@@ -38,6 +68,16 @@ impl ProfileRef {
             ProfileRef::File(n) => format!("file:{n}"),
             ProfileRef::Keychain(n) => format!("keychain:{n}"),
             ProfileRef::Env => "env".to_string(),
+            ProfileRef::Sso {
+                base,
+                account,
+                role,
+            } => accounts::account_profile_id(accounts::SSO_PREFIX, base, account, role),
+            ProfileRef::Org {
+                base,
+                account,
+                role,
+            } => accounts::account_profile_id(accounts::ORG_PREFIX, base, account, role),
         }
     }
 }
@@ -177,6 +217,43 @@ pub fn plain_source(profile: &ProfileRef) -> Option<Source> {
     match profile {
         ProfileRef::File(name) => Some(Source::FileProfile(name.clone())),
         ProfileRef::Env => Some(Source::Environment),
-        ProfileRef::Keychain(_) => None,
+        ProfileRef::Keychain(_) | ProfileRef::Sso { .. } | ProfileRef::Org { .. } => None,
     }
+}
+
+/// The sign-in `--sso NAME` names: a profile that signs in through IAM Identity Center, else an
+/// `[sso-session NAME]` section; (the profile, when it is one, and the settings).
+pub async fn sso_sign_in(name: &str) -> Result<(Option<String>, SsoSettings)> {
+    let set = profile_set().await?;
+    if set.get_profile(name).is_some() {
+        return Ok((Some(name.to_string()), sso_settings(name).await?));
+    }
+    let session = set.sso_session(name).ok_or_else(|| {
+        Error::NotFound(format!(
+            "No profile and no sso-session named {name} in the AWS config files"
+        ))
+    })?;
+    let get = |k: &str| session.get(k).map(str::to_string);
+    let (Some(start_url), Some(region)) = (get("sso_start_url"), get("sso_region")) else {
+        return Err(Error::invalid(
+            "sso",
+            format!("[sso-session {name}] lacks sso_start_url or sso_region"),
+        ));
+    };
+    Ok((
+        None,
+        SsoSettings {
+            session: Some(name.to_string()),
+            start_url,
+            region,
+            account_id: None,
+            role_name: None,
+            scopes: get("sso_registration_scopes")
+                .unwrap_or_default()
+                .split([',', ' '])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().to_string())
+                .collect(),
+        },
+    ))
 }

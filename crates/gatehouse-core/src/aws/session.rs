@@ -152,6 +152,11 @@ impl Session {
             .clone()
     }
 
+    /// The SDK configuration the session's clients were built from.
+    pub fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+
     /// CloudFormation in the session's region: the stacks that own APIs.
     pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
         aws_sdk_cloudformation::Client::new(&self.config)

@@ -2,6 +2,7 @@
 //! profiles — as methods of one `Core`. This file names the parts and everything the shells may
 //! use: they import from here, never from apply, journal, lock or aws.
 
+mod accounts;
 mod as_code;
 mod authorizers;
 mod changes;
@@ -25,6 +26,7 @@ pub use crate::aws::gateway::Stage;
 pub use crate::aws::profiles::{env_named_profile, start_profile, ProfileRef};
 pub use crate::local::journal::{ApplySummary, Outcome};
 pub use crate::local::lock::{set_client, ApiLock};
+pub use accounts::AccountSweep;
 pub use as_code::{
     check_change_set_name, AsCodeOutcome, AsCodeRequest, AuthorizerChoice, ChangeSetMade, Exported,
     TemplateChangeRequest, TemplateFile,

@@ -38,6 +38,12 @@ pub struct Core {
     sweep: std::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
     /// What each deployment serves, once read.
     pub(crate) deployments: crate::local::deployments::DeploymentCache,
+    /// The accounts (and roles) each SSO sign-in reaches, by the name it was asked by.
+    account_lists: std::sync::Mutex<HashMap<String, Vec<crate::domain::accounts::SsoAccount>>>,
+    /// The role credentials of each account reached through a sign-in or an organization.
+    account_roles: std::sync::Mutex<HashMap<String, RoleCredentials>>,
+    /// The external id each organization profile assumes its members' roles with.
+    org_external_ids: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Core {
@@ -67,7 +73,30 @@ impl Core {
             deployments: crate::local::deployments::DeploymentCache::new(
                 journal_dir.join("deployments"),
             ),
+            account_lists: Default::default(),
+            account_roles: Default::default(),
+            org_external_ids: Default::default(),
         }
+    }
+
+    pub(crate) fn account_lists(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Vec<crate::domain::accounts::SsoAccount>>> {
+        self.account_lists.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn account_roles(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, RoleCredentials>> {
+        self.account_roles.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn org_external_ids(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Option<String>>> {
+        self.org_external_ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn sweep_token(
@@ -103,7 +132,7 @@ impl Core {
                 session.name_profile(name, profiles::sso_settings(name).await.ok())
             }
             ProfileRef::Keychain(name) => session.name_profile(name, None),
-            ProfileRef::Env => {}
+            ProfileRef::Env | ProfileRef::Sso { .. } | ProfileRef::Org { .. } => {}
         }
         sessions.insert(key, session.clone());
         Ok(session)
@@ -132,7 +161,12 @@ impl Core {
         }
     }
 
-    async fn source(&self, profile: &ProfileRef, region: &str) -> Result<Source> {
+    pub(super) async fn source(&self, profile: &ProfileRef, region: &str) -> Result<Source> {
+        if matches!(profile, ProfileRef::Sso { .. } | ProfileRef::Org { .. }) {
+            return Ok(Source::AssumedRole(
+                Box::pin(self.account_credentials(profile)).await?,
+            ));
+        }
         if let ProfileRef::File(name) = profile {
             if let Some(mfa) = profiles::mfa_settings(name).await {
                 return Ok(Source::AssumedRole(

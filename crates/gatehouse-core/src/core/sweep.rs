@@ -25,16 +25,22 @@ use tokio_util::sync::CancellationToken;
 /// quota).
 const APIS_AT_ONCE: usize = 4;
 
+/// Accounts swept at once.
+const ACCOUNTS_AT_ONCE: usize = 12;
+
 type Progress<'a> = &'a (dyn Fn(SweepEvent) + Send + Sync);
 
 /// What the region tasks share: the report so far, and the progress of each profile.
 struct Sink<'a> {
     report: Mutex<SweepReport>,
     progress: Progress<'a>,
+    /// The accounts' names, by profile id (those reached through a sign-in or organization).
+    names: &'a std::collections::BTreeMap<String, String>,
 }
 
 impl Sink<'_> {
-    fn api(&self, api: SweptApi) {
+    fn api(&self, mut api: SweptApi) {
+        api.row.account_name = self.names.get(&api.row.profile).cloned();
         (self.progress)(SweepEvent::Api {
             row: api.row.clone(),
         });
@@ -54,7 +60,10 @@ impl Sink<'_> {
             .push(same);
     }
 
-    fn error(&self, error: SweepError) {
+    fn error(&self, mut error: SweepError) {
+        if error.account_name.is_none() {
+            error.account_name = self.names.get(&error.profile).cloned();
+        }
         (self.progress)(SweepEvent::Failed {
             error: error.clone(),
         });
@@ -90,7 +99,11 @@ impl Core {
         let sink = Sink {
             report: Mutex::new(SweepReport::default()),
             progress,
+            names: &req.names,
         };
+        for skipped in &req.skipped {
+            sink.error(skipped.clone());
+        }
         let cancelled = tokio::select! {
             _ = self.sweep_accounts(&req.profiles, &req.regions, &sink) => false,
             _ = cancel.cancelled() => true,
@@ -129,7 +142,7 @@ impl Core {
         }))
         .await;
         let mut swept_as: HashMap<String, &str> = HashMap::new();
-        let all: FuturesUnordered<_> = FuturesUnordered::new();
+        let mut all = Vec::new();
         for (profile, found) in profiles.iter().zip(found) {
             let done = SweepProgress {
                 profile: profile.clone(),
@@ -159,7 +172,12 @@ impl Core {
                 }
             }
         }
-        all.collect::<Vec<()>>().await;
+        // A bounded number of accounts at once: memory and sockets stay flat however many
+        // accounts a sign-in reaches (each account's calls are paced at its own quota anyway).
+        futures::stream::iter(all)
+            .buffer_unordered(ACCOUNTS_AT_ONCE)
+            .collect::<Vec<()>>()
+            .await;
     }
 
     /// One profile's regions, all at once, under its account's pacer.
@@ -210,7 +228,12 @@ impl Core {
     async fn account_and_pacer(&self, ctx: &Ctx) -> Result<(String, String, Arc<AccountPacer>)> {
         let session = self.session(ctx).await?;
         let account = session.account().await?;
-        let key = session.account_key().await?;
+        // One local server may stand for many accounts (keys the sandbox maps to each): the
+        // account counts there too.
+        let key = match session.custom_endpoint() {
+            Some(url) => format!("{url} {account}"),
+            None => account.clone(),
+        };
         let pacer = self
             .pacers
             .lock()
@@ -325,5 +348,6 @@ fn error_row(profile: &str, account: Option<&str>, region: Option<&str>, e: &Err
         region: region.map(str::to_string),
         code,
         message,
+        account_name: None,
     }
 }

@@ -2,6 +2,7 @@
 //! values in microseconds). The model, the review's audit, plans and undo planning, validation,
 //! the token's claims and verdicts, SSO settings, the sweep's rows and formats, ownership tags, what each stage serves.
 
+pub mod accounts;
 pub mod audit;
 pub mod browser;
 pub mod claims;

@@ -103,7 +103,7 @@ pub fn sarif(report: &SweepReport, version: &str) -> Value {
                     "logicalLocations": logical,
                 }],
                 "partialFingerprints": {"primaryLocationLineHash": fingerprint(&arn)},
-                "properties": {"profile": profile_name(&r.profile), "account": r.account, "region": r.region,
+                "properties": {"profile": profile_name(&r.profile), "account": r.account, "accountName": r.account_name, "region": r.region,
                                "apiId": r.api_id, "apiName": r.name, "kind": r.kind,
                                "managedBy": r.managed_by, "openInEditor": in_editor, "servedOpenOn": on},
             }));
@@ -191,6 +191,7 @@ pub const CSV_HEADER: &[&str] = &[
     "managed_by",
     "error",
     "served_open",
+    "account_name",
 ];
 
 /// A cell a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`, `@`, tab,
@@ -209,7 +210,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let io = |e: ::csv::Error| Error::Internal(format!("CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(io)?;
-    let mut write = |cells: [&str; 13]| {
+    let mut write = |cells: [&str; 14]| {
         let cells = cells.map(inert);
         w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(io)
@@ -230,6 +231,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             &r.owner(),
             "",
             &r.served_open.to_string(),
+            r.account_name.as_deref().unwrap_or(""),
         ])?;
     }
     for e in &report.errors {
@@ -247,6 +249,7 @@ pub fn csv(report: &SweepReport) -> Result<String> {
             "",
             &format!("{}: {}", e.code, e.message),
             "",
+            e.account_name.as_deref().unwrap_or(""),
         ])?;
     }
     let bytes = w
@@ -315,11 +318,12 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], CSV_HEADER.join(","));
         assert!(lines[2].contains("\"Shop, \"\"EU\"\"\""), "{}", lines[2]);
-        // The last column, served_open (added after error), is 0: no stage here.
-        assert!(lines[2].ends_with(",3,2,1,0,shop-prod,,0"), "{}", lines[2]);
+        // served_open (added after error) is 0: no stage here; account_name (added last) is
+        // empty: a profile's account has no name of its own.
+        assert!(lines[2].ends_with(",3,2,1,0,shop-prod,,0,"), "{}", lines[2]);
         assert!(lines[3].starts_with("dev,111122223333,ap-east-1,"));
         assert!(lines[3].ends_with(
-            "UnrecognizedClientException: The security token included in the request is invalid.,"
+            "UnrecognizedClientException: The security token included in the request is invalid.,,"
         ));
     }
 

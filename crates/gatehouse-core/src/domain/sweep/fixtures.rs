@@ -68,6 +68,7 @@ pub fn report() -> SweepReport {
             region: Some("ap-east-1".into()),
             code: "UnrecognizedClientException".into(),
             message: "The security token included in the request is invalid.".into(),
+            account_name: None,
         }],
         cancelled: false,
         elapsed_ms: 10,

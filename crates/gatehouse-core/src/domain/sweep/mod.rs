@@ -64,12 +64,19 @@ pub fn regions() -> Vec<SweepRegion> {
 }
 
 /// What to sweep: profiles (by id, as the picker lists them) and regions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[derive(TS)]
 pub struct SweepRequest {
     pub profiles: Vec<String>,
     pub regions: Vec<String>,
+    /// The accounts' names, by profile id, for accounts reached through a sign-in or an
+    /// organization (rows name them).
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, String>,
+    /// Accounts left out before the sweep (no role to take, suspended), each a row of its own.
+    #[serde(default)]
+    pub skipped: Vec<SweepError>,
 }
 
 impl SweepRequest {
@@ -96,7 +103,12 @@ impl SweepRequest {
                 format!("'{bad}' is not a region name (for example eu-west-1)"),
             ));
         }
-        Ok(SweepRequest { profiles, regions })
+        Ok(SweepRequest {
+            profiles,
+            regions,
+            names: self.names.clone(),
+            skipped: self.skipped.clone(),
+        })
     }
 }
 
@@ -145,6 +157,9 @@ pub struct SweepRow {
     /// The stages (and canaries: "prod canary 10%") that serve a method open.
     #[serde(default)]
     pub open_on: Vec<String>,
+    /// The account's name, when the portal or the organization gave it.
+    #[serde(default)]
+    pub account_name: Option<String>,
 }
 
 impl SweepRow {
@@ -164,6 +179,7 @@ impl SweepRow {
             served_open: 0,
             open_anywhere: s.open_except_options(),
             open_on: vec![],
+            account_name: None,
         }
     }
 
@@ -208,6 +224,9 @@ pub struct SweepError {
     /// AWS's error code ("AccessDeniedException"), or Gatehouse's kind of error.
     pub code: String,
     pub message: String,
+    /// The account's name, when the portal or the organization gave it.
+    #[serde(default)]
+    pub account_name: Option<String>,
 }
 
 /// A profile whose account another profile of the sweep reaches too (listed before it): the

@@ -48,17 +48,20 @@ fn requests_are_checked_and_deduplicated() {
     let req = SweepRequest {
         profiles: vec!["file:a".into(), " file:a ".into(), "".into()],
         regions: vec!["us-east-1".into(), "us-east-1".into()],
+        ..Default::default()
     };
     let c = req.checked().unwrap();
     assert_eq!((c.profiles.len(), c.regions.len()), (1, 1));
     let none = SweepRequest {
         profiles: vec![],
         regions: vec!["us-east-1".into()],
+        ..Default::default()
     };
     assert!(none.checked().is_err());
     let bad = SweepRequest {
         profiles: vec!["file:a".into()],
         regions: vec!["Mars".into()],
+        ..Default::default()
     };
     assert!(bad.checked().unwrap_err().to_string().contains("'Mars'"));
 }
