@@ -32,7 +32,8 @@ use tauri::{State, Webview, WebviewWindow};
 
 #[tauri::command]
 async fn list_profiles(core: State<'_, Core>) -> Result<Vec<ProfileInfo>> {
-    core.profiles().await
+    // The picker's list: with every account a signed-in SSO profile reaches.
+    core.profiles_with_accounts().await
 }
 
 #[tauri::command]

@@ -3,4 +3,4 @@
 /**
  * Where a profile comes from.
  */
-export type ProfileSource = "file" | "keychain" | "env";
+export type ProfileSource = "file" | "keychain" | "env" | "account";

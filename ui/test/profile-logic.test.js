@@ -62,3 +62,24 @@ test("an MFA role's errors: a code is needed (with the role and device), or the 
   assert.equal(mfaNeed({ kind: "invalid", field: "region", message: "'x' is not a region name" }), null);
   assert.equal(mfaNeed(undefined), null);
 });
+
+test("every account of a sign-in takes the first preferred role it offers", async () => {
+  const { everyAccount, accountGroups } = await import("../views/profile-logic.js");
+  const acct = (id, name, role, base = "corp") => ({
+    id: `sso:${base}/${id}/${role}`, name: `${name} (${id}) · ${role}`, source: "account", region: null, sso: null,
+    account: { base, accountId: id, accountName: name, role },
+  });
+  const profiles = [
+    { id: "file:corp", name: "corp", source: "file", region: null, sso: null },
+    acct("200000000001", "Team01", "Admin"), acct("200000000001", "Team01", "ReadOnly"),
+    acct("200000000002", "Team02", "Admin"),
+    acct("300000000001", "Other", "ReadOnly", "other"),
+  ];
+  assert.deepEqual(accountGroups(profiles).map((g) => [g.base, g.profiles.length]), [["corp", 3], ["other", 1]]);
+  assert.deepEqual(everyAccount(profiles, "corp", "ReadOnly, Admin"),
+    { ids: ["sso:corp/200000000001/ReadOnly", "sso:corp/200000000002/Admin"], left: [] });
+  assert.deepEqual(everyAccount(profiles, "corp", "ReadOnly"),
+    { ids: ["sso:corp/200000000001/ReadOnly"], left: ["Team02 (200000000002)"] });
+  assert.deepEqual(everyAccount(profiles, "corp", ""),
+    { ids: ["sso:corp/200000000002/Admin"], left: ["Team01 (200000000001)"] });
+});

@@ -5,7 +5,7 @@
 /** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 
 /** @type {Record<string, string>} */
-const SOURCE_LABELS = { file: " (AWS files)", keychain: " (keychain)", env: "" };
+const SOURCE_LABELS = { file: " (AWS files)", keychain: " (keychain)", env: "", account: "" };
 
 /**
  * A profile as the picker reads it: an SSO profile with its sign-in state as Rust words it
@@ -52,4 +52,49 @@ export function mfaNeed(e) {
   }
   const m = e?.kind === "aws" ? /(\S+): assuming (\S+) with the MFA code was refused/.exec(message) : null;
   return m ? { refused: true, profile: m[1], role: m[2], device: "" } : null;
+}
+
+/**
+ * The accounts SSO sign-ins reach, grouped by the sign-in, in the order Rust lists them.
+ * @param {ProfileInfo[]} profiles @returns {{base: string, profiles: ProfileInfo[]}[]}
+ */
+export function accountGroups(profiles) {
+  /** @type {Map<string, ProfileInfo[]>} */
+  const by = new Map();
+  for (const p of profiles) {
+    if (p.source !== "account" || !p.account) continue;
+    const list = by.get(p.account.base) ?? [];
+    list.push(p);
+    by.set(p.account.base, list);
+  }
+  return [...by].map(([base, list]) => ({ base, profiles: list }));
+}
+
+/**
+ * "Every account of this sign-in": for each account `base` reaches, the id of its entry with the
+ * first role of `preference` it offers (comma- or space-separated; none: an account's only role),
+ * and the accounts left out with why.
+ * @param {ProfileInfo[]} profiles @param {string} base @param {string} preference
+ * @returns {{ids: string[], left: string[]}}
+ */
+export function everyAccount(profiles, base, preference) {
+  const wanted = preference.split(/[,\s]+/).map((r) => r.trim()).filter(Boolean);
+  /** @type {Map<string, ProfileInfo[]>} */
+  const byAccount = new Map();
+  for (const p of profiles) {
+    if (p.source !== "account" || p.account?.base !== base) continue;
+    const list = byAccount.get(p.account.accountId) ?? [];
+    list.push(p);
+    byAccount.set(p.account.accountId, list);
+  }
+  const ids = [];
+  const left = [];
+  for (const [id, entries] of byAccount) {
+    const chosen = wanted.length
+      ? wanted.map((r) => entries.find((e) => e.account?.role === r)).find(Boolean)
+      : entries.length === 1 ? entries[0] : undefined;
+    if (chosen) ids.push(chosen.id);
+    else left.push(`${entries[0].account?.accountName} (${id})`);
+  }
+  return { ids, left };
 }

@@ -43,7 +43,8 @@ export class ProfilesView {
       $("keychain-status").hidden = false;
     }
     const byName = new Map(keychain.map((k) => [k.name, k]));
-    $("profile-rows").replaceChildren(...store.profiles.map((p) => this.row(p, byName.get(p.name))));
+    // Accounts a sign-in reaches are not profiles to manage: the picker and the sweep list them.
+    $("profile-rows").replaceChildren(...store.profiles.filter((p) => p.source !== "account").map((p) => this.row(p, byName.get(p.name))));
   }
 
   /**

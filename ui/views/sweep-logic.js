@@ -114,5 +114,6 @@ export function sweepStartProblem(profiles, regions) {
 }
 
 /** Profiles swept unless unticked: all but the environment's credentials (often a CI's, or a
- * leftover of another shell). @param {ProfileInfo} p */
-export const sweptByDefault = (p) => p.source !== "env";
+ * leftover of another shell) and the accounts a sign-in reaches (ticked with "Every account").
+ * @param {ProfileInfo} p */
+export const sweptByDefault = (p) => p.source !== "env" && p.source !== "account";

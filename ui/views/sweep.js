@@ -6,7 +6,7 @@
 import * as api from "../api.js";
 import { $, el, errorParts } from "../dom.js";
 import { store } from "../state.js";
-import { profileLabel } from "./profile-logic.js";
+import { accountGroups, everyAccount, profileLabel } from "./profile-logic.js";
 import { sweepLine, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
 import { SweepTable } from "./sweeptable.js";
 
@@ -80,6 +80,7 @@ export class SweepView {
 
   wire() {
     $("sweep-profiles").addEventListener("change", () => this.updateStart());
+    $("sweep-every-tick").addEventListener("click", () => this.tickEveryAccount());
     $("sweep-regions").addEventListener("change", () => this.regionsTicked());
     for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sweep-scope"]'))) {
       radio.addEventListener("change", () => {
@@ -119,6 +120,26 @@ export class SweepView {
       el("input", { type: "checkbox", "data-testid": "sweep-profile", value: p.id, checked: before.get(p.id) ?? saved[p.id] ?? sweptByDefault(p) }),
       el("span", {}, profileLabel(p)))));
     $("sweep-profiles-empty").hidden = profiles.length > 0;
+    const groups = accountGroups(profiles);
+    $("sweep-every").hidden = groups.length === 0;
+    const base = /** @type {HTMLSelectElement} */ ($("sweep-every-base"));
+    const was = base.value;
+    base.replaceChildren(...groups.map((g) => el("option", { value: g.base }, g.base)));
+    if (groups.some((g) => g.base === was)) base.value = was;
+    this.updateStart();
+  }
+
+  /** "Tick them": every account of the sign-in, each with the first role of the preference. */
+  tickEveryAccount() {
+    const base = /** @type {HTMLSelectElement} */ ($("sweep-every-base")).value;
+    const { ids, left } = everyAccount(store.profiles, base, /** @type {HTMLInputElement} */ ($("sweep-every-roles")).value);
+    const on = new Set(ids);
+    for (const b of boxes("sweep-profile")) {
+      const p = store.profiles.find((x) => x.id === b.value);
+      if (p?.account?.base === base) b.checked = on.has(b.value);
+    }
+    $("sweep-every-note").textContent = `${ids.length} account${ids.length === 1 ? "" : "s"} ticked`
+      + (left.length ? `; left out (no such role): ${left.join(", ")}` : ".");
     this.updateStart();
   }
 
@@ -166,7 +187,15 @@ export class SweepView {
   }
 
   async start() {
-    const request = { profiles: ticked("sweep-profile"), regions: ticked("sweep-region"), names: {}, skipped: [] };
+    const profiles = ticked("sweep-profile");
+    // Rows name the accounts a sign-in reaches by their names.
+    /** @type {Record<string, string>} */
+    const names = {};
+    for (const id of profiles) {
+      const account = store.profiles.find((p) => p.id === id)?.account;
+      if (account) names[id] = account.accountName;
+    }
+    const request = { profiles, regions: ticked("sweep-region"), names, skipped: [] };
     if (this.running || !this.regions || sweepStartProblem(request.profiles.length, request.regions.length)) return;
     localStorage.setItem(SAVED, JSON.stringify({
       regions: request.regions, profiles: Object.fromEntries(boxes("sweep-profile").map((b) => [b.value, b.checked])),

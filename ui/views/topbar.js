@@ -4,7 +4,7 @@
 
 import { $, el } from "../dom.js";
 import { store } from "../state.js";
-import { profileLabel } from "./profile-logic.js";
+import { accountGroups, profileLabel } from "./profile-logic.js";
 
 const OTHER_REGION = "__other__";
 
@@ -40,8 +40,13 @@ export class TopBar {
   }
 
   showProfiles() {
+    const option = (/** @type {import("../bindings/ProfileInfo").ProfileInfo} */ p) =>
+      el("option", { value: p.id, "data-source": p.source, "data-sso": p.sso?.status }, profileLabel(p));
+    // The accounts a signed-in SSO profile reaches, in a group under it: "Team01 (200000000001) · ReadOnly".
+    const groups = accountGroups(store.profiles);
     $("profile").replaceChildren(...(store.profiles.length
-      ? store.profiles.map((p) => el("option", { value: p.id, "data-source": p.source, "data-sso": p.sso?.status }, profileLabel(p)))
+      ? [...store.profiles.filter((p) => p.source !== "account").map(option),
+        ...groups.map((g) => el("optgroup", { label: `Accounts of ${g.base} (SSO)`, "data-testid": "profile-accounts" }, ...g.profiles.map(option)))]
       : [el("option", { value: "" }, "No AWS profiles found")]));
     $("profile").value = store.profile;
   }

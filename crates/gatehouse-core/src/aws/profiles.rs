@@ -189,6 +189,7 @@ pub async fn file_profiles() -> Result<Vec<ProfileInfo>> {
                 let cached = crate::aws::sso::read_cache(&sso);
                 crate::domain::sso_settings::state(&sso, cached.as_ref().map(|t| t.as_str()), now)
             }),
+            account: None,
         })
         .collect())
 }
@@ -201,6 +202,7 @@ pub fn env_profile() -> Option<ProfileInfo> {
         source: ProfileSource::Env,
         region: env_region(),
         sso: None,
+        account: None,
     })
 }
 

@@ -256,3 +256,46 @@ impl Core {
         })
     }
 }
+
+impl Core {
+    /// The picker's profiles, and under each signed-in SSO profile every account and role its
+    /// sign-in reaches (read once; a portal that cannot be read adds none and says nothing).
+    pub async fn profiles_with_accounts(&self) -> Result<Vec<crate::domain::model::ProfileInfo>> {
+        use crate::domain::model::{AccountOf, ProfileInfo, ProfileSource, SsoStatus};
+        let profiles = self.profiles().await?;
+        let mut out = Vec::new();
+        for p in profiles {
+            let signed_in = p
+                .sso
+                .as_ref()
+                .is_some_and(|s| s.status == SsoStatus::SignedIn);
+            let name = p.name.clone();
+            let region = p.region.clone();
+            out.push(p);
+            if !signed_in {
+                continue;
+            }
+            let Ok(accounts) = self.sso_accounts(&name, false).await else {
+                continue;
+            };
+            for a in accounts {
+                for role in &a.roles {
+                    out.push(ProfileInfo {
+                        id: account_profile_id(SSO_PREFIX, &name, &a.account_id, role),
+                        name: format!("{} ({}) · {role}", a.account_name, a.account_id),
+                        source: ProfileSource::Account,
+                        region: region.clone(),
+                        sso: None,
+                        account: Some(AccountOf {
+                            base: name.clone(),
+                            account_id: a.account_id.clone(),
+                            account_name: a.account_name.clone(),
+                            role: role.clone(),
+                        }),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -23,6 +23,7 @@ impl Core {
                 source: ProfileSource::Keychain,
                 region: p.region,
                 sso: None,
+                account: None,
             }));
         }
         Ok(all)

@@ -341,6 +341,20 @@ pub enum ProfileSource {
     Keychain,
     /// The process environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, ...).
     Env,
+    /// An account and role an IAM Identity Center sign-in reaches, with no profile of its own.
+    Account,
+}
+
+/// The account and role a picker entry of source `account` stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[derive(TS)]
+pub struct AccountOf {
+    /// The sign-in it is reached through (the SSO profile's name).
+    pub base: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub role: String,
 }
 
 /// A profile as the picker shows it.
@@ -356,6 +370,10 @@ pub struct ProfileInfo {
     /// An IAM Identity Center (SSO) profile's sign-in state; None for other profiles.
     #[serde(default)]
     pub sso: Option<SsoState>,
+    /// For an account a sign-in reaches: which, and with which role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub account: Option<AccountOf>,
 }
 
 /// Whether a profile can use its SSO sign-in now.
