@@ -74,8 +74,8 @@ pub struct AuditArgs {
     /// through SSO, or an sso-session's name (sign in first: gatehouse login).
     #[arg(long, value_name = "PROFILE_OR_SESSION", conflicts_with_all = ["profiles", "org", "api", "stage"])]
     pub sso: Option<String>,
-    /// The role to take in each account, first the first the account offers:
-    /// ReadOnly,SecurityAudit (without it, an account's only role).
+    /// The roles to take in each account, in order of preference (each account gets the first
+    /// it offers): ReadOnly,SecurityAudit. Without it, an account's only role.
     #[arg(long, value_delimiter = ',', value_name = "ROLES", requires = "sso")]
     pub sso_role: Vec<String>,
     /// Sweep every active account of the organization this profile's account manages (or

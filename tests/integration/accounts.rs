@@ -147,6 +147,12 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
             .unwrap();
         assert_eq!(seeded["accountName"], name.as_str());
     }
+    let line = v["summaryLine"].as_str().unwrap();
+    assert!(
+        line.starts_with("59 APIs in 1 region of 59 profiles")
+            && line.ends_with(" · 1 profile or account not swept"),
+        "{line}"
+    );
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["account"], third["accountId"]);

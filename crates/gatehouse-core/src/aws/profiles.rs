@@ -231,9 +231,10 @@ pub async fn sso_sign_in(name: &str) -> Result<(Option<String>, SsoSettings)> {
         return Ok((Some(name.to_string()), sso_settings(name).await?));
     }
     let session = set.sso_session(name).ok_or_else(|| {
-        Error::NotFound(format!(
-            "No profile and no sso-session named {name} in the AWS config files"
-        ))
+        Error::invalid(
+            "sso",
+            format!("No profile and no sso-session named {name} in the AWS config files"),
+        )
     })?;
     let get = |k: &str| session.get(k).map(str::to_string);
     let (Some(start_url), Some(region)) = (get("sso_start_url"), get("sso_region")) else {

@@ -34,10 +34,13 @@ impl Core {
     /// ran out (sign in again).
     async fn portal(&self, base: &str) -> Result<Portal> {
         let (profile, settings) = profiles::sso_sign_in(base).await?;
+        let sign_in = match &profile {
+            Some(p) => format!("gatehouse login --profile {p}"),
+            None => format!("aws sso login --sso-session {base}"),
+        };
         let doc = crate::aws::sso::read_cache(&settings).ok_or_else(|| {
             Error::Expired(format!(
-                "{base} is not signed in to IAM Identity Center: gatehouse login --profile {}",
-                profile.as_deref().unwrap_or("PROFILE")
+                "{base} is not signed in to IAM Identity Center: sign in with {sign_in}"
             ))
         })?;
         let parsed: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
@@ -48,7 +51,7 @@ impl Core {
             .is_none_or(|at| at <= crate::local::journal::now_ms() as i64 / 1000);
         if token.is_empty() || expired {
             return Err(Error::Expired(format!(
-                "The IAM Identity Center sign-in of {base} has expired: sign in again"
+                "The IAM Identity Center sign-in of {base} has expired: sign in again with {sign_in}"
             )));
         }
         Ok(portal::portal(

@@ -385,12 +385,15 @@ impl SweepReport {
             cancelled: self.cancelled,
             elapsed_ms: self.elapsed_ms,
             line: outcome_line(
-                self.apis.len(),
-                self.regions,
-                self.profiles,
-                open_apis,
-                open_methods,
-                self.errors.len(),
+                Counts {
+                    apis: self.apis.len(),
+                    regions: self.regions,
+                    profiles: self.profiles,
+                    open_apis,
+                    open_methods,
+                    errors: self.errors.iter().filter(|e| e.region.is_some()).count(),
+                    whole: self.errors.iter().filter(|e| e.region.is_none()).count(),
+                },
                 self.same_account.len(),
             ),
         }
@@ -402,15 +405,28 @@ impl SweepReport {
     }
 }
 
-fn outcome_line(
+/// What the summary line counts: regions that could not be read, and profiles or accounts not
+/// swept at all (`whole`).
+struct Counts {
     apis: usize,
     regions: usize,
     profiles: usize,
     open_apis: usize,
     open_methods: usize,
     errors: usize,
-    same_account: usize,
-) -> String {
+    whole: usize,
+}
+
+fn outcome_line(c: Counts, same_account: usize) -> String {
+    let Counts {
+        apis,
+        regions,
+        profiles,
+        open_apis,
+        open_methods,
+        errors,
+        whole,
+    } = c;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut line = format!(
@@ -436,6 +452,13 @@ fn outcome_line(
         line.push_str(&format!(
             " · {} could not be read",
             plural(errors, "region", "regions")
+        ));
+    }
+    // A profile whose credentials could not be used, an account left out or refused.
+    if whole > 0 {
+        line.push_str(&format!(
+            " · {} not swept",
+            plural(whole, "profile or account", "profiles or accounts")
         ));
     }
     line
