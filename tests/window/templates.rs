@@ -218,7 +218,9 @@ fn the_preview_of_a_stack_owned_api_offers_the_template_instead_with_the_authori
         )
         .await;
 
-        // Export as code: Terraform with import blocks for the authorizer the API has, saved.
+        // Export as code (the Authorizers tab): Terraform with import blocks for the authorizer
+        // the API has, saved.
+        w.click("#tab-authorizers").await;
         w.click("[data-testid=export]").await;
         w.wait_js(
             "return document.querySelector('[data-testid=export-dialog]').open \

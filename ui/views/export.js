@@ -33,7 +33,10 @@ export class ExportDialog {
 
   open() {
     const apiId = store.apiId;
-    if (!apiId) return;
+    if (!apiId) {
+      $("authorizers-placeholder").textContent = "Choose an API on the left, then export it.";
+      return;
+    }
     // A stage shown is what the export describes; its canary has no export of its own.
     const served = store.servedBy;
     this.stage = served === "editor" ? null : served.split("#")[0];
