@@ -36,21 +36,6 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Reads a template the user named, saying which file when it cannot.
-fn read_template(path: &Path) -> Result<TemplateFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::invalid(
-            "template",
-            format!("Cannot read the template {}: {e}", path.display()),
-        )
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| path.display().to_string());
-    Ok(TemplateFile { name, text })
-}
-
 fn write_file(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text)
         .map_err(|e| Error::Io(format!("Cannot write {}: {e}", path.display())))
@@ -61,7 +46,11 @@ pub(super) async fn protect_as_code(
     protect: ProtectRequest,
     code: AsCode,
 ) -> Result<i32> {
-    let template = code.template.as_deref().map(read_template).transpose()?;
+    let template = code
+        .template
+        .as_deref()
+        .map(TemplateFile::read)
+        .transpose()?;
     let req = AsCodeRequest {
         protect,
         template,

@@ -16,22 +16,6 @@ fn user_path(path: &str) -> std::path::PathBuf {
     }
 }
 
-/// The template at `path` (a file the user named in the dialog).
-fn read_template(path: &str) -> Result<TemplateFile> {
-    let path = &user_path(path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::invalid(
-            "template",
-            format!("Cannot read the template {}: {e}", path.display()),
-        )
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| path.display().to_string());
-    Ok(TemplateFile { name, text })
-}
-
 /// The patch (and, with `changeSet`, the change set) for the selection; the template is the
 /// file at `templatePath` when one is given, else the stack's deployed one.
 #[tauri::command]
@@ -42,7 +26,7 @@ pub(crate) async fn template_change(
     template_path: Option<String>,
 ) -> Result<AsCodeOutcome> {
     if let Some(path) = template_path.filter(|p| !p.trim().is_empty()) {
-        request.template = Some(read_template(&path)?);
+        request.template = Some(TemplateFile::read(&user_path(&path))?);
     }
     core.template_change(&ctx, request).await
 }

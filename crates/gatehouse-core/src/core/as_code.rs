@@ -11,7 +11,7 @@ use crate::domain::model::{pool_issuer, Api, ApiKind, Authorizer, AuthorizerInpu
 use crate::domain::plan;
 use crate::domain::template::spec::TemplateFormat;
 use crate::domain::template::spec::{AuthorizerCode, CodeChange, ExportInput, MethodRef, Patched};
-use crate::domain::template::{self, terraform_add, EXPORT_FORMATS};
+use crate::domain::template::{self, terraform_add};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -26,6 +26,24 @@ const TEMPLATE_BODY_MAX: usize = 51_200;
 pub struct TemplateFile {
     pub name: String,
     pub text: String,
+}
+
+impl TemplateFile {
+    /// The template at `path` (the user named it), with its file name, which tells Terraform
+    /// from the rest.
+    pub fn read(path: &std::path::Path) -> Result<TemplateFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::invalid(
+                "template",
+                format!("Cannot read the template {}: {e}", path.display()),
+            )
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(TemplateFile { name, text })
+    }
 }
 
 /// Protect as code: the protect's own choices, the template (None: the stack's), and the
@@ -487,15 +505,7 @@ impl Core {
         format: &str,
         stage: Option<&str>,
     ) -> Result<Exported> {
-        if !EXPORT_FORMATS.contains(&format) {
-            return Err(Error::invalid(
-                "format",
-                format!(
-                    "No export format '{format}': choose {}.",
-                    EXPORT_FORMATS.join(", ")
-                ),
-            ));
-        }
+        template::check_export_format(format)?;
         let api = self.find_api(ctx, api).await?;
         let (mut methods, mut authorizers) = self.methods_and_authorizers_of(ctx, &api.id).await?;
         if let Some(stage) = stage {

@@ -7,7 +7,7 @@
 use super::diff;
 use super::spec::{logical_id, CodeChange, Patched, TemplateFormat};
 use super::yaml_doc::{Doc, Node, V};
-use crate::domain::model::ApiKind;
+use crate::domain::model::{method_key, ApiKind};
 use crate::error::{Error, Result};
 use sha1::{Digest, Sha1};
 use std::collections::{BTreeSet, HashMap};
@@ -117,12 +117,7 @@ pub fn patch(
         ApiKind::Http => &HTTP,
         _ => &REST,
     };
-    if let Some(m) = change.methods.iter().find(|m| m.verb == "OPTIONS") {
-        return Err(Error::invalid(
-            "methods",
-            format!("{} is the CORS preflight: it stays open.", m.key()),
-        ));
-    }
+    refuse_options(change)?;
     let mut doc = Doc::parse(text)?;
     let resources = resources_of(&doc)?.clone();
     let api = choose_api(&resources, types.api, change, api_logical)?;
@@ -195,9 +190,9 @@ pub fn patch(
         }
     };
 
-    let (auth_type, kind_word) = match change.kind {
-        ApiKind::Http => ("JWT", "route"),
-        _ => ("COGNITO_USER_POOLS", "method"),
+    let auth_type = match change.kind {
+        ApiKind::Http => "JWT",
+        _ => "COGNITO_USER_POOLS",
     };
     let mut changed = Vec::new();
     let mut already = Vec::new();
@@ -232,7 +227,6 @@ pub fn patch(
             &mut doc, &resources, types, &api, &wanted, change, &belongs,
         ));
     }
-    let _ = kind_word;
     let new_text = doc.finish()?;
     Ok(Patched {
         format: if text.trim_start().starts_with('{') {
@@ -248,12 +242,20 @@ pub fn patch(
     })
 }
 
-/// "GET /pets" for a method, the route key for a route (`$default` alone).
-fn route_key(verb: &str, path: &str) -> String {
-    if path.starts_with('$') {
-        path.to_string()
-    } else {
-        format!("{} {path}", verb.to_uppercase())
+/// "GET /pets" for a method or route however the template writes its verb (`get`, `ANY`); the
+/// route key for a `$default` route.
+pub fn route_key(verb: &str, path: &str) -> String {
+    method_key(&verb.to_uppercase(), path)
+}
+
+/// A patch never gives the CORS preflight an authorizer.
+pub fn refuse_options(change: &CodeChange) -> Result<()> {
+    match change.methods.iter().find(|m| m.verb == "OPTIONS") {
+        Some(m) => Err(Error::invalid(
+            "methods",
+            format!("{} is the CORS preflight: it stays open.", m.key()),
+        )),
+        None => Ok(()),
     }
 }
 

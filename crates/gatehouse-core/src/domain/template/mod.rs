@@ -39,18 +39,29 @@ pub const EXPORT_FORMATS: &[&str] = &["cloudformation", "sam", "terraform", "cdk
 
 /// An API's protection as code in one of [`EXPORT_FORMATS`], with the file name it is given.
 pub fn export_as(format: &str, input: &ExportInput) -> Result<(String, String)> {
+    check_export_format(format)?;
     let base = spec::terraform_name(&input.api.name).replace('_', "-");
     match format {
         "cloudformation" => Ok((format!("{base}.cfn.yaml"), export::cloudformation(input))),
         "sam" => Ok((format!("{base}.sam.yaml"), export::sam(input))),
         "terraform" => Ok((format!("{base}.tf"), terraform::export(input))),
         "cdk" => Ok((format!("{base}.ts"), export::cdk(input))),
-        other => Err(Error::invalid(
-            "format",
-            format!(
-                "No export format '{other}': choose {}.",
-                EXPORT_FORMATS.join(", ")
-            ),
-        )),
+        other => Err(Error::Internal(format!(
+            "export format {other} has no writer"
+        ))),
     }
+}
+
+/// Refuses a format `gatehouse export` does not write, naming those it does.
+pub fn check_export_format(format: &str) -> Result<()> {
+    if EXPORT_FORMATS.contains(&format) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "format",
+        format!(
+            "No export format '{format}': choose {}.",
+            EXPORT_FORMATS.join(", ")
+        ),
+    ))
 }

@@ -4,7 +4,9 @@
 //! preflight SAM generates stays open (serverless-application-model #717). SAM redeploys on the
 //! stack update by itself.
 
-use super::cloudformation::{of_type, resources_of, same_literal, set_group};
+use super::cloudformation::{
+    of_type, refuse_options, resources_of, route_key, same_literal, set_group,
+};
 use super::diff;
 use super::spec::{logical_id, CodeChange, Patched, TemplateFormat};
 use super::yaml_doc::{Doc, Node, V};
@@ -61,12 +63,7 @@ pub fn patch(
         ApiKind::Http => &HTTP,
         _ => &REST,
     };
-    if let Some(m) = change.methods.iter().find(|m| m.verb == "OPTIONS") {
-        return Err(Error::invalid(
-            "methods",
-            format!("{} is the CORS preflight: it stays open.", m.key()),
-        ));
-    }
+    refuse_options(change)?;
     let mut doc = Doc::parse(text)?;
     let resources = resources_of(&doc)?.clone();
     let events = events_of(&resources, kinds);
@@ -74,7 +71,7 @@ pub fn patch(
     let events: Vec<Event> = events.into_iter().filter(|e| e.api == api).collect();
     let mut wanted = Vec::new();
     for m in &change.methods {
-        let key = event_key(&m.verb, &m.path);
+        let key = route_key(&m.verb, &m.path);
         match events.iter().find(|e| e.key == key) {
             Some(e) => wanted.push((m.key(), e)),
             None => {
@@ -228,15 +225,6 @@ pub fn patch(
     })
 }
 
-/// "GET /pets"; SAM writes methods in any case and `any` for every verb.
-fn event_key(verb: &str, path: &str) -> String {
-    if path.starts_with('$') {
-        path.to_string()
-    } else {
-        format!("{} {path}", verb.to_uppercase())
-    }
-}
-
 fn events_of(resources: &Node, kinds: &Kinds) -> Vec<Event> {
     let mut out = Vec::new();
     for (function, f) in of_type(resources, "AWS::Serverless::Function") {
@@ -250,7 +238,7 @@ fn events_of(resources: &Node, kinds: &Kinds) -> Vec<Event> {
             let props = ev.get("Properties");
             let get = |k: &str| props.and_then(|p| p.get(k)).and_then(Node::str);
             let key = match (get("Method"), get("Path")) {
-                (Some(m), Some(p)) => event_key(m, p),
+                (Some(m), Some(p)) => route_key(m, p),
                 _ => "$default".to_string(),
             };
             let api = props
