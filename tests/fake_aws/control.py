@@ -32,9 +32,11 @@
                                "slow_down_once", "enforce_interval", ...} -> SSO config
   GET  /_sandbox/sso/state    -> clients, devices, access and refresh tokens (sso.py)
   POST /_sandbox/sso/reset    -> forget every client and token; default config
-  GET  /_sandbox/sso/portal   -> {"calls", "throttled", "throttle_every", "operations":
-                                  {op: {"calls", "throttled"}}} (ListAccounts,
-                                  ListAccountRoles, GetRoleCredentials; portal_throttle_every)
+  GET  /_sandbox/sso/portal   -> {"calls", "throttled", "most_at_once", "throttle_every",
+                                  "operations": {op: {"calls", "throttled", "most_at_once"}}}
+                                  (ListAccounts, ListAccountRoles, GetRoleCredentials;
+                                  portal_throttle_every; most_at_once: the most calls of an
+                                  operation answered at the same time, see portal_latency_ms)
   POST /_sandbox/sso/portal/reset -> {"ok": true, "previous": <those counts>}
   GET  /_sandbox/sts/assume-role-calls -> {"calls": [...]} (sts_mfa.py)
   POST /_sandbox/sts/assume-role-calls/clear -> {"ok": true, "previous": [...]}

@@ -32,6 +32,8 @@ DEFAULTS = {
     # The most accounts or roles a portal page holds, whatever max_result asked (0: as asked):
     # the portal may answer fewer, and only nextToken says there is more.
     "portal_page_size": 0,
+    # How long each portal call takes to answer, ms (a portal far away; 0: at once).
+    "portal_latency_ms": 0,
 }
 # The portal calls `portal_throttle_every` counts (and may refuse with 429); not Logout.
 THROTTLED_PORTAL_OPERATIONS = ("ListAccounts", "ListAccountRoles", "GetRoleCredentials")
@@ -128,11 +130,13 @@ class SsoState:
             self.clients, self.devices, self.user_codes = {}, {}, {}
             self.access_tokens, self.refresh_tokens = {}, {}
             self._reset_portal_counts()
+            # Calls being answered now (kept by reset_portal_stats: they are still running).
+            self.portal_in_flight = {op: 0 for op in THROTTLED_PORTAL_OPERATIONS}
 
     def _reset_portal_counts(self):
         """Portal calls and 429s so far, per operation; `phase` counts the calls since
         `portal_throttle_every` was last set (lock held)."""
-        self.portal_counts = {op: {"calls": 0, "throttled": 0}
+        self.portal_counts = {op: {"calls": 0, "throttled": 0, "most_at_once": 0}
                               for op in THROTTLED_PORTAL_OPERATIONS}
         self.portal_phase = 0
 
@@ -330,15 +334,39 @@ class SsoState:
                 counts["throttled"] += 1
                 raise throttled_portal()
 
+    def portal_answering(self, op):
+        """A context for answering one portal call: it waits `portal_latency_ms` and counts
+        how many calls of `op` were being answered at once (`most_at_once`)."""
+        state = self
+
+        class Answering:
+            def __enter__(self):
+                with state.lock:
+                    state.portal_in_flight[op] += 1
+                    counts = state.portal_counts[op]
+                    counts["most_at_once"] = max(counts["most_at_once"],
+                                                 state.portal_in_flight[op])
+                    latency = int(state.config["portal_latency_ms"]) / 1000.0
+                if latency:
+                    time.sleep(latency)
+
+            def __exit__(self, *exc):
+                with state.lock:
+                    state.portal_in_flight[op] -= 1
+                return False
+
+        return Answering()
+
     def portal_stats(self):
         """{"calls", "throttled", "throttle_every", "operations": {op: {"calls",
-        "throttled"}}}: GET /_sandbox/sso/portal."""
+        "throttled", "most_at_once"}}}: GET /_sandbox/sso/portal."""
         with self.lock:
             return self._portal_stats()
 
     def _portal_stats(self):
         ops = {op: dict(c) for op, c in self.portal_counts.items()}
         return {"calls": sum(c["calls"] for c in ops.values()),
+                "most_at_once": max(c["most_at_once"] for c in ops.values()),
                 "throttled": sum(c["throttled"] for c in ops.values()),
                 "throttle_every": int(self.config["portal_throttle_every"]),
                 "operations": ops}

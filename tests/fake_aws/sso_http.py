@@ -100,6 +100,8 @@ def handle(sandbox, service, op, environ, body, start_response):
             except PortalError:
                 sandbox.count("throttled", service, op)
                 raise
+            with sandbox.sso.portal_answering(op):
+                return _portal(sandbox, op, environ, start_response)
         return _portal(sandbox, op, environ, start_response)
     except OidcError as exc:
         return _reply(start_response, exc.status,

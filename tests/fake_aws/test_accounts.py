@@ -247,10 +247,11 @@ def accounts_portal_answers_429_every_nth_call():
                 assert body == THROTTLED_BODY, body
         assert statuses == [200, 200, 429, 200, 200, 429], statuses
         counts = ctl(url, "/_sandbox/sso/portal")
-        assert counts == {"calls": 6, "throttled": 2, "throttle_every": 3, "operations": {
-            "ListAccounts": {"calls": 3, "throttled": 1},
-            "ListAccountRoles": {"calls": 2, "throttled": 0},
-            "GetRoleCredentials": {"calls": 1, "throttled": 1}}}, counts
+        assert counts == {"calls": 6, "throttled": 2, "most_at_once": 1, "throttle_every": 3,
+                          "operations": {
+            "ListAccounts": {"calls": 3, "throttled": 1, "most_at_once": 1},
+            "ListAccountRoles": {"calls": 2, "throttled": 0, "most_at_once": 1},
+            "GetRoleCredentials": {"calls": 1, "throttled": 1, "most_at_once": 0}}}, counts
         assert ctl(url, "/_sandbox/sso/state")["portal"] == counts
         stats = ctl(url, "/_sandbox/stats")
         assert stats["throttled"]["sso"] == {"GetRoleCredentials": 1, "ListAccounts": 1}
@@ -284,6 +285,42 @@ def accounts_portal_answers_429_every_nth_call():
     finally:
         ctl(url, "/_sandbox/sso/config", {"portal_throttle_every": 0})
     assert portal(url, token, "/assignment/accounts")[0] == 200
+
+
+@test
+def accounts_portal_latency_shows_calls_answered_at_once():
+    url, seeded = sso_sixty()
+    token = sso_token(url)
+    accounts = [a["accountId"] for a in seeded["accounts"][:4]]
+    for bad in (-5, "300", 0.5):
+        status, _, body = wire(url, "POST", "/_sandbox/sso/config", {"portal_latency_ms": bad})
+        assert status == 400, (bad, body)
+    ctl(url, "/_sandbox/sso/portal/reset", {})
+    ctl(url, "/_sandbox/sso/config", {"portal_latency_ms": 400})
+    try:
+        # One after the other: never two at once, each at least the latency.
+        started = time.monotonic()
+        assert portal(url, token, f"/federation/credentials?role_name=Admin&"
+                                  f"account_id={accounts[0]}")[0] == 200
+        assert time.monotonic() - started >= 0.4
+        assert ctl(url, "/_sandbox/sso/portal")["most_at_once"] == 1
+        # Four at once: the sandbox answers them side by side and says so.
+        import threading
+        statuses = []
+        threads = [threading.Thread(target=lambda a=a: statuses.append(portal(
+            url, token, f"/federation/credentials?role_name=Admin&account_id={a}")[0]))
+            for a in accounts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert statuses == [200] * 4, statuses
+        counts = ctl(url, "/_sandbox/sso/portal")["operations"]["GetRoleCredentials"]
+        assert counts == {"calls": 5, "throttled": 0, "most_at_once": 4}, counts
+    finally:
+        ctl(url, "/_sandbox/sso/config", {"portal_latency_ms": 0})
+    ctl(url, "/_sandbox/sso/portal/reset", {})
+    assert ctl(url, "/_sandbox/sso/portal")["most_at_once"] == 0
 
 
 @test

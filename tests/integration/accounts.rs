@@ -165,7 +165,10 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
         "{errors:?}"
     );
 
-    // ReadOnly, then Admin: every account; --accounts narrows.
+    // ReadOnly, then Admin: every account; --accounts narrows. A portal that takes 150 ms an
+    // answer: the accounts' credentials are asked for side by side, not one after another.
+    sb.sso_config(serde_json::json!({"portal_latency_ms": 150}));
+    sb.control("/_sandbox/sso/portal/reset", serde_json::json!({}));
     let all = gatehouse(
         &sb,
         home,
@@ -182,6 +185,13 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
     );
     assert_eq!(all.status, 0, "{}", all.stderr);
     assert_eq!(self::rows(&all.json()).len(), 60);
+    let credentials = &sb.portal_calls()["operations"]["GetRoleCredentials"];
+    assert!(
+        credentials["calls"].as_u64().unwrap() >= 60
+            && credentials["most_at_once"].as_u64().unwrap() >= 4,
+        "every account's credentials, several at once: {credentials}"
+    );
+    sb.sso_config(serde_json::json!({"portal_latency_ms": 0}));
     let two: Vec<&str> = accounts[..2]
         .iter()
         .map(|a| a["accountId"].as_str().unwrap())

@@ -207,11 +207,12 @@ impl Core {
                 account,
                 role,
             } => {
-                // A session of the base profile of its own: this runs while `session` holds
-                // the sessions' lock (for the member's session), so it cannot ask for one there.
-                let base_ref = ProfileRef::parse(base)?;
-                let source = Box::pin(self.source(&base_ref, "us-east-1")).await?;
-                let session = crate::aws::session::Session::open(source, "us-east-1").await?;
+                // The base profile's own session (its lock is not the member's).
+                let base_ctx = Ctx {
+                    profile: base.clone(),
+                    region: "us-east-1".into(),
+                };
+                let session = Box::pin(self.session(&base_ctx)).await?;
                 let external = self.org_external_ids().get(base).cloned().flatten();
                 portal::assume_member_role(&session, &role_arn(account, role), external.as_deref())
                     .await?

@@ -21,7 +21,11 @@ pub struct Ctx {
 }
 
 pub struct Core {
-    sessions: Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
+    sessions: std::sync::Mutex<HashMap<(ProfileRef, String), Arc<Session>>>,
+    /// One lock per profile, held while a session of it is made: a profile's regions wait for
+    /// the first (an MFA role is assumed once, with one code) while other profiles and
+    /// accounts make theirs at the same time.
+    opening: std::sync::Mutex<HashMap<ProfileRef, Arc<Mutex<()>>>>,
     pub(crate) journal_dir: PathBuf,
     pub(crate) keychain: Arc<KeychainStore>,
     /// IAM Identity Center sign-ins under way, by profile id, and those the user cancelled.
@@ -59,7 +63,8 @@ impl Core {
     /// The core on given folders: the journal in one, `profiles.json` in the other (tests).
     pub fn with_dirs(journal_dir: PathBuf, config_dir: PathBuf) -> Core {
         Core {
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Default::default(),
+            opening: Default::default(),
             journal_dir: journal_dir.clone(),
             keychain: Arc::new(KeychainStore::new(
                 &config_dir,
@@ -116,13 +121,20 @@ impl Core {
         }
         let profile = ProfileRef::parse(&ctx.profile)?;
         let key = (profile.clone(), region.to_string());
-        let mut sessions = self.sessions.lock().await;
-        if let Some(s) = sessions.get(&key) {
-            if !s.expiring() {
-                return Ok(s.clone());
-            }
-            // An MFA role's credentials are not renewed without a new code.
-            sessions.remove(&key);
+        if let Some(s) = self.held_session(&key) {
+            return Ok(s);
+        }
+        let opening = self
+            .opening
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(profile.clone())
+            .or_default()
+            .clone();
+        let _opening = opening.lock().await;
+        // Another task may have made it while this one waited.
+        if let Some(s) = self.held_session(&key) {
+            return Ok(s);
         }
         let source = self.source(&profile, region).await?;
         let session = Arc::new(Session::open(source, region).await?);
@@ -134,8 +146,25 @@ impl Core {
             ProfileRef::Keychain(name) => session.name_profile(name, None),
             ProfileRef::Env | ProfileRef::Sso { .. } | ProfileRef::Org { .. } => {}
         }
-        sessions.insert(key, session.clone());
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, session.clone());
         Ok(session)
+    }
+
+    /// The session made earlier for a profile and region, unless it is about to expire (then
+    /// it is dropped: an MFA role's credentials are not renewed without a new code).
+    fn held_session(&self, key: &(ProfileRef, String)) -> Option<Arc<Session>> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        match sessions.get(key) {
+            Some(s) if !s.expiring() => Some(s.clone()),
+            Some(_) => {
+                sessions.remove(key);
+                None
+            }
+            None => None,
+        }
     }
 
     /// Gives the one-time code for a profile whose role is guarded by an MFA device; the next
@@ -241,7 +270,10 @@ impl Core {
     /// (an MFA role's stay while they last: they cannot be had again without a new code).
     pub async fn forget(&self, profile_id: &str) {
         if let Ok(profile) = ProfileRef::parse(profile_id) {
-            self.sessions.lock().await.retain(|(p, _), _| *p != profile);
+            self.sessions
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(p, _), _| *p != profile);
         }
     }
 }
