@@ -16,6 +16,7 @@ import threading
 import time
 from http import HTTPStatus
 
+import account
 import control
 import ops
 import patches
@@ -32,6 +33,11 @@ GET_RESOURCES = "GetResources"
 DEFAULT_GET_RESOURCES_RATE, DEFAULT_GET_RESOURCES_BURST = 2.5, 5.0
 # REST (v1) and HTTP (v2) deployments share the interval (one account-wide quota here).
 DEPLOYMENTS = ("CreateDeployment", ops.V2_PREFIX + "CreateDeployment")
+# Whose quota a call draws from: the whole sandbox's (one sandbox stands for one account), or
+# the account of the keys that signed it (one sandbox holds many accounts). AWS's quotas page
+# states the control-plane quotas (total operations, GetResources, CreateDeployment) "per
+# account", with no region: one account's regions share them, as Gatehouse's pacer assumes.
+THROTTLE_SCOPES = ("sandbox", "account")
 
 
 def aws_error(start_response, status, code, message, headers=()):
@@ -72,6 +78,36 @@ class TokenBucket:
         return False
 
 
+class Quota:
+    """The API Gateway quotas one caller draws from (the sandbox's, or one account's): every
+    call's bucket, GetResources' own bucket, the deployment interval. Starts full."""
+
+    def __init__(self, throttle):
+        self.interval = throttle["deployment_interval"]
+        self.bucket = TokenBucket(throttle["rate"], throttle["burst"])
+        self.get_resources = None
+        if throttle["get_resources_rate"] is not None:
+            self.get_resources = TokenBucket(throttle["get_resources_rate"],
+                                             throttle["get_resources_burst"])
+        self.last_deployment = None
+
+    def admit(self, op, now):
+        """True (and the call's tokens taken) when the call passes every quota it falls
+        under; a refused call uses up none of them."""
+        buckets = [self.bucket]
+        if op == GET_RESOURCES and self.get_resources is not None:
+            buckets.append(self.get_resources)
+        if not all([bucket.ready(now) for bucket in buckets]):  # refill every one
+            return False
+        if op in DEPLOYMENTS:
+            if self.last_deployment is not None and now - self.last_deployment < self.interval:
+                return False
+            self.last_deployment = now
+        for bucket in buckets:
+            bucket.tokens -= 1.0
+        return True
+
+
 def _throttle_config(throttle):
     """The full throttle dict from a partial one (None: throttling off). ValueError if bad."""
     if throttle is None:
@@ -86,7 +122,10 @@ def _throttle_config(throttle):
         "get_resources_rate": throttle.get("get_resources_rate", DEFAULT_GET_RESOURCES_RATE),
         "get_resources_burst": float(throttle.get(
             "get_resources_burst", DEFAULT_GET_RESOURCES_BURST)),
+        "per": throttle.get("per", "sandbox"),
     }
+    if out["per"] not in THROTTLE_SCOPES:
+        raise ValueError(f"throttle.per must be one of {', '.join(THROTTLE_SCOPES)}")
     if out["rate"] <= 0 or out["burst"] < 1:
         raise ValueError("throttle needs rate > 0 and burst >= 1")
     if out["get_resources_rate"] is not None:  # null: no GetResources quota of its own
@@ -103,11 +142,13 @@ class SandboxState:
     def __init__(self):
         self.lock = threading.Lock()
         self.backend_lock = threading.RLock()
-        # dict(rate, burst, deployment_interval, get_resources_rate, get_resources_burst)
-        # or None; `bucket` holds every API Gateway call, `get_resources_bucket` GetResources.
+        # dict(rate, burst, deployment_interval, get_resources_rate, get_resources_burst, per)
+        # or None; `quotas` holds the Quota of the sandbox (key None) or of each account seen,
+        # made full on an account's first call.
         self.throttle = None
-        self.bucket = self.get_resources_bucket = None
-        self.last_deployment = None
+        self.quotas = {}
+        # access key id -> the account moto takes it to be from (keys never change account).
+        self.key_accounts = {}
         self.failure_rate = 0.0
         self.failure_operations = ["UpdateMethod"]
         self.seed = None
@@ -209,13 +250,7 @@ class SandboxState:
                     left["left"] = cfg[key]
             if "throttle" in cfg:  # (re)start with full buckets
                 self.throttle = throttle
-                self.bucket = throttle and TokenBucket(
-                    throttle["rate"], throttle["burst"])
-                self.get_resources_bucket = None
-                if throttle and throttle["get_resources_rate"] is not None:
-                    self.get_resources_bucket = TokenBucket(
-                        throttle["get_resources_rate"], throttle["get_resources_burst"])
-                self.last_deployment = None
+                self.quotas = {}
             if "region_errors" in cfg:
                 self.region_errors = new_region_errors
             self.failure_rate = rate
@@ -267,7 +302,7 @@ class SandboxState:
     def reset_stats(self):
         with self.lock:
             old = getattr(self, "_stats", None)
-            self._stats = {"calls": {}, "throttled": {}, "failures": {},
+            self._stats = {"calls": {}, "throttled": {}, "failures": {}, "by_account": {},
                            "since": time.time()}
         return old
 
@@ -275,6 +310,32 @@ class SandboxState:
         with self.lock:
             per_service = self._stats[kind].setdefault(service, {})
             per_service[op] = per_service.get(op, 0) + 1
+
+    def count_account(self, account_id, op, throttled=False):
+        """One API Gateway call of `account_id` (`by_account` in the stats): every call, the
+        429s among them, and GetResources (429s included, as `calls` counts them)."""
+        with self.lock:
+            counts = self._stats["by_account"].setdefault(
+                account_id, {"calls": 0, "throttled": 0, "get_resources": 0})
+            if throttled:
+                counts["throttled"] += 1
+                return
+            counts["calls"] += 1
+            if op == GET_RESOURCES:
+                counts["get_resources"] += 1
+
+    def account_of(self, environ):
+        """The account whose keys signed this request (moto's own rule, account.py)."""
+        key, _, _ = ops.credential_scope(environ)
+        key = key or ""
+        with self.lock:
+            known = self.key_accounts.get(key)
+        if known is None:
+            with self.backend_lock:  # reads moto's IAM backends
+                known = account.of_access_key(key)
+            with self.lock:
+                self.key_accounts[key] = known
+        return known
 
     def stats(self):
         with self.lock:
@@ -286,28 +347,18 @@ class SandboxState:
         return snap
 
     # ---- decisions -------------------------------------------------------
-    def admit(self, op):
-        """False when an API Gateway call must be throttled (429). A call must pass every
-        quota it falls under (the total bucket; GetResources' own bucket; the deployment
-        interval); a refused call uses up none of them."""
+    def admit(self, op, account_id):
+        """False when an API Gateway call of `account_id` must be throttled (429): it must
+        pass every quota it falls under, the sandbox's or (throttle `per` "account") its
+        account's own; a refused call uses up none of them."""
         with self.lock:
-            if self.bucket is None:
+            if self.throttle is None:
                 return True
-            now = time.monotonic()
-            buckets = [self.bucket]
-            if op == GET_RESOURCES and self.get_resources_bucket is not None:
-                buckets.append(self.get_resources_bucket)
-            if not all([bucket.ready(now) for bucket in buckets]):  # refill every one
-                return False
-            if op in DEPLOYMENTS:
-                interval = self.throttle["deployment_interval"]
-                if self.last_deployment is not None and (
-                        now - self.last_deployment < interval):
-                    return False
-                self.last_deployment = now
-            for bucket in buckets:
-                bucket.tokens -= 1.0
-            return True
+            key = account_id if self.throttle["per"] == "account" else None
+            quota = self.quotas.get(key)
+            if quota is None:
+                quota = self.quotas[key] = Quota(self.throttle)
+            return quota.admit(op, time.monotonic())
 
     def answer_delay(self, environ, op):
         """Seconds to hold back the answer to this caller's call (slow_answers), or 0."""
@@ -414,13 +465,16 @@ class SandboxMiddleware:
 
         if service == "apigateway":
             _, region, _ = ops.credential_scope(environ)
+            caller = state.account_of(environ)
+            state.count_account(caller, op)
             denied = state.region_error(region)
             if denied:  # the region refuses the caller: nothing is applied, no quota used
                 state.count("failures", service, op)
                 return aws_error(start_response,
                                  *region_errors.render(denied, region, environ))
-            if not state.admit(op):
+            if not state.admit(op, caller):
                 state.count("throttled", service, op)
+                state.count_account(caller, op, throttled=True)
                 return aws_error(start_response, 429, "TooManyRequestsException",
                                  "Too Many Requests")
             failure = state.injected_failure(op)

@@ -19,10 +19,12 @@
         authorizers of the scenario's pools (run the scenario first). Prints its ids.
     python seed.py sso-accounts --endpoint URL --count N [--roles ReadOnly,Admin]
                                 [--region R] [--first 200000000001]
+                                [--apis-per-account K] [--regions R1,R2,...]
     python seed.py org --endpoint URL --members N --role ROLE [--external-id X]
                        [--refuse K] [--account MANAGEMENT] [--region R]
         Many accounts, behind one SSO sign-in or in one organization, each with one
-        API `Api-ACCOUNTID` (seed_accounts.py says what exactly).
+        API `Api-ACCOUNTID` (sso-accounts: or more, over several regions;
+        seed_accounts.py says what exactly).
 
 The same operations are importable: seed_scenario(), bulk_api(), bulk_http_api(),
 bulk_pools(), seed_token_lab(). Run each once on a fresh server (they do not look for earlier data).
@@ -312,9 +314,14 @@ def main(argv):
         parser.add_argument("--roles", default="ReadOnly,Admin")
         parser.add_argument("--region", default=API_REGION)
         parser.add_argument("--first", type=int, default=seed_accounts.DEFAULT_FIRST)
+        parser.add_argument("--apis-per-account", type=int, default=1)
+        parser.add_argument("--regions", help="comma-separated: the APIs spread over them "
+                            "(default: --region alone)")
         args = parser.parse_args(argv)
-        out = seed_accounts.seed_sso_accounts(args.endpoint, args.count,
-                                              args.roles.split(","), args.region, args.first)
+        out = seed_accounts.seed_sso_accounts(
+            args.endpoint, args.count, args.roles.split(","), args.region, args.first,
+            apis_per_account=args.apis_per_account,
+            regions=args.regions.split(",") if args.regions else None)
     elif command == "org":
         import seed_accounts
         parser.add_argument("--members", type=int, required=True)

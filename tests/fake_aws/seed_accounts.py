@@ -3,11 +3,16 @@ Run through seed.py:
 
     python seed.py sso-accounts --endpoint URL --count N [--roles ReadOnly,Admin]
                                 [--region us-east-1] [--first 200000000001]
+                                [--apis-per-account K] [--regions R1,R2,...]
         N accounts FIRST, FIRST+1, ... named Team01.. (team01@example.com ...) become the SSO
         portal's assignments (exactly these), every one with the listed roles except account
         3, which has only the LAST role. In each, one REST API `Api-ACCOUNTID` in REGION:
-        /items GET NONE with a MOCK integration. Prints {"accounts": [{"accountId",
-        "accountName", "email", "roles", "apiId"}], "region", "seconds"}.
+        /items GET NONE with a MOCK integration. With K > 1, K-1 more (see extra_apis): every
+        third an HTTP API `Http-ACCOUNTID-J` (3 open routes), the others REST `Api-ACCOUNTID-J`
+        (2 resources × GET, POST, open). With --regions, API J of account I (both 0-based) is
+        in region (I*K + J) mod the list, so the APIs spread over every region. Prints
+        {"accounts": [{"accountId", "accountName", "email", "roles", "apiId", "apis": [{"id",
+        "name", "kind", "region", "methods"}]}], "region", "regions", "apis", "seconds"}.
     python seed.py org --endpoint URL --members N --role ROLE [--external-id X]
                        [--refuse K] [--account MANAGEMENT] [--region us-east-1]
         An organization of the management account (the dummy keys' account, 123456789012,
@@ -25,6 +30,8 @@ Every account's API is built with the keys STS AssumeRole gives for
 arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole: moto maps them to ACCOUNT, so each
 account sees only its own APIs. That needs a sandbox started without server.py --account
 (with it every request answers as that one account); the seeds stop with an error then.
+The extra APIs of sso-accounts are written into the account's backends server-side
+(/_sandbox/bulk-api and bulk-http-api with "account"): 200 accounts × 3 APIs in seconds.
 Throttling, region errors and latency are paused while seeding (seed_sweep.faults_paused).
 """
 
@@ -90,19 +97,51 @@ def account_api(apigw, name):
     return api["id"]
 
 
+# An extra API's shape: REST, 2 resources × 2 methods (GET, POST); HTTP, 3 routes; all open.
+EXTRA_REST_RESOURCES, EXTRA_REST_VERBS, EXTRA_HTTP_ROUTES = 2, 2, 3
+
+
+def extra_apis(endpoint, account_id, regions, first_slot, count):
+    """APIs 2..count of one account, server-side: the J-th (0-based, J >= 1) in region
+    regions[(first_slot + J) % len], HTTP when J % 3 == 2, else REST. Their descriptions."""
+    out = []
+    for j in range(1, count):
+        region = regions[(first_slot + j) % len(regions)]
+        if j % 3 == 2:
+            name = f"Http-{account_id}-{j + 1}"
+            made = seed._control(endpoint, "/_sandbox/bulk-http-api", {
+                "account": account_id, "region": region, "name": name,
+                "routes": EXTRA_HTTP_ROUTES})
+            out.append({"id": made["id"], "name": name, "kind": "HTTP", "region": region,
+                        "methods": made["routes"]})
+        else:
+            name = f"Api-{account_id}-{j + 1}"
+            made = seed._control(endpoint, "/_sandbox/bulk-api", {
+                "account": account_id, "region": region, "name": name,
+                "resources": EXTRA_REST_RESOURCES,
+                "methods_per_resource": EXTRA_REST_VERBS})
+            out.append({"id": made["id"], "name": name, "kind": "REST", "region": region,
+                        "methods": made["methods"]})
+    return out
+
+
 def _names(count, prefix):
     width = max(2, len(str(count)))
     return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
 
 
 def seed_sso_accounts(endpoint, count, roles=("ReadOnly", "Admin"), region=seed.API_REGION,
-                      first=DEFAULT_FIRST, workers=8):
-    """The SSO portal's assignments become `count` accounts from `first` on, each with an API.
-    Returns {"accounts": [...], "region", "seconds"}."""
+                      first=DEFAULT_FIRST, workers=8, apis_per_account=1, regions=None):
+    """The SSO portal's assignments become `count` accounts from `first` on, each with
+    `apis_per_account` APIs in `regions` (default: `region` alone).
+    Returns {"accounts": [...], "region", "regions", "apis", "seconds"}."""
     started = time.monotonic()
     roles = [r for r in roles if r]
+    regions = [r for r in (regions or [region]) if r]
     if count < 0 or not roles:
         raise ValueError("sso-accounts needs --count >= 0 and at least one role")
+    if apis_per_account < 1 or not regions:
+        raise ValueError("sso-accounts needs --apis-per-account >= 1 and at least one region")
     ids = [str(first + i) for i in range(count)]
     if any(len(a) != 12 for a in ids):
         raise ValueError(f"account ids from {first} on must stay 12 digits")
@@ -112,22 +151,30 @@ def seed_sso_accounts(endpoint, count, roles=("ReadOnly", "Admin"), region=seed.
                 for i, (account_id, name) in enumerate(zip(ids, _names(count, "Team")), 1)]
     clients = AccountClients(endpoint, workers)
 
-    def build(entry, check=False):
+    def build(slot, check=False):
+        entry = accounts[slot]
         keys = clients.keys_for(entry["accountId"])
         if check:
             clients.check_separate(entry["accountId"], keys)
-        entry["apiId"] = account_api(clients.client("apigateway", region, keys),
-                                     f"Api-{entry['accountId']}")
+        first_slot = slot * apis_per_account
+        home = regions[first_slot % len(regions)]
+        name = f"Api-{entry['accountId']}"
+        entry["apiId"] = account_api(clients.client("apigateway", home, keys), name)
+        entry["apis"] = [{"id": entry["apiId"], "name": name, "kind": "REST", "region": home,
+                          "methods": 1}]
+        entry["apis"] += extra_apis(endpoint, entry["accountId"], regions, first_slot,
+                                    apis_per_account)
 
     with seed_sweep.faults_paused(endpoint):
         if accounts:
-            build(accounts[0], check=True)
+            build(0, check=True)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            list(pool.map(build, accounts[1:]))
+            list(pool.map(build, range(1, len(accounts))))
     seed._control(endpoint, "/_sandbox/sso/config", {"assignments": {
         a["accountId"]: {"accountName": a["accountName"], "emailAddress": a["email"],
                          "roles": a["roles"]} for a in accounts}})
-    return {"accounts": accounts, "region": region,
+    return {"accounts": accounts, "region": region, "regions": regions,
+            "apis": sum(len(a["apis"]) for a in accounts),
             "seconds": round(time.monotonic() - started, 2)}
 
 

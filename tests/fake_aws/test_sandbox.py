@@ -7,7 +7,8 @@ faults and counters (test_faults.py), Cognito tokens (test_tokens.py), HTTP/WebS
 STS MFA (test_sso.py), the AWS CLI's SSO sign-in (test_sso_cli.py), accounts, region errors,
 the GetResources quota, seed_sweep.py and the SARIF validator (test_sweep.py), CloudFormation
 stacks that own REST APIs (test_stacks.py), many accounts behind one SSO sign-in or in one
-organization, portal 429s, AssumeRole refusals and external ids (test_accounts.py). Each of those
+organization, portal 429s, AssumeRole refusals and external ids (test_accounts.py), API
+Gateway's quotas per account and APIs spread over regions (test_account_quotas.py). Each of those
 modules has TESTS and a global `S`, set to this module (its URL, SUMMARY and helpers).
 Ends with the line "N passed, M failed".
 """
@@ -30,6 +31,7 @@ from joserfc import jwk, jwt
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import seed  # noqa: E402
+import test_account_quotas  # noqa: E402
 import test_accounts  # noqa: E402
 import test_faults  # noqa: E402
 import test_http_apis  # noqa: E402
@@ -44,7 +46,7 @@ import test_tokens  # noqa: E402
 
 # In this order (later checks may rely on what earlier ones left, as they always did).
 CHECKS = (test_rest, test_faults, test_tokens, test_http_apis, test_stages, test_stages_http,
-          test_sso, test_sso_cli, test_sweep, test_stacks, test_accounts)
+          test_sso, test_sso_cli, test_sweep, test_stacks, test_accounts, test_account_quotas)
 
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 URL = None
