@@ -283,6 +283,13 @@ fn provide_mfa_code(core: State<'_, Core>, profile: String, code: String) -> Res
     core.provide_mfa_code(&profile, &code)
 }
 
+/// Reads again the accounts and roles an SSO sign-in reaches (the list is kept until asked
+/// again); how many accounts it has now. The picker's list follows on the next list_profiles.
+#[tauri::command]
+async fn refresh_accounts(core: State<'_, Core>, base: String) -> Result<usize> {
+    Ok(core.sso_accounts(&base, true).await?.len())
+}
+
 /// The regions a sweep can cover; those enabled in every account are ticked by default.
 #[tauri::command]
 fn sweep_regions() -> Vec<SweepRegion> {
@@ -414,6 +421,7 @@ pub fn open_window() -> i32 {
             sso_finish,
             sso_cancel,
             provide_mfa_code,
+            refresh_accounts,
             sweep_regions,
             start_sweep,
             cancel_sweep,

@@ -217,6 +217,9 @@ export const ssoCancel = (profile) => invoke("sso_cancel", { profile });
 export const provideMfaCode = (profile, code) => invoke("provide_mfa_code", { profile, code });
 
 // The sweep: every API of several profiles and regions.
+/** Reads again the accounts an SSO sign-in reaches; how many it has now.
+ * @param {string} base  the signed-in profile @returns {Promise<number>} */
+export const refreshAccounts = (base) => invoke("refresh_accounts", { base });
 /** @returns {Promise<SweepRegion[]>} */
 export const sweepRegions = () => invoke("sweep_regions");
 /** Resolves when the sweep ends (or is cancelled); rows arrive through `onEvent` before.

@@ -76,7 +76,7 @@ function boot() {
   new ProfilesView({ showError, reloadProfiles });
   const sso = new SsoSignIn({ reloadProfiles, reloadAll });
   const mfa = new MfaPrompt({ reloadAll });
-  new SweepView({ openApi: (profile, region, apiId) => place.openApi(profile, region, apiId) });
+  new SweepView({ openApi: (profile, region, apiId) => place.openApi(profile, region, apiId), reloadProfiles });
 
   // Behind a dialog the Refresh button is out of reach, and so are the shortcuts.
   const refresh = () => { if (!document.querySelector("dialog[open]")) place.refresh(); };

@@ -91,16 +91,56 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
         w.click("[data-testid=sweep-regions-chosen]").await;
         w.js("for (const b of document.querySelectorAll('#sweep-regions input')) b.checked = b.value === 'us-east-1'; \
               document.getElementById('sweep-regions').dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+        // Team04 loses ReadOnly after the list was read: its credentials are refused.
+        let mut assignments = sandbox.read("/_sandbox/sso/config")["assignments"].clone();
+        let fourth = accounts[3]["accountId"].as_str().unwrap().to_string();
+        assignments[&fourth]["roles"] = serde_json::json!(["Admin"]);
+        sandbox.sso_config(serde_json::json!({ "assignments": assignments }));
         w.click("[data-testid=sweep-start]").await;
-        // Five accounts (file:corp is account 1 again, swept once).
+        // Four accounts read (file:corp is account 1 again, swept once), Team04 refused.
         w.wait_js(
-            "return document.querySelectorAll('[data-testid=sweep-row]').length === 5",
+            "return document.querySelectorAll('[data-testid=sweep-row]').length === 4 && \
+             document.querySelector('[data-testid=sweep-status]').dataset.state === 'done'",
             60,
         )
         .await;
+        // The progress list: one line each, the refused account first with why.
+        let lines = w.js("return [...document.querySelectorAll('[data-testid=sweep-progress]')].map(p => [p.dataset.profile, p.dataset.state ?? '', p.textContent])").await;
+        let lines = lines.as_array().unwrap();
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        assert_eq!(lines[0][0], format!("sso:corp/{fourth}/ReadOnly").as_str());
+        assert_eq!(lines[0][1], "failed");
+        let why = lines[0][2].as_str().unwrap();
+        assert!(
+            why.contains("not read")
+                && !why.contains("regions")
+                && why.contains("could not be read: ForbiddenException")
+                && why.contains("No access"),
+            "{why}"
+        );
+        assert_eq!(
+            w.text("[data-testid=sweep-progress-summary]").await,
+            "4 of 5 profiles and accounts swept · 1 could not be read · 1 the same account as \
+             another, swept once"
+        );
+        // Its error row names the account once, by its name.
+        let error = w
+            .text(&format!(
+                "[data-testid=sweep-error][data-profile='sso:corp/{fourth}/ReadOnly']"
+            ))
+            .await;
+        let team04 = accounts[3]["accountName"].as_str().unwrap();
+        assert!(
+            error.starts_with(&format!("{team04} ({fourth}) · ReadOnly · every region:"))
+                && error.contains("ForbiddenException"),
+            "{error}"
+        );
         let rows = w.js("return [...document.querySelectorAll('[data-testid=sweep-row]')].map(r => [r.dataset.account, r.textContent])").await;
         for a in &accounts {
             let id = a["accountId"].as_str().unwrap();
+            if id == fourth {
+                continue;
+            }
             let row = rows
                 .as_array()
                 .unwrap()
@@ -113,6 +153,24 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
             );
         }
         w.screenshots_in_both_themes("accounts-sweep").await;
+
+        // The list is kept until read again: a new account appears, Team04's ReadOnly goes.
+        assignments["200000000099"] = serde_json::json!({
+            "accountName": "Newcomer", "emailAddress": "new@example.com", "roles": ["ReadOnly"]
+        });
+        sandbox.sso_config(serde_json::json!({ "assignments": assignments }));
+        let option = |id: &str| {
+            format!("return !!document.querySelector('[data-testid=profile-select] option[value=\"sso:corp/{id}/ReadOnly\"]')")
+        };
+        assert_eq!(w.js(&option("200000000099")).await, false);
+        w.click("[data-testid=sweep-every-refresh]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=sweep-every-note]').textContent === '6 accounts of corp read just now.'",
+            30,
+        )
+        .await;
+        assert_eq!(w.js(&option("200000000099")).await, true);
+        assert_eq!(w.js(&option(&fourth)).await, false);
         w.close().await;
     });
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DEFAULT_SWEEP_SORT, compareSweepErrors, compareSweepLines, nextSweepSort, openText, ownerText, sortedIndex,
-  sweepErrorMatches, sweepLine, sweepLineMatches, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault,
+  sweepErrorMatches, sweepErrorWhere, sweepLine, sweepLineMatches, sweepProfileNames, sweepProgressSummary, sweepProgressText, sweepStartProblem, sweptByDefault,
 } from "../views/sweep-logic.js";
 
 /** A profile as Rust lists it; `status` makes it an SSO profile in that state. */
@@ -95,8 +95,8 @@ test("error rows: a whole profile's first, then by region", () => {
 test("sweep texts: counts, progress, and why Sweep waits", () => {
   assert.equal(openText(2), "2 open");
   assert.equal(openText(0), "none open");
-  assert.equal(sweepProgressText("dev", 5, 17), "dev: 5 of 17 regions");
-  assert.equal(sweepProgressText("dev", 1, 1), "dev: 1 of 1 regions");
+  assert.equal(sweepProgressText(5, 17), "5 of 17 regions");
+  assert.equal(sweepProgressText(1, 1), "1 of 1 regions");
   assert.equal(sweepStartProblem(2, 17), null);
   assert.equal(sweepStartProblem(0, 17), "Tick at least one profile.");
   assert.equal(sweepStartProblem(1, 0), "Tick at least one region.");
@@ -109,4 +109,21 @@ test("every profile is swept by default but the environment's; a shared name rea
   assert.equal(sweptByDefault(profile("environment credentials", "env")), false);
   const names = sweepProfileNames([profile("dev"), profile("dev", "keychain"), profile("ops")]);
   assert.deepEqual([...names], [["file:dev", "dev (AWS files)"], ["keychain:dev", "dev (keychain)"], ["file:ops", "ops"]]);
+});
+
+test("the progress list's summary counts what is swept, what failed and what was the same account", () => {
+  assert.equal(sweepProgressSummary([{ done: 0, total: 17 }]), "0 of 1 profile or account swept");
+  assert.equal(sweepProgressSummary([
+    { done: 17, total: 17 }, { done: 3, total: 17 }, { state: "failed", done: 0, total: 17 },
+    { state: "same", done: 0, total: 17 }, { done: 17, total: 17 },
+  ]), "2 of 4 profiles and accounts swept · 1 could not be read · 1 the same account as another, swept once");
+});
+
+test("an error row says where: the profile, its account and the account's name, once", () => {
+  const e = { profile: "file:dev", account: "111111111111", region: "eu-west-1", code: "X", message: "m", accountName: null };
+  assert.equal(sweepErrorWhere(e, "dev"), "dev (111111111111) · eu-west-1");
+  assert.equal(sweepErrorWhere({ ...e, account: null, region: null }, "dev"), "dev · every region");
+  const team = { ...e, profile: "sso:corp/200000000003/ReadOnly", account: "200000000003", accountName: "Team03" };
+  assert.equal(sweepErrorWhere(team, "Team03 (200000000003) · ReadOnly"), "Team03 (200000000003) · ReadOnly · eu-west-1");
+  assert.equal(sweepErrorWhere(team, "sso:corp/x"), "sso:corp/x · Team03 (200000000003) · eu-west-1");
 });

@@ -101,9 +101,37 @@ export const nextSweepSort = (sort, column) => (sort.column === column
 /** The Open cell: "2 open", or "none open". @param {number} open */
 export const openText = (open) => (open > 0 ? `${open} open` : "none open");
 
-/** A profile's progress: "dev: 5 of 17 regions" (one line for any count, "1 of 1 regions" too).
- * @param {string} name @param {number} done @param {number} total */
-export const sweepProgressText = (name, done, total) => `${name}: ${done} of ${total} regions`;
+/**
+ * Where an error row happened: the profile, with its account (and the account's name, when the
+ * portal or the organization gave one) unless the profile's name already says it.
+ * @param {SweepError} e @param {string} profileName
+ */
+export function sweepErrorWhere(e, profileName) {
+  const region = e.region ?? "every region";
+  if (!e.account || profileName.includes(e.account)) return `${profileName} · ${region}`;
+  const account = e.accountName ? `${e.accountName} (${e.account})` : e.account;
+  return e.accountName ? `${profileName} · ${account} · ${region}` : `${profileName} (${account}) · ${region}`;
+}
+
+/** A profile's progress: "5 of 17 regions" (one form for any count, "1 of 1 regions" too).
+ * @param {number} done @param {number} total */
+export const sweepProgressText = (done, total) => `${done} of ${total} regions`;
+
+/**
+ * The line above the progress list: how many profiles and accounts are swept, how many could not
+ * be read, how many reach an account another one swept.
+ * @param {{state?: string, done: number, total: number}[]} items  each one's state ("failed",
+ *   "same" or none) and its regions done
+ */
+export function sweepProgressSummary(items) {
+  const failed = items.filter((i) => i.state === "failed").length;
+  const same = items.filter((i) => i.state === "same").length;
+  const swept = items.filter((i) => !i.state && i.total > 0 && i.done >= i.total).length;
+  const each = items.length === 1 ? "profile or account" : "profiles and accounts";
+  return `${swept} of ${items.length - same} ${each} swept`
+    + (failed ? ` · ${failed} could not be read` : "")
+    + (same ? ` · ${same} the same account as another, swept once` : "");
+}
 
 /** Why Sweep cannot start yet, or null when it can. @param {number} profiles @param {number} regions */
 export function sweepStartProblem(profiles, regions) {

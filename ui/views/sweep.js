@@ -7,7 +7,7 @@ import * as api from "../api.js";
 import { $, el, errorParts } from "../dom.js";
 import { store } from "../state.js";
 import { accountGroups, everyAccount, profileLabel } from "./profile-logic.js";
-import { sweepLine, sweepProfileNames, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
+import { sweepLine, sweepProfileNames, sweepProgressSummary, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
 import { SweepTable } from "./sweeptable.js";
 
 /** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
@@ -18,7 +18,8 @@ import { SweepTable } from "./sweeptable.js";
 
 /**
  * What the view needs from the page.
- * @typedef {{openApi: (profileId: string, region: string, apiId: string) => Promise<boolean>}} SweepHost
+ * @typedef {{openApi: (profileId: string, region: string, apiId: string) => Promise<boolean>,
+ *   reloadProfiles: () => Promise<void>}} SweepHost
  */
 
 const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n.toLocaleString()} ${one}${n === 1 ? "" : "s"}`;
@@ -27,8 +28,13 @@ const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n.toLo
 const boxes = (testid) => /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll(`[data-testid="${testid}"]`)]);
 const ticked = (/** @type {string} */ testid) => boxes(testid).filter((b) => b.checked).map((b) => b.value);
 
-/** A profile's progress line's note (its account, or why it could not be read). @param {HTMLElement} item */
-const note = (item) => /** @type {HTMLElement} */ (item.querySelector(".sweep-account"));
+/** A profile's progress line's note (its account, or why it could not be read), whole in its
+ * tooltip when the line cuts it short. @param {HTMLElement} item @param {string} text */
+function setNote(item, text) {
+  const note = /** @type {HTMLElement} */ (item.querySelector(".sweep-account"));
+  note.textContent = text;
+  note.title = text;
+}
 
 /** Where the choices of the last sweep started are kept for the next run of the app. */
 const SAVED = "sweep";
@@ -49,6 +55,7 @@ function savedChoices() {
 export class SweepView {
   /** @param {SweepHost} host */
   constructor(host) {
+    this.host = host;
     /** @type {SweepRegion[] | null} null until Rust has listed them */
     this.regions = null;
     /** @type {Promise<void> | null} */
@@ -81,6 +88,7 @@ export class SweepView {
   wire() {
     $("sweep-profiles").addEventListener("change", () => this.updateStart());
     $("sweep-every-tick").addEventListener("click", () => this.tickEveryAccount());
+    $("sweep-every-refresh").addEventListener("click", () => this.refreshAccounts());
     $("sweep-regions").addEventListener("change", () => this.regionsTicked());
     for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sweep-scope"]'))) {
       radio.addEventListener("change", () => {
@@ -141,6 +149,24 @@ export class SweepView {
     $("sweep-every-note").textContent = `${ids.length} account${ids.length === 1 ? "" : "s"} ticked`
       + (left.length ? `; left out (no such role): ${left.join(", ")}` : ".");
     this.updateStart();
+  }
+
+  /** "Read the accounts again": the sign-in's accounts and roles afresh, in the picker and here. */
+  async refreshAccounts() {
+    const base = /** @type {HTMLSelectElement} */ ($("sweep-every-base")).value;
+    const button = /** @type {HTMLButtonElement} */ ($("sweep-every-refresh"));
+    if (!base || button.disabled) return;
+    button.disabled = true;
+    $("sweep-every-note").textContent = `Reading the accounts of ${base}…`;
+    try {
+      const count = await api.refreshAccounts(base);
+      await this.host.reloadProfiles();
+      $("sweep-every-note").textContent = `${plural(count, "account")} of ${base} read just now.`;
+    } catch (e) {
+      $("sweep-every-note").replaceChildren("The accounts could not be read: ", ...errorParts(e));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   /** The regions, ticked as in the last sweep started, else the default ones. */
@@ -211,6 +237,7 @@ export class SweepView {
     this.table.clear();
     this.progress = new Map();
     $("sweep-progress-list").replaceChildren();
+    $("sweep-progress").hidden = true;
     $("sweep-cancel").hidden = false;
     $("sweep-cancel").disabled = false;
     const focusWasOnStart = document.activeElement === $("sweep-start");
@@ -246,7 +273,7 @@ export class SweepView {
         const item = this.progress.get(e.profile);
         if (item) {
           item.dataset.account = e.account;
-          note(item).textContent = `account ${e.account}`;
+          setNote(item, `account ${e.account}`);
         }
         break;
       }
@@ -255,7 +282,8 @@ export class SweepView {
         if (item) {
           item.dataset.state = "same";
           item.dataset.account = e.same.account;
-          note(item).textContent = `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`;
+          setNote(item, `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`);
+          this.updateProgress({ profile: e.same.profile, done: Number(item.dataset.done), total: Number(item.dataset.total) });
         }
         break;
       }
@@ -269,9 +297,11 @@ export class SweepView {
         this.table.addError(e.error);
         const item = e.error.region === null ? this.progress.get(e.error.profile) : null;
         if (item) {
+          // Failed ones go to the top of the list, with why, so a long list shows them first.
           item.dataset.state = "failed";
-          note(item).textContent = `could not be read: ${e.error.code}`;
-          note(item).title = e.error.message;
+          setNote(item, `could not be read: ${e.error.code}: ${e.error.message}`);
+          $("sweep-progress-list").prepend(item);
+          this.updateProgress({ profile: e.error.profile, done: Number(item.dataset.done), total: Number(item.dataset.total) });
         }
         this.showRunning();
         break;
@@ -327,11 +357,16 @@ export class SweepView {
 
   /** @param {SweepProgress[]} profiles */
   renderProgress(profiles) {
-    this.progress = new Map(profiles.map((p) => [p.profile, el("div", { class: "sweep-progress", "data-testid": "sweep-progress", "data-profile": p.profile },
-      el("span", { class: "sweep-progress-text" }),
-      el("progress", { "aria-label": `${this.nameOf(p.profile)}: regions swept` }),
-      el("span", { class: "sweep-account muted" }))]));
+    this.progress = new Map(profiles.map((p) => {
+      const name = this.nameOf(p.profile);
+      return [p.profile, el("li", { class: "sweep-progress", "data-testid": "sweep-progress", "data-profile": p.profile },
+        el("span", { class: "sweep-progress-name", title: name }, name),
+        el("progress", { "aria-label": `${name}: regions swept` }),
+        el("span", { class: "sweep-progress-count" }),
+        el("span", { class: "sweep-account muted" }))];
+    }));
     $("sweep-progress-list").replaceChildren(...this.progress.values());
+    $("sweep-progress").hidden = profiles.length === 0;
     profiles.forEach((p) => this.updateProgress(p));
   }
 
@@ -344,9 +379,14 @@ export class SweepView {
     bar.value = p.done;
     item.dataset.done = String(p.done);
     item.dataset.total = String(p.total);
-    item.classList.toggle("complete", p.done >= p.total);
+    item.classList.toggle("complete", p.done >= p.total && !item.dataset.state);
     // A profile whose account another one swept reads nothing: its name, and the note beside it.
-    /** @type {HTMLElement} */ (item.querySelector(".sweep-progress-text")).textContent = item.dataset.state === "same"
-      ? this.nameOf(p.profile) : sweepProgressText(this.nameOf(p.profile), p.done, p.total);
+    // One that could not be read says so rather than count its regions "done".
+    const state = item.dataset.state;
+    /** @type {HTMLElement} */ (item.querySelector(".sweep-progress-count")).textContent = state === "same"
+      ? "" : state === "failed" ? "not read" : sweepProgressText(p.done, p.total);
+    $("sweep-progress-summary").textContent = sweepProgressSummary([...this.progress.values()].map((i) => ({
+      state: i.dataset.state, done: Number(i.dataset.done), total: Number(i.dataset.total),
+    })));
   }
 }

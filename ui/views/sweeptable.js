@@ -8,7 +8,7 @@ import { $, el, errorParts } from "../dom.js";
 import { visibleRows } from "./rows.js";
 import {
   DEFAULT_SWEEP_SORT, compareSweepErrors, compareSweepLines, nextSweepSort, openText, sortedIndex, sweepErrorMatches,
-  sweepLineMatches,
+  sweepErrorWhere, sweepLineMatches,
 } from "./sweep-logic.js";
 
 /** @typedef {import("../bindings/SweepError").SweepError} SweepError */
@@ -206,7 +206,7 @@ export class SweepTable {
     $("sweep-errors").replaceChildren(...shown.map((e) => el("tr", {
       class: "sweep-error", role: "row", "data-testid": "sweep-error", "data-profile": e.profile, "data-region": e.region ?? "", "data-code": e.code,
     }, el("td", { role: "cell", colspan: COLUMNS },
-      el("span", { class: "sweep-error-where" }, `${this.nameOf(e.profile)}${e.account ? ` (${e.account})` : ""} · ${e.region ?? "every region"}:`),
+      el("span", { class: "sweep-error-where" }, `${sweepErrorWhere(e, this.nameOf(e.profile))}:`),
       " ", ...errorParts({ code: e.code, message: e.message })))));
   }
 
