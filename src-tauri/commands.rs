@@ -290,6 +290,21 @@ async fn refresh_accounts(core: State<'_, Core>, base: String) -> Result<usize> 
     Ok(core.sso_accounts(&base, true).await?.len())
 }
 
+/// The sweep of every account of an organization, as the request `start_sweep` takes: the
+/// management (or delegated administrator) account through the profile, the members through
+/// `role` (with the external id its trust policy asks for), those left out as rows.
+#[tauri::command]
+async fn org_sweep_request(
+    core: State<'_, Core>,
+    profile: String,
+    role: String,
+    external_id: Option<String>,
+    regions: Vec<String>,
+) -> Result<SweepRequest> {
+    core.org_sweep_request(&profile, &role, external_id.as_deref(), regions)
+        .await
+}
+
 /// The regions a sweep can cover; those enabled in every account are ticked by default.
 #[tauri::command]
 fn sweep_regions() -> Vec<SweepRegion> {
@@ -422,6 +437,7 @@ pub fn open_window() -> i32 {
             sso_cancel,
             provide_mfa_code,
             refresh_accounts,
+            org_sweep_request,
             sweep_regions,
             start_sweep,
             cancel_sweep,

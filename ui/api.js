@@ -220,6 +220,11 @@ export const provideMfaCode = (profile, code) => invoke("provide_mfa_code", { pr
 /** Reads again the accounts an SSO sign-in reaches; how many it has now.
  * @param {string} base  the signed-in profile @returns {Promise<number>} */
 export const refreshAccounts = (base) => invoke("refresh_accounts", { base });
+/** The sweep of every account of an organization, as a request for startSweep (the members
+ * through `role`, the accounts left out as rows).
+ * @param {string} profile  the management or delegated administrator profile @param {string} role
+ * @param {string | null} externalId @param {string[]} regions @returns {Promise<SweepRequest>} */
+export const orgSweepRequest = (profile, role, externalId, regions) => invoke("org_sweep_request", { profile, role, externalId, regions });
 /** @returns {Promise<SweepRegion[]>} */
 export const sweepRegions = () => invoke("sweep_regions");
 /** Resolves when the sweep ends (or is cancelled); rows arrive through `onEvent` before.

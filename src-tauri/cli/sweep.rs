@@ -7,7 +7,7 @@ use crate::core::Core;
 use crate::domain::audit::{self, Show};
 use crate::domain::model::ProfileSource;
 use crate::domain::sweep::{
-    profile_name as display, SweepError, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
+    profile_name as display, SweepEvent, SweepReport, SweepRequest, DEFAULT_REGIONS,
 };
 use crate::domain::sweep_formats;
 use crate::error::{Error, Result};
@@ -152,28 +152,8 @@ async fn account_request(core: &Core, args: &AuditArgs) -> Result<Option<SweepRe
         }
         (None, None) => return Ok(None),
     };
-    let skipped = found
-        .skipped
-        .iter()
-        .map(|(account, name, why)| SweepError {
-            profile: base.clone(),
-            account: Some(account.clone()),
-            region: None,
-            code: "NotSwept".into(),
-            message: format!("{name} ({account}): {why}"),
-            account_name: Some(name.clone()),
-        })
-        .collect();
     let regions = regions(core, args).await?;
-    if found.profiles.is_empty() && found.skipped.is_empty() {
-        return Err(Error::NotFound(format!("{base} reaches no account")));
-    }
-    Ok(Some(SweepRequest {
-        profiles: found.profiles,
-        regions,
-        names: found.names.into_iter().collect(),
-        skipped,
-    }))
+    found.into_request(&base, regions).map(Some)
 }
 
 /// The profiles and regions the flags name, as the core's request.

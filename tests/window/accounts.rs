@@ -1,7 +1,8 @@
 //! Every account of an SSO sign-in, in the window: the picker lists the accounts and roles the
 //! signed-in profile reaches ("Team02 (200000000002) · ReadOnly"), usable like any profile; the
 //! Sweep tab ticks every account with a role preference and sweeps them, each row under its
-//! account and name.
+//! account and name; and every account of an organization, from its management profile through
+//! a named role with an external id.
 
 use crate::common;
 
@@ -171,6 +172,127 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
         .await;
         assert_eq!(w.js(&option("200000000099")).await, true);
         assert_eq!(w.js(&option(&fourth)).await, false);
+        w.close().await;
+    });
+}
+
+#[test]
+fn every_account_of_an_organization_is_swept_from_the_sweep_tab() {
+    run(|| async {
+        let sandbox = Sandbox::start();
+        let org = sandbox.seed_org(5, "AuditRole", Some("ext-9"), Some(2));
+        let members: Vec<Value> = org["members"].as_array().unwrap().clone();
+        let refused = members.iter().find(|m| m["refused"] == true).unwrap();
+        let refused_id = refused["accountId"].as_str().unwrap();
+        let home = AppHome::new();
+        let aws = home.path().join(".aws");
+        std::fs::create_dir_all(&aws).unwrap();
+        std::fs::write(aws.join("config"), "[profile mgmt]\nregion = us-east-1\n").unwrap();
+        std::fs::write(
+            aws.join("credentials"),
+            "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+        )
+        .unwrap();
+        let mut env = home.env();
+        env.extend([
+            ("AWS_ENDPOINT_URL".to_string(), sandbox.url.clone()),
+            ("AWS_REGION".to_string(), "us-east-1".to_string()),
+        ]);
+        let w = Window::open_without(&env, &ENV_CREDENTIALS).await;
+        w.wait_js(
+            "return document.querySelectorAll('[data-testid=api-item]').length > 0",
+            30,
+        )
+        .await;
+
+        w.click("#tab-sweep").await;
+        w.click("[data-testid=sweep-regions-chosen]").await;
+        w.js("for (const b of document.querySelectorAll('#sweep-regions input')) b.checked = b.value === 'us-east-1'; \
+              document.getElementById('sweep-regions').dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+        w.click("#sweep-org summary").await;
+        w.select("[data-testid=sweep-org-profile]", "file:mgmt")
+            .await;
+        // No role named: said so, nothing swept.
+        w.click("[data-testid=sweep-org-start]").await;
+        assert_eq!(
+            w.text("[data-testid=sweep-org-note]").await,
+            "Name the role to assume in each member (a read-only audit role)."
+        );
+        w.type_into("[data-testid=sweep-org-role]", "AuditRole")
+            .await;
+        w.type_into("[data-testid=sweep-org-external]", "ext-9")
+            .await;
+        w.click("[data-testid=sweep-org-start]").await;
+        w.wait_js(
+            "return document.querySelector('[data-testid=sweep-status]').dataset.state === 'done'",
+            60,
+        )
+        .await;
+        // The management account, then four members (the refused one is a row, not an API);
+        // seven accounts in all with the suspended one, left out before the sweep.
+        assert_eq!(
+            w.text("[data-testid=sweep-org-note]").await,
+            "7 accounts in the organization, 1 left out (see the rows)."
+        );
+        let rows = w.js("return [...document.querySelectorAll('[data-testid=sweep-row]')].map(r => [r.dataset.account, r.dataset.apiName])").await;
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == org["management"] && r[1] == "Api-management"),
+            "{rows:?}"
+        );
+        for m in members.iter().filter(|m| m["refused"] != true) {
+            let id = m["accountId"].as_str().unwrap();
+            assert!(
+                rows.iter()
+                    .any(|r| r[0] == id && r[1] == format!("Api-{id}").as_str()),
+                "{id}: {rows:?}"
+            );
+        }
+        // The refused member: first in the progress list, named, with STS's refusal; the
+        // suspended account a row saying so.
+        let first = w
+            .js("return document.querySelector('[data-testid=sweep-progress]').textContent")
+            .await;
+        let first = first.as_str().unwrap();
+        let name = refused["accountName"].as_str().unwrap();
+        assert!(
+            first.starts_with(&format!("{name} ({refused_id}) · AuditRole"))
+                && first.contains("AccessDenied"),
+            "{first}"
+        );
+        let errors = w.js("return [...document.querySelectorAll('[data-testid=sweep-error]')].map(e => [e.dataset.code, e.textContent])").await;
+        let errors = errors.as_array().unwrap();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e[0] == "AccessDenied" && e[1].as_str().unwrap().contains(refused_id)),
+            "{errors:?}"
+        );
+        let suspended = org["suspended"]["accountId"].as_str().unwrap();
+        assert!(
+            errors.iter().any(|e| e[0] == "NotSwept"
+                && e[1].as_str().unwrap().contains(suspended)
+                && e[1].as_str().unwrap().contains("suspended")),
+            "{errors:?}"
+        );
+        // Every AssumeRole carried the external id.
+        let calls = sandbox.assume_role_calls();
+        for m in &members {
+            let arn = format!(
+                "arn:aws:iam::{}:role/AuditRole",
+                m["accountId"].as_str().unwrap()
+            );
+            assert!(
+                calls
+                    .iter()
+                    .any(|c| c["RoleArn"] == arn.as_str() && c["ExternalId"] == "ext-9"),
+                "{arn}: {calls:?}"
+            );
+        }
+        w.screenshots_in_both_themes("accounts-org-sweep").await;
         w.close().await;
     });
 }

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  accountLabel,
   DEFAULT_SWEEP_SORT, compareSweepErrors, compareSweepLines, nextSweepSort, openText, ownerText, sortedIndex,
   sweepErrorMatches, sweepErrorWhere, sweepLine, sweepLineMatches, sweepProfileNames, sweepProgressSummary, sweepProgressText, sweepStartProblem, sweptByDefault,
 } from "../views/sweep-logic.js";
@@ -126,4 +127,10 @@ test("an error row says where: the profile, its account and the account's name, 
   const team = { ...e, profile: "sso:corp/200000000003/ReadOnly", account: "200000000003", accountName: "Team03" };
   assert.equal(sweepErrorWhere(team, "Team03 (200000000003) · ReadOnly"), "Team03 (200000000003) · ReadOnly · eu-west-1");
   assert.equal(sweepErrorWhere(team, "sso:corp/x"), "sso:corp/x · Team03 (200000000003) · eu-west-1");
+});
+
+test("an organization's or a sign-in's account is called by its name, id and role", () => {
+  assert.equal(accountLabel("org:file:mgmt/200000000003/AuditRole", "Member03"), "Member03 (200000000003) · AuditRole");
+  assert.equal(accountLabel("sso:corp/200000000001/ReadOnly", ""), "200000000001 (200000000001) · ReadOnly");
+  assert.equal(accountLabel("file:mgmt", "Management"), "Management");
 });

@@ -32,6 +32,17 @@ export function sweepProfileNames(profiles) {
   return new Map(profiles.map((p) => [p.id, count.get(p.name) > 1 ? profileLabel(p) : p.name]));
 }
 
+/**
+ * What an account reached through a sign-in or an organization is called in the sweep: its name,
+ * id and role ("Member03 (200000000003) · AuditRole") from its profile id
+ * (`sso:BASE/ACCOUNT/ROLE`, `org:BASE/ACCOUNT/ROLE`); any other profile, by the name given.
+ * @param {string} profileId @param {string} accountName
+ */
+export function accountLabel(profileId, accountName) {
+  const m = /^(?:sso|org):.+\/(\d{12})\/([^/]+)$/.exec(profileId);
+  return m ? `${accountName || m[1]} (${m[1]}) · ${m[2]}` : accountName;
+}
+
 /** @param {SweepRow} row @param {string} profileName @returns {SweepLine} */
 export function sweepLine(row, profileName) {
   const owner = ownerText(row.managedBy);

@@ -7,13 +7,14 @@ import * as api from "../api.js";
 import { $, el, errorParts } from "../dom.js";
 import { store } from "../state.js";
 import { accountGroups, everyAccount, profileLabel } from "./profile-logic.js";
-import { sweepLine, sweepProfileNames, sweepProgressSummary, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
+import { accountLabel, sweepLine, sweepProfileNames, sweepProgressSummary, sweepProgressText, sweepStartProblem, sweptByDefault } from "./sweep-logic.js";
 import { SweepTable } from "./sweeptable.js";
 
 /** @typedef {import("../bindings/ProfileInfo").ProfileInfo} ProfileInfo */
 /** @typedef {import("../bindings/SweepEvent").SweepEvent} SweepEvent */
 /** @typedef {import("../bindings/SweepOutcome").SweepOutcome} SweepOutcome */
 /** @typedef {import("../bindings/SweepProgress").SweepProgress} SweepProgress */
+/** @typedef {import("../bindings/SweepRequest").SweepRequest} SweepRequest */
 /** @typedef {import("../bindings/SweepRegion").SweepRegion} SweepRegion */
 
 /**
@@ -89,6 +90,7 @@ export class SweepView {
     $("sweep-profiles").addEventListener("change", () => this.updateStart());
     $("sweep-every-tick").addEventListener("click", () => this.tickEveryAccount());
     $("sweep-every-refresh").addEventListener("click", () => this.refreshAccounts());
+    $("sweep-org-start").addEventListener("click", () => this.startOrg());
     $("sweep-regions").addEventListener("change", () => this.regionsTicked());
     for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sweep-scope"]'))) {
       radio.addEventListener("change", () => {
@@ -134,6 +136,13 @@ export class SweepView {
     const was = base.value;
     base.replaceChildren(...groups.map((g) => el("option", { value: g.base }, g.base)));
     if (groups.some((g) => g.base === was)) base.value = was;
+    // An organization is reached from a profile of its management (or delegated administrator)
+    // account: any profile but the accounts a sign-in reaches.
+    const org = /** @type {HTMLSelectElement} */ ($("sweep-org-profile"));
+    const orgWas = org.value;
+    const own = profiles.filter((p) => !p.account);
+    org.replaceChildren(...own.map((p) => el("option", { value: p.id }, profileLabel(p))));
+    if (own.some((p) => p.id === orgWas)) org.value = orgWas;
     this.updateStart();
   }
 
@@ -226,6 +235,49 @@ export class SweepView {
     localStorage.setItem(SAVED, JSON.stringify({
       regions: request.regions, profiles: Object.fromEntries(boxes("sweep-profile").map((b) => [b.value, b.checked])),
     }));
+    await this.run(request, `Sweeping ${plural(request.profiles.length, "profile")} in ${plural(request.regions.length, "region")}…`);
+  }
+
+  /** "Sweep the organization": its accounts, listed by Rust through the profile, in the regions ticked. */
+  async startOrg() {
+    const value = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id)).value.trim();
+    const profile = value("sweep-org-profile");
+    const role = value("sweep-org-role");
+    const regions = ticked("sweep-region");
+    const problem = !profile ? "Choose the organization's management profile."
+      : !role ? "Name the role to assume in each member (a read-only audit role)."
+        : !regions.length ? "Tick at least one region." : null;
+    const say = $("sweep-org-note");
+    if (problem) {
+      say.textContent = problem;
+      return;
+    }
+    if (this.running || !this.regions) return;
+    const button = /** @type {HTMLButtonElement} */ ($("sweep-org-start"));
+    button.disabled = true;
+    say.textContent = "Listing the organization's accounts…";
+    try {
+      const request = await api.orgSweepRequest(profile, role, value("sweep-org-external") || null, regions);
+      const accounts = request.profiles.length + request.skipped.length;
+      say.textContent = `${plural(accounts, "account")} in the organization`
+        + (request.skipped.length ? `, ${request.skipped.length} left out (see the rows).` : ".");
+      await this.run(request, `Sweeping ${plural(request.profiles.length, "account")} of the organization in ${plural(regions.length, "region")}…`);
+    } catch (e) {
+      say.replaceChildren("The organization's accounts could not be listed: ", ...errorParts(e));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /**
+   * Runs a sweep: its progress, rows and errors stream in until it ends or is cancelled.
+   * @param {SweepRequest} request @param {string} running  the status line meanwhile
+   */
+  async run(request, running) {
+    // Accounts reached through a sign-in or an organization are named by their names and roles.
+    for (const [id, accountName] of Object.entries(request.names)) {
+      if (!this.names.has(id)) this.names.set(id, accountLabel(id, accountName));
+    }
     const run = store.begin("sweep");
     this.running = true;
     this.started = false;
@@ -243,7 +295,7 @@ export class SweepView {
     const focusWasOnStart = document.activeElement === $("sweep-start");
     this.updateStart();
     if (focusWasOnStart) $("sweep-cancel").focus();
-    this.setStatus("running", [`Sweeping ${plural(request.profiles.length, "profile")} in ${plural(request.regions.length, "region")}…`]);
+    this.setStatus("running", [running]);
     try {
       const outcome = await api.startSweep(request, (e) => { if (run.current()) this.onEvent(e); });
       if (run.current()) this.finish(outcome);
@@ -295,7 +347,9 @@ export class SweepView {
       case "failed": {
         this.errors++;
         this.table.addError(e.error);
-        const item = e.error.region === null ? this.progress.get(e.error.profile) : null;
+        // A whole profile's error marks its line; an account left out before the sweep (NotSwept,
+        // under the sign-in's or organization's profile) is a row only: that profile still sweeps.
+        const item = e.error.region === null && e.error.code !== "NotSwept" ? this.progress.get(e.error.profile) : null;
         if (item) {
           // Failed ones go to the top of the list, with why, so a long list shows them first.
           item.dataset.state = "failed";

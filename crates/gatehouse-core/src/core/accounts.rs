@@ -10,6 +10,7 @@ use crate::domain::accounts::{
     account_profile_id, choose_role, role_arn, OrgAccount, SsoAccount, ORG_PREFIX, SSO_PREFIX,
 };
 use crate::domain::sso_settings::parse_rfc3339;
+use crate::domain::sweep::{SweepError, SweepRequest};
 use crate::error::{Error, Result};
 use futures::StreamExt;
 use serde_json::Value;
@@ -27,6 +28,52 @@ pub struct AccountSweep {
     pub names: Vec<(String, String)>,
     /// (account id, account name, why it is not swept).
     pub skipped: Vec<(String, String, String)>,
+}
+
+impl AccountSweep {
+    /// The sweep's request: every account with the role it takes, the accounts left out as
+    /// rows of their own (`NotSwept`, under `base`). Refused when `base` reaches no account.
+    pub fn into_request(self, base: &str, regions: Vec<String>) -> Result<SweepRequest> {
+        if self.profiles.is_empty() && self.skipped.is_empty() {
+            return Err(Error::NotFound(format!("{base} reaches no account")));
+        }
+        let skipped = self
+            .skipped
+            .into_iter()
+            .map(|(account, name, why)| SweepError {
+                profile: base.to_string(),
+                message: format!("{name} ({account}): {why}"),
+                account: Some(account),
+                region: None,
+                code: "NotSwept".into(),
+                account_name: Some(name),
+            })
+            .collect();
+        Ok(SweepRequest {
+            profiles: self.profiles,
+            regions,
+            names: self.names.into_iter().collect(),
+            skipped,
+        })
+    }
+}
+
+impl Core {
+    /// The window's sweep of an organization: its accounts (`org_sweep`) as a request over
+    /// `regions`.
+    pub async fn org_sweep_request(
+        &self,
+        profile_id: &str,
+        role: &str,
+        external_id: Option<&str>,
+        regions: Vec<String>,
+    ) -> Result<SweepRequest> {
+        let base = ProfileRef::parse(profile_id)?.id();
+        let external_id = external_id.map(str::trim).filter(|x| !x.is_empty());
+        self.org_sweep(&base, role, external_id, &[])
+            .await?
+            .into_request(&base, regions)
+    }
 }
 
 impl Core {
