@@ -414,6 +414,24 @@ c.update_method(restApiId=sys.argv[2], resourceId=rid, httpMethod=sys.argv[4],
         self.control("/_sandbox/config", json!({ "mfa_required": roles }));
     }
 
+    /// Panics unless every member of an organization (seed_org's `members`) was asked for
+    /// `role` with `external_id`.
+    pub fn assert_members_assumed(&self, members: &[Value], role: &str, external_id: &str) {
+        let calls = self.assume_role_calls();
+        for m in members {
+            let arn = format!(
+                "arn:aws:iam::{}:role/{role}",
+                m["accountId"].as_str().unwrap()
+            );
+            assert!(
+                calls
+                    .iter()
+                    .any(|c| c["RoleArn"] == arn.as_str() && c["ExternalId"] == external_id),
+                "{arn} with {external_id}: {calls:?}"
+            );
+        }
+    }
+
     /// Every AssumeRole the sandbox has answered, oldest first: `RoleArn`, `RoleSessionName`,
     /// `SerialNumber`, `TokenCode` (null when not sent), `DurationSeconds`, `status`, `code`.
     pub fn assume_role_calls(&self) -> Vec<Value> {

@@ -374,19 +374,7 @@ fn an_organization_is_swept_through_a_named_role_with_its_external_id() {
         "{suspended}"
     );
     // Every member's role was asked for with the external id.
-    let calls = sb.assume_role_calls();
-    for m in &members {
-        let arn = format!(
-            "arn:aws:iam::{}:role/AuditRole",
-            m["accountId"].as_str().unwrap()
-        );
-        assert!(
-            calls
-                .iter()
-                .any(|c| c["RoleArn"] == arn.as_str() && c["ExternalId"] == "gatehouse-ext-7"),
-            "{arn}: {calls:?}"
-        );
-    }
+    sb.assert_members_assumed(&members, "AuditRole", "gatehouse-ext-7");
     let ignoring = gatehouse(&sb, home, &[&args[..], &["--ignore-errors"]].concat());
     assert_eq!(ignoring.status, 0, "{}", ignoring.stderr);
 }

@@ -279,19 +279,7 @@ fn every_account_of_an_organization_is_swept_from_the_sweep_tab() {
             "{errors:?}"
         );
         // Every AssumeRole carried the external id.
-        let calls = sandbox.assume_role_calls();
-        for m in &members {
-            let arn = format!(
-                "arn:aws:iam::{}:role/AuditRole",
-                m["accountId"].as_str().unwrap()
-            );
-            assert!(
-                calls
-                    .iter()
-                    .any(|c| c["RoleArn"] == arn.as_str() && c["ExternalId"] == "ext-9"),
-                "{arn}: {calls:?}"
-            );
-        }
+        sandbox.assert_members_assumed(&members, "AuditRole", "ext-9");
         w.screenshots_in_both_themes("accounts-org-sweep").await;
         w.close().await;
     });
