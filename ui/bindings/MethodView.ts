@@ -19,6 +19,11 @@ badge: string,
  */
 label: string, 
 /**
+ * The protection as a screen reader says it, in words where the badge has a colour, a
+ * symbol and tags: "Cognito, AdminPool, scopes pets/read, pets/admin".
+ */
+spoken: string, 
+/**
  * Open and not the CORS preflight: what "select all open except OPTIONS" takes.
  */
 openNotOptions: boolean, 

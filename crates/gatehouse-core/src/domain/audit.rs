@@ -22,6 +22,9 @@ pub struct MethodView {
     pub badge: String,
     /// The protection in full, scopes included: "Cognito · AdminPool [pets/read pets/admin]".
     pub label: String,
+    /// The protection as a screen reader says it, in words where the badge has a colour, a
+    /// symbol and tags: "Cognito, AdminPool, scopes pets/read, pets/admin".
+    pub spoken: String,
     /// Open and not the CORS preflight: what "select all open except OPTIONS" takes.
     pub open_not_options: bool,
     /// "CORS preflight" on OPTIONS: browsers send no token on it.
@@ -252,6 +255,7 @@ pub fn review(methods: &[Method], authorizers: &[Authorizer]) -> Vec<MethodView>
                 note: m.is_options().then(|| "CORS preflight".to_string()),
                 badge: badge(&protection),
                 label: label(&protection),
+                spoken: spoken(&protection),
                 key: m.key(),
                 method: m.clone(),
                 protection,
@@ -364,6 +368,22 @@ pub fn label(p: &Protection) -> String {
             format!("{} [{}]", badge(p), scopes.join(" "))
         }
         _ => badge(p),
+    }
+}
+
+/// A protection as a screen reader says it (`MethodView::spoken`): "Open", "IAM", "Lambda
+/// authorizer, LegacyTokenAuth", "Cognito, PetsPool", "JWT, PetsJwt, scope parcels/read".
+pub fn spoken(p: &Protection) -> String {
+    let with_scopes = |kind: &str, authorizer: &str, scopes: &[String]| match scopes {
+        [] => format!("{kind}, {authorizer}"),
+        [one] => format!("{kind}, {authorizer}, scope {one}"),
+        many => format!("{kind}, {authorizer}, scopes {}", many.join(", ")),
+    };
+    match p {
+        Protection::Lambda { authorizer } => format!("Lambda authorizer, {authorizer}"),
+        Protection::Cognito { authorizer, scopes } => with_scopes("Cognito", authorizer, scopes),
+        Protection::Jwt { authorizer, scopes } => with_scopes("JWT", authorizer, scopes),
+        Protection::Open | Protection::Iam | Protection::Other { .. } => badge(p),
     }
 }
 

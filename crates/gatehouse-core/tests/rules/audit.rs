@@ -86,6 +86,26 @@ fn each_authorization_type_becomes_its_protection() {
 }
 
 #[test]
+fn each_badge_says_in_words_what_its_colour_symbol_and_tags_show() {
+    let (methods, authorizers) = sample();
+    let views = audit::review(&methods, &authorizers);
+    let spoken = |k: &str| views.iter().find(|v| v.key == k).unwrap().spoken.clone();
+    assert_eq!(spoken("GET /pets"), "Cognito, PetsPool, scope pets/read");
+    assert_eq!(spoken("POST /purchase"), "Open");
+    assert_eq!(spoken("DELETE /pets/{id}"), "IAM");
+    assert_eq!(spoken("GET /legacy"), "Lambda authorizer, LegacyTokenAuth");
+    assert_eq!(spoken("GET /odd"), "SOMETHING_NEW");
+    let two = Protection::Jwt {
+        authorizer: "PetsJwt".into(),
+        scopes: vec!["pets/read".into(), "pets/admin".into()],
+    };
+    assert_eq!(
+        audit::spoken(&two),
+        "JWT, PetsJwt, scopes pets/read, pets/admin"
+    );
+}
+
+#[test]
 fn an_authorizer_that_is_gone_is_named_as_unknown() {
     let m = method("/x", "GET", "COGNITO_USER_POOLS", Some("zzz"));
     let views = audit::review(&[m], &[]);
