@@ -43,6 +43,8 @@ pub enum MenuAction {
     ZoomIn,
     ZoomOut,
     ZoomReset,
+    /// Help → Keyboard Shortcuts: the page's list of the keys it answers.
+    Shortcuts,
 }
 
 /// The theme the page's theme button chose over the system's, for the window's own parts (menu

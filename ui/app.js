@@ -3,8 +3,10 @@
 // the page, and the place (place.js), which reads what the profile, region and API show.
 
 import * as api from "./api.js";
+import { wireDialogs } from "./dialogs.js";
 import { $, setStatus, showErrorBar, hideErrorBar } from "./dom.js";
 import { Place } from "./place.js";
+import { wireRadios } from "./radios.js";
 import { Shell } from "./shell.js";
 import { store } from "./state.js";
 import { initTheme } from "./theme.js";
@@ -21,6 +23,7 @@ import { PoolsView } from "./views/pools.js";
 import { ProfilesView } from "./views/profiles.js";
 import { Protect } from "./views/protect.js";
 import { ReviewView } from "./views/review.js";
+import { ShortcutsDialog } from "./views/shortcuts.js";
 import { SsoSignIn } from "./views/sso.js";
 import { SweepView } from "./views/sweep.js";
 import { Tabs } from "./views/tabs.js";
@@ -31,6 +34,8 @@ import { TopBar } from "./views/topbar.js";
 
 function boot() {
   initTheme();
+  wireDialogs();
+  wireRadios();
   /** The error bar, with Retry when trying again may help; SSO and MFA offer their way out there.
    * @param {Partial<ErrorView>} e @param {() => void} [retry] */
   const showError = (e, retry) => {
@@ -87,7 +92,8 @@ function boot() {
     $(id).focus();
     $(id).select();
   };
-  const shell = new Shell({ refresh, find });
+  const shortcuts = new ShortcutsDialog();
+  const shell = new Shell({ refresh, find, shortcuts: () => shortcuts.open() });
   $("refresh").addEventListener("click", refresh);
   $("error-dismiss").addEventListener("click", () => hideErrorBar());
 

@@ -35,7 +35,8 @@ export function el(tag, attrs = {}, ...children) {
 /**
  * Shows a progress bar only when the work takes longer than a moment, so fast loads do not flicker.
  * @param {string} progressId  the bar, or what holds it
- * @param {string} statusText
+ * @param {string | null} statusText  null: the bar alone, and the line keeps what it says (what
+ *   was just done, which a screen reader is reading out)
  * @param {string} [textId]  where the words go (a dialog's own line); the status line otherwise
  * @returns {(keepStatus?: boolean) => void}  call it when the work is done (keepStatus: work that
  *   newer work replaced leaves the status line to that one)
@@ -44,11 +45,11 @@ export function busy(progressId, statusText, textId) {
   const bar = $(progressId);
   const timer = setTimeout(() => { bar.hidden = false; }, 150);
   const say = textId ? (/** @type {string} */ t) => { $(textId).textContent = t; } : setStatus;
-  say(statusText);
+  if (statusText !== null) say(statusText);
   return (keepStatus = false) => {
     clearTimeout(timer);
     bar.hidden = true;
-    if (!keepStatus) say("");
+    if (!keepStatus && statusText !== null) say("");
   };
 }
 
@@ -100,7 +101,7 @@ export function hideErrorBar() {
 }
 
 /**
- * The tabs (role="tab"): a click or the arrow keys (which also move the focus) choose one.
+ * The tabs (role="tab"): a click, the arrow keys, Home or End (which also move the focus) choose one.
  * @param {(tabId: string) => void} show
  */
 export function wireTabs(show) {
@@ -108,11 +109,13 @@ export function wireTabs(show) {
   tabs.forEach((tab, i) => {
     tab.addEventListener("click", () => show(tab.id));
     tab.addEventListener("keydown", (e) => {
-      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-      if (!step) return;
-      const next = tabs[(i + step + tabs.length) % tabs.length];
-      next.focus();
-      show(next.id);
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const to = e.key === "ArrowRight" ? (i + 1) % tabs.length : e.key === "ArrowLeft" ? (i - 1 + tabs.length) % tabs.length
+        : e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : -1;
+      if (to < 0) return;
+      e.preventDefault();
+      tabs[to].focus();
+      show(tabs[to].id);
     });
   });
 }

@@ -223,7 +223,8 @@ export class Place {
    * @param {string} [selectAuthorizerId]
    */
   async loadReview(ticket, apiId, reloaded, selectAuthorizerId) {
-    const done = busy("review-progress", "Loading methods…");
+    // Read again after an apply, a deploy or a new authorizer: the status line keeps saying so.
+    const done = busy("review-progress", reloaded ? null : "Loading methods…");
     try {
       const started = performance.now();
       const review = await api.reviewApi(store.ctx(), apiId);

@@ -28,14 +28,19 @@ export function windowTitle({ api, profile, region }) {
 
 /**
  * The menu entry a key pressed in the page stands for: F5 or Ctrl+R Refresh, Ctrl+F Find, Ctrl+=
- * (or Ctrl++) Zoom In, Ctrl+- Zoom Out, Ctrl+0 Actual Size; Cmd for Ctrl on macOS.
+ * (or Ctrl++) Zoom In, Ctrl+- Zoom Out, Ctrl+0 Actual Size, F1 or ? the keyboard shortcuts (? only
+ * outside a field that takes text, where it is a character); Cmd for Ctrl on macOS.
  * @param {{key: string, ctrlKey: boolean, metaKey: boolean, altKey: boolean}} e
+ * @param {boolean} [typing]  the focus is in a field that takes text
  * @returns {MenuAction | null}
  */
-export function shortcutAction(e) {
+export function shortcutAction(e, typing = false) {
   if (e.altKey) return null;
   const command = e.ctrlKey || e.metaKey;
-  if (!command) return e.key === "F5" ? "refresh" : null;
+  if (!command) {
+    if (e.key === "F5") return "refresh";
+    return e.key === "F1" || (e.key === "?" && !typing) ? "shortcuts" : null;
+  }
   switch (e.key.toLowerCase()) {
     case "r": return "refresh";
     case "f": return "find";
@@ -44,6 +49,15 @@ export function shortcutAction(e) {
     case "0": return "zoomReset";
     default: return null;
   }
+}
+
+/** Whether a key typed in `target` is text: a text field, a text area, a list's type-ahead.
+ * @param {EventTarget | null} target */
+function takesText(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement
+    && !["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"].includes(target.type);
 }
 
 /** Lets one key press through once when both the menu and the page report it. */
@@ -67,7 +81,8 @@ export class PressGuard {
 }
 
 export class Shell {
-  /** @param {{refresh: () => void, find: () => void}} page  what Refresh and Find do (the page's own buttons' actions) */
+  /** @param {{refresh: () => void, find: () => void, shortcuts: () => void}} page  what Refresh,
+   * Find and Help → Keyboard shortcuts do (the page's own buttons' actions) */
   constructor(page) {
     this.page = page;
     this.guard = new PressGuard();
@@ -77,7 +92,7 @@ export class Shell {
   /** Listens to the menu bar and to the page's keys. */
   start() {
     document.addEventListener("keydown", (e) => {
-      const action = shortcutAction(e);
+      const action = shortcutAction(e, takesText(e.target));
       if (!action) return;
       e.preventDefault();
       this.perform(action, "page");
@@ -90,6 +105,7 @@ export class Shell {
     if (!this.guard.admit(action, source, performance.now())) return;
     if (action === "refresh") this.page.refresh();
     else if (action === "find") this.page.find();
+    else if (action === "shortcuts") this.page.shortcuts();
     else {
       const step = ZOOM_STEPS[action];
       if (step) this.zoom(step);

@@ -1,7 +1,8 @@
-//! The window around the page: its menu bar (File, View, Help → About), the page's zoom, and its
-//! size, position and place (profile, region, open API) kept between runs. The menu entries the page carries out (Refresh, Find,
-//! zoom) reach it over the channel it gave `watch_menu`, so that a click and a shortcut typed in
-//! the page run the same code.
+//! The window around the page: its menu bar (File, View, Help → Keyboard Shortcuts and About), the
+//! page's zoom, and its size, position and place (profile, region, open API) kept between runs.
+//! The menu entries the page carries out (Refresh, Find, zoom, the shortcuts) reach it over the
+//! channel it gave `watch_menu`, so that a click and a shortcut typed in the page run the same
+//! code.
 
 use crate::aws::profiles::{self, ProfileRef};
 use crate::contract::{MenuAction, Place, WindowTheme, Zoom};
@@ -113,6 +114,7 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item("zoom-reset", "&Actual Size", "CmdOrCtrl+0")?)
         .build()?;
     let help = SubmenuBuilder::new(app, "&Help")
+        .item(&item("shortcuts", "&Keyboard Shortcuts", "F1")?)
         .item(&PredefinedMenuItem::about(
             app,
             Some(&format!("&About {}", info.name)),
@@ -155,6 +157,7 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         "zoom-in" => MenuAction::ZoomIn,
         "zoom-out" => MenuAction::ZoomOut,
         "zoom-reset" => MenuAction::ZoomReset,
+        "shortcuts" => MenuAction::Shortcuts,
         _ => return,
     };
     app.state::<MenuListener>().send(action);

@@ -4,4 +4,4 @@
  * A menu bar entry the page carries out (as its own button or shortcut would), sent to it over
  * the channel it gave `watch_menu`. Quit and About are the window's own and never reach it.
  */
-export type MenuAction = "refresh" | "find" | "zoomIn" | "zoomOut" | "zoomReset";
+export type MenuAction = "refresh" | "find" | "zoomIn" | "zoomOut" | "zoomReset" | "shortcuts";

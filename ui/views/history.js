@@ -48,15 +48,33 @@ export class History {
       this.shown = text;
       const expanded = new Set([...document.querySelectorAll("[data-testid=history-item] details[open]")]
         .map((d) => /** @type {HTMLElement} */ (d.closest("[data-testid=history-item]")).dataset.applyId));
+      const focused = this.focused();
       $("history-list").replaceChildren(...items.map((a) => this.item(a)));
       for (const id of expanded) {
         const d = /** @type {HTMLDetailsElement | null} */ (document.querySelector(`[data-testid=history-item][data-apply-id="${id}"] details`));
         if (d) d.open = true;
       }
+      if (focused) this.refocus(focused);
     }
     // Another window or a `gatehouse` command may be writing: keep the list current while shown.
     clearTimeout(this.timer);
     if (store.tab === TAB) this.timer = setTimeout(() => this.load(), items.some((a) => a.running) ? 1000 : 3000);
+  }
+
+  /** The entry and the control in it that have the focus, if one has. */
+  focused() {
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
+    const item = /** @type {HTMLElement | null} */ (active?.closest("[data-testid=history-item]") ?? null);
+    return active && item ? { applyId: item.dataset.applyId ?? "", testid: active.dataset.testid ?? null } : null;
+  }
+
+  /** The list was drawn anew: the focus goes back to the same control of the same entry, or to
+   * the entry's summary when that control is gone (an undone entry has no Undo…).
+   * @param {{applyId: string, testid: string | null}} was */
+  refocus(was) {
+    const item = document.querySelector(`[data-testid=history-item][data-apply-id="${CSS.escape(was.applyId)}"]`);
+    const control = was.testid ? item?.querySelector(`[data-testid="${CSS.escape(was.testid)}"]`) : null;
+    /** @type {HTMLElement | null | undefined} */ (control ?? item?.querySelector("summary"))?.focus();
   }
 
   /** One apply, as Rust words it, with its state as pills. */

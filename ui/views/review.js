@@ -135,7 +135,9 @@ export class ReviewView {
     for (const id of ["select-open", "select-none"]) $(id).disabled = !!chosen;
     $("served-note").hidden = !chosen;
     if (!review) return;
+    const name = store.apiName(review.apiId);
     if (!chosen) {
+      $("methods-caption").textContent = `Methods of ${name}`;
       $("review-summary").textContent = review.summaryLine;
       this.table.showRows(review.methods, null);
       return;
@@ -145,6 +147,7 @@ export class ReviewView {
     $("review-summary").textContent = served.summaryLine;
     const where = canary && stage.canary ? `${stage.name}'s canary (${stage.canary.percent}% of the traffic)` : stage.name;
     $("served-note-text").textContent = `Showing what ${where} serves, read-only: selecting and protecting work on the editor.`;
+    $("methods-caption").textContent = `Methods of ${name}, as ${where} serves them`;
     const { views, notes } = servedRows(review.methods, served.methods, served.differences);
     this.table.showRows(views, notes);
   }
