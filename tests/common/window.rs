@@ -114,6 +114,9 @@ pub struct Window {
     driver: Child,
     /// Everything the driver and the app printed (stdout and stderr).
     pub output: PathBuf,
+    /// The driver's address, for the WebDriver commands fantoccini has no method for (an
+    /// element's computed role and label).
+    pub driver_url: String,
 }
 
 fn is_transient(e: &CmdError) -> bool {
@@ -239,6 +242,7 @@ impl Window {
             client,
             driver,
             output,
+            driver_url: url,
         };
         w.wait_js(ready, 20).await;
         w
