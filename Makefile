@@ -46,9 +46,12 @@ test: system-deps test-deps ui-deps venv judges tauri-driver check ui-check
 	$(MAKE) package-check
 	@echo "make test: all tests ran; window screenshots are in target/screenshots/"
 
-## bench: release build, then issue 6's figures against the sandbox with AWS-like throttling
-## (bulk protect, AWS CLI baseline, review load, start-up, memory); one table, also written to
-## target/bench/report.md. Not part of `make test`.
+## bench: release build, then the figures against the sandbox with AWS-like throttling (bulk
+## protect, AWS CLI baseline, review load, start-up, memory; the sweep across accounts and
+## regions; every account of an SSO sign-in, 20 and 200 accounts × 17 regions, each throttled
+## at its own quota: time against the busiest account's bound, peak memory, their growth); one
+## table, also written to target/bench/report.md. One part alone: `cargo bench --bench
+## gatehouse -- accounts` (bulk, review, sweep, accounts). Not part of `make test`.
 bench: system-deps test-deps venv tauri-driver
 	@[ -x $(VENV)/bin/aws ] || $(VENV)/bin/pip install -q "$$(grep -E '^awscli' tests/fake_aws/requirements.txt)"
 	cargo build --release --example bare_window

@@ -1,15 +1,20 @@
 //! `make bench`: where Gatehouse stands against API Gateway's own quota, an AWS CLI loop, a big
-//! API, and its start-up and footprint (issue 6). Runs the release binary against the local
-//! sandbox with AWS-like throttling, prints one table, and writes it to target/bench/report.md.
+//! API, and its start-up and footprint (issue 6); a sweep across accounts and regions (issue
+//! 14) and of every account of an SSO sign-in, 20 then 200 (issue 24). Runs the release binary
+//! against the local sandbox with AWS-like throttling, prints one table, and writes it to
+//! target/bench/report.md.
 //!
 //! Not a test: nothing here asserts a time; a figure off its target reads "miss". Under
 //! `cargo test` (no `--bench` argument) it only says so and exits.
 //!
-//! `cargo bench --bench gatehouse -- review` runs only the parts named (`bulk`, `review`, `sweep`).
+//! `cargo bench --bench gatehouse -- review` runs only the parts named (`bulk`, `review`, `sweep`,
+//! `accounts`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+#[path = "gatehouse/accounts.rs"]
+mod accounts;
 #[path = "gatehouse/bulk.rs"]
 mod bulk;
 #[path = "gatehouse/procs.rs"]
@@ -59,10 +64,15 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     type Part = (&'static str, &'static str, fn() -> Section);
-    let parts: [Part; 3] = [
+    let parts: [Part; 4] = [
         ("bulk", "Bulk protect and AWS CLI baseline", bulk::run),
         ("review", "Review load, start-up and footprint", review::run),
         ("sweep", "Sweep across accounts and regions", sweep::run),
+        (
+            "accounts",
+            "Sweep of every account of an SSO sign-in",
+            accounts::run,
+        ),
     ];
     let started = Instant::now();
     let sections: Vec<Section> = parts

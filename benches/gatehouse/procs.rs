@@ -1,5 +1,6 @@
 //! What /proc says about the app: which process it is, its age, and the memory of it and of
-//! every process under it (WebKit's web and network processes).
+//! every process under it (WebKit's web and network processes); a command's peak memory and
+//! CPU time as the kernel counted them, and the CPU time of a process still running.
 
 use std::path::Path;
 
@@ -147,4 +148,74 @@ pub fn uptime() -> f64 {
 pub fn age_at(pid: u32, uptime: f64) -> Option<f64> {
     let start_ticks: f64 = stat_fields(pid)?.get(19)?.parse().ok()?;
     Some(uptime - start_ticks / clock_ticks())
+}
+
+/// How a command that ran to the end did: its output, and what the kernel counted for it.
+pub struct Measured {
+    pub output: std::process::Output,
+    /// The most resident memory the process held at any moment (wait4's ru_maxrss), kB.
+    pub peak_rss_kb: u64,
+    /// CPU time it spent, user + system, s.
+    pub cpu_secs: f64,
+}
+
+/// Runs `cmd` to the end, its stdout and stderr read as it goes, and reaps it with wait4: the
+/// peak is the kernel's own, not a sample that could miss a short spike.
+pub fn run_measured(cmd: &mut std::process::Command) -> std::io::Result<Measured> {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let mut status = 0;
+    // SAFETY: rusage is plain data the kernel fills in; the pid is our own unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    if reaped < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Ok(Measured {
+        output: std::process::Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        },
+        peak_rss_kb: usage.ru_maxrss.max(0) as u64,
+        cpu_secs: secs(usage.ru_utime) + secs(usage.ru_stime),
+    })
+}
+
+/// CPU time `pid` has spent so far, user + system, s.
+pub fn cpu_secs(pid: u32) -> Option<f64> {
+    let fields = stat_fields(pid)?;
+    // utime and stime are fields 14 and 15 of /proc/PID/stat (12 and 13 from field 3 on).
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks())
+}
+
+/// Our one child whose command line holds `needle` (the sandbox server we started); None
+/// when there is none, or more than one.
+pub fn child_with(needle: &str) -> Option<u32> {
+    let me = std::process::id();
+    let found: Vec<u32> = pids()
+        .into_iter()
+        .filter(|&pid| {
+            parent(pid) == Some(me)
+                && std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect();
+    match found[..] {
+        [pid] => Some(pid),
+        _ => None,
+    }
 }

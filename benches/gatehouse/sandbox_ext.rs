@@ -16,6 +16,15 @@ pub fn throttle_on(sb: &Sandbox) {
     );
 }
 
+/// The same quotas, each account its own (one sandbox holding many accounts: the keys that
+/// sign a call say whose quota it draws from; an account's regions share it).
+pub fn throttle_per_account(sb: &Sandbox) {
+    sb.control(
+        "/_sandbox/config",
+        json!({"throttle": {"rate": 10, "burst": 40, "per": "account"}}),
+    );
+}
+
 pub fn throttle_off(sb: &Sandbox) {
     sb.control("/_sandbox/config", json!({"throttle": null}));
 }
