@@ -85,7 +85,7 @@ export class PoolsView {
    */
   poolItem(pool, ctx, region, ticket) {
     const clients = el("ul", { "aria-label": `App clients of ${pool.name}` }, el("li", { class: "muted" }, "Loading app clients…"));
-    const details = /** @type {HTMLDetailsElement} */ (el("details", { class: "pool-item", "data-testid": "pool-item", "data-pool-id": pool.id },
+    const details = /** @type {HTMLDetailsElement} */ (el("details", {},
       el("summary", {}, el("strong", {}, pool.name), el("span", { class: "pool-id" }, pool.id)),
       clients));
     let loaded = false;
@@ -103,6 +103,7 @@ export class PoolsView {
         clients.replaceChildren(el("li", { class: "muted" }, e.message));
       }
     });
-    return details;
+    // A list holds list items: the fold goes inside one.
+    return el("li", { class: "pool-item", "data-testid": "pool-item", "data-pool-id": pool.id }, details);
   }
 }
