@@ -119,7 +119,8 @@ test-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-# Node.js and npm from Debian when npm is missing; then TypeScript as package-lock.json pins it.
+# Node.js and npm from Debian when npm is missing; then what package-lock.json pins: TypeScript,
+# Tauri's CLI, aws-cdk-lib, and axe-core (the window tests evaluate node_modules/axe-core/axe.min.js).
 ui-deps: node_modules/.installed
 node_modules/.installed: package-lock.json
 	@command -v npm >/dev/null || { \

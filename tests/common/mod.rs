@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 pub mod accounts;
+pub mod axe;
 pub mod cli;
 pub mod judges;
 pub mod sandbox;

@@ -338,6 +338,13 @@ impl Window {
 
     pub async fn click(&self, css: &str) {
         let e = self.find(css).await;
+        // Scrolled to first, as a person scrolls a pane to it: WebKitWebDriver scrolls only the
+        // window, and clicks a control half hidden by its pane's edge on the pane.
+        let q = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "document.querySelector({q})?.scrollIntoView({{block: 'nearest', inline: 'nearest'}}); return true"
+        ))
+        .await;
         retry!(e.click().await).unwrap_or_else(|err| panic!("click {css}: {err}"));
     }
 

@@ -61,6 +61,7 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
         w.wait_js(&format!("return document.querySelector('[data-testid=identity]').textContent.includes('{id}')"), 30).await;
         w.wait_js(&format!("return [...document.querySelectorAll('[data-testid=api-item]')].some(i => i.textContent.includes('Api-{id}'))"), 30).await;
         w.screenshot("accounts-picker").await;
+        w.axe("the picker with an SSO sign-in's accounts").await;
 
         // The Sweep tab: every account of corp, ReadOnly first, then Admin (account 3 has only
         // Admin); rows arrive under each account's id and name.
@@ -154,6 +155,7 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
             );
         }
         w.screenshots_in_both_themes("accounts-sweep").await;
+        w.axe("Sweep of every account of a sign-in").await;
 
         // The list is kept until read again: a new account appears, Team04's ReadOnly goes.
         assignments["200000000099"] = serde_json::json!({
@@ -281,6 +283,7 @@ fn every_account_of_an_organization_is_swept_from_the_sweep_tab() {
         // Every AssumeRole carried the external id.
         sandbox.assert_members_assumed(&members, "AuditRole", "ext-9");
         w.screenshots_in_both_themes("accounts-org-sweep").await;
+        w.axe("Sweep of an organization").await;
         w.close().await;
     });
 }

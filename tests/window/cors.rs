@@ -75,6 +75,7 @@ fn the_cors_fix_is_previewed_sent_and_undone_from_history() {
             .text("[data-testid=cors-error]")
             .await
             .contains("is not an origin"));
+        w.axe("the CORS fix, not an origin").await;
         assert_eq!(
             w.js("return document.querySelector('[data-testid=cors-confirm]').disabled")
                 .await,
@@ -89,6 +90,7 @@ fn the_cors_fix_is_previewed_sent_and_undone_from_history() {
                    && !document.querySelector('[data-testid=cors-confirm]').disabled", 20)
             .await;
         w.screenshots_in_both_themes("cors-fix-preview").await;
+        w.axe("the CORS fix preview").await;
         w.click("[data-testid=cors-confirm]").await;
         w.wait_js("return [...document.querySelectorAll('[data-testid=cors-result]')].every(c => c.dataset.status === 'changed')", 20)
             .await;
@@ -100,6 +102,7 @@ fn the_cors_fix_is_previewed_sent_and_undone_from_history() {
             assert_eq!(allow_origin(&sandbox, &api_id, kind), "'*'", "{kind}");
         }
         w.screenshot("cors-fix-done").await;
+        w.axe("the CORS fix results").await;
         w.click("[data-testid=cors-confirm]").await;
         w.wait_js(
             &format!(

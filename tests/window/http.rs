@@ -98,6 +98,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         assert_eq!(w.count_visible("[data-testid=review-summary]").await, 0);
         assert_eq!(sandbox.calls("apigateway", "v2:GetRoutes"), 0);
         shot(&w, "http-websocket-not-opened").await;
+        w.axe("a WebSocket API, not reviewed").await;
 
         // PetsHttp: one row per route, $default as its own key, OPTIONS marked, the CORS line.
         w.open_api("PetsHttp", 6).await;
@@ -125,6 +126,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             .await
             .starts_with("0 of 6 methods protected"));
         light_and_dark(&w, "http-review").await;
+        w.axe("HTTP API review").await;
 
         // A JWT authorizer for PetsPool (another region than the API's).
         w.click("[data-testid=authorizer-create]").await;
@@ -164,6 +166,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             "{error}"
         );
         assert_eq!(sandbox.http_state(&api_id)["authorizers"], json!([]));
+        w.axe("the JWT authorizer dialog with a field error").await;
         w.click(&format!(
             "[data-testid=client-item][data-client-id='{web}'] input"
         ))
@@ -174,6 +177,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         )
         .await;
         light_and_dark(&w, "http-authorizer-dialog").await;
+        w.axe("the JWT authorizer dialog").await;
         w.click("[data-testid=authorizer-submit]").await;
         w.wait_js(
             "return !document.getElementById('authorizer-dialog').open",
@@ -221,12 +225,14 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             .await
             .as_bool()
             .unwrap());
+        w.axe("the preview with a stack warning").await;
         w.click("#preview-accept").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 2", 30).await;
         let live = w.text("[data-testid=apply-live]").await;
         assert!(live.starts_with("Live on $default (auto-deploy)"), "{live}");
         shot(&w, "http-apply-done").await;
+        w.axe("HTTP API apply results").await;
         w.click("#preview-close").await;
         w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=JWT][data-authorizer-name=PetsPool]').length === 2", 20).await;
         let badges = w.js("return [...document.querySelectorAll('[data-testid=method-row][data-protection=JWT] .badge')].map(b => [b.className, b.textContent])").await;
@@ -250,6 +256,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         tokio::time::sleep(Duration::from_millis(700)).await;
         assert_eq!(w.count_visible("[data-testid=undeployed-banner]").await, 0);
         light_and_dark(&w, "http-review-protected").await;
+        w.axe("HTTP API review, protected").await;
 
         // A token: the verdicts, the pool taken from the JWT issuer, curl but no "Test in AWS".
         let token = sandbox.mint_token(json!({"pool_id": pool_id, "token_use": "id",
@@ -272,6 +279,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             format!("read -rs TOKEN && printf 'Authorization: %s\\n' \"$TOKEN\" | curl -H @- 'https://{api_id}.execute-api.us-east-1.amazonaws.com/parcels'")
         );
         shot(&w, "http-token").await;
+        w.axe("HTTP API token verdicts").await;
         w.click("[data-testid=token-toggle]").await;
 
         // The Authorizers view: issuer, audience, the routes using it.
@@ -298,6 +306,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             .await;
         let error = w.text("[data-testid=error]").await;
         assert!(error.contains("is still used by"), "{error}");
+        w.axe("error bar: authorizer still used").await;
         w.click("#error-dismiss").await;
         // Edit: the issuer stays, the audience gains the mobile client.
         let mobile = seed["pools"]["PetsPool"]["clients"]["mobile"]
@@ -330,6 +339,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
         assert_eq!(a["JwtConfiguration"]["Issuer"], issuer.as_str());
         w.wait_js(&format!("return document.querySelector('{row_css} [data-testid=authorizer-row-audience]')?.textContent.includes('{mobile}')"), 20).await;
         shot(&w, "http-authorizers").await;
+        w.axe("HTTP API Authorizers").await;
 
         // History: the apply is live on the auto-deploy stage; Undo opens both routes again.
         w.click("#tab-history").await;
@@ -339,6 +349,7 @@ fn http_api_jwt_authorizer_two_routes_live_token_then_undo() {
             "live on $default (auto-deploy)"
         );
         shot(&w, "http-history").await;
+        w.axe("HTTP API History").await;
         w.click("[data-testid=history-item] [data-testid=undo]")
             .await;
         w.wait_js(

@@ -129,6 +129,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
         assert!(line.contains("would open 1 method"), "{line}");
         assert_eq!(lines[0][1], true, "an exposure is marked: {line}");
         w.screenshots_in_both_themes("live-banner").await;
+        w.axe("review, a stage lags").await;
 
         // The editor first; prod as it serves the methods, read-only, each difference said.
         assert_eq!(choices(&w).await, json!(["editor", "prod"]));
@@ -169,6 +170,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             .await
             .contains("prod serves"));
         w.screenshots_in_both_themes("served-by-prod").await;
+        w.axe("review as prod serves it").await;
 
         // A token judged as prod serves the methods: GET /pets is open there, and the panel
         // says the editor would decide otherwise. Back on the editor, the editor's verdicts.
@@ -189,6 +191,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
         let verdict = "return document.querySelector('[data-testid=method-row][data-verb=GET]')?.dataset.verdict";
         assert_eq!(w.js(verdict).await, "open");
         w.screenshot("token-on-prod").await;
+        w.axe("token verdicts as prod serves").await;
         let differs = w.text("[data-testid=token-differs]").await;
         assert!(
             differs.starts_with("GET /pets: the editor would allow it"),
@@ -255,6 +258,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
             true
         );
         w.screenshots_in_both_themes("deploy-preview").await;
+        w.axe("the deploy preview, a change to acknowledge").await;
 
         // Acknowledged, deployed: prod serves the editor, and the lines above the methods go.
         w.click("[data-testid=deploy-ack]").await;
@@ -333,6 +337,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
             ])
         );
         w.screenshot("served-by-canary").await;
+        w.axe("review as the canary serves it").await;
 
         // Protected again by Gatehouse: the canary now lags. Deploy offers the canary first.
         protect(&sandbox, &home, "POST /purchase", &[]);
@@ -367,6 +372,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
             true
         );
         w.screenshot("deploy-canary-refused").await;
+        w.axe("the deploy dialog, refused").await;
 
         // To the canary: it serves the editor, the base stays as it was.
         w.click("[data-testid=deploy-target-canary]").await;
@@ -401,6 +407,7 @@ fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
             "Promote the canary"
         );
         w.screenshot("deploy-promote").await;
+        w.axe("the deploy dialog, promote").await;
         deploy_and_close(&w).await;
         let audit = cli(&sandbox, &home, &["audit", "--api", "SecurePets", "--json"]).json();
         let prod = &audit["apis"][0]["stages"][0];

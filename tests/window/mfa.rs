@@ -95,6 +95,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
         assert_eq!(attrs, serde_json::json!(["numeric", "one-time-code", 6]));
         assert!(sandbox.assume_role_calls().is_empty(), "nothing sent yet");
         w.screenshots_in_both_themes("mfa-dialog").await;
+        w.axe("the MFA dialog").await;
 
         // Escape: the plain error stays, with the way back to the dialog.
         w.client
@@ -110,6 +111,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
             error.contains("MFA code needed") && error.contains(DEVICE),
             "{error}"
         );
+        w.axe("error bar: MFA code needed").await;
         w.click("[data-testid=mfa-open]").await;
         wait_dialog(&w, true).await;
 
@@ -122,6 +124,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
         )
         .await;
         assert!(sandbox.assume_role_calls().is_empty(), "nothing sent");
+        w.axe("the MFA dialog, not 6 digits").await;
 
         // A wrong code: STS refuses it, and the dialog says so and asks again, the input cleared.
         w.type_into("[data-testid=mfa-code]", "654321").await;
@@ -142,6 +145,7 @@ fn a_role_guarded_by_mfa_asks_for_the_code_refuses_a_wrong_one_and_loads_with_th
         assert_eq!(calls.len(), 1, "{calls:?}");
         assert_eq!(calls[0]["TokenCode"], "654321");
         w.screenshots_in_both_themes("mfa-refused").await;
+        w.axe("the MFA dialog, code refused").await;
 
         // The right code: the role is assumed, its identity and the APIs load.
         w.type_into("[data-testid=mfa-code]", "123456").await;

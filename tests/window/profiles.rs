@@ -76,6 +76,7 @@ fn add_use_restart_and_delete_a_keychain_profile_without_leaking_its_secret() {
         )
         .await;
         w.screenshot("profiles").await;
+        w.axe("Profiles with the form").await;
 
         // Pick it in the top bar and review SecurePets with it.
         w.select("[data-testid=profile-select]", &format!("keychain:{name}"))
@@ -153,6 +154,7 @@ fn switch_between_an_aws_file_profile_and_keychain_profiles_and_regions() {
         w.wait_value("[data-testid=region-select]", "eu-west-1")
             .await;
         w.wait_no_apis().await;
+        w.axe("API list, no APIs in the region").await;
         w.select("[data-testid=region-select]", "us-east-1").await;
         w.find("[data-testid=api-item][data-api-name=SecurePets]")
             .await;

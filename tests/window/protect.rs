@@ -83,6 +83,7 @@ fn seed_scenario_by_clicking_then_undo() {
         )
         .await;
         w.screenshot("authorizer-dialog").await;
+        w.axe("the authorizer dialog").await;
         w.click("[data-testid=authorizer-submit]").await;
         w.wait_js(
             "return !document.getElementById('authorizer-dialog').open",
@@ -105,11 +106,13 @@ fn seed_scenario_by_clicking_then_undo() {
             "{preview}"
         );
         w.screenshot("preview").await;
+        w.axe("the protect preview").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 3", 30).await;
         let progress = w.js("const p = document.querySelector('[data-testid=apply-progress]'); return [p.value, p.max]").await;
         assert_eq!(progress, json!([3, 3]));
         w.screenshot("apply-done").await;
+        w.axe("the apply's results").await;
         w.click("#preview-close").await;
 
         // The review refreshes from AWS: three methods protected by PetsPool, OPTIONS open.
@@ -132,6 +135,7 @@ fn seed_scenario_by_clicking_then_undo() {
         let count = "[data-testid=api-item][data-api-name=SecurePets] [data-testid=open-count]";
         assert_eq!(w.text(count).await, "⚠ prod serves 3 open");
         w.screenshot("undeployed-banner").await;
+        w.axe("review, not deployed yet").await;
         w.click("[data-testid=deploy]").await;
         w.wait_value("[data-testid=deploy-stage]", "prod").await;
         w.wait_js("return document.querySelectorAll('[data-testid=deploy-change][data-by-gatehouse=true]').length === 3", 20).await;
@@ -145,6 +149,7 @@ fn seed_scenario_by_clicking_then_undo() {
             10,
         )
         .await;
+        w.axe("the deploy dialog").await;
         w.click("[data-testid=deploy-confirm]").await;
         w.wait_js(
             "return document.querySelector('[data-testid=undeployed-banner]').hidden",
@@ -174,6 +179,7 @@ fn seed_scenario_by_clicking_then_undo() {
         }
         assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
         w.screenshot("review-protected").await;
+        w.axe("review, protected").await;
 
         // Undo from History: all open again.
         w.click("#tab-history").await;
@@ -186,6 +192,7 @@ fn seed_scenario_by_clicking_then_undo() {
         );
         assert!(item.contains("deployed to prod"), "{item}");
         w.screenshot("history").await;
+        w.axe("History").await;
         w.click("[data-testid=history-item] [data-testid=undo]")
             .await;
         // The undo's preview: three methods back to Open, nothing left alone.
@@ -195,6 +202,7 @@ fn seed_scenario_by_clicking_then_undo() {
             .await
             .starts_with("Undo: SecurePets"));
         assert_eq!(w.count_visible("[data-testid=undo-skipped]").await, 0);
+        w.axe("the undo preview").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 3", 30).await;
         w.click("#preview-close").await;
@@ -221,6 +229,7 @@ fn seed_scenario_by_clicking_then_undo() {
             .await;
         assert!(row.contains("no method"), "{row}");
         w.screenshot("authorizers").await;
+        w.axe("Authorizers").await;
         w.click("[data-testid=authorizer-row][data-authorizer-name=PetsPool] [data-testid=authorizer-delete]").await;
         w.wait_js("return !document.querySelector('[data-testid=authorizer-row][data-authorizer-name=PetsPool]')", 20).await;
         assert_eq!(sandbox.aws_state(&api_id)["authorizers"], json!([]));

@@ -30,6 +30,7 @@ fn review_securepets_switch_regions_and_list_pools() {
             .await;
         // REST (SecurePets, PetsAdmin), HTTP (PetsHttp, ParcelsManual) and WebSocket (PetsChat).
         assert_eq!(w.count_visible("[data-testid=api-item]").await, 5);
+        w.axe("API list").await;
         w.click("[data-testid=api-item][data-api-name=SecurePets]")
             .await;
         w.wait_js(
@@ -70,6 +71,7 @@ fn review_securepets_switch_regions_and_list_pools() {
         assert_eq!(summary, "0 of 4 methods protected · 4 open (1 OPTIONS)");
         let cors = w.text("[data-testid=method-row][data-verb=OPTIONS]").await;
         assert!(cors.contains("CORS preflight"), "OPTIONS is marked: {cors}");
+        w.axe("review").await;
 
         // "Select all open except OPTIONS" checks exactly the three methods to protect.
         w.click("[data-testid=select-open]").await;
@@ -89,10 +91,12 @@ fn review_securepets_switch_regions_and_list_pools() {
             serde_json::json!(["GET /pets", "OPTIONS /pets", "PURCHASE /pets"])
         );
         assert_eq!(w.text("#selection-count").await, "3 selected");
+        w.axe("review with a selection").await;
 
         // Filters: open only, then a path.
         w.type_into("#path-filter", "purch").await;
         w.wait_js(&format!("return [...document.querySelectorAll('{ROWS}')].filter(r => !r.hidden).length === 1"), 5).await;
+        w.axe("review with a path filter").await;
         w.js("document.getElementById('path-filter').value=''; document.getElementById('path-filter').dispatchEvent(new Event('input')); return true").await;
         w.screenshot("review-securepets").await;
 
@@ -118,6 +122,7 @@ fn review_securepets_switch_regions_and_list_pools() {
         assert!(cognito.contains("Cognito · AdminPool"), "{cognito}");
         assert!(cognito.contains("pets/read"), "scopes shown: {cognito}");
         w.screenshot("review-petsadmin").await;
+        w.axe("review with every kind of badge").await;
 
         // Dark theme, for the record.
         w.click("#theme").await;
@@ -146,6 +151,7 @@ fn review_securepets_switch_regions_and_list_pools() {
         let clients = w.js("return [...document.querySelectorAll('[data-testid=pool-client]')].map(e => e.firstChild.textContent.trim())").await;
         assert_eq!(clients, serde_json::json!(["mobile", "web"]));
         w.screenshot("user-pools").await;
+        w.axe("user pools with app clients").await;
 
         // Switching region clears everything from the previous one.
         w.select("[data-testid=region-select]", "us-west-2").await;
@@ -170,6 +176,7 @@ fn dead_endpoint_shows_a_readable_error_with_retry() {
         assert!(err.contains("connection refused"), "{err}");
         assert!(err.contains("Retry"), "a retry is offered: {err}");
         w.screenshot("error-dead-endpoint").await;
+        w.axe("error bar: AWS unreachable").await;
         w.close().await;
     });
 }
@@ -195,6 +202,7 @@ fn aws_errors_show_their_code_and_message_and_retry_recovers() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         w.screenshot("error-access-denied").await;
+        w.axe("error bar: AWS refused").await;
 
         // An expired session says so, with what to do.
         sandbox.control(

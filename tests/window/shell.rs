@@ -264,5 +264,6 @@ fn a_view_chosen_while_the_last_place_comes_back_stays() {
             "the view went back to Review when the last API came back"
         );
         w.screenshot("restore-user-wins").await;
+        w.axe("Profiles, while the last place comes back").await;
     });
 }

@@ -129,6 +129,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
         assert_eq!(w.count_visible("[data-testid=sso-login]").await, 1);
         w.wait_js("return document.querySelector('[data-testid=identity]').textContent === 'Identity unknown'", 20).await;
         w.settled_screenshot("sso-signed-out").await;
+        w.axe("error bar: SSO not signed in").await;
 
         // Dismissed, the error bar's offer moves to the top bar, beside the picker.
         w.click("#error-dismiss").await;
@@ -161,6 +162,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
         )
         .await;
         w.screenshots_in_both_themes("sso-dialog").await;
+        w.axe("the SSO dialog").await;
         // Clicking the link never takes the window away from Gatehouse.
         w.click("[data-testid=sso-link]").await;
         w.wait_js(
@@ -199,6 +201,7 @@ fn sign_in_with_sso_cancel_deny_and_approve() {
         );
         assert_eq!(w.count_visible("[data-testid=sso-user-code]").await, 0);
         w.screenshots_in_both_themes("sso-denied").await;
+        w.axe("the SSO dialog, denied").await;
         assert!(!cache.exists(), "nothing written after a denial");
         w.click("[data-testid=sso-retry]").await;
         let again = shown_code(&w, &sandbox).await;
@@ -353,6 +356,7 @@ fn aws_profile_starts_on_its_profile_and_an_http_page_is_shown_not_opened() {
             "about:blank"
         );
         w.settled_screenshot("sso-http-page-not-opened").await;
+        w.axe("the SSO dialog, an http:// page").await;
         w.click("[data-testid=sso-cancel]").await;
         wait_dialog_closed(&w).await;
         w.close().await;

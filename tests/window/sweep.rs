@@ -88,6 +88,7 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
             false
         );
         w.settled_screenshot("sweep-setup").await;
+        w.axe("Sweep, before a sweep").await;
 
         // Five regions, by clicking: none, then each.
         w.click("#sweep-regions-none").await;
@@ -178,6 +179,7 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
             "{status}"
         );
         w.screenshots_in_both_themes("sweep-done").await;
+        w.axe("Sweep with results").await;
 
         // Sort by name (the header's button), then filter by text.
         w.click("th[data-column=name] button").await;
@@ -220,6 +222,7 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
             "{owner}"
         );
         w.settled_screenshot("sweep-opened-stack-owned").await;
+        w.axe("review of a stack-owned API from Sweep").await;
 
         // Cancel: billing answers slowly now; every region of billing and shop (shop-admin
         // unticked), then Cancel at once.
@@ -256,6 +259,7 @@ fn sweep_two_accounts_open_a_row_elsewhere_then_cancel() {
             false
         );
         w.settled_screenshot("sweep-cancelled").await;
+        w.axe("Sweep, cancelled").await;
         accounts
             .billing
             .control("/_sandbox/config", json!({"latency_ms": 0}));

@@ -97,6 +97,7 @@ fn a_stack_owned_api_gets_its_template_changed_shown_as_a_diff_saved_and_a_chang
         let notes = w.text("[data-testid=template-notes]").await;
         assert!(notes.contains("renamed Deployment"), "{notes}");
         w.screenshots_in_both_themes("template-diff").await;
+        w.axe("Change the template, its diff").await;
 
         // Save: the patched template where the user says.
         let saved = home.path().join("pets-stack.patched.yaml");
@@ -133,6 +134,7 @@ fn a_stack_owned_api_gets_its_template_changed_shown_as_a_diff_saved_and_a_chang
         assert_eq!(cs["body"], patched.as_str());
         assert_eq!(cs["execution"], "AVAILABLE", "{cs}");
         w.screenshot("template-change-set").await;
+        w.axe("Change the template, a change set").await;
 
         // Nothing reached API Gateway: the methods are as they were, no authorizer was made.
         for op in ["UpdateMethod", "CreateAuthorizer", "CreateDeployment"] {
@@ -244,6 +246,7 @@ fn the_preview_of_a_stack_owned_api_offers_the_template_instead_with_the_authori
         );
         assert!(code.contains(&format!("id = \"{api_id}/")), "{code}");
         w.screenshot("export-terraform").await;
+        w.axe("Export as code").await;
         let file = home.path().join("petsstack.tf");
         w.js(&format!(
             "document.querySelector('[data-testid=export-save-path]').value = {}; return true",

@@ -166,6 +166,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         )
         .await;
         shot(&w, "token-allowed").await;
+        w.axe("the token panel, allowed").await;
 
         // The access token: refused where the methods want an ID token, and the reason says so.
         w.click("[data-testid=token-use-access]").await;
@@ -183,6 +184,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         assert!(reason.contains("ID token"), "{reason}");
         // The README's picture (light), and the same in dark.
         shot(&w, "token-panel").await;
+        w.axe("the token panel, refused").await;
         w.click("#theme").await;
         w.wait_js(
             "return document.documentElement.dataset.theme === 'dark'",
@@ -209,6 +211,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         let error = w.text("[data-testid=token-error]").await;
         assert!(error.contains("Incorrect username or password"), "{error}");
         shot(&w, "token-error-dark").await;
+        w.axe("the token panel, sign-in refused").await;
         assert_eq!(
             w.js("return document.querySelector('[data-testid=token-password]').value")
                 .await,
@@ -226,6 +229,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         assert_eq!(verdicts(&w).await, json!({}));
         assert_eq!(w.count_visible("#token-col").await, 0);
         assert_eq!(w.count_visible("[data-testid=token-signature]").await, 0);
+        w.axe("the token panel, not a token").await;
 
         // A tampered ID token, pasted: the signature is invalid and every protected method refuses it.
         let forged = tampered(&id_token);
@@ -267,6 +271,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
         let copied = w.text("[data-testid=token-curl-status]").await;
         eprintln!("copy: {copied}");
         shot(&w, "token-aws").await;
+        w.axe("the token panel, AWS's test").await;
         assert_eq!(
             w.js("return document.querySelector('[data-testid=token-curl]').textContent")
                 .await,

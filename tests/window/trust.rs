@@ -49,6 +49,7 @@ fn a_running_script_then_a_colleague_then_undo() {
             0
         );
         w.screenshot("history-running").await;
+        w.axe("History, a script running").await;
 
         // The window's own write to Busy is refused at once, naming the script.
         w.click("#tab-review").await;
@@ -72,6 +73,7 @@ fn a_running_script_then_a_colleague_then_undo() {
             "{error}"
         );
         w.screenshot("apply-refused-busy").await;
+        w.axe("the apply refused, busy").await;
         w.click("#preview-close").await;
 
         let out = script.wait_with_output().unwrap();
@@ -103,6 +105,7 @@ fn a_running_script_then_a_colleague_then_undo() {
         );
         assert_eq!(w.text("[data-testid=apply]").await, "Undo 23 methods");
         w.screenshot("undo-preview-skipped").await;
+        w.axe("the undo preview, skipped methods").await;
         w.click("[data-testid=apply]").await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 23", 30).await;
         assert_eq!(sandbox.count_kind(&api, "NONE"), 23);
@@ -235,6 +238,7 @@ fn the_windows_apply_reads_under_the_lock() {
             Some(get_pets())
         };
         w.screenshot("apply-under-lock").await;
+        w.axe("the apply under the lock").await;
         w.close().await;
 
         // Undo the window's apply: GET /pets is never re-opened over what a colleague set.
