@@ -32,6 +32,7 @@ pub async fn portal(
     token: Zeroizing<String>,
 ) -> Portal {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::http_client())
         .region(Region::new(settings.region.clone()))
         .timeout_config(timeouts())
         .retry_config(

@@ -62,6 +62,7 @@ pub(crate) fn expiring(expires_at: Option<std::time::SystemTime>) -> bool {
 /// `region`; the role's credentials, for every region's session of the profile.
 pub async fn assume_mfa_role(role: &MfaRole, region: &str) -> Result<RoleCredentials, Error> {
     let base = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::http_client())
         .region(Region::new(region.to_string()))
         .timeout_config(timeouts())
         .profile_name(&role.source_profile)

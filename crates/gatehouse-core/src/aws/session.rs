@@ -96,6 +96,7 @@ async fn profile_config(loader: aws_config::ConfigLoader, name: &str, region: &s
 impl Session {
     pub async fn open(source: Source, region: &str) -> Result<Session, Error> {
         let loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(super::http_client())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts());
         let (config, expires_at) = match source {

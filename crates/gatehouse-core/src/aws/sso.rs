@@ -43,6 +43,7 @@ struct Oidc {
 /// section...), in its SSO region, with no credentials: the OIDC calls are not signed.
 async fn oidc_client(profile: &str, region: &str) -> Oidc {
     let conf = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::http_client())
         .profile_name(profile)
         .region(Region::new(region.to_string()))
         .no_credentials()
