@@ -24,7 +24,7 @@ const COUNTS: [usize; 2] = [20, 200];
 const APIS_PER_ACCOUNT: usize = 3;
 const START_URL: &str = "https://corp.awsapps.com/start";
 /// How many accounts Gatehouse sweeps at once (the core's ACCOUNTS_AT_ONCE), for the notes.
-const AT_ONCE: usize = 12;
+const AT_ONCE: usize = 24;
 
 /// What one sweep of `accounts` accounts measured.
 struct Run {

@@ -6,6 +6,7 @@
 use super::read::methods_and_authorizers;
 use super::state::{Core, Ctx};
 use crate::aws::gateway;
+use crate::aws::profiles::ProfileRef;
 use crate::aws::session::Session;
 use crate::domain::audit;
 use crate::domain::model::{Api, ApiKind};
@@ -26,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 const APIS_AT_ONCE: usize = 4;
 
 /// Accounts swept at once.
-const ACCOUNTS_AT_ONCE: usize = 12;
+const ACCOUNTS_AT_ONCE: usize = 24;
 
 type Progress<'a> = &'a (dyn Fn(SweepEvent) + Send + Sync);
 
@@ -220,6 +221,15 @@ impl Core {
                     total,
                 },
             });
+        }
+        // An account reached through a sign-in or an organization keeps its role credentials
+        // (account_roles), not its sessions: a sweep of hundreds of accounts would otherwise
+        // hold a session for every account and region until the app closes.
+        if matches!(
+            ProfileRef::parse(profile),
+            Ok(ProfileRef::Sso { .. } | ProfileRef::Org { .. })
+        ) {
+            self.forget(profile).await;
         }
     }
 
