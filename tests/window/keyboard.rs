@@ -265,6 +265,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
         );
         tab_to(&w, "#ad-submit", false).await;
         w.screenshot("keyboard-authorizer-dialog").await;
+        w.axe("the authorizer dialog, by keyboard").await;
         press(&w, Key::Enter, false).await;
         w.wait_js(
             "return !document.getElementById('authorizer-dialog').open",
@@ -342,6 +343,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
         }
         assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
         w.screenshot("keyboard-applied").await;
+        w.axe("apply results, by keyboard").await;
         // Escape closes it; the focus is back on Preview protection.
         press(&w, Key::Escape, false).await;
         w.wait_js("return !document.getElementById('preview-dialog').open", 10)
@@ -383,6 +385,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
             deployments_before + 1
         );
         w.screenshot("keyboard-deployed").await;
+        w.axe("deployed, by keyboard").await;
 
         // 6. History by the tabs' arrows; Tab to Undo…, Enter; Enter applies the undo.
         tab_to(&w, "#tab-review", true).await;
@@ -439,6 +442,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
         assert_eq!(f["dialog"], Value::Null);
         w.wait_js(&format!("return document.querySelector(\"[data-testid=history-item][data-apply-id='{apply_id}']\").textContent.includes('undone')"), 20).await;
         w.screenshot("keyboard-undone").await;
+        w.axe("undone, by keyboard").await;
 
         // Back to Review by the tabs: all four open again.
         tab_to(&w, "#tab-history", true).await;

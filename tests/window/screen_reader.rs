@@ -83,6 +83,7 @@ fn screen_readers_hear_the_table_its_badges_and_what_happens() {
 
         // The methods: a table named after the API, with header cells, every row numbered in
         // the whole list (only the rows in view are in the page).
+        w.axe("review, as a screen reader hears it").await;
         assert_eq!(role(&w, "#methods-table").await, "table");
         assert_eq!(label(&w, "#methods-table").await, "Methods of PetsAdmin");
         let mut headers = Vec::new();
@@ -267,6 +268,7 @@ fn screen_readers_hear_the_table_its_badges_and_what_happens() {
         assert_eq!(role(&w, "#error").await, "alert");
         let said = heard(&w, "#error").await;
         assert!(said.contains(denied), "{said}");
+        w.axe("the error bar, as a screen reader hears it").await;
         sandbox.control("/_sandbox/config", json!({"errors": {}}));
         w.click("#error-retry").await;
         w.wait_js("return document.getElementById('error').hidden", 20)

@@ -49,6 +49,7 @@ fn help_lists_the_keyboard_shortcuts_by_keyboard() {
             assert!(list.contains(words), "the list names {words:?}: {list}");
         }
         w.screenshot("keyboard-shortcuts").await;
+        w.axe("Help: keyboard shortcuts").await;
         // Tab goes round the list and Close; Escape closes it and the focus is back on ?.
         press(&w, Key::Tab, false).await;
         assert_on(&w, "#shortcuts-close").await;
