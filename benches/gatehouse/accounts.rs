@@ -341,6 +341,21 @@ fn rows(s: &mut Section, r: &Run) {
         "≤ 1.25 (bound by the quota)",
         r.wall <= r.bound * 1.25,
     ));
+    // What the local run can reach at best: the sandbox answers one call at a time, so its own
+    // CPU time is a floor under the wall time that AWS, serving each account apart, has not.
+    if let Some(cpu) = r.sandbox_cpu {
+        s.row(Row::info(
+            &format!(
+                "Every account, {n}: wall / the sandbox's CPU (it answers one call at a time)"
+            ),
+            format!(
+                "{} / {} = {:.2}",
+                secs(r.wall),
+                secs(cpu),
+                r.wall / cpu.max(0.001)
+            ),
+        ));
+    }
     s.row(Row::info(
         &format!("Every account, {n}: peak memory of gatehouse (RSS)"),
         format!("{:.0} MB", r.peak_mb),
