@@ -88,11 +88,7 @@ fn calls(sb: &Sandbox, ops: &[&str]) -> u64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn protect_reuse_unprotect_and_undo_through_the_core() {
     let sb = Sandbox::start();
-    let seed = sb.seed();
-    let api_id = seed["apis"]["SecurePets"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, api_id) = sb.seed_pets();
     let home = tempfile::tempdir().unwrap();
     // The only test of this file that reads the environment (the other polls nothing).
     for (k, v) in sb.aws_env() {

@@ -133,11 +133,7 @@ pub fn protect_all_open(sb: &Sandbox, home: &Path, api: &str, args: &[&str]) -> 
 
 pub fn seeded() -> (Sandbox, tempfile::TempDir, String) {
     let sb = Sandbox::start();
-    let seed = sb.seed();
-    let id = seed["apis"]["SecurePets"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, id) = sb.seed_pets();
     (sb, tempfile::tempdir().unwrap(), id)
 }
 

@@ -73,6 +73,16 @@ impl Sandbox {
         self.run_seed(&[])
     }
 
+    /// `seed()`, and the id of its SecurePets API (the seed scenario's).
+    pub fn seed_pets(&self) -> (Value, String) {
+        let seed = self.seed();
+        let id = seed["apis"]["SecurePets"]["id"]
+            .as_str()
+            .expect("the seed makes SecurePets")
+            .to_string();
+        (seed, id)
+    }
+
     /// Builds the TokenLab API (one method per kind of protection) on the pools of `seed()`,
     /// which must have run first; returns its ids (`id`, `resources`, `authorizers`, `pools`).
     pub fn seed_token_lab(&self) -> Value {

@@ -27,11 +27,7 @@ async fn results(w: &Window) -> Value {
 fn the_cors_fix_is_previewed_sent_and_undone_from_history() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, api_id) = sandbox.seed_pets();
         let home = AppHome::new();
         let protect = protect_pets(&sandbox, home.path(), &["--methods", "GET /pets"]);
         assert_eq!(protect.status, 0, "{}", protect.stderr);

@@ -52,11 +52,7 @@ async fn rows(w: &Window) -> Vec<String> {
 fn seed_scenario_by_keyboard_alone_then_undo() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, api_id) = sandbox.seed_pets();
         let deployments_before = sandbox.aws_state(&api_id)["deployments"].as_u64().unwrap();
         let home = AppHome::new();
         let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;

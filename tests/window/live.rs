@@ -104,11 +104,7 @@ async fn served_note_shown(w: &Window) {
 fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (seed, api_id) = sandbox.seed_pets();
         let home = AppHome::new();
         sandbox.colleague_opened_purchase(&api_id);
         // GET /pets protected by Gatehouse, not deployed.
@@ -299,11 +295,7 @@ fn a_lagging_stage_is_shown_as_it_serves_and_deployed_after_its_preview() {
 fn a_stage_with_a_canary_is_deployed_to_its_canary_not_its_base() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, api_id) = sandbox.seed_pets();
         let home = AppHome::new();
         // All three protected and deployed to prod; POST /purchase opened again, on prod's
         // canary only (10% of the traffic).

@@ -11,11 +11,7 @@ use serde_json::json;
 fn seed_scenario_by_clicking_then_undo() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (seed, api_id) = sandbox.seed_pets();
         let deployments_before = sandbox.aws_state(&api_id)["deployments"].as_u64().unwrap();
         let home = AppHome::new();
         let w = Window::open(&sandbox_env(&sandbox.url, &home, "us-east-1")).await;

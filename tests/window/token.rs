@@ -53,11 +53,7 @@ fn sign_in_check_every_method_test_in_aws_and_leave_no_trace() {
     run(|| async {
         let started = std::time::Instant::now();
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api_id = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (seed, api_id) = sandbox.seed_pets();
         let pets = &seed["pools"]["PetsPool"];
         let pool_id = pets["id"].as_str().unwrap().to_string();
         let web = pets["clients"]["web"].as_str().unwrap().to_string();

@@ -143,11 +143,7 @@ fn a_running_script_then_a_colleague_then_undo() {
 fn the_windows_apply_reads_under_the_lock() {
     run(|| async {
         let sandbox = Sandbox::start();
-        let seed = sandbox.seed();
-        let api = seed["apis"]["SecurePets"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, api) = sandbox.seed_pets();
         let get_pets = || sandbox.aws_state(&api)["methods"]["GET /pets"].clone();
         let home = AppHome::new();
         let env = sandbox_env(&sandbox.url, &home, "us-east-1");
