@@ -318,7 +318,15 @@ export class Protect {
       this.running = false;
       $("preview-close").disabled = false;
       this.updateApplyButton();
-      ($("retry-failed").hidden ? $("preview-close") : $("retry-failed")).focus();
+      const next = $("retry-failed").hidden ? $("preview-close") : $("retry-failed");
+      next.focus();
+      // WebKit moves the focus off a control disabled while it had it (Apply, during the apply)
+      // when it next renders, which can come after this: once more then, unless the user moved on.
+      requestAnimationFrame(() => {
+        const now = document.activeElement;
+        const lost = !now || now === document.body || now.closest("dialog") === next.closest("dialog");
+        if (now !== next && lost && !this.running && next.closest("dialog")?.open) next.focus();
+      });
     }
   }
 }
