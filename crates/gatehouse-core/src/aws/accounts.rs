@@ -78,60 +78,50 @@ impl Portal {
         }
     }
 
-    /// Every account the sign-in reaches, every page to the end.
+    /// Every account the sign-in reaches, every page to the end (the SDK's paginator follows
+    /// nextToken until the portal stops giving one: a page may hold fewer than asked).
     pub async fn accounts(&self) -> Result<Vec<PortalAccount>> {
+        let mut pages = self
+            .client
+            .list_accounts()
+            .access_token(self.token.as_str())
+            .max_results(PORTAL_PAGE)
+            .into_paginator()
+            .send();
         let mut out = Vec::new();
-        let mut next: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .list_accounts()
-                .access_token(self.token.as_str())
-                .max_results(PORTAL_PAGE)
-                .set_next_token(next.take())
-                .send()
-                .await
-                .map_err(|e| self.err("listing the accounts", e))?;
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.err("listing the accounts", e))?;
             out.extend(page.account_list().iter().map(|a| PortalAccount {
                 account_id: a.account_id().unwrap_or_default().to_string(),
                 account_name: a.account_name().unwrap_or_default().to_string(),
                 email: a.email_address().unwrap_or_default().to_string(),
             }));
-            match page.next_token() {
-                Some(t) if !t.is_empty() => next = Some(t.to_string()),
-                _ => return Ok(out),
-            }
         }
+        Ok(out)
     }
 
-    /// The roles the sign-in may take in one account, every page.
+    /// The roles the sign-in may take in one account, every page, sorted.
     pub async fn roles(&self, account_id: &str) -> Result<Vec<String>> {
+        let mut pages = self
+            .client
+            .list_account_roles()
+            .access_token(self.token.as_str())
+            .account_id(account_id)
+            .max_results(PORTAL_PAGE)
+            .into_paginator()
+            .send();
         let mut out = Vec::new();
-        let mut next: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .list_account_roles()
-                .access_token(self.token.as_str())
-                .account_id(account_id)
-                .max_results(PORTAL_PAGE)
-                .set_next_token(next.take())
-                .send()
-                .await
-                .map_err(|e| self.err(&format!("listing the roles of {account_id}"), e))?;
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| self.err(&format!("listing the roles of {account_id}"), e))?;
             out.extend(
                 page.role_list()
                     .iter()
                     .filter_map(|r| r.role_name().map(str::to_string)),
             );
-            match page.next_token() {
-                Some(t) if !t.is_empty() => next = Some(t.to_string()),
-                _ => {
-                    out.sort();
-                    return Ok(out);
-                }
-            }
         }
+        out.sort();
+        Ok(out)
     }
 
     /// A role's short-lived credentials in one account.
