@@ -7,6 +7,7 @@
 //! with the busiest account (the same at 20 and 200 here), not with the count.
 
 use crate::common::accounts::apply_env;
+use crate::common::sandbox::{corp_sso_config, CORP_START_URL};
 use crate::common::sandbox::{python, repo_root};
 use crate::common::Sandbox;
 use crate::procs;
@@ -22,7 +23,6 @@ use std::time::{Duration, Instant};
 
 const COUNTS: [usize; 2] = [20, 200];
 const APIS_PER_ACCOUNT: usize = 3;
-const START_URL: &str = "https://corp.awsapps.com/start";
 /// How many accounts Gatehouse sweeps at once (the core's ACCOUNTS_AT_ONCE), for the notes.
 const AT_ONCE: usize = 24;
 
@@ -94,7 +94,7 @@ fn sweep(count: usize, s: &mut Section) -> Run {
     ));
 
     let home = home();
-    sb.sso_login(home.path(), START_URL, Some("corp"), "alice");
+    sb.sso_login(home.path(), CORP_START_URL, Some("corp"), "alice");
     throttle_per_account(&sb);
     sb.reset_stats();
     sb.control("/_sandbox/sso/portal/reset", json!({}));
@@ -230,12 +230,7 @@ fn home() -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(
         home.path().join("aws-config"),
-        format!(
-            "[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n\
-             sso_registration_scopes = sso:account:access\n\n\
-             [profile corp]\nsso_session = corp\nsso_account_id = 123456789012\n\
-             sso_role_name = PetsAdmin\nregion = us-east-1\n"
-        ),
+        corp_sso_config("123456789012", "PetsAdmin"),
     )
     .unwrap();
     home

@@ -33,6 +33,21 @@ pub struct Sandbox {
     _stdin: ChildStdin,
 }
 
+/// The start URL of the `corp` sign-in the tests' AWS configs name (the sandbox's portal answers
+/// for any).
+pub const CORP_START_URL: &str = "https://corp.awsapps.com/start";
+
+/// An AWS config's `corp` sso-session and a profile `corp` on it for `account` and `role`, in
+/// us-east-1, as `aws configure sso` writes them (other sections may follow).
+pub fn corp_sso_config(account: &str, role: &str) -> String {
+    format!(
+        "[sso-session corp]\nsso_start_url = {CORP_START_URL}\nsso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access\n\n\
+         [profile corp]\nsso_session = corp\nsso_account_id = {account}\n\
+         sso_role_name = {role}\nregion = us-east-1\n"
+    )
+}
+
 impl Sandbox {
     pub fn start() -> Sandbox {
         Self::start_with(&[])

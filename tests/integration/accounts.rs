@@ -5,12 +5,11 @@
 
 use crate::common;
 
+use common::sandbox::{corp_sso_config, CORP_START_URL};
 use common::Sandbox;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
-
-const START_URL: &str = "https://corp.awsapps.com/start";
 
 /// A home whose AWS config has the `corp` sso-session and a profile on it, and a management
 /// profile `mgmt` with keys of the sandbox's own account.
@@ -20,11 +19,8 @@ fn home() -> tempfile::TempDir {
     std::fs::write(
         home.path().join(".aws/config"),
         format!(
-            "[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n\
-             sso_registration_scopes = sso:account:access\n\n\
-             [profile corp]\nsso_session = corp\nsso_account_id = 123456789012\n\
-             sso_role_name = PetsAdmin\nregion = us-east-1\n\n\
-             [profile mgmt]\nregion = us-east-1\n"
+            "{}\n[profile mgmt]\nregion = us-east-1\n",
+            corp_sso_config("123456789012", "PetsAdmin")
         ),
     )
     .unwrap();
@@ -92,7 +88,7 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
     assert_eq!(accounts.len(), 60);
     let home = home();
     let home = home.path();
-    sb.sso_login(home, START_URL, Some("corp"), "alice");
+    sb.sso_login(home, CORP_START_URL, Some("corp"), "alice");
     // The portal answers at most 25 a page (as it may, whatever was asked), and every third
     // call 429.
     sb.sso_config(serde_json::json!({"portal_page_size": 25, "portal_throttle_every": 3}));
@@ -216,28 +212,27 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
     assert_eq!(self::rows(&narrowed.json()).len(), 2);
 }
 
+/// `--write-profiles` for every account's ReadOnly role, named `corp-…`.
+const WRITE_READONLY: [&str; 8] = [
+    "accounts",
+    "--sso",
+    "corp",
+    "--write-profiles",
+    "--role",
+    "ReadOnly",
+    "--prefix",
+    "corp-",
+];
+
 #[test]
 fn profiles_are_written_for_the_accounts_without_touching_the_config() {
     let sb = Sandbox::start();
     let seeded = sb.seed_sso_accounts(5, &["ReadOnly", "Admin"]);
     let home = home();
     let home = home.path();
-    sb.sso_login(home, START_URL, Some("corp"), "alice");
+    sb.sso_login(home, CORP_START_URL, Some("corp"), "alice");
     let before = std::fs::read_to_string(home.join(".aws/config")).unwrap();
-    let out = gatehouse(
-        &sb,
-        home,
-        &[
-            "accounts",
-            "--sso",
-            "corp",
-            "--write-profiles",
-            "--role",
-            "ReadOnly",
-            "--prefix",
-            "corp-",
-        ],
-    );
+    let out = gatehouse(&sb, home, &WRITE_READONLY);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stderr.contains("Added 4 profiles"), "{}", out.stderr);
     let after = std::fs::read_to_string(home.join(".aws/config")).unwrap();
@@ -267,20 +262,7 @@ fn profiles_are_written_for_the_accounts_without_touching_the_config() {
         .stdout
         .contains(&format!("Api-{}", first["accountId"].as_str().unwrap())));
     // Again: nothing added, nothing changed.
-    let again = gatehouse(
-        &sb,
-        home,
-        &[
-            "accounts",
-            "--sso",
-            "corp",
-            "--write-profiles",
-            "--role",
-            "ReadOnly",
-            "--prefix",
-            "corp-",
-        ],
-    );
+    let again = gatehouse(&sb, home, &WRITE_READONLY);
     assert!(
         again.stderr.contains("Added 0 profiles"),
         "{}",

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use common::sandbox::{corp_sso_config, CORP_START_URL};
 use common::{files_containing, Sandbox};
 use serde_json::Value;
 use std::io::Read;
@@ -13,7 +14,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SESSION_FILE: &str = "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"; // sha1("corp")
-const START_URL: &str = "https://corp.awsapps.com/start";
 const LEGACY_URL: &str = "https://legacy.awsapps.com/start";
 
 /// A home with an AWS config of two SSO profiles: `corp` (sso-session) and `old` (legacy keys).
@@ -23,12 +23,10 @@ fn home() -> tempfile::TempDir {
     std::fs::write(
         home.path().join(".aws/config"),
         format!(
-            "[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n\
-             sso_registration_scopes = sso:account:access\n\n\
-             [profile corp]\nsso_session = corp\nsso_account_id = 123456789012\n\
-             sso_role_name = PetsAdmin\nregion = us-east-1\n\n\
+            "{}\n\
              [profile old]\nsso_start_url = {LEGACY_URL}\nsso_region = us-east-1\n\
-             sso_account_id = 123456789012\nsso_role_name = PetsAdmin\nregion = us-east-1\n"
+             sso_account_id = 123456789012\nsso_role_name = PetsAdmin\nregion = us-east-1\n",
+            corp_sso_config("123456789012", "PetsAdmin")
         ),
     )
     .unwrap();
@@ -148,7 +146,7 @@ fn sign_in_from_the_command_line_and_the_aws_cli_shares_it() {
     ] {
         assert!(doc[field].is_string(), "{field} missing in {doc}");
     }
-    assert_eq!(doc["startUrl"], START_URL);
+    assert_eq!(doc["startUrl"], CORP_START_URL);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -372,7 +370,7 @@ fn sso_settings_cache_names_and_states_follow_the_aws_cli() {
     use gatehouse::domain::sso_settings::{state, SsoSettings, SsoStatus};
     use std::collections::HashMap;
     let session: HashMap<&str, &str> = [
-        ("sso_start_url", START_URL),
+        ("sso_start_url", CORP_START_URL),
         ("sso_region", "eu-west-1"),
         ("sso_registration_scopes", "sso:account:access"),
     ]

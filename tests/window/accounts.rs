@@ -6,11 +6,10 @@
 
 use crate::common;
 
+use common::sandbox::{corp_sso_config, CORP_START_URL};
 use common::window::{run, AppHome, Window, ENV_CREDENTIALS};
 use common::Sandbox;
 use serde_json::Value;
-
-const START_URL: &str = "https://corp.awsapps.com/start";
 
 #[test]
 fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference() {
@@ -23,16 +22,10 @@ fn the_accounts_of_a_sign_in_are_in_the_picker_and_swept_with_a_role_preference(
         std::fs::create_dir_all(&aws).unwrap();
         std::fs::write(
             aws.join("config"),
-            format!(
-                "[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n\
-                 sso_registration_scopes = sso:account:access\n\n\
-                 [profile corp]\nsso_session = corp\nsso_account_id = {}\n\
-                 sso_role_name = ReadOnly\nregion = us-east-1\n",
-                accounts[0]["accountId"].as_str().unwrap()
-            ),
+            corp_sso_config(accounts[0]["accountId"].as_str().unwrap(), "ReadOnly"),
         )
         .unwrap();
-        sandbox.sso_login(home.path(), START_URL, Some("corp"), "alice");
+        sandbox.sso_login(home.path(), CORP_START_URL, Some("corp"), "alice");
         let mut env = home.env();
         env.extend([
             ("AWS_ENDPOINT_URL".to_string(), sandbox.url.clone()),
