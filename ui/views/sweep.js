@@ -155,7 +155,7 @@ export class SweepView {
       const p = store.profiles.find((x) => x.id === b.value);
       if (p?.account?.base === base) b.checked = on.has(b.value);
     }
-    $("sweep-every-note").textContent = `${ids.length} account${ids.length === 1 ? "" : "s"} ticked`
+    $("sweep-every-note").textContent = `${plural(ids.length, "account")} ticked`
       + (left.length ? `; left out (no such role): ${left.join(", ")}` : ".");
     this.updateStart();
   }
@@ -335,7 +335,7 @@ export class SweepView {
           item.dataset.state = "same";
           item.dataset.account = e.same.account;
           setNote(item, `account ${e.same.account}: same as ${this.nameOf(e.same.sweptAs)}, swept once`);
-          this.updateProgress({ profile: e.same.profile, done: Number(item.dataset.done), total: Number(item.dataset.total) });
+          this.redrawProgress(item);
         }
         break;
       }
@@ -355,7 +355,7 @@ export class SweepView {
           item.dataset.state = "failed";
           setNote(item, `could not be read: ${e.error.code}: ${e.error.message}`);
           $("sweep-progress-list").prepend(item);
-          this.updateProgress({ profile: e.error.profile, done: Number(item.dataset.done), total: Number(item.dataset.total) });
+          this.redrawProgress(item);
         }
         this.showRunning();
         break;
@@ -422,6 +422,11 @@ export class SweepView {
     $("sweep-progress-list").replaceChildren(...this.progress.values());
     $("sweep-progress").hidden = profiles.length === 0;
     profiles.forEach((p) => this.updateProgress(p));
+  }
+
+  /** A line drawn again from what it holds, after its state changed. @param {HTMLElement} item */
+  redrawProgress(item) {
+    this.updateProgress({ profile: item.dataset.profile ?? "", done: Number(item.dataset.done), total: Number(item.dataset.total) });
   }
 
   /** @param {SweepProgress} p */
