@@ -8,3 +8,9 @@ pub mod core;
 pub mod domain;
 pub mod error;
 pub mod local;
+
+/// A std mutex's guard, whether or not a thread panicked while holding it: the caches and
+/// lists it guards stay usable (a panic elsewhere must not take every later call down with it).
+pub(crate) fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -127,10 +127,7 @@ pub async fn apply_to<M: Methods>(
     results.sort_by_key(|r| order.get(&r.key).copied().unwrap_or(usize::MAX));
     let count = |o: Outcome| results.iter().filter(|r| r.status == o).count();
     let not_sent = count(Outcome::NotSent);
-    let stopped = run
-        .stopped
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+    let stopped = crate::locked(&run.stopped)
         .take()
         .map(|why| why.message(not_sent));
     let mut report = ApplyReport {

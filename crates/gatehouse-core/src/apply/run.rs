@@ -103,14 +103,11 @@ impl<M: Methods> Run<'_, M> {
     }
 
     fn is_stopped(&self) -> bool {
-        self.stopped
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
+        crate::locked(&self.stopped).is_some()
     }
 
     pub(super) fn stop(&self, why: Stop) {
-        let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stopped = crate::locked(&self.stopped);
         if stopped.is_none() {
             *stopped = Some(why);
         }

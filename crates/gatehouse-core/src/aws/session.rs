@@ -210,7 +210,7 @@ impl Session {
     /// Paces this session's calls with `pacer` from now on (a sweep's, shared by every session
     /// of the account).
     pub fn pace_with(&self, pacer: std::sync::Arc<AccountPacer>) {
-        *self.pacer.lock().unwrap_or_else(|p| p.into_inner()) = Some(pacer);
+        *crate::locked(&self.pacer) = Some(pacer);
     }
 
     /// Paces every API Gateway call of this session through the budgets kept in `dir`.
@@ -220,12 +220,12 @@ impl Session {
 
     /// Waits for the account's quota when calls are paced; at once otherwise.
     pub async fn pace(&self, call: Call) -> Result<(), Error> {
-        let given = self.pacer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let given = crate::locked(&self.pacer).clone();
         let pacer = match (given, self.pace_dir.get()) {
             (Some(p), _) => p,
             (None, Some(dir)) => {
                 let key = self.account_key().await?;
-                let mut slot = self.pacer.lock().unwrap_or_else(|p| p.into_inner());
+                let mut slot = crate::locked(&self.pacer);
                 slot.get_or_insert_with(|| std::sync::Arc::new(AccountPacer::at_quota(dir, &key)))
                     .clone()
             }

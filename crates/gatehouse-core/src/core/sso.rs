@@ -29,16 +29,8 @@ impl Core {
         let pending = aws_sso::start(&name, &settings).await?;
         let prompt = pending.prompt.clone();
         let id = ProfileRef::File(name).id();
-        self.sso
-            .cancelled
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id);
-        self.sso
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, pending);
+        crate::locked(&self.sso.cancelled).remove(&id);
+        crate::locked(&self.sso.pending).insert(id, pending);
         Ok(prompt)
     }
 
@@ -47,21 +39,11 @@ impl Core {
     pub async fn sso_finish(&self, profile_id: &str) -> Result<SsoState> {
         let name = file_profile(profile_id)?;
         let id = ProfileRef::File(name.clone()).id();
-        let pending = self
-            .sso
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let pending = crate::locked(&self.sso.pending)
             .remove(&id)
             .ok_or_else(|| Error::invalid("sso", format!("No sign-in was started for {name}")))?;
         let settings = profiles::sso_settings(&name).await?;
-        let cancelled = || {
-            self.sso
-                .cancelled
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&id)
-        };
+        let cancelled = || crate::locked(&self.sso.cancelled).contains(&id);
         let path = aws_sso::finish(pending, &settings, &aws_sso::cache_dir()?, cancelled).await?;
         self.forget(&id).await;
         let text = std::fs::read_to_string(&path)
@@ -77,11 +59,7 @@ impl Core {
     /// Stops waiting for a sign-in (the code shown no longer signs Gatehouse in).
     pub fn sso_cancel(&self, profile_id: &str) {
         if let Ok(name) = file_profile(profile_id) {
-            self.sso
-                .cancelled
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(ProfileRef::File(name).id());
+            crate::locked(&self.sso.cancelled).insert(ProfileRef::File(name).id());
         }
     }
 }

@@ -87,27 +87,25 @@ impl Core {
     pub(crate) fn account_lists(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, Vec<crate::domain::accounts::SsoAccount>>> {
-        self.account_lists.lock().unwrap_or_else(|e| e.into_inner())
+        crate::locked(&self.account_lists)
     }
 
     pub(crate) fn account_roles(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, RoleCredentials>> {
-        self.account_roles.lock().unwrap_or_else(|e| e.into_inner())
+        crate::locked(&self.account_roles)
     }
 
     pub(crate) fn org_external_ids(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, Option<String>>> {
-        self.org_external_ids
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        crate::locked(&self.org_external_ids)
     }
 
     pub(crate) fn sweep_token(
         &self,
     ) -> std::sync::MutexGuard<'_, Option<tokio_util::sync::CancellationToken>> {
-        self.sweep.lock().unwrap_or_else(|e| e.into_inner())
+        crate::locked(&self.sweep)
     }
 
     /// The session for a profile and region, built once and reused.
@@ -124,10 +122,7 @@ impl Core {
         if let Some(s) = self.held_session(&key) {
             return Ok(s);
         }
-        let opening = self
-            .opening
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let opening = crate::locked(&self.opening)
             .entry(profile.clone())
             .or_default()
             .clone();
@@ -146,17 +141,14 @@ impl Core {
             ProfileRef::Keychain(name) => session.name_profile(name, None),
             ProfileRef::Env | ProfileRef::Sso { .. } | ProfileRef::Org { .. } => {}
         }
-        self.sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, session.clone());
+        crate::locked(&self.sessions).insert(key, session.clone());
         Ok(session)
     }
 
     /// The session made earlier for a profile and region, unless it is about to expire (then
     /// it is dropped: an MFA role's credentials are not renewed without a new code).
     fn held_session(&self, key: &(ProfileRef, String)) -> Option<Arc<Session>> {
-        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sessions = crate::locked(&self.sessions);
         match sessions.get(key) {
             Some(s) if !s.expiring() => Some(s.clone()),
             Some(_) => {
@@ -175,10 +167,7 @@ impl Core {
             return Err(Error::invalid("mfaCode", "An MFA code is 6 digits"));
         }
         let id = ProfileRef::parse(profile_id)?.id();
-        self.mfa_codes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, Zeroizing::new(code.to_string()));
+        crate::locked(&self.mfa_codes).insert(id, Zeroizing::new(code.to_string()));
         Ok(())
     }
 
@@ -230,13 +219,9 @@ impl Core {
         mfa: profiles::MfaSettings,
         region: &str,
     ) -> Result<RoleCredentials> {
-        let code = self
-            .mfa_codes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        let code = crate::locked(&self.mfa_codes).remove(id);
         let Some(mut code) = code else {
-            let roles = self.mfa_roles.lock().unwrap_or_else(|e| e.into_inner());
+            let roles = crate::locked(&self.mfa_roles);
             return match roles.get(id) {
                 Some(held) if !held.expiring() => Ok(held.clone()),
                 _ => Err(Error::invalid(
@@ -259,10 +244,7 @@ impl Core {
             duration_seconds: mfa.duration_seconds,
         };
         let assumed = session::assume_mfa_role(&role, region).await?;
-        self.mfa_roles
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string(), assumed.clone());
+        crate::locked(&self.mfa_roles).insert(id.to_string(), assumed.clone());
         Ok(assumed)
     }
 
@@ -270,10 +252,7 @@ impl Core {
     /// (an MFA role's stay while they last: they cannot be had again without a new code).
     pub async fn forget(&self, profile_id: &str) {
         if let Ok(profile) = ProfileRef::parse(profile_id) {
-            self.sessions
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|(p, _), _| *p != profile);
+            crate::locked(&self.sessions).retain(|(p, _), _| *p != profile);
         }
     }
 }

@@ -45,20 +45,12 @@ impl Sink<'_> {
         (self.progress)(SweepEvent::Api {
             row: api.row.clone(),
         });
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .apis
-            .push(api);
+        crate::locked(&self.report).apis.push(api);
     }
 
     fn same_account(&self, same: SameAccount) {
         (self.progress)(SweepEvent::SameAccount { same: same.clone() });
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .same_account
-            .push(same);
+        crate::locked(&self.report).same_account.push(same);
     }
 
     fn error(&self, mut error: SweepError) {
@@ -68,11 +60,7 @@ impl Sink<'_> {
         (self.progress)(SweepEvent::Failed {
             error: error.clone(),
         });
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .errors
-            .push(error);
+        crate::locked(&self.report).errors.push(error);
     }
 }
 
@@ -244,10 +232,7 @@ impl Core {
             Some(url) => format!("{url} {account}"),
             None => account.clone(),
         };
-        let pacer = self
-            .pacers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let pacer = crate::locked(&self.pacers)
             .entry(key.clone())
             .or_insert_with(|| Arc::new(AccountPacer::new(&self.journal_dir, &key)))
             .clone();

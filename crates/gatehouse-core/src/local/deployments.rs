@@ -33,7 +33,7 @@ impl DeploymentCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Served> {
-        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let mut memory = crate::locked(&self.memory);
         if let Some(s) = memory.get(key) {
             return Some(s.clone());
         }
@@ -49,10 +49,7 @@ impl DeploymentCache {
     /// Keeps what a deployment serves. The disk copy is best effort: without it the next run
     /// reads the deployment again, nothing else is lost.
     pub fn put(&self, key: &str, served: &Served) {
-        self.memory
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.to_string(), served.clone());
+        crate::locked(&self.memory).insert(key.to_string(), served.clone());
         if let Ok(bytes) = serde_json::to_vec(&(key, served)) {
             let _ = files::write_whole(&self.file(key), &bytes);
         }

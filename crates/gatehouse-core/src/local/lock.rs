@@ -74,7 +74,7 @@ impl ApiLock {
     /// Says which apply the holder is writing now (a `protect` takes the lock before it creates
     /// the authorizer, and only then starts the apply).
     pub fn set_apply(&self, apply_id: &str, action: Action) -> Result<()> {
-        let mut holder = self.holder.lock().unwrap_or_else(|p| p.into_inner());
+        let mut holder = crate::locked(&self.holder);
         holder.apply_id = Some(apply_id.to_string());
         holder.action = action;
         write_holder(&self.file, &holder)

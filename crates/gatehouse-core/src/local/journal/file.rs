@@ -96,7 +96,7 @@ impl ApplyJournal {
     pub fn write(&self, record: &Record) -> Result<()> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut f = crate::locked(&self.file);
         if let Some(why) = &f.broken {
             return Err(Error::Io(format!("Cannot write the journal: {why}")));
         }
