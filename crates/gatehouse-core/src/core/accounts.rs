@@ -5,7 +5,7 @@
 use super::state::{Core, Ctx};
 use crate::aws::accounts::{self as portal, Portal};
 use crate::aws::profiles::{self, ProfileRef};
-use crate::aws::session::RoleCredentials;
+use crate::aws::session::{RoleCredentials, Session};
 use crate::domain::accounts::{
     account_profile_id, choose_role, role_arn, OrgAccount, SsoAccount, ORG_PREFIX, SSO_PREFIX,
 };
@@ -14,7 +14,11 @@ use crate::domain::sweep::{SweepError, SweepRequest};
 use crate::error::{Error, Result};
 use futures::StreamExt;
 use serde_json::Value;
+use std::sync::Arc;
 use zeroize::Zeroizing;
+
+/// Organizations answers in us-east-1 (its endpoint for the commercial partition).
+const ORGANIZATIONS_REGION: &str = "us-east-1";
 
 /// ListAccountRoles calls at once: the portal's quotas are low.
 const ROLE_LISTS_AT_ONCE: usize = 4;
@@ -142,13 +146,19 @@ impl Core {
         Ok(accounts)
     }
 
-    /// The organization's accounts as the profile's account sees them, and that account's id.
-    pub async fn org_accounts(&self, profile_id: &str) -> Result<(String, Vec<OrgAccount>)> {
+    /// The session of an organization's management (or delegated administrator) profile, in
+    /// the region of Organizations' endpoint, for listing the members and assuming their roles.
+    async fn org_session(&self, profile_id: &str) -> Result<Arc<Session>> {
         let ctx = Ctx {
             profile: profile_id.to_string(),
-            region: "us-east-1".into(),
+            region: ORGANIZATIONS_REGION.into(),
         };
-        let session = self.session(&ctx).await?;
+        self.session(&ctx).await
+    }
+
+    /// The organization's accounts as the profile's account sees them, and that account's id.
+    pub async fn org_accounts(&self, profile_id: &str) -> Result<(String, Vec<OrgAccount>)> {
+        let session = self.org_session(profile_id).await?;
         let me = session.account().await?;
         Ok((me, portal::organization_accounts(&session).await?))
     }
@@ -255,11 +265,7 @@ impl Core {
                 role,
             } => {
                 // The base profile's own session (its lock is not the member's).
-                let base_ctx = Ctx {
-                    profile: base.clone(),
-                    region: "us-east-1".into(),
-                };
-                let session = Box::pin(self.session(&base_ctx)).await?;
+                let session = Box::pin(self.org_session(base)).await?;
                 let external = self.org_external_ids().get(base).cloned().flatten();
                 portal::assume_member_role(&session, &role_arn(account, role), external.as_deref())
                     .await?
