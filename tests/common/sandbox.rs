@@ -33,6 +33,9 @@ pub struct Sandbox {
     _stdin: ChildStdin,
 }
 
+/// The methods of SecurePets the seed scenario protects (OPTIONS /pets stays open).
+pub const SEED_SCENARIO_METHODS: [&str; 3] = ["GET /pets", "PURCHASE /pets", "POST /purchase"];
+
 /// The start URL of the `corp` sign-in the tests' AWS configs name (the sandbox's portal answers
 /// for any).
 pub const CORP_START_URL: &str = "https://corp.awsapps.com/start";
@@ -96,6 +99,31 @@ impl Sandbox {
             .expect("the seed makes SecurePets")
             .to_string();
         (seed, id)
+    }
+
+    /// Panics unless AWS holds the seed scenario done: its three methods under the Cognito
+    /// authorizer `authorizer_id`, OPTIONS /pets still open.
+    pub fn assert_pets_protected(&self, api_id: &str, authorizer_id: &Value) {
+        let aws = self.aws_state(api_id);
+        for k in SEED_SCENARIO_METHODS {
+            assert_eq!(
+                aws["methods"][k]["authorizationType"], "COGNITO_USER_POOLS",
+                "{k}"
+            );
+            assert_eq!(aws["methods"][k]["authorizerId"], *authorizer_id, "{k}");
+        }
+        assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
+    }
+
+    /// Panics unless every method of SecurePets is open again (the seed scenario undone).
+    pub fn assert_pets_open(&self, api_id: &str) {
+        let aws = self.aws_state(api_id);
+        for k in SEED_SCENARIO_METHODS.iter().chain(&["OPTIONS /pets"]) {
+            assert_eq!(
+                aws["methods"][k]["authorizationType"], "NONE",
+                "{k} open again"
+            );
+        }
     }
 
     /// Builds the TokenLab API (one method per kind of protection) on the pools of `seed()`,

@@ -329,15 +329,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
         );
         wait_focus(&w, "#preview-close", "on Close once applied").await;
         assert_eq!(w.text("#preview-close").await, "Close");
-        let aws = sandbox.aws_state(&api_id);
-        for k in ["GET /pets", "PURCHASE /pets", "POST /purchase"] {
-            assert_eq!(
-                aws["methods"][k]["authorizationType"], "COGNITO_USER_POOLS",
-                "{k}"
-            );
-            assert_eq!(aws["methods"][k]["authorizerId"], authorizer_id, "{k}");
-        }
-        assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
+        sandbox.assert_pets_protected(&api_id, &authorizer_id);
         w.screenshot("keyboard-applied").await;
         w.axe("apply results, by keyboard").await;
         // Escape closes it; the focus is back on Preview protection.
@@ -411,18 +403,7 @@ fn seed_scenario_by_keyboard_alone_then_undo() {
         press(&w, Key::Enter, false).await;
         w.wait_js("return document.querySelectorAll('[data-testid=apply-result][data-status=changed]').length === 3", 30).await;
         wait_focus(&w, "#preview-close", "on Close once undone").await;
-        let aws = sandbox.aws_state(&api_id);
-        for k in [
-            "GET /pets",
-            "PURCHASE /pets",
-            "POST /purchase",
-            "OPTIONS /pets",
-        ] {
-            assert_eq!(
-                aws["methods"][k]["authorizationType"], "NONE",
-                "{k} open again"
-            );
-        }
+        sandbox.assert_pets_open(&api_id);
         // Enter on Close: the Undo… button that opened it is gone (the entry is undone); the
         // focus stays on that entry of History.
         press(&w, Key::Enter, false).await;

@@ -166,14 +166,7 @@ fn seed_scenario_by_clicking_then_undo() {
         assert_eq!(a["identityValidationExpression"], format!("^({web})$"));
         assert_eq!(a["authorizerResultTtlInSeconds"], 300);
         let id = a["id"].clone();
-        for k in ["GET /pets", "PURCHASE /pets", "POST /purchase"] {
-            assert_eq!(
-                aws["methods"][k]["authorizationType"], "COGNITO_USER_POOLS",
-                "{k}"
-            );
-            assert_eq!(aws["methods"][k]["authorizerId"], id, "{k}");
-        }
-        assert_eq!(aws["methods"]["OPTIONS /pets"]["authorizationType"], "NONE");
+        sandbox.assert_pets_protected(&api_id, &id);
         w.screenshot("review-protected").await;
         w.axe("review, protected").await;
 
@@ -204,18 +197,7 @@ fn seed_scenario_by_clicking_then_undo() {
         w.click("#preview-close").await;
         w.click("#tab-review").await;
         w.wait_js("return document.querySelectorAll('[data-testid=method-row][data-protection=NONE]').length === 4", 30).await;
-        let aws = sandbox.aws_state(&api_id);
-        for k in [
-            "GET /pets",
-            "PURCHASE /pets",
-            "POST /purchase",
-            "OPTIONS /pets",
-        ] {
-            assert_eq!(
-                aws["methods"][k]["authorizationType"], "NONE",
-                "{k} open again"
-            );
-        }
+        sandbox.assert_pets_open(&api_id);
         w.find("[data-testid=undeployed-banner]").await;
 
         // The Authorizers view lists it, unused now; delete works.
