@@ -62,6 +62,20 @@ fn gatehouse(sb: &Sandbox, home: &Path, args: &[&str]) -> Out {
     }
 }
 
+/// `gatehouse audit --sso corp --sso-role ROLES --regions us-east-1 EXTRA…`.
+fn audit_sso(sb: &Sandbox, home: &Path, roles: &str, extra: &[&str]) -> Out {
+    let args = [
+        "audit",
+        "--sso",
+        "corp",
+        "--sso-role",
+        roles,
+        "--regions",
+        "us-east-1",
+    ];
+    gatehouse(sb, home, &[&args[..], extra].concat())
+}
+
 /// The sweep's API rows, as (account, accountName, API name), sorted.
 fn rows(v: &Value) -> Vec<(String, String, String)> {
     let mut rows: Vec<_> = v["apis"]
@@ -117,20 +131,7 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
 
     // The sweep of every account under ReadOnly: each account's API under its own id; the
     // account without ReadOnly is a row saying why, and makes the exit status 1.
-    let sweep = gatehouse(
-        &sb,
-        home,
-        &[
-            "audit",
-            "--sso",
-            "corp",
-            "--sso-role",
-            "ReadOnly",
-            "--regions",
-            "us-east-1",
-            "--json",
-        ],
-    );
+    let sweep = audit_sso(&sb, home, "ReadOnly", &["--json"]);
     assert_eq!(sweep.status, 1, "{}", sweep.stderr);
     let v = sweep.json();
     let rows = rows(&v);
@@ -165,20 +166,7 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
     // answer: the accounts' credentials are asked for side by side, not one after another.
     sb.sso_config(serde_json::json!({"portal_latency_ms": 150}));
     sb.control("/_sandbox/sso/portal/reset", serde_json::json!({}));
-    let all = gatehouse(
-        &sb,
-        home,
-        &[
-            "audit",
-            "--sso",
-            "corp",
-            "--sso-role",
-            "ReadOnly,Admin",
-            "--regions",
-            "us-east-1",
-            "--json",
-        ],
-    );
+    let all = audit_sso(&sb, home, "ReadOnly,Admin", &["--json"]);
     assert_eq!(all.status, 0, "{}", all.stderr);
     assert_eq!(self::rows(&all.json()).len(), 60);
     let credentials = &sb.portal_calls()["operations"]["GetRoleCredentials"];
@@ -192,21 +180,11 @@ fn one_sso_sign_in_reaches_sixty_accounts_through_the_portals_pages_and_429s() {
         .iter()
         .map(|a| a["accountId"].as_str().unwrap())
         .collect();
-    let narrowed = gatehouse(
+    let narrowed = audit_sso(
         &sb,
         home,
-        &[
-            "audit",
-            "--sso",
-            "corp",
-            "--sso-role",
-            "ReadOnly",
-            "--regions",
-            "us-east-1",
-            "--accounts",
-            &two.join(","),
-            "--json",
-        ],
+        "ReadOnly",
+        &["--accounts", &two.join(","), "--json"],
     );
     assert_eq!(narrowed.status, 0, "{}", narrowed.stderr);
     assert_eq!(self::rows(&narrowed.json()).len(), 2);
